@@ -1,0 +1,31 @@
+"""allauth adapters: nobody signs up freely; people join through an invitation or an approved application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.http import HttpRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Single sign-on logs in existing members only: the account must already exist by email."""
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
+        return False
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
+        if sociallogin.is_existing:
+            return
+        from matchmaking.accounts.models import User
+
+        email = (sociallogin.user.email or "").lower()
+        user = User.objects.filter(email=email, is_active=True).first() if email else None
+        if user is not None:
+            sociallogin.connect(request, user)

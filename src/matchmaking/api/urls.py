@@ -1,0 +1,31 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+from matchmaking.api.auth import AUTH
+from matchmaking.api.organisations import router as organisations_router
+
+api = NinjaAPI(
+    title="Mobility Matchmaking Tool API",
+    version="1",
+    description="Organisations, opportunities and exchanges of the network. "
+    "Authenticate with a personal token: `Authorization: Bearer mmt_...`.",
+    auth=AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+api.add_router("/", organisations_router)
+
+urlpatterns = [path("", api.urls)]

@@ -1,0 +1,247 @@
+"""Subcommands of ``matchmaking`` that run the web application and its database jobs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+SetUp = Callable[[], None]
+
+
+def register(sub: Any, *, django_setup: SetUp) -> None:
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help_text, description=help_text)
+
+        def run(args: argparse.Namespace) -> int:
+            django_setup()
+            return handler(args)
+
+        parser.set_defaults(handler=run)
+        return parser
+
+    p = add("demo", cmd_demo, "Set up the demo database and data, then serve the app with a background worker.")
+    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="port (default 8000 or $PORT)")
+    p.add_argument("--no-serve", action="store_true", help="only prepare the database and demo data")
+
+    p = add("serve", cmd_serve, "Serve the web application (waitress) on 127.0.0.1.")
+    p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    p.add_argument("--threads", type=int, default=8)
+
+    p = add("worker", cmd_worker, "Run background tasks, and the periodic jobs every minute.")
+    p.add_argument("--no-periodic", action="store_true", help="do not run the periodic jobs")
+    p.add_argument("--periodic-interval", type=int, default=60, help="seconds between periodic runs")
+
+    p = add("run-periodic", cmd_run_periodic, "Run the periodic jobs that are due (for cron or a systemd timer).")
+    p.add_argument("--force", action="store_true", help="run every job now, due or not")
+    p.add_argument("--job", help="run only this job")
+    p.add_argument("--list", action="store_true", help="list the jobs and when they last ran")
+
+    p = add("import", cmd_import, "Import organisations and opportunities from an interchange JSON file.")
+    p.add_argument("file", type=Path, help="interchange file (JSON)")
+    p.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+
+    p = add("export", cmd_export, "Export organisations and opportunities to an interchange JSON file.")
+    p.add_argument("file", help="output file, or - for standard output")
+
+    p = add("migrate", cmd_migrate, "Create or update the database tables.")
+
+    p = add("createcoordinator", cmd_createcoordinator, "Create a network coordinator account.")
+    p.add_argument("email")
+    p.add_argument("--organisation", required=True, help="identifier of the network secretariat's organisation")
+    p.add_argument("--name", default="")
+
+    p = sub.add_parser("manage", help="Run a Django management command.", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=lambda args: (django_setup(), _manage(args.rest))[1])
+
+
+def _manage(argv: list[str]) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["matchmaking manage", *argv])
+    return 0
+
+
+def _print(message: str = "") -> None:
+    sys.stdout.write(message + "\n")
+    sys.stdout.flush()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=1)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    from matchmaking.demo.services import demo_load, demo_password
+
+    cmd_migrate(args)
+    result = demo_load()
+    _print(f"Demo data: {result.summary}; {result.users_created} new demo users.")
+    _print("")
+    _print(f"Demo logins (password for all: {demo_password()}):")
+    for user in result.users:
+        _print(f"  {user.role:<12} {user.email:<36} {user.organisation}")
+    if args.no_serve:
+        return 0
+    _print("")
+    _print(f"Serving on http://127.0.0.1:{args.port}/  (log in at /accounts/login/; Ctrl-C stops everything)")
+    return _serve_with_worker(args.port)
+
+
+def _serve_with_worker(port: int) -> int:
+    """Start the worker as a child process and serve in this one; Ctrl-C stops both."""
+    worker = subprocess.Popen([sys.executable, "-m", "matchmaking.cli", "worker"], env=os.environ.copy())
+    try:
+        return _waitress(host="127.0.0.1", port=port, threads=8)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def _waitress(*, host: str, port: int, threads: int) -> int:
+    from waitress import serve
+    from whitenoise import WhiteNoise  # noqa: F401  (static files are served by the middleware)
+
+    from django.core.wsgi import get_wsgi_application
+
+    serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="matchmaking")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _print(f"Serving on http://{args.host}:{args.port}/")
+    try:
+        return _waitress(host=args.host, port=args.port, threads=args.threads)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _periodic_loop(interval: int, stop: threading.Event) -> None:
+    from django.db import close_old_connections
+
+    from matchmaking.core.periodic import run_periodic
+
+    while not stop.is_set():
+        try:
+            for name, summary in run_periodic():
+                _print(f"[periodic] {name}: {summary}")
+        finally:
+            close_old_connections()
+        stop.wait(interval)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    stop = threading.Event()
+    if not args.no_periodic:
+        threading.Thread(target=_periodic_loop, args=(args.periodic_interval, stop), daemon=True).start()
+    try:
+        call_command("db_worker", interval=1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+    return 0
+
+
+def cmd_run_periodic(args: argparse.Namespace) -> int:
+    from matchmaking.core.periodic import registered_jobs, run_periodic
+
+    if args.list:
+        from matchmaking.core.models import PeriodicJobRun
+
+        runs = {r.name: r for r in PeriodicJobRun.objects.all()}
+        for job in registered_jobs():
+            run = runs.get(job.name)
+            last = f"{run.last_started_at:%Y-%m-%d %H:%M}" if run and run.last_started_at else "never"
+            _print(f"{job.name:<28} every {job.every}  last run: {last}  {job.description}")
+        return 0
+    known = {job.name for job in registered_jobs()}
+    if args.job and args.job not in known:
+        sys.stderr.write(f"error: unknown job {args.job!r}; known: {', '.join(sorted(known))}\n")
+        return 2
+    failed = False
+    for name, summary in run_periodic(force=args.force, only=args.job):
+        _print(f"{name}: {summary}")
+        failed = failed or summary.startswith("failed")
+    return 1 if failed else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from matchmaking.interchange.document import InterchangeError, read_document
+    from matchmaking.interchange.services import interchange_import, known_organisation_keys
+
+    try:
+        document = read_document(args.file, known_organisation_keys())
+        if args.dry_run:
+            _print(
+                f"{args.file}: valid (format version {document.format_version}, "
+                f"{len(document.organisations)} organisations, {len(document.opportunities)} opportunities)"
+            )
+            return 0
+        summary = interchange_import(actor=None, document=document)
+    except InterchangeError as exc:
+        sys.stderr.write(f"error: {args.file}: nothing was imported.\n")
+        for problem in exc.problems:
+            sys.stderr.write(f"  {problem}\n")
+        return 1
+    _print(f"{args.file}: imported – {summary}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from matchmaking.interchange.selectors import interchange_export
+
+    text = json.dumps(interchange_export(), ensure_ascii=False, indent=2) + "\n"
+    if args.file == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.file).write_text(text, encoding="utf-8")
+        _print(f"exported to {args.file}")
+    return 0
+
+
+def cmd_createcoordinator(args: argparse.Namespace) -> int:
+    import getpass
+
+    from matchmaking.accounts.models import User
+    from matchmaking.organisations.models import Organisation, Role
+    from matchmaking.organisations.services import membership_add
+
+    organisation = Organisation.objects.filter(key=args.organisation).first()
+    if organisation is None:
+        sys.stderr.write(f"error: --organisation: no organisation with identifier {args.organisation!r}\n")
+        return 1
+    password = os.environ.get("COORDINATOR_PASSWORD") or getpass.getpass("Password: ")
+    user = User.objects.filter(email=args.email.lower()).first() or User.objects.create_user(
+        email=args.email, password=password, name=args.name
+    )
+    membership_add(actor=None, organisation=organisation, user=user, role=Role.COORDINATOR)
+    _print(f"{user.email} is a coordinator of {organisation.name}.")
+    return 0
+
+

@@ -1,0 +1,11 @@
+"""The ``make demo`` profile: embedded SQLite, console email, demo data; not for real personal data."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "demo-only-insecure-key-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+from matchmaking.config.settings.base import *  # noqa: E402
+
+DEMO_MODE = True

@@ -1,0 +1,28 @@
+"""The foundation's periodic jobs. Other apps register theirs in their own ``jobs`` module."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from matchmaking.core.models import PersonalDataAccess
+from matchmaking.core.periodic import periodic_job
+
+
+@periodic_job("access-log-retention", every=timedelta(days=1))
+def access_log_retention(now: datetime) -> str:
+    """Delete personal-data access log entries older than the retention period."""
+    cutoff = now - timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS)
+    deleted, _ = PersonalDataAccess.objects.filter(occurred_at__lt=cutoff).delete()
+    return f"{deleted} access-log entries older than {settings.ACCESS_LOG_RETENTION_DAYS} days deleted"
+
+
+@periodic_job("task-results-cleanup", every=timedelta(days=1))
+def task_results_cleanup(now: datetime) -> str:
+    """Delete finished background-task results older than 30 days."""
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = now - timedelta(days=30)
+    deleted, _ = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()
+    return f"{deleted} finished task results deleted"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MobilityConfig(AppConfig):
+    name = "matchmaking.mobility"
+    verbose_name = _("Mobility offers and requests")

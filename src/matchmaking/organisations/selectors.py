@@ -1,0 +1,88 @@
+"""Read paths for organisations: every query is scoped to what the caller may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from matchmaking import permissions
+from matchmaking.organisations.models import Invitation, JoinApplication, Membership, Organisation
+from matchmaking.taxonomies.models import Term
+
+
+@dataclass(frozen=True)
+class OrganisationFilters:
+    query: str = ""
+    country: str = ""
+    kind: str = ""
+    topic: str = ""
+    target_group: str = ""
+    language: str = ""
+
+
+def organisation_list(*, user: Any, filters: OrganisationFilters | None = None) -> QuerySet[Organisation]:
+    """Member organisations the user may see, filtered by keyword and codes, with everything a list shows."""
+    if not permissions.is_member(user):
+        return Organisation.objects.none()
+    qs = Organisation.objects.all()
+    if not permissions.is_coordinator(user):
+        qs = qs.filter(status=Organisation.Status.ACTIVE)
+    f = filters or OrganisationFilters()
+    if f.query:
+        for word in f.query.split()[:8]:
+            qs = qs.filter(
+                Q(name__icontains=word)
+                | Q(description__icontains=word)
+                | Q(city__icontains=word)
+                | Q(region__name__icontains=word)
+            )
+    if f.country:
+        qs = qs.filter(country=f.country)
+    if f.kind:
+        qs = qs.filter(kind__code=f.kind)
+    if f.topic:
+        qs = qs.filter(Q(expertise__code=f.topic) | Q(interests__code=f.topic))
+    if f.target_group:
+        qs = qs.filter(target_groups__code=f.target_group)
+    if f.language:
+        qs = qs.filter(languages__code=f.language)
+    return (
+        qs.distinct()
+        .select_related("kind", "region")
+        .prefetch_related(
+            Prefetch("expertise", queryset=Term.objects.order_by("position")),
+            Prefetch("languages", queryset=Term.objects.order_by("code")),
+        )
+        .order_by("name")
+    )
+
+
+def organisation_countries(*, user: Any) -> list[str]:
+    """Countries that have at least one visible organisation, for the filter."""
+    return sorted(set(organisation_list(user=user).values_list("country", flat=True)))
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("role", "user__email")
+
+
+def organisation_open_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return organisation.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).order_by(
+        "-created_at"
+    )
+
+
+def user_organisations(*, user: Any) -> QuerySet[Organisation]:
+    roles = permissions.roles_of(user)
+    return Organisation.objects.filter(pk__in=roles.keys()).order_by("name")
+
+
+def application_list(*, user: Any, status: str | None = None) -> QuerySet[JoinApplication]:
+    if not permissions.can_review_applications(user):
+        return JoinApplication.objects.none()
+    qs = JoinApplication.objects.select_related("decided_by", "organisation")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at")

@@ -1,0 +1,207 @@
+"""Forms of the web interface. They validate input and hand plain codes to the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pycountry
+from django import forms
+from django.core.validators import RegexValidator
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking.organisations.models import Role
+from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return [("", _("Choose a country"))] + sorted(
+        ((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1]
+    )
+
+
+def term_choices(scheme: str) -> list[tuple[str, str]]:
+    return [(t.code, t.label) for t in Term.objects.of(scheme)]
+
+
+def region_choices(country: str | None) -> list[tuple[str, str]]:
+    regions = Region.objects.filter(country=country) if country else Region.objects.none()
+    return [("", _("No region / not listed"))] + [(r.code, f"{r.name} ({r.code})") for r in regions]
+
+
+class OrganisationProfileForm(forms.Form):
+    name = forms.CharField(label=_("Name of the organisation"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of organisation"))
+    country = forms.ChoiceField(label=_("Country"))
+    region = forms.ChoiceField(
+        label=_("Region (NUTS 2)"), required=False, help_text=_("The list follows the country you choose.")
+    )
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Working languages"),
+        help_text=_("Languages your staff can work in during a visit. Hold Ctrl to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups you work with"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    expertise = forms.MultipleChoiceField(
+        label=_("What you can show (expertise)"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    interests = forms.MultipleChoiceField(
+        label=_("What you want to learn (interests)"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    hosting_capacity = forms.IntegerField(
+        label=_("Hosting capacity"),
+        min_value=0,
+        max_value=1000,
+        initial=0,
+        help_text=_("The most visitors you can host on any one day (0 if you do not host)."),
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    erasmus_id = forms.CharField(
+        label=_("Erasmus+ organisation ID"),
+        required=False,
+        max_length=9,
+        validators=[RegexValidator(r"^E\d{8}$", _("An Erasmus+ organisation ID is 'E' followed by 8 digits."))],
+        help_text=_("E followed by 8 digits, e.g. E10012345."),
+    )
+    erasmus_accreditation = forms.CharField(label=_("Erasmus+ accreditation"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Choose a kind"))] + term_choices("organisation-kinds")
+        self.fields["country"].choices = country_choices()
+        country = self.data.get(self.add_prefix("country")) or self.initial.get("country")
+        self.fields["region"].choices = region_choices(country)
+        # Choosing a country reloads the region list without a page reload (htmx).
+        self.fields["country"].widget.attrs.update(
+            {
+                "hx-get": reverse("web:region-options"),
+                "hx-target": f"#{self.auto_id % self.add_prefix('region')}" if self.auto_id else "#id_region",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
+        self.fields["languages"].choices = term_choices(LANGUAGES_SCHEME)
+        self.fields["target_groups"].choices = term_choices("target-groups")
+        self.fields["expertise"].choices = term_choices("practice-topics")
+        self.fields["interests"].choices = term_choices("practice-topics")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        region, country = data.get("region"), data.get("country")
+        if region and country and not Region.objects.filter(code=region, country=country).exists():
+            self.add_error("region", _("This region is not in the chosen country."))
+        return data
+
+    def profile(self) -> dict[str, Any]:
+        """The cleaned data as the plain profile the services take."""
+        data = dict(self.cleaned_data)
+        data["region"] = data.get("region") or None
+        data["erasmus_id"] = data.get("erasmus_id") or None
+        return data
+
+
+class JoinApplicationForm(OrganisationProfileForm):
+    contact_name = forms.CharField(label=_("Your name"), max_length=150)
+    contact_email = forms.EmailField(
+        label=_("Your email"), help_text=_("You will be the organisation's administrator and log in with it.")
+    )
+    message = forms.CharField(
+        label=_("Why do you want to join the network?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def profile(self) -> dict[str, Any]:
+        data = super().profile()
+        for key in ("contact_name", "contact_email", "message"):
+            data.pop(key, None)
+        return data
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for refusing"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The applicant receives this reason by email."),
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the person to invite"))
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Role.choices)
+        self.fields["role"].choices = [(r, labels[r]) for r in roles]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Role.choices)
+        self.fields["role"].choices = [(r, labels[r]) for r in roles]
+
+
+class AcceptInvitationForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    password1 = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput, min_length=10)
+    password2 = forms.CharField(label=_("Repeat the password"), widget=forms.PasswordInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        if data.get("password1"):
+            from django.contrib.auth.password_validation import validate_password
+
+            try:
+                validate_password(data["password1"])
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+# The languages offered in the search filter: the network's working languages.
+COMMON_LANGUAGES = ("en", "sv", "no", "nb", "nn", "da", "fi", "de", "fr", "nl", "es", "ca", "pt", "it", "pl", "sl", "el")
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(label=_("Keywords"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    topic = forms.ChoiceField(label=_("Practice topic"), required=False)
+    target_group = forms.ChoiceField(label=_("Target group"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args: Any, countries: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        any_ = [("", _("Any"))]
+        names = {c.alpha_2: c.name for c in pycountry.countries}
+        self.fields["country"].choices = any_ + [(c, names.get(c, c)) for c in countries]
+        self.fields["kind"].choices = any_ + term_choices("organisation-kinds")
+        self.fields["topic"].choices = any_ + term_choices("practice-topics")
+        self.fields["target_group"].choices = any_ + term_choices("target-groups")
+        used = Term.objects.of(LANGUAGES_SCHEME).filter(code__in=COMMON_LANGUAGES)
+        self.fields["language"].choices = any_ + [(t.code, t.label) for t in used]
+
+
+def profile_rows(profile: dict[str, Any]) -> list[tuple[str, str]]:
+    """A proposed profile as (label, readable value) pairs, with code lists shown by their labels."""
+    form = OrganisationProfileForm()
+    rows = []
+    for name, field in form.fields.items():
+        value = profile.get(name)
+        choices = dict(getattr(field, "choices", []) or [])
+        if isinstance(value, list):
+            text = ", ".join(str(choices.get(v, v)) for v in value)
+        elif value in (None, ""):
+            text = ""
+        else:
+            text = str(choices.get(value, value)) if choices else str(value)
+        rows.append((str(field.label), text))
+    return rows

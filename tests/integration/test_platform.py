@@ -1,0 +1,115 @@
+"""Settings, SQLite mode, periodic jobs, background tasks, demo data, and the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from matchmaking.cli import main
+from matchmaking.core.models import Notification, PeriodicJobRun
+from matchmaking.core.notifications import notify
+from matchmaking.core.periodic import registered_jobs, run_periodic
+
+
+def test_production_profile_passes_check_deploy():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "matchmaking.config.settings.production",
+        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
+        "ALLOWED_HOSTS": "mobility.example.org",
+        "DATABASE_URL": "sqlite:///:memory:",
+        "DEBUG": "false",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_debug():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "matchmaking.config.settings.production",
+           "SECRET_KEY": "s" * 60, "DEBUG": "true"}  # fmt: skip
+    result = subprocess.run([sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True, check=False)
+    assert result.returncode != 0 and "DEBUG must be off" in result.stderr
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path, settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    from django.conf import settings as django_settings
+
+    import dj_database_url
+
+    assert "IMMEDIATE" in str(django_settings.DATABASES["default"]["OPTIONS"].get("transaction_mode"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "matchmaking.config.settings.dev",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}  # fmt: skip
+    code = "import django;django.setup();from django.db import connection;c=connection.cursor();c.execute('PRAGMA journal_mode');print(c.fetchone()[0])"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "wal"
+    assert dj_database_url  # the URL parser is what reads DATABASE_URL
+
+
+@pytest.mark.django_db
+def test_periodic_jobs_are_idempotent_and_respect_intervals():
+    names = {job.name for job in registered_jobs()}
+    assert {"access-log-retention", "invitations-cleanup", "task-results-cleanup"} <= names
+    first = run_periodic()
+    assert {name for name, _ in first} == names
+    assert run_periodic() == []  # nothing due a moment later
+    forced = run_periodic(force=True)
+    assert len(forced) == len(names) and not any(s.startswith("failed") for _, s in forced)
+    assert PeriodicJobRun.objects.count() == len(names)
+
+
+@pytest.mark.django_db
+def test_run_periodic_command(capsys):
+    assert main(["run-periodic", "--force"]) == 0
+    assert "access-log-retention" in capsys.readouterr().out
+    assert main(["run-periodic", "--job", "nope"]) == 2
+
+
+@pytest.mark.django_db
+def test_notification_email_is_sent_after_commit_only(django_capture_on_commit_callbacks):
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notify(recipients=[user, user], kind="test", title="Hello", body="Body", url="/dashboard/")
+    assert Notification.objects.filter(recipient=user).count() == 1
+    assert mail.outbox == [] and len(callbacks) == 1
+    callbacks[0]()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [user.email]
+    assert Notification.objects.get().emailed_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_data_loads_twice_without_duplicates(capsys):
+    from matchmaking.accounts.models import User
+    from matchmaking.mobility.models import Opportunity
+    from matchmaking.organisations.models import Organisation
+
+    assert main(["demo", "--no-serve"]) == 0
+    counts = (Organisation.objects.count(), Opportunity.objects.count(), User.objects.count())
+    assert counts[0] >= 30 and len(set(Organisation.objects.values_list("country", flat=True))) >= 10
+    assert Organisation.objects.filter(is_demo=False).count() == 0
+    assert main(["demo", "--no-serve"]) == 0
+    assert (Organisation.objects.count(), Opportunity.objects.count(), User.objects.count()) == counts
+    out = capsys.readouterr().out
+    assert "coordinator" in out and "Demo logins" in out
+
+
+def test_every_command_has_help(capsys):
+    for command in ["demo", "serve", "worker", "run-periodic", "import", "export", "suggest", "allocate"]:
+        with pytest.raises(SystemExit) as exit_info:
+            main([command, "--help"])
+        assert exit_info.value.code == 0
+        assert "usage: matchmaking " + command in capsys.readouterr().out
