@@ -123,8 +123,8 @@ def test_known_regions(code, name, country):
 
 
 def test_regions_replaced_before_2024_are_gone():
-    # Codes that existed in NUTS 2021 but not in NUTS 2024 (Portugal's 2024 re-division) or in
-    # earlier versions (Norway before 2024, Croatia before 2021, Lithuania before 2016).
+    # Codes that existed in NUTS 2021 but not in NUTS 2024 (Portugal's 2024 re-division) or only in
+    # earlier versions (Norway and Croatia before 2021, Lithuania before 2016).
     for old in ("PT16", "PT17", "PT18", "NO01", "NO03", "NO04", "NO05", "HR04", "LT00"):
         assert not is_valid_region(old), old
 
