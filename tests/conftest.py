@@ -10,7 +10,9 @@ def coordinator(db):
     from matchmaking.organisations.models import Role
     from tests.factories import OrganisationFactory, member, term
 
-    secretariat = OrganisationFactory(key="network-secretariat", name="Network secretariat", kind=term("organisation-kinds", "network"))
+    secretariat = OrganisationFactory(
+        key="network-secretariat", name="Network secretariat", kind=term("organisation-kinds", "network")
+    )
     return member(Role.COORDINATOR, secretariat, email="coordinator@example.org")
 
 

@@ -47,7 +47,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def languages(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
-            obj.languages.set(Term.objects.filter(scheme=LANGUAGES_SCHEME, code__in=extracted or ["en", "sv"]))
+            obj.languages.set(
+                Term.objects.filter(scheme=LANGUAGES_SCHEME, code__in=extracted or ["en", "sv"])
+            )
 
     @factory.post_generation
     def expertise(obj, create, extracted, **kwargs):  # noqa: N805
@@ -81,5 +83,7 @@ def member(role: str = Role.STAFF, organisation: Organisation | None = None, **u
     user = UserFactory(**user_fields)
     MembershipFactory(user=user, organisation=organisation or OrganisationFactory(), role=role)
     if role in (Role.COORDINATOR, Role.ORG_ADMIN, Role.CASE_WORKER):
-        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+        Authenticator.objects.create(
+            user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+        )
     return user

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import threading
-
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,9 @@ SetUp = Callable[[], None]
 
 
 def register(sub: Any, *, django_setup: SetUp) -> None:
-    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], help_text: str
+    ) -> argparse.ArgumentParser:
         parser = sub.add_parser(name, help=help_text, description=help_text)
 
         def run(args: argparse.Namespace) -> int:
@@ -28,8 +29,12 @@ def register(sub: Any, *, django_setup: SetUp) -> None:
         parser.set_defaults(handler=run)
         return parser
 
-    p = add("demo", cmd_demo, "Set up the demo database and data, then serve the app with a background worker.")
-    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="port (default 8000 or $PORT)")
+    p = add(
+        "demo", cmd_demo, "Set up the demo database and data, then serve the app with a background worker."
+    )
+    p.add_argument(
+        "--port", type=int, default=int(os.environ.get("PORT", "8000")), help="port (default 8000 or $PORT)"
+    )
     p.add_argument("--no-serve", action="store_true", help="only prepare the database and demo data")
 
     p = add("serve", cmd_serve, "Serve the web application (waitress) on 127.0.0.1.")
@@ -41,7 +46,9 @@ def register(sub: Any, *, django_setup: SetUp) -> None:
     p.add_argument("--no-periodic", action="store_true", help="do not run the periodic jobs")
     p.add_argument("--periodic-interval", type=int, default=60, help="seconds between periodic runs")
 
-    p = add("run-periodic", cmd_run_periodic, "Run the periodic jobs that are due (for cron or a systemd timer).")
+    p = add(
+        "run-periodic", cmd_run_periodic, "Run the periodic jobs that are due (for cron or a systemd timer)."
+    )
     p.add_argument("--force", action="store_true", help="run every job now, due or not")
     p.add_argument("--job", help="run only this job")
     p.add_argument("--list", action="store_true", help="list the jobs and when they last ran")
@@ -57,7 +64,9 @@ def register(sub: Any, *, django_setup: SetUp) -> None:
 
     p = add("createcoordinator", cmd_createcoordinator, "Create a network coordinator account.")
     p.add_argument("email")
-    p.add_argument("--organisation", required=True, help="identifier of the network secretariat's organisation")
+    p.add_argument(
+        "--organisation", required=True, help="identifier of the network secretariat's organisation"
+    )
     p.add_argument("--name", default="")
 
     p = sub.add_parser("manage", help="Run a Django management command.", add_help=False)
@@ -84,11 +93,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=1)
+    call_command("createcachetable", verbosity=0)
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from django.core.management import call_command
 
     from matchmaking.demo.services import demo_load, demo_password
 
@@ -122,10 +131,9 @@ def _serve_with_worker(port: int) -> int:
 
 
 def _waitress(*, host: str, port: int, threads: int) -> int:
+    from django.core.wsgi import get_wsgi_application
     from waitress import serve
     from whitenoise import WhiteNoise  # noqa: F401  (static files are served by the middleware)
-
-    from django.core.wsgi import get_wsgi_application
 
     serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="matchmaking")
     return 0
@@ -243,5 +251,3 @@ def cmd_createcoordinator(args: argparse.Namespace) -> int:
     membership_add(actor=None, organisation=organisation, user=user, role=Role.COORDINATOR)
     _print(f"{user.email} is a coordinator of {organisation.name}.")
     return 0
-
-

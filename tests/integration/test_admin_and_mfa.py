@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 def test_admin_refuses_non_coordinators(client, role):
     client.force_login(member(role))
     response = client.get("/admin/")
-    assert response.status_code == 302 and "login" in response["Location"]
+    assert response.status_code == 302
+    assert "login" in response["Location"]
 
 
 def test_admin_open_to_coordinator(client, coordinator):
@@ -35,7 +36,8 @@ def test_admin_hides_application_contact_details(client, coordinator):
     )
     client.force_login(coordinator)
     page = client.get(f"/admin/organisations/joinapplication/{application.pk}/change/").content.decode()
-    assert "secret.person@example.org" not in page and "Secret Person" not in page
+    assert "secret.person@example.org" not in page
+    assert "Secret Person" not in page
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ORG_ADMIN, Role.CASE_WORKER])
@@ -44,7 +46,8 @@ def test_personal_data_roles_must_set_up_totp(client, role):
     MembershipFactory(user=user, role=role)
     client.force_login(user)
     response = client.get(reverse("web:dashboard"))
-    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
     Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
     assert client.get(reverse("web:dashboard")).status_code == 200
 
@@ -62,7 +65,9 @@ def test_login_is_by_email_and_passwords_hashed_with_argon2(client, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     assert make_password("x").startswith("argon2")
     user = member(Role.STAFF)
-    response = client.post(reverse("account_login"), {"login": user.email, "password": "correct-horse-battery-staple"})
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "correct-horse-battery-staple"}
+    )
     assert response.status_code == 302
     assert client.get(reverse("web:dashboard")).status_code == 200
 

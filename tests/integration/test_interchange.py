@@ -66,7 +66,8 @@ def test_import_then_export_round_trips_every_field(tmp_path, capsys):
     assert exported["opportunities"] == [OPP]
     # Importing the export again changes nothing and duplicates nothing.
     assert main(["import", str(out)]) == 0
-    assert Organisation.objects.count() == 1 and Opportunity.objects.count() == 1
+    assert Organisation.objects.count() == 1
+    assert Opportunity.objects.count() == 1
 
 
 def test_file_without_version_is_version_1(tmp_path):
@@ -77,19 +78,71 @@ def test_file_without_version_is_version_1(tmp_path):
 @pytest.mark.parametrize(
     ("section", "change", "expected"),
     [
-        ("organisations", {"kind": "town-hall"}, "organisations[boras-working-life].kind: unknown organisation-kinds code 'town-hall'"),
-        ("organisations", {"country": "XX"}, "organisations[boras-working-life].country: unknown ISO 3166-1 alpha-2 country code 'XX'"),
-        ("organisations", {"languages": ["sv", "xx"]}, "organisations[boras-working-life].languages: unknown ISO 639-1 language code 'xx'"),
-        ("organisations", {"expertise": ["juggling"]}, "organisations[boras-working-life].expertise: unknown practice-topics code 'juggling'"),
-        ("organisations", {"region": "DE11"}, "organisations[boras-working-life].region: 'DE11' is not a NUTS 2024 level-2 region of SE"),
-        ("organisations", {"erasmus_id": "E123"}, "organisations[boras-working-life].erasmus_id: 'E123' is not 'E' followed by 8 digits"),
-        ("organisations", {"hosting_capacity": "five"}, "organisations[boras-working-life].hosting_capacity: bad value 'five'"),
-        ("opportunities", {"earliest": "2026-13-01"}, "opportunities[req-1].earliest: bad date '2026-13-01' (expected YYYY-MM-DD)"),
-        ("opportunities", {"latest": "2026-04-01"}, "opportunities[req-1].latest: 2026-04-01 is before earliest 2026-05-01"),
-        ("opportunities", {"organisation": "nobody"}, "opportunities[req-1].organisation: unknown organisation 'nobody'"),
-        ("opportunities", {"type": "holiday"}, "opportunities[req-1].type: unknown opportunity-types code 'holiday'"),
-        ("opportunities", {"direction": "sideways"}, "opportunities[req-1].direction: unknown directions code 'sideways'"),
-        ("opportunities", {"colour": "red"}, "opportunities[req-1]: unknown field(s): 'colour' was unexpected"),
+        (
+            "organisations",
+            {"kind": "town-hall"},
+            "organisations[boras-working-life].kind: unknown organisation-kinds code 'town-hall'",
+        ),
+        (
+            "organisations",
+            {"country": "XX"},
+            "organisations[boras-working-life].country: unknown ISO 3166-1 alpha-2 country code 'XX'",
+        ),
+        (
+            "organisations",
+            {"languages": ["sv", "xx"]},
+            "organisations[boras-working-life].languages: unknown ISO 639-1 language code 'xx'",
+        ),
+        (
+            "organisations",
+            {"expertise": ["juggling"]},
+            "organisations[boras-working-life].expertise: unknown practice-topics code 'juggling'",
+        ),
+        (
+            "organisations",
+            {"region": "DE11"},
+            "organisations[boras-working-life].region: 'DE11' is not a NUTS 2024 level-2 region of SE",
+        ),
+        (
+            "organisations",
+            {"erasmus_id": "E123"},
+            "organisations[boras-working-life].erasmus_id: 'E123' is not 'E' followed by 8 digits",
+        ),
+        (
+            "organisations",
+            {"hosting_capacity": "five"},
+            "organisations[boras-working-life].hosting_capacity: bad value 'five'",
+        ),
+        (
+            "opportunities",
+            {"earliest": "2026-13-01"},
+            "opportunities[req-1].earliest: bad date '2026-13-01' (expected YYYY-MM-DD)",
+        ),
+        (
+            "opportunities",
+            {"latest": "2026-04-01"},
+            "opportunities[req-1].latest: 2026-04-01 is before earliest 2026-05-01",
+        ),
+        (
+            "opportunities",
+            {"organisation": "nobody"},
+            "opportunities[req-1].organisation: unknown organisation 'nobody'",
+        ),
+        (
+            "opportunities",
+            {"type": "holiday"},
+            "opportunities[req-1].type: unknown opportunity-types code 'holiday'",
+        ),
+        (
+            "opportunities",
+            {"direction": "sideways"},
+            "opportunities[req-1].direction: unknown directions code 'sideways'",
+        ),
+        (
+            "opportunities",
+            {"colour": "red"},
+            "opportunities[req-1]: unknown field(s): 'colour' was unexpected",
+        ),
     ],
 )
 def test_bad_input_is_named_and_nothing_is_written(tmp_path, capsys, section, change, expected):
@@ -99,7 +152,8 @@ def test_bad_input_is_named_and_nothing_is_written(tmp_path, capsys, section, ch
     err = capsys.readouterr().err
     assert "nothing was imported" in err
     assert expected in err
-    assert Organisation.objects.count() == 0 and Opportunity.objects.count() == 0
+    assert Organisation.objects.count() == 0
+    assert Opportunity.objects.count() == 0
 
 
 def test_duplicate_ids_are_named(tmp_path, capsys):
@@ -114,7 +168,9 @@ def test_one_bad_record_among_good_ones_writes_nothing(tmp_path, capsys):
     good = [dict(ORG, id=f"org-{i}") for i in range(5)]
     bad = dict(ORG, id="bad-one", target_groups=["aliens"])
     assert main(["import", str(_write(tmp_path, {"organisations": [*good, bad]}))]) == 1
-    assert "organisations[bad-one].target_groups: unknown target-groups code 'aliens'" in capsys.readouterr().err
+    assert (
+        "organisations[bad-one].target_groups: unknown target-groups code 'aliens'" in capsys.readouterr().err
+    )
     assert Organisation.objects.count() == 0
 
 

@@ -77,7 +77,12 @@ def test_only_coordinators_see_applications(client, role):
     client.force_login(member(role))
     assert client.get(reverse("web:application-list")).status_code == 404
     assert client.get(reverse("web:application-detail", args=[application.pk])).status_code == 404
-    assert client.post(reverse("web:application-detail", args=[application.pk]), {"action": "approve"}).status_code == 404
+    assert (
+        client.post(
+            reverse("web:application-detail", args=[application.pk]), {"action": "approve"}
+        ).status_code
+        == 404
+    )
 
 
 def test_suspended_organisation_is_hidden_from_members(client, other_org):
@@ -95,7 +100,8 @@ def test_anonymous_is_sent_to_login(client, other_org):
         reverse("web:notifications"),
     ]:
         response = client.get(url)
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+        assert response.status_code == 302, url
+        assert "/accounts/login/" in response["Location"], url
 
 
 def test_user_without_membership_sees_no_organisations(client, other_org):

@@ -36,22 +36,27 @@ def test_production_profile_passes_check_deploy():
 def test_production_refuses_debug():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "matchmaking.config.settings.production",
            "SECRET_KEY": "s" * 60, "DEBUG": "true"}  # fmt: skip
-    result = subprocess.run([sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True, check=False)
-    assert result.returncode != 0 and "DEBUG must be off" in result.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
 
 
 @pytest.mark.django_db
 def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path, settings):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only")
-    from django.conf import settings as django_settings
-
     import dj_database_url
+    from django.conf import settings as django_settings
 
     assert "IMMEDIATE" in str(django_settings.DATABASES["default"]["OPTIONS"].get("transaction_mode"))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "matchmaking.config.settings.dev",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}  # fmt: skip
-    code = "import django;django.setup();from django.db import connection;c=connection.cursor();c.execute('PRAGMA journal_mode');print(c.fetchone()[0])"
+    code = (
+        "import django;django.setup();from django.db import connection;c=connection.cursor();"
+        "c.execute('PRAGMA journal_mode');print(c.fetchone()[0])"
+    )
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "wal"
     assert dj_database_url  # the URL parser is what reads DATABASE_URL
@@ -65,7 +70,8 @@ def test_periodic_jobs_are_idempotent_and_respect_intervals():
     assert {name for name, _ in first} == names
     assert run_periodic() == []  # nothing due a moment later
     forced = run_periodic(force=True)
-    assert len(forced) == len(names) and not any(s.startswith("failed") for _, s in forced)
+    assert len(forced) == len(names)
+    assert not any(s.startswith("failed") for _, s in forced)
     assert PeriodicJobRun.objects.count() == len(names)
 
 
@@ -85,9 +91,11 @@ def test_notification_email_is_sent_after_commit_only(django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notify(recipients=[user, user], kind="test", title="Hello", body="Body", url="/dashboard/")
     assert Notification.objects.filter(recipient=user).count() == 1
-    assert mail.outbox == [] and len(callbacks) == 1
+    assert mail.outbox == []
+    assert len(callbacks) == 1
     callbacks[0]()
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [user.email]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [user.email]
     assert Notification.objects.get().emailed_at is not None
 
 
@@ -99,12 +107,14 @@ def test_demo_data_loads_twice_without_duplicates(capsys):
 
     assert main(["demo", "--no-serve"]) == 0
     counts = (Organisation.objects.count(), Opportunity.objects.count(), User.objects.count())
-    assert counts[0] >= 30 and len(set(Organisation.objects.values_list("country", flat=True))) >= 10
+    assert counts[0] >= 30
+    assert len(set(Organisation.objects.values_list("country", flat=True))) >= 10
     assert Organisation.objects.filter(is_demo=False).count() == 0
     assert main(["demo", "--no-serve"]) == 0
     assert (Organisation.objects.count(), Opportunity.objects.count(), User.objects.count()) == counts
     out = capsys.readouterr().out
-    assert "coordinator" in out and "Demo logins" in out
+    assert "coordinator" in out
+    assert "Demo logins" in out
 
 
 def test_every_command_has_help(capsys):

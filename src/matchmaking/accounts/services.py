@@ -12,7 +12,7 @@ from django.utils import timezone
 from matchmaking.accounts.models import ApiToken, User
 from matchmaking.core.audit import audit_record
 
-TOKEN_PREFIX = "mmt_"
+TOKEN_PREFIX = "mmt_"  # noqa: S105 (a prefix that makes leaked tokens recognisable, not a secret)
 
 
 def token_hash(token: str) -> str:

@@ -32,9 +32,7 @@ def _out(organisation: Organisation) -> dict[str, object]:
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> dict[str, object]:
     user = request.user
-    memberships = {
-        o.key: permissions.roles_of(user)[o.pk] for o in selectors.user_organisations(user=user)
-    }
+    memberships = {o.key: permissions.roles_of(user)[o.pk] for o in selectors.user_organisations(user=user)}
     return {"email": user.email, "name": user.name, "memberships": memberships}
 
 

@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
-
 def _can_use_admin(request: HttpRequest) -> bool:
     # Imported here: this module is loaded while the app registry is still being populated.
     from matchmaking import permissions

@@ -19,7 +19,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value.pk)
     if isinstance(value, list | tuple | set | frozenset):
-        return sorted(_plain(v) for v in value) if isinstance(value, set | frozenset) else [_plain(v) for v in value]
+        return (
+            sorted(_plain(v) for v in value)
+            if isinstance(value, set | frozenset)
+            else [_plain(v) for v in value]
+        )
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return value

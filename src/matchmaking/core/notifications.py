@@ -12,7 +12,9 @@ from matchmaking.core.models import Notification
 from matchmaking.core.tasks import enqueue_on_commit, send_notification_email
 
 
-def notify(*, recipients: Iterable[Any], kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
+def notify(
+    *, recipients: Iterable[Any], kind: str, title: str, body: str = "", url: str = ""
+) -> list[Notification]:
     """Notify each recipient once (duplicates in ``recipients`` are ignored)."""
     created = []
     seen: set[int] = set()

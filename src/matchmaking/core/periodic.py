@@ -30,7 +30,9 @@ class PeriodicJob:
 _REGISTRY: dict[str, PeriodicJob] = {}
 
 
-def periodic_job(name: str, *, every: timedelta) -> Callable[[Callable[[datetime], str]], Callable[[datetime], str]]:
+def periodic_job(
+    name: str, *, every: timedelta
+) -> Callable[[Callable[[datetime], str]], Callable[[datetime], str]]:
     """Register ``func(now) -> summary`` to run at most once per ``every``."""
 
     def decorate(func: Callable[[datetime], str]) -> Callable[[datetime], str]:
@@ -44,7 +46,9 @@ def registered_jobs() -> list[PeriodicJob]:
     return sorted(_REGISTRY.values(), key=lambda job: job.name)
 
 
-def run_periodic(*, now: datetime | None = None, force: bool = False, only: str | None = None) -> list[tuple[str, str]]:
+def run_periodic(
+    *, now: datetime | None = None, force: bool = False, only: str | None = None
+) -> list[tuple[str, str]]:
     """Run every job that is due (or all with ``force``); returns (name, summary or error) pairs."""
     from matchmaking.core.models import PeriodicJobRun
 

@@ -45,7 +45,9 @@ def demo_load(*, today: date | None = None) -> DemoLoadResult:
     for demo_user in users:
         user = User.objects.filter(email=demo_user.email).first()
         if user is None:
-            user = User.objects.create_user(email=demo_user.email, password=demo_password(), name=demo_user.name)
+            user = User.objects.create_user(
+                email=demo_user.email, password=demo_password(), name=demo_user.name
+            )
             created += 1
         organisation = Organisation.objects.get(key=demo_user.organisation)
         if not user.memberships.filter(organisation=organisation, role=demo_user.role).exists():

@@ -94,16 +94,22 @@ def _upsert_organisation(actor: Any, record: OrganisationRecord, is_demo: bool) 
                 ),
                 True,
             )
-        return organisation_services.organisation_update(actor=None, organisation=existing, profile=_profile(record)), False
+        return organisation_services.organisation_update(
+            actor=None, organisation=existing, profile=_profile(record)
+        ), False
 
 
-def _upsert_opportunity(actor: Any, record: OpportunityRecord, organisations: dict[str, Organisation]) -> bool:
+def _upsert_opportunity(
+    actor: Any, record: OpportunityRecord, organisations: dict[str, Organisation]
+) -> bool:
     organisation = organisations.get(record.organisation) or Organisation.objects.get(key=record.organisation)
     data = mobility_services.opportunity_data_from_record(record)
     existing = Opportunity.objects.filter(key=record.id).first()
     with transaction.atomic():
         if existing is None:
-            mobility_services.opportunity_create(actor=actor, organisation=organisation, key=record.id, data=data)
+            mobility_services.opportunity_create(
+                actor=actor, organisation=organisation, key=record.id, data=data
+            )
             return True
         if existing.organisation_id != organisation.pk:
             raise ValidationError(

@@ -37,7 +37,11 @@ class Opportunity(models.Model):
         limit_choices_to={"scheme": "target-groups", "active": True},
     )  # fmt: skip
     languages = models.ManyToManyField(
-        Term, blank=True, related_name="+", verbose_name=_("languages"), limit_choices_to={"scheme": "languages"}
+        Term,
+        blank=True,
+        related_name="+",
+        verbose_name=_("languages"),
+        limit_choices_to={"scheme": "languages"},
     )
     earliest = models.DateField(_("earliest date"), null=True, blank=True)
     latest = models.DateField(_("latest date"), null=True, blank=True)

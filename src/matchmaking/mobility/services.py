@@ -72,7 +72,9 @@ def _apply(opportunity: Opportunity, data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def opportunity_create(*, actor: Any, organisation: Organisation, key: str, data: dict[str, Any]) -> Opportunity:
+def opportunity_create(
+    *, actor: Any, organisation: Organisation, key: str, data: dict[str, Any]
+) -> Opportunity:
     if actor is not None and not permissions.can_edit_organisation(actor, organisation):
         raise PermissionDenied
     opportunity = Opportunity(key=key, organisation=organisation, created_by=actor if actor else None)

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaking.taxonomies.models import Region, Term
 
-erasmus_id_validator = RegexValidator(r"^E\d{8}$", _("An Erasmus+ organisation ID is 'E' followed by 8 digits."))
+erasmus_id_validator = RegexValidator(
+    r"^E\d{8}$", _("An Erasmus+ organisation ID is 'E' followed by 8 digits.")
+)
 record_id_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._:-]*$", _("Use letters, digits, '.', '_', ':' or '-' only.")
 )

@@ -85,7 +85,15 @@ def _apply_profile(organisation: Organisation, profile: dict[str, Any]) -> None:
         organisation.region = Region.objects.filter(code=code).first() if code else None
         if code and organisation.region is None:
             raise ValidationError({"region": _("Unknown region %(code)s") % {"code": code}})
-    for name in ("name", "country", "city", "hosting_capacity", "description", "website", "erasmus_accreditation"):
+    for name in (
+        "name",
+        "country",
+        "city",
+        "hosting_capacity",
+        "description",
+        "website",
+        "erasmus_accreditation",
+    ):
         if name in profile:
             setattr(organisation, name, profile[name] if profile[name] is not None else "")
     if "erasmus_id" in profile:

@@ -15,9 +15,10 @@ from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return [("", _("Choose a country"))] + sorted(
-        ((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1]
-    )
+    return [
+        ("", _("Choose a country")),
+        *sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1]),
+    ]
 
 
 def term_choices(scheme: str) -> list[tuple[str, str]]:
@@ -58,20 +59,24 @@ class OrganisationProfileForm(forms.Form):
         initial=0,
         help_text=_("The most visitors you can host on any one day (0 if you do not host)."),
     )
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     erasmus_id = forms.CharField(
         label=_("Erasmus+ organisation ID"),
         required=False,
         max_length=9,
-        validators=[RegexValidator(r"^E\d{8}$", _("An Erasmus+ organisation ID is 'E' followed by 8 digits."))],
+        validators=[
+            RegexValidator(r"^E\d{8}$", _("An Erasmus+ organisation ID is 'E' followed by 8 digits."))
+        ],
         help_text=_("E followed by 8 digits, e.g. E10012345."),
     )
     erasmus_accreditation = forms.CharField(label=_("Erasmus+ accreditation"), max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("Choose a kind"))] + term_choices("organisation-kinds")
+        self.fields["kind"].choices = [("", _("Choose a kind")), *term_choices("organisation-kinds")]
         self.fields["country"].choices = country_choices()
         country = self.data.get(self.add_prefix("country")) or self.initial.get("country")
         self.fields["region"].choices = region_choices(country)
@@ -110,7 +115,9 @@ class JoinApplicationForm(OrganisationProfileForm):
         label=_("Your email"), help_text=_("You will be the organisation's administrator and log in with it.")
     )
     message = forms.CharField(
-        label=_("Why do you want to join the network?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why do you want to join the network?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def profile(self) -> dict[str, Any]:
@@ -167,7 +174,25 @@ class AcceptInvitationForm(forms.Form):
 
 
 # The languages offered in the search filter: the network's working languages.
-COMMON_LANGUAGES = ("en", "sv", "no", "nb", "nn", "da", "fi", "de", "fr", "nl", "es", "ca", "pt", "it", "pl", "sl", "el")
+COMMON_LANGUAGES = (
+    "en",
+    "sv",
+    "no",
+    "nb",
+    "nn",
+    "da",
+    "fi",
+    "de",
+    "fr",
+    "nl",
+    "es",
+    "ca",
+    "pt",
+    "it",
+    "pl",
+    "sl",
+    "el",
+)
 
 
 class OrganisationSearchForm(forms.Form):

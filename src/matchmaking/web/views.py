@@ -48,9 +48,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "organisations": selectors.user_organisations(user=request.user),
         "notifications": Notification.objects.filter(recipient=request.user)[:5],
-        "pending_applications": selectors.application_list(user=request.user, status=JoinApplication.Status.PENDING)[
-            :10
-        ],
+        "pending_applications": selectors.application_list(
+            user=request.user, status=JoinApplication.Status.PENDING
+        )[:10],
         "is_coordinator": permissions.is_coordinator(request.user),
     }
     return render(request, "web/dashboard.html", context)
@@ -62,7 +62,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    form = forms.OrganisationSearchForm(request.GET or None, countries=selectors.organisation_countries(user=request.user))
+    form = forms.OrganisationSearchForm(
+        request.GET or None, countries=selectors.organisation_countries(user=request.user)
+    )
     filters = selectors.OrganisationFilters()
     if form.is_valid():
         d = form.cleaned_data
@@ -108,7 +110,9 @@ def organisation_edit(request: HttpRequest, key: str) -> HttpResponse:
     form = forms.OrganisationProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(actor=request.user, organisation=organisation, profile=form.profile())
+            services.organisation_update(
+                actor=request.user, organisation=organisation, profile=form.profile()
+            )
         except ValidationError as exc:
             _form_errors_to(form, exc)
         else:
@@ -141,7 +145,9 @@ def organisation_members(request: HttpRequest, key: str) -> HttpResponse:
         except ValidationError as exc:
             _form_errors_to(form, exc)
         else:
-            messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("web:organisation-members", key=organisation.key)
     context = {
         "organisation": organisation,
@@ -167,7 +173,9 @@ def membership_update(request: HttpRequest, key: str, membership_id: int) -> Htt
             form = forms.RoleForm(request.POST, roles=roles)
             if not form.is_valid():
                 raise ValidationError(_("Choose one of the roles offered."))
-            services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+            services.membership_change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
             messages.success(request, _("The role of %(user)s has been changed.") % {"user": membership.user})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -183,17 +191,25 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = None if existing else forms.AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and (form is None or form.is_valid()):
         if existing and (not request.user.is_authenticated or request.user.email != invitation.email):
-            messages.info(request, _("Log in as %(email)s to accept the invitation.") % {"email": invitation.email})
+            messages.info(
+                request, _("Log in as %(email)s to accept the invitation.") % {"email": invitation.email}
+            )
             return redirect(f"/accounts/login/?next={request.path}")
         data = form.cleaned_data if form else {}
         try:
-            services.invitation_accept(invitation=invitation, name=data.get("name", ""), password=data.get("password1"))
+            services.invitation_accept(
+                invitation=invitation, name=data.get("name", ""), password=data.get("password1")
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(request.path)
-        messages.success(request, _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation})
+        messages.success(
+            request, _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation}
+        )
         return redirect("web:dashboard" if existing else "account_login")
-    return render(request, "web/invitation_accept.html", {"invitation": invitation, "form": form, "existing": existing})
+    return render(
+        request, "web/invitation_accept.html", {"invitation": invitation, "form": form, "existing": existing}
+    )
 
 
 # --- Applications to join --------------------------------------------------------------------------
@@ -205,7 +221,10 @@ def apply(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         services.application_submit(
-            profile=form.profile(), contact_name=d["contact_name"], contact_email=d["contact_email"], message=d["message"]
+            profile=form.profile(),
+            contact_name=d["contact_name"],
+            contact_email=d["contact_email"],
+            message=d["message"],
         )
         return render(request, "web/apply_done.html", {"email": d["contact_email"]})
     return render(request, "web/apply.html", {"form": form})
@@ -273,9 +292,14 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 def notification_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         notification_id = request.POST.get("notification")
-        notification_mark_read(user=request.user, notification_id=int(notification_id) if notification_id and notification_id.isdigit() else None)
+        notification_mark_read(
+            user=request.user,
+            notification_id=int(notification_id) if notification_id and notification_id.isdigit() else None,
+        )
         return redirect("web:notifications")
-    page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(request.GET.get("page"))
+    page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(
+        request.GET.get("page")
+    )
     return render(request, "web/notification_list.html", {"page": page})
 
 
@@ -285,5 +309,7 @@ def audit_trail(request: HttpRequest, key: str) -> HttpResponse:
     organisation = permissions.access_organisation(request.user, key)
     if not permissions.can_view_audit(request.user, organisation):
         raise Http404
-    page = Paginator(AuditEvent.objects.filter(organisation_id=organisation.pk), 50).get_page(request.GET.get("page"))
+    page = Paginator(AuditEvent.objects.filter(organisation_id=organisation.pk), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "web/audit_trail.html", {"organisation": organisation, "page": page})

@@ -58,8 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "matchmaking.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "matchmaking.accounts.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -135,11 +135,12 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mobility Matchmaking] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Mobility Matchmaking")
+MFA_TOTP_TOLERANCE = 1  # accept the neighbouring 30-second step: phones' clocks drift
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_AUTO_SIGNUP = False
 
 # Single sign-on by configuration: an OpenID Connect provider (e.g. a region's Keycloak or Entra ID).
-# SAML works the same way through allauth's SAML provider (install the "saml" extra); see docs/configuration.md.
+# SAML works through allauth's SAML provider (install the "saml" extra); see docs/configuration.md.
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
 if env_str("OIDC_CLIENT_ID", ""):
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
@@ -191,6 +192,15 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mobility Matchmaking <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Cache -------------------------------------------------------------------------------------
+# In the database, so login throttling and one-time TOTP codes hold across several app servers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "matchmaking_cache",
+    }
+}
 
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -5,7 +5,9 @@ import os
 os.environ.setdefault("SECRET_KEY", "demo-only-insecure-key-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Demo accounts hold invented data only; MFA_REQUIRED=true shows the production behaviour.
+os.environ.setdefault("MFA_REQUIRED", "false")
 
-from matchmaking.config.settings.base import *  # noqa: E402
+from matchmaking.config.settings.base import *
 
 DEMO_MODE = True

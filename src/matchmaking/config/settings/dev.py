@@ -6,4 +6,4 @@ os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789a
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
-from matchmaking.config.settings.base import *  # noqa: E402
+from matchmaking.config.settings.base import *

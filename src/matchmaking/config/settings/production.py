@@ -5,11 +5,11 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from matchmaking.config.settings.base import *  # noqa: F403
+from matchmaking.config.settings.base import *
 from matchmaking.config.settings.environment import env_bool, env_int
 
 if DEBUG:
-    raise ImproperlyConfigured("DEBUG must be off in production.")  # noqa: F405
+    raise ImproperlyConfigured("DEBUG must be off in production.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -18,4 +18,4 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}

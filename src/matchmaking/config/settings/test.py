@@ -6,12 +6,13 @@ os.environ.setdefault("SECRET_KEY", "test-only-insecure-key-0123456789abcdefghij
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
 
-from matchmaking.config.settings.base import *  # noqa: E402
+from matchmaking.config.settings.base import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 ACCOUNT_RATE_LIMITS = False
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES["default"]["NAME"] in (
     "",
     ":memory:",

@@ -4,43 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=5, unique=True, verbose_name='NUTS code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('country', models.CharField(db_index=True, max_length=2, verbose_name='country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=5, unique=True, verbose_name="NUTS code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("country", models.CharField(db_index=True, max_length=2, verbose_name="country")),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['country', 'code'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["country", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Term',
+            name="Term",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(db_index=True, max_length=40, verbose_name='code list')),
-                ('code', models.CharField(max_length=60, verbose_name='code')),
-                ('labels', models.JSONField(default=dict, verbose_name='labels')),
-                ('definitions', models.JSONField(blank=True, default=dict, verbose_name='definitions')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scheme", models.CharField(db_index=True, max_length=40, verbose_name="code list")),
+                ("code", models.CharField(max_length=60, verbose_name="code")),
+                ("labels", models.JSONField(default=dict, verbose_name="labels")),
+                ("definitions", models.JSONField(blank=True, default=dict, verbose_name="definitions")),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name': 'code-list term',
-                'verbose_name_plural': 'code-list terms',
-                'ordering': ['scheme', 'position', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('scheme', 'code'), name='unique_term_code')],
+                "verbose_name": "code-list term",
+                "verbose_name_plural": "code-list terms",
+                "ordering": ["scheme", "position", "code"],
+                "constraints": [models.UniqueConstraint(fields=("scheme", "code"), name="unique_term_code")],
             },
         ),
     ]

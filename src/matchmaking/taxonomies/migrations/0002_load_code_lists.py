@@ -6,7 +6,9 @@ from django.db import migrations
 def load(apps, schema_editor):
     from matchmaking.taxonomies.services import taxonomy_sync
 
-    taxonomy_sync(term_model=apps.get_model("taxonomies", "Term"), region_model=apps.get_model("taxonomies", "Region"))
+    taxonomy_sync(
+        term_model=apps.get_model("taxonomies", "Term"), region_model=apps.get_model("taxonomies", "Region")
+    )
 
 
 class Migration(migrations.Migration):

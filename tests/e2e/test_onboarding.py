@@ -1,0 +1,153 @@
+"""An organisation applies to join, a coordinator approves it, its new administrator chooses a password,
+sets up and logs in with TOTP, edits the profile and switches language; axe-core checks every page."""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core import mail
+
+from matchmaking.organisations.models import Organisation, Role
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory, term
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+COORDINATOR_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp(secret: str, step: int = 0) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + step))
+
+
+def make_coordinator():
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+
+    from matchmaking.organisations.models import Membership
+
+    secretariat = OrganisationFactory(
+        key="secretariat",
+        name="Network secretariat",
+        kind=term("organisation-kinds", "network"),
+        country="BE",
+    )
+    user = UserFactory(email="coordinator@example.org", name="Cora Coordinator")
+    Membership.objects.create(user=user, organisation=secretariat, role=Role.COORDINATOR)
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(COORDINATOR_SECRET)}
+    )
+    return user
+
+
+def login(page, axe, email: str, password: str, secret: str, step: int = 0) -> None:
+    page.goto("/accounts/login/")
+    axe.check(page)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+    page.wait_for_url(re.compile("/accounts/2fa/authenticate/"))
+    axe.check(page)
+    page.get_by_label(re.compile("Authenticator code", re.I)).fill(totp(secret, step))
+    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+    page.wait_for_url(re.compile("/dashboard/"))
+
+
+def logout(page) -> None:
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
+
+
+def test_apply_approve_totp_edit_and_switch_language(page, axe, live_server):
+    make_coordinator()
+
+    # 1. An organisation applies to join.
+    page.goto("/")
+    axe.check(page)
+    page.get_by_role("link", name="Apply to join the network").click()
+    axe.check(page)
+    page.get_by_label("Name of the organisation").fill("Kommune Testvik Arbeid")
+    page.get_by_label("Kind of organisation").select_option("municipality")
+    page.get_by_label("Country").select_option("NO")
+    page.wait_for_function("document.querySelector('#id_region option[value=\"NO0A\"]') !== null")
+    page.get_by_label("Region (NUTS 2)").select_option("NO0A")
+    page.get_by_label("City").fill("Bergen")
+    page.get_by_label("Working languages").select_option(["nb", "en"])
+    page.locator("input[name='target_groups'][value='neet-youth']").check()
+    page.get_by_label("Hosting capacity").fill("4")
+    page.get_by_label("Your name").fill("Nora Nordmann")
+    page.get_by_label("Your email").fill("nora@example.org")
+    page.get_by_role("button", name="Send application").click()
+    page.get_by_role("heading", name=re.compile("application has been sent")).wait_for()
+    axe.check(page)
+
+    # 2. The coordinator logs in with TOTP and approves it.
+    login(page, axe, "coordinator@example.org", PASSWORD, COORDINATOR_SECRET)
+    axe.check(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Applications").click()
+    axe.check(page)
+    page.get_by_role("link", name="Kommune Testvik Arbeid").click()
+    axe.check(page)
+    mail.outbox.clear()
+    page.get_by_role("button", name="Approve application").click()
+    page.get_by_role("heading", name="Kommune Testvik Arbeid").wait_for()
+    axe.check(page)
+    logout(page)
+    organisation = Organisation.objects.get(name="Kommune Testvik Arbeid")
+    assert organisation.region.code == "NO0A"
+
+    # 3. The new administrator follows the link in the welcome email and chooses a password.
+    welcome = next(m for m in mail.outbox if "nora@example.org" in m.to)
+    link = re.search(r"https?://\S+", welcome.body).group(0)
+    page.goto(urlsplit(link).path)
+    page.wait_for_url(re.compile("/accounts/password/reset/key/"))
+    axe.check(page)
+    page.get_by_label("New Password", exact=True).fill("fjord-mountain-ferry-42")
+    page.get_by_label(re.compile("New Password \\(again\\)", re.I)).fill("fjord-mountain-ferry-42")
+    page.get_by_role("button", name=re.compile("Change Password", re.I)).click()
+    page.wait_for_load_state()
+
+    # 4. First login: an org-admin can see personal data, so TOTP must be set up before anything else.
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("nora@example.org")
+    page.get_by_label("Password").fill("fjord-mountain-ferry-42")
+    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+    page.wait_for_url(re.compile("/accounts/2fa/totp/activate/"))
+    axe.check(page)
+    secret = page.locator("#authenticator_secret").input_value()
+    page.get_by_label(re.compile("Authenticator code", re.I)).fill(totp(secret))
+    page.get_by_role("button", name="Activate").click()
+    page.wait_for_load_state()
+    page.goto("/dashboard/")
+    axe.check(page)
+    logout(page)
+
+    # 5. Log in again, now with the second factor.
+    login(page, axe, "nora@example.org", "fjord-mountain-ferry-42", secret, step=1)
+
+    # 6. Edit the organisation's profile.
+    page.get_by_role("link", name="Kommune Testvik Arbeid").click()
+    axe.check(page)
+    page.get_by_role("link", name="Edit profile").click()
+    axe.check(page)
+    page.get_by_label("Description").fill("We run multi-competent teams for young people in Bergen.")
+    page.get_by_role("button", name="Save profile").click()
+    page.get_by_text("The profile has been saved.").wait_for()
+    axe.check(page)
+    organisation.refresh_from_db()
+    assert organisation.description.startswith("We run multi-competent teams")
+
+    # 7. Switch the interface to Swedish.
+    page.get_by_label("Language").select_option("sv")
+    page.get_by_role("button", name="Change").click()
+    page.wait_for_function("document.documentElement.lang === 'sv'")
+    axe.check(page)
+    page.goto("/organisations/")
+    assert page.evaluate("document.documentElement.lang") == "sv"
+    axe.check(page)
+
+    assert not page.csp_errors, page.csp_errors
+    assert len(axe.checked) >= 15
