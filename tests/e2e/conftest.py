@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,17 +38,22 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        user_data = tempfile.mkdtemp(prefix="chromium-")
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), args=[*CHROMIUM_ARGS, f"--user-data-dir={user_data}"]
-        )
+        # Playwright gives each launch a fresh, empty profile directory of its own.
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-        shutil.rmtree(user_data, ignore_errors=True)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.call_failed = report.failed
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -57,6 +61,12 @@ def page(browser, live_server):
     page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
     page.csp_errors = csp_errors
     yield page
+    if getattr(request.node, "call_failed", False):
+        # Keep what the browser showed, for whoever reads the failure.
+        out = Path("test-results")
+        out.mkdir(exist_ok=True)
+        page.screenshot(path=str(out / f"{request.node.name}.png"), full_page=True)
+        (out / f"{request.node.name}.html").write_text(page.content(), encoding="utf-8")
     context.close()
 
 

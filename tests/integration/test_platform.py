@@ -25,6 +25,7 @@ def test_production_profile_passes_check_deploy():
         "DATABASE_URL": "sqlite:///:memory:",
         "DEBUG": "false",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, check=False,

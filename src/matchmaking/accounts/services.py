@@ -48,3 +48,16 @@ def api_token_revoke(*, user: User, api_token: ApiToken) -> None:
     api_token.revoked_at = timezone.now()
     api_token.save(update_fields=["revoked_at"])
     audit_record(actor=user, action="api_token.revoked", obj=api_token)
+
+
+def email_mark_verified(*, user: User) -> None:
+    """Record the user's address as verified (allauth asks for that before two-factor setup).
+
+    Called when the person has shown they read that mailbox: a link we sent there was used, or the
+    account was created from an invitation or an approved application addressed to it.
+    """
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from matchmaking.accounts.models import User
+from matchmaking.accounts.services import email_mark_verified
 from matchmaking.demo.network import DemoUser, build_demo_document, demo_users
 from matchmaking.interchange.document import parse_document
 from matchmaking.interchange.services import ImportSummary, interchange_import, known_organisation_keys
@@ -49,6 +50,7 @@ def demo_load(*, today: date | None = None) -> DemoLoadResult:
                 email=demo_user.email, password=demo_password(), name=demo_user.name
             )
             created += 1
+        email_mark_verified(user=user)
         organisation = Organisation.objects.get(key=demo_user.organisation)
         if not user.memberships.filter(organisation=organisation, role=demo_user.role).exists():
             membership_add(actor=None, organisation=organisation, user=user, role=demo_user.role)

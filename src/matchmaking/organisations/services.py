@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from matchmaking import permissions
 from matchmaking.accounts.models import User
+from matchmaking.accounts.services import email_mark_verified
 from matchmaking.core.audit import audit_record, changed_values
 from matchmaking.core.notifications import notify
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership, Organisation, Role
@@ -195,6 +196,7 @@ def application_approve(*, actor: Any, application: JoinApplication) -> Organisa
     if created:
         user.set_unusable_password()
         user.save()
+    email_mark_verified(user=user)
     Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": Role.ORG_ADMIN})
     application.status = JoinApplication.Status.APPROVED
     application.decided_by, application.decided_at = actor, timezone.now()
@@ -350,6 +352,7 @@ def invitation_accept(*, invitation: Invitation, name: str = "", password: str |
         if not password:
             raise ValidationError({"password1": _("Choose a password.")})
         user = User.objects.create_user(email=invitation.email, password=password, name=name)
+    email_mark_verified(user=user)
     Membership.objects.update_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )

@@ -14,6 +14,14 @@ from matchmaking.organisations.models import Role
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
 
 
+class Form(forms.Form):
+    """Labels without a trailing colon: screen readers read the label as written."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 def country_choices() -> list[tuple[str, str]]:
     return [
         ("", _("Choose a country")),
@@ -30,7 +38,7 @@ def region_choices(country: str | None) -> list[tuple[str, str]]:
     return [("", _("No region / not listed"))] + [(r.code, f"{r.name} ({r.code})") for r in regions]
 
 
-class OrganisationProfileForm(forms.Form):
+class OrganisationProfileForm(Form):
     name = forms.CharField(label=_("Name of the organisation"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of organisation"))
     country = forms.ChoiceField(label=_("Country"))
@@ -127,7 +135,7 @@ class JoinApplicationForm(OrganisationProfileForm):
         return data
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(Form):
     reason = forms.CharField(
         label=_("Reason for refusing"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -135,7 +143,7 @@ class RefuseForm(forms.Form):
     )
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     email = forms.EmailField(label=_("Email of the person to invite"))
     role = forms.ChoiceField(label=_("Role"))
 
@@ -145,7 +153,7 @@ class InvitationForm(forms.Form):
         self.fields["role"].choices = [(r, labels[r]) for r in roles]
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     role = forms.ChoiceField(label=_("Role"))
 
     def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
@@ -154,7 +162,7 @@ class RoleForm(forms.Form):
         self.fields["role"].choices = [(r, labels[r]) for r in roles]
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(Form):
     name = forms.CharField(label=_("Your name"), max_length=150)
     password1 = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput, min_length=10)
     password2 = forms.CharField(label=_("Repeat the password"), widget=forms.PasswordInput)
@@ -195,7 +203,7 @@ COMMON_LANGUAGES = (
 )
 
 
-class OrganisationSearchForm(forms.Form):
+class OrganisationSearchForm(Form):
     q = forms.CharField(label=_("Keywords"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)

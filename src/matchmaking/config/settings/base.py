@@ -71,7 +71,7 @@ WSGI_APPLICATION = "matchmaking.config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [PACKAGE_DIR / "web" / "templates"],  # before the apps' own, so allauth gets our shell
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
