@@ -1,0 +1,163 @@
+"""Hard rules for organisation ↔ organisation matches, and why a candidate breaks them.
+
+A candidate that breaks any rule is not suggested. ``explain_exclusion`` answers "why not this
+partner?": one reason per broken rule, each saying by how much it was missed.
+
+Which side is the *visit* (the request) and which the *host* (the offer) follows the directions;
+two project partnerships meet whatever their directions, and then the opportunity we are finding
+partners for plays the visiting side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from matchmaking.engine.languages import shared_languages
+from matchmaking.engine.network import OFFER, PROJECT_PARTNERSHIP, REQUEST, Network, Opportunity
+from matchmaking.engine.reasons import Reason, plural
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The visiting side (request) and the hosting side (offer) of a pair, and which one is ours."""
+
+    request: Opportunity
+    offer: Opportunity
+    ours_is_request: bool
+
+
+def roles(ours: Opportunity, theirs: Opportunity) -> Roles:
+    """Decide who visits whom; our opportunity visits unless it is the offer of an offer/request pair."""
+    if ours.direction == OFFER and theirs.direction == REQUEST:
+        return Roles(request=theirs, offer=ours, ours_is_request=False)
+    return Roles(request=ours, offer=theirs, ours_is_request=True)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days both sides are free: the intersection of their date windows (ends included)."""
+
+    start: date | None
+    end: date | None
+
+    @classmethod
+    def common(cls, a: Opportunity, b: Opportunity) -> Window:
+        starts = [d for d in (a.earliest, b.earliest) if d is not None]
+        ends = [d for d in (a.latest, b.latest) if d is not None]
+        return cls(max(starts) if starts else None, min(ends) if ends else None)
+
+    @property
+    def days(self) -> int | None:
+        """Calendar days in common (negative: a gap between the windows); ``None`` if unbounded."""
+        if self.start is None or self.end is None:
+            return None
+        return (self.end - self.start).days + 1
+
+
+def explain_exclusion(ours: Opportunity, theirs: Opportunity, network: Network | None = None) -> list[Reason]:
+    """Every hard rule the pair breaks, each with the amount by which it is missed; empty if none."""
+    names = network.organisation if network else None
+    reasons = [
+        _same_organisation(ours, theirs, names(ours.organisation).name if names else ours.organisation),
+        _type_and_direction(ours, theirs, network),
+    ]
+    the_roles = roles(ours, theirs)
+    reasons += [
+        _dates(the_roles),
+        _languages(ours, theirs),
+        _group_size(the_roles),
+    ]
+    return [r for r in reasons if r is not None]
+
+
+def is_compatible(ours: Opportunity, theirs: Opportunity) -> bool:
+    """True when no hard rule is broken (the fast path of ``explain_exclusion``)."""
+    return not explain_exclusion(ours, theirs)
+
+
+def _same_organisation(ours: Opportunity, theirs: Opportunity, name: str) -> Reason | None:
+    if ours.organisation != theirs.organisation:
+        return None
+    return Reason.of(
+        "same-organisation",
+        "Both opportunities belong to {organisation}; suggestions are always another organisation",
+        organisation=name or ours.organisation,
+    )
+
+
+def _type_and_direction(ours: Opportunity, theirs: Opportunity, network: Network | None) -> Reason | None:
+    labels = network.labels if network else None
+    if ours.type != theirs.type:
+        return Reason.of(
+            "different-type",
+            "Different kinds of opportunity: yours is {ours}, theirs is {theirs}",
+            labels,
+            ours=(ours.type,),
+            theirs=(theirs.type,),
+        )
+    if ours.type == PROJECT_PARTNERSHIP or ours.direction != theirs.direction:
+        return None
+    return Reason.of(
+        "same-direction",
+        "Both are {direction}s of {type}; an offer is matched with a request",
+        labels,
+        direction=ours.direction,
+        type=(ours.type,),
+    )
+
+
+def _dates(the_roles: Roles) -> Reason | None:
+    window = Window.common(the_roles.request, the_roles.offer)
+    needed = the_roles.request.duration_days
+    days = window.days
+    if days is None or days >= needed:
+        return None
+    if days <= 0:
+        gap = 1 - days
+        return Reason.of(
+            "dates",
+            "The date windows do not overlap: {gap} {unit} apart, the visit needs {needed} "
+            "{needed_unit} (short by {short_by} {short_unit})",
+            gap=gap,
+            unit=plural(gap, "day", "days"),
+            needed=needed,
+            needed_unit=plural(needed, "day", "days"),
+            short_by=needed - days,
+            short_unit=plural(needed - days, "day", "days"),
+        )
+    return Reason.of(
+        "dates",
+        "The date windows overlap {overlap} {unit}, the visit needs {needed} "
+        "(short by {short_by} {short_unit})",
+        overlap=days,
+        unit=plural(days, "day", "days"),
+        needed=needed,
+        short_by=needed - days,
+        short_unit=plural(needed - days, "day", "days"),
+    )
+
+
+def _languages(ours: Opportunity, theirs: Opportunity) -> Reason | None:
+    if shared_languages(ours.languages, theirs.languages):
+        return None
+    return Reason.of(
+        "languages",
+        "No shared language: you list {ours}, they list {theirs}",
+        ours=", ".join(ours.languages) or "none",
+        theirs=", ".join(theirs.languages) or "none",
+    )
+
+
+def _group_size(the_roles: Roles) -> Reason | None:
+    group = the_roles.request.group_size
+    room = the_roles.offer.group_size
+    if group <= room:
+        return None
+    return Reason.of(
+        "group-size",
+        "The visiting group of {group} is {excess} more than the {room} the host can take",
+        group=group,
+        excess=group - room,
+        room=room,
+    )

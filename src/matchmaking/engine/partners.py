@@ -1,0 +1,356 @@
+"""Partner suggestions: rank counterpart opportunities, and organisations worth inviting.
+
+The score (0–100) is a weighted average of five fits, each between 0 and 1:
+
+* **topics** — how much of what the visiting side wants to learn the host can show (its
+  opportunity's topics and its organisation's expertise), rare topics counting more;
+* **target groups** — how many of the visiting side's target groups the host also works with;
+* **reciprocity** — how much of what the host wants to learn the visiting organisation can show;
+* **text** — how similar the two descriptions are (shared words few others use);
+* **novelty** — 1 if the two organisations have had no exchange yet, else 0.
+
+Every suggestion carries its breakdown and reasons written from the asking organisation's side.
+An optional re-ranking spreads the list across countries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from matchmaking.engine.languages import shared_languages
+from matchmaking.engine.network import Network, Opportunity, Organisation
+from matchmaking.engine.partner_rules import Roles, Window, explain_exclusion, roles
+from matchmaking.engine.reasons import Reason
+from matchmaking.engine.scoring import ScorePart, breakdown
+
+
+@dataclass(frozen=True)
+class PartnerWeights:
+    """How much each fit counts (any non-negative numbers; they are normalised to sum to 100).
+
+    ``country_spread`` is how many points a suggestion loses in the *ordering* (not its score) for
+    every better-placed suggestion from the same country; 0 turns the re-ranking off.
+    """
+
+    topics: float = 40.0
+    target_groups: float = 15.0
+    reciprocity: float = 15.0
+    text: float = 15.0
+    novelty: float = 15.0
+    country_spread: float = 0.0
+
+    def parts(self) -> dict[str, float]:
+        return {
+            "topics": self.topics,
+            "target_groups": self.target_groups,
+            "reciprocity": self.reciprocity,
+            "text": self.text,
+            "novelty": self.novelty,
+        }
+
+
+DEFAULT_WEIGHTS = PartnerWeights()
+
+
+@dataclass(frozen=True)
+class PartnerSuggestion:
+    """A suggested partner: their opportunity (``None`` when inviting an organisation) and why."""
+
+    organisation: str
+    opportunity: str | None
+    country: str
+    score: float
+    parts: tuple[ScorePart, ...]
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class _Sides:
+    """What one pair is scored on, whichever way round: the visitor's wishes and the host's offer."""
+
+    wanted: tuple[str, ...]
+    shown: frozenset[str]
+    visitor_groups: tuple[str, ...]
+    host_groups: frozenset[str]
+    host_interests: tuple[str, ...]
+    visitor_expertise: frozenset[str]
+    ours_is_visitor: bool
+
+
+def suggest_partners(
+    network: Network,
+    opportunity_id: str,
+    *,
+    top: int = 10,
+    weights: PartnerWeights = DEFAULT_WEIGHTS,
+) -> list[PartnerSuggestion]:
+    """Counterpart opportunities for ``opportunity_id`` that break no hard rule, best first."""
+    ours = network.opportunity(opportunity_id)
+    found = []
+    for theirs in network.opportunities.values():
+        if theirs.id == ours.id or explain_exclusion(ours, theirs):
+            continue
+        found.append(_score_opportunity(network, ours, theirs, weights))
+    return _finish(found, top, weights)
+
+
+def organisations_to_invite(
+    network: Network,
+    opportunity_id: str,
+    *,
+    top: int = 10,
+    weights: PartnerWeights = DEFAULT_WEIGHTS,
+) -> list[PartnerSuggestion]:
+    """Organisations with no opportunity of their own whose profile fits ``opportunity_id``.
+
+    Rules: another organisation, a shared language, and — when they would host — a stated hosting
+    capacity (0 means "not stated") at least the size of the visiting group.
+    """
+    ours = network.opportunity(opportunity_id)
+    busy = network.with_open_opportunities()
+    found = []
+    for org in network.organisations.values():
+        if org.id in busy or org.id == ours.organisation or not _can_invite(ours, org):
+            continue
+        found.append(_score_profile(network, ours, org, weights))
+    return _finish(found, top, weights)
+
+
+def _can_invite(ours: Opportunity, org: Organisation) -> bool:
+    if not shared_languages(ours.languages, org.languages):
+        return False
+    they_host = ours.direction != "offer"
+    return not (they_host and 0 < org.hosting_capacity < ours.group_size)
+
+
+def _finish(found: list[PartnerSuggestion], top: int, weights: PartnerWeights) -> list[PartnerSuggestion]:
+    found.sort(key=lambda s: (-s.score, s.organisation, s.opportunity or ""))
+    if weights.country_spread > 0:
+        found = spread_across_countries(found, weights.country_spread)
+    return found[:top]
+
+
+def spread_across_countries(suggestions: list[PartnerSuggestion], penalty: float) -> list[PartnerSuggestion]:
+    """Greedy re-ranking: each pick lowers the *ordering* value of the rest from its country.
+
+    Scores are not changed, only the order; a suggestion that moved up says so in its reasons.
+    """
+    left = list(suggestions)
+    picked: list[PartnerSuggestion] = []
+    seen: Counter[str] = Counter()
+    while left:
+        best = max(left, key=lambda s: s.score - penalty * seen[s.country])
+        left.remove(best)
+        position = suggestions.index(best)
+        if position > len(picked):
+            best = replace(best, reasons=(*best.reasons, _spread_reason(best.country)))
+        picked.append(best)
+        seen[best.country] += 1
+    return picked
+
+
+def _spread_reason(country: str) -> Reason:
+    return Reason.of(
+        "country-spread",
+        "Shown higher to spread suggestions across countries ({country})",
+        country=country,
+    )
+
+
+def _score_opportunity(
+    network: Network, ours: Opportunity, theirs: Opportunity, weights: PartnerWeights
+) -> PartnerSuggestion:
+    the_roles = roles(ours, theirs)
+    sides = _sides_of_opportunities(network, the_roles)
+    their_org = network.organisation(theirs.organisation)
+    text_fit, shared_words = network.text.similarity(f"opp:{ours.id}", f"opp:{theirs.id}")
+    extra = [_languages_reason(ours.languages, theirs.languages), _dates_reason(the_roles)]
+    return _assemble(network, ours, their_org, theirs.id, sides, (text_fit, shared_words), extra, weights)
+
+
+def _score_profile(
+    network: Network, ours: Opportunity, org: Organisation, weights: PartnerWeights
+) -> PartnerSuggestion:
+    our_org = network.organisation(ours.organisation)
+    if ours.direction == "offer":
+        sides = _Sides(
+            wanted=org.interests,
+            shown=frozenset(ours.topics) | frozenset(our_org.expertise),
+            visitor_groups=org.target_groups,
+            host_groups=frozenset(ours.target_groups or our_org.target_groups),
+            host_interests=our_org.interests,
+            visitor_expertise=frozenset(org.expertise),
+            ours_is_visitor=False,
+        )
+    else:
+        sides = _Sides(
+            wanted=ours.topics or our_org.interests,
+            shown=frozenset(org.expertise),
+            visitor_groups=ours.target_groups or our_org.target_groups,
+            host_groups=frozenset(org.target_groups),
+            host_interests=org.interests,
+            visitor_expertise=frozenset(our_org.expertise),
+            ours_is_visitor=True,
+        )
+    text = network.text.similarity(f"opp:{ours.id}", f"org:{org.id}")
+    extra = [_languages_reason(ours.languages, org.languages), _invite_reason(org)]
+    return _assemble(network, ours, org, None, sides, text, extra, weights)
+
+
+def _sides_of_opportunities(network: Network, the_roles: Roles) -> _Sides:
+    visitor = network.organisation(the_roles.request.organisation)
+    host = network.organisation(the_roles.offer.organisation)
+    return _Sides(
+        wanted=the_roles.request.topics or visitor.interests,
+        shown=frozenset(the_roles.offer.topics) | frozenset(host.expertise),
+        visitor_groups=the_roles.request.target_groups or visitor.target_groups,
+        host_groups=frozenset(the_roles.offer.target_groups) | frozenset(host.target_groups),
+        host_interests=host.interests,
+        visitor_expertise=frozenset(visitor.expertise),
+        ours_is_visitor=the_roles.ours_is_request,
+    )
+
+
+def _assemble(
+    network: Network,
+    ours: Opportunity,
+    their_org: Organisation,
+    their_opportunity: str | None,
+    sides: _Sides,
+    text: tuple[float, tuple[str, ...]],
+    extra: Iterable[Reason | None],
+    weights: PartnerWeights,
+) -> PartnerSuggestion:
+    novel = not network.had_exchange(ours.organisation, their_org.id)
+    fits = {
+        "topics": topic_fit(sides.wanted, sides.shown, network.topic_weight),
+        "target_groups": coverage(sides.visitor_groups, sides.host_groups),
+        "reciprocity": coverage(sides.host_interests, sides.visitor_expertise),
+        "text": text[0],
+        "novelty": 1.0 if novel else 0.0,
+    }
+    parts = breakdown(fits, weights.parts())
+    reasons = [
+        _topics_reason(network, sides),
+        _groups_reason(network, sides),
+        _reciprocity_reason(network, sides),
+        _text_reason(text),
+        _novelty_reason(novel),
+        *extra,
+    ]
+    return PartnerSuggestion(
+        organisation=their_org.id,
+        opportunity=their_opportunity,
+        country=their_org.country,
+        score=round(sum(p.points for p in parts), 1),
+        parts=parts,
+        reasons=tuple(r for r in reasons if r is not None),
+    )
+
+
+def topic_fit(wanted: Iterable[str], shown: frozenset[str], weight: Callable[[str], float]) -> float:
+    """Share of the wanted topics' rarity weight that the other side can show (0–1)."""
+    wanted = list(dict.fromkeys(wanted))
+    total = sum(weight(t) for t in wanted)
+    if total <= 0:
+        return 0.0
+    return sum(weight(t) for t in wanted if t in shown) / total
+
+
+def coverage(wanted: Iterable[str], available: frozenset[str]) -> float:
+    """Share of ``wanted`` found in ``available`` (0 when nothing is wanted)."""
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        return 0.0
+    return sum(1 for w in wanted if w in available) / len(wanted)
+
+
+def _topics_reason(network: Network, sides: _Sides) -> Reason | None:
+    wanted = tuple(dict.fromkeys(sides.wanted))
+    matched = tuple(t for t in wanted if t in sides.shown)
+    if not matched:
+        return None
+    rare = tuple(t for t in matched if network.topic_counts.get(t, 0) <= 2)
+    if sides.ours_is_visitor:
+        template = "They can show: {topics} ({matched} of your {total} topics)"
+    else:
+        template = "They want to see: {topics}, which you offer ({matched} of their {total} topics)"
+    if rare:
+        template += "; rare in the network: {rare}"
+    params: dict[str, str | int | tuple[str, ...]] = {
+        "topics": matched,
+        "matched": len(matched),
+        "total": len(wanted),
+    }
+    if rare:
+        params["rare"] = rare
+    return Reason.of("topics", template, network.labels, **params)
+
+
+def _groups_reason(network: Network, sides: _Sides) -> Reason | None:
+    shared = tuple(g for g in dict.fromkeys(sides.visitor_groups) if g in sides.host_groups)
+    if not shared:
+        return None
+    return Reason.of("target-groups", "You both work with: {groups}", network.labels, groups=shared)
+
+
+def _reciprocity_reason(network: Network, sides: _Sides) -> Reason | None:
+    shared = tuple(t for t in dict.fromkeys(sides.host_interests) if t in sides.visitor_expertise)
+    if not shared:
+        return None
+    if sides.ours_is_visitor:
+        return Reason.of(
+            "reciprocity", "They want to learn: {topics}, which you offer", network.labels, topics=shared
+        )
+    return Reason.of(
+        "reciprocity", "You want to learn: {topics}, which they can show", network.labels, topics=shared
+    )
+
+
+def _text_reason(text: tuple[float, tuple[str, ...]]) -> Reason | None:
+    similarity, shared_words = text
+    if similarity < 0.05 or not shared_words:
+        return None
+    return Reason.of(
+        "text",
+        "Your descriptions share key words: {words}",
+        words=", ".join(shared_words),
+        similarity=round(similarity, 2),
+    )
+
+
+def _novelty_reason(novel: bool) -> Reason:
+    if novel:
+        return Reason.of("novelty", "You have not had an exchange with them yet: a new partner")
+    return Reason.of("novelty", "You have had an exchange with them before")
+
+
+def _languages_reason(ours: Iterable[str], theirs: Iterable[str]) -> Reason | None:
+    shared = shared_languages(tuple(ours), tuple(theirs))
+    if not shared:
+        return None
+    return Reason.of("languages", "Shared language: {languages}", languages=", ".join(shared))
+
+
+def _dates_reason(the_roles: Roles) -> Reason | None:
+    window = Window.common(the_roles.request, the_roles.offer)
+    if window.start is None or window.end is None or window.days is None:
+        return None
+    return Reason.of(
+        "dates",
+        "Both are free from {start} to {end} ({days} days; the visit needs {needed})",
+        start=window.start.isoformat(),
+        end=window.end.isoformat(),
+        days=window.days,
+        needed=the_roles.request.duration_days,
+    )
+
+
+def _invite_reason(org: Organisation) -> Reason:
+    return Reason.of(
+        "invite",
+        "{name} has no open opportunity yet; invite them to post one",
+        name=org.name or org.id,
+    )
