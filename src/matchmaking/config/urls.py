@@ -6,5 +6,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("matchmaking.api.urls")),
+    path("mobility/", include("matchmaking.mobility.urls")),
+    path("exchanges/", include("matchmaking.exchanges.urls")),
+    path("library/", include("matchmaking.library.urls")),
+    path("participants/", include("matchmaking.participants.urls")),
+    path("placements/", include("matchmaking.placements.urls")),
+    path("pathways/", include("matchmaking.pathways.urls")),
     path("", include("matchmaking.web.urls")),
 ]

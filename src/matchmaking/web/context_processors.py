@@ -19,4 +19,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": getattr(settings, "DEMO_MODE", False),
         "unread_notifications": notification_unread_count(user=user) if signed_in else 0,
         "nav_is_coordinator": signed_in and permissions.is_coordinator(user),
+        "nav_sees_participants": signed_in and permissions.requires_two_factor(user),
     }

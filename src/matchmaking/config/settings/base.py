@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "matchmaking.taxonomies",
     "matchmaking.organisations",
     "matchmaking.mobility",
+    "matchmaking.exchanges",
+    "matchmaking.library",
+    "matchmaking.participants",
+    "matchmaking.placements",
+    "matchmaking.pathways",
     "matchmaking.web",
 ]
 INSTALLED_APPS += env_list("EXTRA_INSTALLED_APPS")

@@ -1,9 +1,4 @@
-"""The one place that decides who may see or change what. Default deny.
-
-Views, the API, the command line and the admin all ask here. ``can_*`` answer yes or no;
-``access_*`` fetch an object for a user and raise ``Http404`` both when it does not exist and when the
-user may not see it, so a forbidden object cannot be told apart from a missing one.
-"""
+"""Roles, organisations, applications and the admin: the rules every other area builds on."""
 
 from __future__ import annotations
 
