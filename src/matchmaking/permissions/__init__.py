@@ -10,5 +10,5 @@ re-exports them all, so callers write ``permissions.can_edit_organisation(...)``
 
 from matchmaking.permissions.base import *  # noqa: F403
 from matchmaking.permissions.base import _active  # noqa: F401
-from matchmaking.permissions.mobility import *  # noqa: F403, E402
-from matchmaking.permissions.participants import *  # noqa: F403, E402
+from matchmaking.permissions.mobility import *  # noqa: F403
+from matchmaking.permissions.participants import *  # noqa: F403
