@@ -104,6 +104,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd_migrate(args)
     result = demo_load()
     _print(f"Demo data: {result.summary}; {result.users_created} new demo users.")
+    for line in result.extensions:
+        _print(f"  {line}")
     _print("")
     _print(f"Demo logins (password for all: {demo_password()}):")
     for user in result.users:

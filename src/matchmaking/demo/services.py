@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
@@ -25,11 +26,17 @@ def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
 
 
+# Each capability adds its own demo data in ``matchmaking.<app>.demo.demo_extend(today=...)``, which
+# must be idempotent like the rest and returns a one-line summary. They run in this order.
+DEMO_EXTENSIONS = ("mobility", "exchanges", "library", "participants", "placements", "pathways")
+
+
 @dataclass
 class DemoLoadResult:
     summary: ImportSummary
     users_created: int
     users: list[DemoUser]
+    extensions: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -54,4 +61,17 @@ def demo_load(*, today: date | None = None) -> DemoLoadResult:
         organisation = Organisation.objects.get(key=demo_user.organisation)
         if not user.memberships.filter(organisation=organisation, role=demo_user.role).exists():
             membership_add(actor=None, organisation=organisation, user=user, role=demo_user.role)
-    return DemoLoadResult(summary=summary, users_created=created, users=users)
+    extensions = [_extend(app, today or timezone.localdate()) for app in DEMO_EXTENSIONS]
+    return DemoLoadResult(
+        summary=summary, users_created=created, users=users, extensions=[e for e in extensions if e]
+    )
+
+
+def _extend(app: str, today: date) -> str:
+    try:
+        module = importlib.import_module(f"matchmaking.{app}.demo")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"matchmaking.{app}.demo":
+            raise
+        return ""
+    return f"{app}: {module.demo_extend(today=today)}"
