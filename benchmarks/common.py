@@ -1,0 +1,55 @@
+"""Small helpers shared by the benchmark scripts: timing, peak memory, the machine, the result table."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from rich.console import Console
+from rich.table import Table
+
+T = TypeVar("T")
+
+
+def timed(function: Callable[[], T]) -> tuple[T, float]:
+    """Run once; return the result and the wall-clock seconds."""
+    start = time.perf_counter()
+    result = function()
+    return result, time.perf_counter() - start
+
+
+def median_time(function: Callable[[], T], repeats: int) -> tuple[T, float]:
+    """Run ``repeats`` times; return the last result and the median seconds."""
+    times = []
+    result = None
+    for _ in range(repeats):
+        result, seconds = timed(function)
+        times.append(seconds)
+    assert result is not None
+    return result, statistics.median(times)
+
+
+def peak_rss_gb() -> float:
+    """Peak resident memory of this process so far, in GB (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def machine() -> str:
+    cpus = os.cpu_count() or 0
+    return f"{platform.processor() or platform.machine()}, {cpus} cores, Python {platform.python_version()}"
+
+
+def show(title: str, rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> None:
+    table = Table(title=title)
+    for header in headers:
+        table.add_column(header)
+    for row in rows:
+        table.add_row(*row)
+    console = Console(width=120)
+    console.print(table)
+    console.print(f"machine: {machine()}; load average: {os.getloadavg()[0]:.1f}")
