@@ -170,7 +170,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if not args.no_periodic:
         threading.Thread(target=_periodic_loop, args=(args.periodic_interval, stop), daemon=True).start()
     try:
-        call_command("db_worker", interval=1)
+        call_command("db_worker", interval=1, reload=False)
     except KeyboardInterrupt:
         pass
     finally:

@@ -186,3 +186,45 @@ def test_region_options_follow_country(client):
     body = client.get(reverse("web:region-options"), {"country": "NO"}).content.decode()
     assert "NO0A" in body
     assert "SE23" not in body
+
+
+def test_coordinator_suspends_and_reinstates(client, coordinator, org_admin):
+    org = org_admin.memberships.get().organisation
+    client.force_login(coordinator)
+    url = reverse("web:organisation-status", args=[org.key])
+    client.post(url, {"status": "suspended", "reason": ""})
+    org.refresh_from_db()
+    assert org.status == "active"  # a reason is required
+    client.post(url, {"status": "suspended", "reason": "Fees unpaid"})
+    org.refresh_from_db()
+    assert org.status == "suspended"
+    event = AuditEvent.objects.get(action="organisation.status_changed")
+    assert event.reason == "Fees unpaid"
+    assert Notification.objects.filter(recipient=org_admin, kind="organisation.status_changed").exists()
+    # The suspended organisation's own administrator loses access to it.
+    client.force_login(org_admin)
+    assert client.get(reverse("web:organisation-edit", args=[org.key])).status_code == 404
+
+
+def test_only_coordinators_change_status(client, org_admin):
+    org = org_admin.memberships.get().organisation
+    client.force_login(org_admin)
+    url = reverse("web:organisation-status", args=[org.key])
+    assert client.post(url, {"status": "suspended", "reason": "x"}).status_code == 404
+    org.refresh_from_db()
+    assert org.status == "active"
+
+
+def test_login_is_throttled_after_repeated_failures(client, settings, staff):
+    from django.core.cache import cache
+
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/5m/key"}
+    cache.clear()
+    for _ in range(3):
+        response = client.post(reverse("account_login"), {"login": staff.email, "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(
+        reverse("account_login"), {"login": staff.email, "password": "correct-horse-battery-staple"}
+    )
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session

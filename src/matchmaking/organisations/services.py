@@ -153,6 +153,43 @@ def organisation_update(*, actor: Any, organisation: Organisation, profile: dict
     return organisation
 
 
+@transaction.atomic
+def organisation_set_status(
+    *, actor: Any, organisation: Organisation, status: str, reason: str
+) -> Organisation:
+    """Suspend a member organisation (its people lose access) or reinstate it; coordinators only."""
+    if not permissions.is_coordinator(actor):
+        raise PermissionDenied
+    if status not in Organisation.Status.values:
+        raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason: it is kept in the change history.")})
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.status == status:
+        return organisation
+    before = organisation.status
+    organisation.status = status
+    organisation.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="organisation.status_changed",
+        obj=organisation,
+        before={"status": before},
+        after={"status": status},
+        reason=reason.strip(),
+        organisation_id=organisation.pk,
+    )
+    admins = User.objects.filter(memberships__organisation=organisation, memberships__role=Role.ORG_ADMIN)
+    notify(
+        recipients=admins,
+        kind="organisation.status_changed",
+        title=_("%(name)s: membership %(status)s")
+        % {"name": organisation.name, "status": organisation.get_status_display()},
+        body=reason.strip(),
+    )
+    return organisation
+
+
 # --- Applications to join ------------------------------------------------------------------------
 
 

@@ -143,6 +143,14 @@ class RefuseForm(Form):
     )
 
 
+class StatusForm(Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the change history."),
+    )
+
+
 class InvitationForm(Form):
     email = forms.EmailField(label=_("Email of the person to invite"))
     role = forms.ChoiceField(label=_("Role"))

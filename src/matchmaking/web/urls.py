@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisations/<str:key>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<str:key>/edit/", views.organisation_edit, name="organisation-edit"),
     path("organisations/<str:key>/members/", views.organisation_members, name="organisation-members"),
+    path("organisations/<str:key>/status/", views.organisation_status, name="organisation-status"),
     path(
         "organisations/<str:key>/members/<int:membership_id>/",
         views.membership_update,

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from matchmaking import permissions
 from matchmaking.core.access_log import access_log_record
@@ -30,20 +30,20 @@ def _form_errors_to(form: forms.forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("web:dashboard")
     return render(request, "web/home.html")
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "organisations": selectors.user_organisations(user=request.user),
@@ -60,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = forms.OrganisationSearchForm(
         request.GET or None, countries=selectors.organisation_countries(user=request.user)
@@ -91,13 +91,15 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
     organisation = permissions.access_organisation(request.user, key)
     context = {
         "organisation": organisation,
         "can_edit": permissions.can_edit_organisation(request.user, organisation),
         "can_manage_members": permissions.can_manage_members(request.user, organisation),
+        "can_change_status": permissions.is_coordinator(request.user),
+        "status_form": forms.StatusForm(),
     }
     return render(request, "web/organisation_detail.html", context)
 
@@ -121,7 +123,27 @@ def organisation_edit(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "web/organisation_edit.html", {"organisation": organisation, "form": form})
 
 
-@require_GET
+@login_required
+@require_POST
+def organisation_status(request: HttpRequest, key: str) -> HttpResponse:
+    organisation = permissions.access_organisation(request.user, key)
+    if not permissions.is_coordinator(request.user):
+        raise Http404
+    form = forms.StatusForm(request.POST)
+    status = request.POST.get("status", "")
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Give a reason: it is kept in the change history."))
+        services.organisation_set_status(
+            actor=request.user, organisation=organisation, status=status, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The membership status has been changed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(organisation.get_absolute_url())
+
+
+@require_safe
 def region_options(request: HttpRequest) -> HttpResponse:
     """The <option>s of the region list for one country (htmx)."""
     country = request.GET.get("country", "")[:2].upper()
@@ -231,7 +253,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def application_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_review_applications(request.user):
         raise Http404
@@ -304,7 +326,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def audit_trail(request: HttpRequest, key: str) -> HttpResponse:
     organisation = permissions.access_organisation(request.user, key)
     if not permissions.can_view_audit(request.user, organisation):
