@@ -124,3 +124,54 @@ def test_every_command_has_help(capsys):
             main([command, "--help"])
         assert exit_info.value.code == 0
         assert "usage: matchmaking " + command in capsys.readouterr().out
+
+
+WRITER = """
+import django, os, sys
+django.setup()
+from django.db import transaction
+from matchmaking.core.models import PeriodicJobRun
+for i in range(int(sys.argv[1])):
+    with transaction.atomic():
+        run, _ = PeriodicJobRun.objects.get_or_create(name=f"{sys.argv[2]}-{i % 5}")
+        run.last_result = str(i)
+        run.save()
+print("ok")
+"""
+
+
+def test_sqlite_web_and_worker_write_at_once_without_locking_errors(tmp_path):
+    """Two processes writing in transactions to one SQLite file wait for each other, never fail."""
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("SQLite behaviour; the suite is running against PostgreSQL")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "matchmaking.config.settings.dev",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "matchmaking.cli", "migrate"], env=env, check=True, capture_output=True
+    )
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, "100", name], env=env, **pipes)
+        for name in ("web", "worker", "periodic")
+    ]
+    results = [w.communicate(timeout=120) for w in writers]
+    for (out, err), writer in zip(results, writers, strict=True):
+        assert writer.returncode == 0, err[-2000:]
+        assert out.strip() == "ok"
+
+
+@pytest.mark.django_db
+def test_every_page_has_a_strict_content_security_policy(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert "unsafe" not in policy
+    assert "http" not in policy  # no other origin, no CDN
+    assert response["X-Frame-Options"] == "DENY"
+    assert b"<script>" not in response.content  # no inline script
+    assert b"style=" not in response.content  # no inline style
