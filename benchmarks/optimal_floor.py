@@ -77,7 +77,7 @@ def main() -> None:
             (
                 "fewer-opportunities placed / floor",
                 f"{result.fewer_opportunities_placed:,} / {floor:,}",
-                str(result.floor_met),
+                "met" if result.floor_met else "not met",
             ),
             ("total score", f"{result.total_score:,.1f}", ""),
         ],

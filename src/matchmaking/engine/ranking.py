@@ -179,9 +179,13 @@ class _Plan:
         which = which.ravel().astype(np.int64)
         pattern_scores = patterns @ self.common_weights_t
         m = pattern_scores.shape[1]
-        row_of_pair = np.repeat(np.arange(found.shape[0], dtype=np.int64), np.diff(found.indptr))
-        found.data += np.take(pattern_scores.ravel(), which[row_of_pair] * m + found.indices)
-        idx, score = _best_per_row(found, k)
+        row_of_pair = np.repeat(np.arange(found.shape[0], dtype=np.int32), np.diff(found.indptr))
+        cell = which[row_of_pair]
+        cell *= m
+        cell += found.indices
+        found.data += np.take(pattern_scores.ravel(), cell)
+        del cell
+        idx, score = _best_per_row(found, k, row_of_pair)
         kth = np.where(idx[:, k - 1] >= 0, score[:, k - 1], 0.0)
         uncertain = np.flatnonzero(pattern_scores.max(axis=1)[which] > kth)
         if len(uncertain):
@@ -208,39 +212,64 @@ def _best_per_dense_row(dense: FloatArray, k: int) -> tuple[IndexArray, FloatArr
     return idx, best
 
 
-def _best_per_row(scores: sp.csr_matrix, k: int) -> tuple[IndexArray, FloatArray]:
-    """Top ``k`` of each row of a sparse score matrix, by sorting one packed integer per entry.
+BUCKETS = 256  # score buckets per row for the threshold that trims entries before sorting
 
-    Each entry becomes ``(row, quantised -score, position)`` packed in 63 bits; a single integer
-    sort orders every row best-first, and the row blocks stay where ``indptr`` says they are.
+
+def _best_per_row(
+    scores: sp.csr_matrix, k: int, row_of_entry: npt.NDArray[np.int32] | None = None
+) -> tuple[IndexArray, FloatArray]:
+    """Top ``k`` of each row of a sparse score matrix, best first.
+
+    First a histogram per row finds a score bucket below which no entry can be in the row's top k,
+    which leaves a few dozen entries per row out of thousands. Those are then ordered by one
+    integer sort: each becomes ``(row, quantised -score, position)`` packed in 63 bits.
     """
     rows = scores.shape[0]
     idx = np.full((rows, k), -1, dtype=np.int32)
     best = np.zeros((rows, k), dtype=np.float32)
-    nnz = scores.nnz
-    if nnz == 0:
+    if scores.nnz == 0:
         return idx, best
-    counts = np.diff(scores.indptr)
-    pos_bits = max(int(nnz).bit_length(), 1)
-    row_bits = max(int(rows).bit_length(), 1)
+    if row_of_entry is None:
+        row_of_entry = np.repeat(np.arange(rows, dtype=np.int32), np.diff(scores.indptr))
+    keep = _may_reach_top(scores.data, row_of_entry, rows, k)
+    data = scores.data[keep]
+    row = row_of_entry[keep].astype(np.int64)
+    size = len(keep)
+    pos_bits = max(size.bit_length(), 1)
+    row_bits = max(rows.bit_length(), 1)
     q_bits = min(62 - pos_bits - row_bits, 40)
     if q_bits < 16:
         raise ValueError("chunk too large to rank; use a smaller chunk_rows")
-    top = float(scores.data.max()) or 1.0
+    top = float(data.max()) or 1.0
     levels = (1 << q_bits) - 1
-    scaled = np.clip(scores.data.astype(np.float64), 0.0, None) * (levels / top)
-    quantised = np.minimum(np.rint(scaled).astype(np.int64), levels)
-    key = np.repeat(np.arange(rows, dtype=np.int64), counts) << (q_bits + pos_bits)
-    key |= (levels - quantised) << pos_bits
-    key |= np.arange(nnz, dtype=np.int64)
+    quantised = np.rint(np.clip(data.astype(np.float64), 0.0, None) * (levels / top)).astype(np.int64)
+    key = row << (q_bits + pos_bits)
+    key |= (levels - np.minimum(quantised, levels)) << pos_bits
+    key |= np.arange(size, dtype=np.int64)
     key.sort()
+    counts = np.bincount(row, minlength=rows)
     take = np.minimum(counts, k)
     out_row = np.repeat(np.arange(rows), take)
     out_col = np.arange(int(take.sum())) - np.repeat(np.cumsum(take) - take, take)
-    source = key[np.repeat(scores.indptr[:-1], take) + out_col] & ((1 << pos_bits) - 1)
+    starts = np.cumsum(counts) - counts
+    source = keep[key[np.repeat(starts, take) + out_col] & ((1 << pos_bits) - 1)]
     idx[out_row, out_col] = scores.indices[source]
     best[out_row, out_col] = scores.data[source]
     return idx, best
+
+
+def _may_reach_top(
+    data: FloatArray, row_of_entry: npt.NDArray[np.int32], rows: int, k: int
+) -> npt.NDArray[np.intp]:
+    """Positions of the entries whose score bucket is at least the bucket of their row's k-th best."""
+    top = float(data.max()) or 1.0
+    bucket = (data * np.float32((BUCKETS - 1) / top)).astype(np.int32)
+    np.clip(bucket, 0, BUCKETS - 1, out=bucket)
+    cell = row_of_entry.astype(np.int64) * BUCKETS + bucket
+    histogram = np.bincount(cell, minlength=rows * BUCKETS).reshape(rows, BUCKETS)
+    at_least = np.cumsum(histogram[:, ::-1], axis=1)[:, ::-1]
+    threshold = np.maximum((at_least >= k).sum(axis=1) - 1, 0)
+    return np.flatnonzero(bucket >= threshold[row_of_entry])
 
 
 def recall_at_k(approximate: TopK, exact: TopK) -> float:
