@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from matchmaking.participants import views, views_privacy, views_skills
 
 app_name = "participants"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("new/", views.participant_create, name="participant-create"),
+    path("<str:pseudonym>/", views.participant_detail, name="participant-detail"),
+    path("<str:pseudonym>/personal/", views.participant_identity, name="participant-identity"),
+    path("<str:pseudonym>/personal/edit/", views.identity_edit, name="identity-edit"),
+    path("<str:pseudonym>/edit/", views.participant_edit, name="participant-edit"),
+    path("<str:pseudonym>/languages/", views.languages, name="languages"),
+    path("<str:pseudonym>/consent/", views.consents, name="consents"),
+    path("<str:pseudonym>/group/", views.group, name="group"),
+    path("<str:pseudonym>/key-worker/", views.key_worker, name="key-worker"),
+    path("<str:pseudonym>/skills/", views_skills.skills, name="skills"),
+    path("<str:pseudonym>/skills/search/", views_skills.skill_search, name="skill-search"),
+    path("<str:pseudonym>/skills/add/", views_skills.skill_add, name="skill-add"),
+    path("<str:pseudonym>/skills/reject/", views_skills.skill_reject, name="skill-reject"),
+    path("<str:pseudonym>/skills/remove/", views_skills.skill_remove, name="skill-remove"),
+    path("<str:pseudonym>/occupations/", views_skills.occupation_interest, name="occupation-interest"),
+    path("<str:pseudonym>/export/", views_privacy.export, name="export"),
+    path("<str:pseudonym>/access-log/", views_privacy.access_history, name="access-history"),
+    path("<str:pseudonym>/erase/", views_privacy.erase, name="erase"),
+]

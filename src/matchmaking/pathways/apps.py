@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PathwaysConfig(AppConfig):
     name = "matchmaking.pathways"
     verbose_name = _("Pathways and follow-up")
+
+    def ready(self) -> None:
+        from matchmaking.pathways import jobs  # noqa: F401 - registers the periodic jobs

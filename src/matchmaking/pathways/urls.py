@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from matchmaking.pathways import views
 
 app_name = "pathways"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("services/", views.directory, name="directory"),
+    path("referrals/", views.referral_inbox, name="referral-inbox"),
+    path("<str:pseudonym>/plan/", views.plan, name="plan"),
+    path("<str:pseudonym>/progress/", views.progress, name="progress"),
+    path("<str:pseudonym>/referrals/", views.referrals, name="referrals"),
+    path("<str:pseudonym>/outcome/", views.outcome, name="outcome"),
+    path("<str:pseudonym>/summary/", views.summary, name="summary"),
+]

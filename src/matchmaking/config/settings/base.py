@@ -251,3 +251,19 @@ NETWORK_NAME = env_str("NETWORK_NAME", "Regional Skills Partnership on Lifelong 
 NOTIFICATION_EMAIL = env_bool("NOTIFICATION_EMAIL", True)
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 730)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+
+# --- Participants and pathways ---
+# Youth Guarantee: people under this age (on the day their clock starts) count as young and should have
+# an offer (job, continued education, apprenticeship, traineeship) within YOUNG_MONTHS; adults within
+# ADULT_MONTHS (the 2020 reinforced Youth Guarantee; seed 004).
+YOUTH_GUARANTEE_AGE_LIMIT = env_int("YOUTH_GUARANTEE_AGE_LIMIT", 30)
+YOUTH_GUARANTEE_YOUNG_MONTHS = env_int("YOUTH_GUARANTEE_YOUNG_MONTHS", 4)
+YOUTH_GUARANTEE_ADULT_MONTHS = env_int("YOUTH_GUARANTEE_ADULT_MONTHS", 12)
+# Retention: a participant's record is erased (anonymous statistics kept) this many days after they left.
+PARTICIPANT_RETENTION_DAYS = env_int("PARTICIPANT_RETENTION_DAYS", 3 * 365)
+# ... and an inactive record (no change at all) after this many days, even if nobody recorded an exit.
+PARTICIPANT_INACTIVE_RETENTION_DAYS = env_int("PARTICIPANT_INACTIVE_RETENTION_DAYS", 5 * 365)
+# Days after which an unanswered referral reminds the worker who sent it.
+REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 14)
+# Allocation rounds with more participant × placement pairs than this run as a background task.
+ROUND_BACKGROUND_PAIRS = env_int("ROUND_BACKGROUND_PAIRS", 2000)

@@ -1,0 +1,542 @@
+"""Write paths for participants: the record, identifying details, languages, skills, consent, group.
+
+Every function is keyword-only, atomic, checks permission, writes an audit row, and logs any change of
+personal data in the access log.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matchmaking import permissions
+from matchmaking.core.access_log import access_log_record
+from matchmaking.core.audit import audit_record
+from matchmaking.core.models import PersonalDataAccess
+from matchmaking.core.notifications import notify
+from matchmaking.engine.languages import cefr_rank
+from matchmaking.organisations.models import Organisation
+from matchmaking.participants.esco_lookup import esco_version
+from matchmaking.participants.models import (
+    AgeGroup,
+    ClockStart,
+    Consent,
+    FollowUpMember,
+    Participant,
+    ParticipantIdentity,
+    ParticipantLanguage,
+    ParticipantSkill,
+    SupportRequirement,
+)
+from matchmaking.taxonomies.codelists import BARRIERS, codes
+from matchmaking.taxonomies.models import Region
+
+PROFILE_FIELDS = (
+    "reference",
+    "registered_on",
+    "clock_start",
+    "clock_start_on",
+    "home_country",
+    "available_from",
+    "available_until",
+    "willing_to_go_abroad",
+    "support_requirements",
+    "occupation_interests",
+    "fewer_opportunities",
+)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this."))
+
+
+def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def age_group_for(date_of_birth: date | None, on: date) -> str:
+    """Young (under the Youth Guarantee age limit on ``on``) or adult; '' when the birth date is unknown."""
+    if date_of_birth is None:
+        return AgeGroup.UNKNOWN
+    age = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+    return AgeGroup.YOUNG if age < settings.YOUTH_GUARANTEE_AGE_LIMIT else AgeGroup.ADULT
+
+
+def _clean_profile(profile: dict[str, Any]) -> dict[str, Any]:
+    data = {k: profile[k] for k in PROFILE_FIELDS if k in profile}
+    unknown = set(data.get("support_requirements") or []) - set(SupportRequirement.values)
+    if unknown:
+        raise ValidationError(
+            {"support_requirements": _("Unknown support requirement: %s") % ", ".join(unknown)}
+        )
+    if (
+        data.get("available_from")
+        and data.get("available_until")
+        and data["available_until"] < data["available_from"]
+    ):
+        raise ValidationError({"available_until": _("The end of availability is before its start.")})
+    if "clock_start" in data and data["clock_start"] not in ClockStart.values:
+        raise ValidationError({"clock_start": _("Unknown clock start.")})
+    if "home_country" in data:
+        data["home_country"] = (data["home_country"] or "").upper()
+    return data
+
+
+@transaction.atomic
+def participant_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    profile: dict[str, Any],
+    identity: dict[str, Any] | None = None,
+    key_worker: Any = None,
+    region: str | None = None,
+    path: str = "",
+) -> Participant:
+    """A new participant in ``organisation``'s caseload (the actor becomes key worker by default)."""
+    _require(actor is None or permissions.can_create_participant(actor, organisation))
+    data = _clean_profile(profile)
+    data.setdefault("registered_on", timezone.localdate())
+    participant = Participant(organisation=organisation, key_worker=key_worker or actor, **data)
+    participant.region = Region.objects.filter(code=region).first() if region else None
+    participant.save()
+    if identity:
+        _write_identity(participant, identity)
+    audit_record(
+        actor=actor,
+        action="participant.create",
+        obj=participant,
+        after=_snapshot(participant, PROFILE_FIELDS),
+        organisation_id=organisation.pk,
+    )
+    access_log_record(
+        user=actor,
+        subject=participant,
+        fields=["profile", *sorted(identity or {})],
+        purpose="registration",
+        kind=PersonalDataAccess.CHANGE,
+        path=path,
+    )
+    return participant
+
+
+def _write_identity(participant: Participant, identity: dict[str, Any]) -> ParticipantIdentity:
+    record, _created = ParticipantIdentity.objects.get_or_create(
+        participant=participant, defaults={"given_name": identity.get("given_name") or "?"}
+    )
+    for name in (*ParticipantIdentity.PERSONAL_FIELDS, "preferred_language"):
+        if name in identity:
+            setattr(record, name, identity[name] or ("" if name != "date_of_birth" else None))
+    record.full_clean(exclude=["participant"])
+    record.save()
+    on = participant.clock_start_on or participant.registered_on
+    participant.age_group = age_group_for(record.date_of_birth, on)
+    participant.save(update_fields=["age_group", "updated_at"])
+    return record
+
+
+@transaction.atomic
+def participant_update(
+    *,
+    actor: Any,
+    participant: Participant,
+    profile: dict[str, Any],
+    region: str | None = None,
+    path: str = "",
+) -> Participant:
+    _require(permissions.can_edit_participant(actor, participant))
+    before = _snapshot(participant, PROFILE_FIELDS)
+    for name, value in _clean_profile(profile).items():
+        setattr(participant, name, value)
+    participant.region = Region.objects.filter(code=region).first() if region else None
+    if not participant.fewer_opportunities:
+        participant.barriers = []
+    participant.save()
+    if hasattr(participant, "identity"):
+        on = participant.clock_start_on or participant.registered_on
+        participant.age_group = age_group_for(participant.identity.date_of_birth, on)
+        participant.save(update_fields=["age_group"])
+    audit_record(
+        actor=actor,
+        action="participant.update",
+        obj=participant,
+        before=before,
+        after=_snapshot(participant, PROFILE_FIELDS),
+        organisation_id=participant.organisation_id,
+    )
+    access_log_record(
+        user=actor,
+        subject=participant,
+        fields=["profile"],
+        purpose="case work",
+        kind=PersonalDataAccess.CHANGE,
+        path=path,
+    )
+    return participant
+
+
+@transaction.atomic
+def identity_update(
+    *, actor: Any, participant: Participant, identity: dict[str, Any], path: str = ""
+) -> None:
+    _require(permissions.can_edit_participant(actor, participant))
+    _write_identity(participant, identity)
+    # The audit names the fields changed, never their values: the trail is not a second copy of them.
+    audit_record(
+        actor=actor,
+        action="participant.identity-update",
+        obj=participant,
+        after={"fields": sorted(identity)},
+        organisation_id=participant.organisation_id,
+    )
+    access_log_record(
+        user=actor,
+        subject=participant,
+        fields=sorted(identity),
+        purpose="case work",
+        kind=PersonalDataAccess.CHANGE,
+        path=path,
+    )
+
+
+@transaction.atomic
+def barriers_set(*, actor: Any, participant: Participant, barriers: list[str], path: str = "") -> None:
+    """Record the Erasmus+ barrier categories: only with explicit, current consent for this purpose."""
+    _require(permissions.can_edit_participant(actor, participant))
+    unknown = set(barriers) - codes(BARRIERS)
+    if unknown:
+        raise ValidationError(_("Unknown barrier category: %s") % ", ".join(sorted(unknown)))
+    if barriers and not consent_active(participant=participant, purpose=Consent.Purpose.BARRIERS):
+        raise ValidationError(
+            _("The participant has not consented to recording the reasons; only the flag can be set.")
+        )
+    before = list(participant.barriers)
+    participant.barriers = sorted(barriers)
+    if barriers:
+        participant.fewer_opportunities = True
+    participant.save(update_fields=["barriers", "fewer_opportunities", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="participant.barriers",
+        obj=participant,
+        before={"count": len(before)},
+        after={"count": len(barriers)},
+        organisation_id=participant.organisation_id,
+    )
+    access_log_record(
+        user=actor,
+        subject=participant,
+        fields=["barriers"],
+        purpose="support planning",
+        kind=PersonalDataAccess.CHANGE,
+        path=path,
+    )
+
+
+@transaction.atomic
+def language_set(*, actor: Any, participant: Participant, code: str, level: str) -> ParticipantLanguage:
+    _require(permissions.can_edit_participant(actor, participant))
+    code = code.strip().lower()
+    try:
+        cefr_rank(level)
+    except ValueError as exc:
+        raise ValidationError({"level": str(exc)}) from exc
+    if not code.isalpha() or len(code) not in (2, 3):
+        raise ValidationError({"code": _("Use a two-letter language code, e.g. sv.")})
+    language, _created = ParticipantLanguage.objects.update_or_create(
+        participant=participant, code=code, defaults={"level": level.upper()}
+    )
+    audit_record(
+        actor=actor,
+        action="participant.language",
+        obj=participant,
+        after={code: level},
+        organisation_id=participant.organisation_id,
+    )
+    return language
+
+
+@transaction.atomic
+def language_remove(*, actor: Any, participant: Participant, code: str) -> None:
+    _require(permissions.can_edit_participant(actor, participant))
+    deleted, _n = participant.languages.filter(code=code).delete()
+    if deleted:
+        audit_record(
+            actor=actor,
+            action="participant.language-remove",
+            obj=participant,
+            before={code: "removed"},
+            organisation_id=participant.organisation_id,
+        )
+
+
+@transaction.atomic
+def skill_add(
+    *,
+    actor: Any,
+    participant: Participant,
+    uri: str,
+    label: str,
+    how: str,
+    source: str,
+    evidence: str = "",
+    validated: bool = False,
+) -> ParticipantSkill:
+    """Accept a skill into the profile (or update it), recording how it was learnt and the ESCO version."""
+    _require(permissions.can_edit_participant(actor, participant))
+    if not uri.startswith("http://data.europa.eu/esco/skill/"):
+        raise ValidationError({"uri": _("Choose a skill from the ESCO suggestions.")})
+    if how not in ParticipantSkill.How.values:
+        raise ValidationError({"how": _("Say whether the skill was learnt formally or informally.")})
+    skill, created = ParticipantSkill.objects.update_or_create(
+        participant=participant,
+        uri=uri,
+        defaults={
+            "label": label[:300],
+            "how": how,
+            "source": source,
+            "evidence": evidence,
+            "validated": validated,
+            "esco_version": esco_version(),
+            "added_by": actor,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="skill.add" if created else "skill.update",
+        obj=participant,
+        after={"skill": uri, "how": how, "validated": validated},
+        organisation_id=participant.organisation_id,
+    )
+    return skill
+
+
+@transaction.atomic
+def skill_remove(*, actor: Any, participant: Participant, skill_id: int) -> None:
+    _require(permissions.can_edit_participant(actor, participant))
+    skill = participant.skills.filter(pk=skill_id).first()
+    if skill is None:
+        raise ValidationError(_("That skill is not in the profile."))
+    audit_record(
+        actor=actor,
+        action="skill.remove",
+        obj=participant,
+        before={"skill": skill.uri},
+        organisation_id=participant.organisation_id,
+    )
+    skill.delete()
+
+
+@transaction.atomic
+def skill_reject(*, actor: Any, participant: Participant, uri: str) -> None:
+    """A suggestion the worker and participant turned down: kept in the trail, not in the profile."""
+    _require(permissions.can_edit_participant(actor, participant))
+    audit_record(
+        actor=actor,
+        action="skill.reject-suggestion",
+        obj=participant,
+        after={"skill": uri},
+        organisation_id=participant.organisation_id,
+    )
+
+
+# --- Consent ---------------------------------------------------------------------------------------
+
+
+def consent_active(
+    *, participant: Participant, purpose: str, organisation: Organisation | None = None
+) -> Consent | None:
+    found = participant.consents.filter(purpose=purpose, revoked_on__isnull=True)
+    if purpose == Consent.Purpose.SHARING:
+        found = found.filter(organisation=organisation)
+    return found.order_by("-given_on").first()
+
+
+@transaction.atomic
+def consent_give(
+    *,
+    actor: Any,
+    participant: Participant,
+    purpose: str,
+    given_on: date | None = None,
+    organisation: Organisation | None = None,
+    note: str = "",
+) -> Consent:
+    _require(permissions.can_edit_participant(actor, participant))
+    if purpose not in Consent.Purpose.values:
+        raise ValidationError({"purpose": _("Unknown purpose.")})
+    if purpose == Consent.Purpose.SHARING and organisation is None:
+        raise ValidationError({"organisation": _("Name the organisation the data may be shared with.")})
+    if purpose != Consent.Purpose.SHARING:
+        organisation = None
+    if consent_active(participant=participant, purpose=purpose, organisation=organisation):
+        raise ValidationError(_("This consent is already recorded and has not been revoked."))
+    consent = Consent.objects.create(
+        participant=participant,
+        purpose=purpose,
+        organisation=organisation,
+        given_on=given_on or timezone.localdate(),
+        recorded_by=actor,
+        note=note,
+    )
+    audit_record(
+        actor=actor,
+        action="consent.give",
+        obj=participant,
+        after={"purpose": purpose, "organisation": organisation.key if organisation else ""},
+        organisation_id=participant.organisation_id,
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, actor: Any, participant: Participant, consent_id: int) -> Consent:
+    """Revoke a consent; revoking the one for barrier reasons deletes the reasons recorded under it."""
+    _require(permissions.can_edit_participant(actor, participant))
+    consent = participant.consents.filter(pk=consent_id).first()
+    if consent is None:
+        raise ValidationError(_("No such consent."))
+    if consent.revoked_on is not None:
+        raise ValidationError(_("This consent has already been revoked."))
+    consent.revoked_on = timezone.localdate()
+    consent.save(update_fields=["revoked_on"])
+    if consent.purpose == Consent.Purpose.BARRIERS and participant.barriers:
+        participant.barriers = []
+        participant.save(update_fields=["barriers", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="consent.revoke",
+        obj=participant,
+        after={"purpose": consent.purpose},
+        organisation_id=participant.organisation_id,
+    )
+    return consent
+
+
+# --- Follow-up group ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def group_member_add(
+    *,
+    actor: Any,
+    participant: Participant,
+    user: Any,
+    organisation: Organisation,
+    role: str = "",
+    can_view_personal: bool = False,
+) -> FollowUpMember:
+    """Add a professional to the follow-up group; personal details only if explicitly allowed."""
+    _require(permissions.can_edit_participant(actor, participant))
+    if permissions.role_in(user, organisation) not in permissions.PERSONAL_DATA_ROLES:
+        raise ValidationError(
+            _("Only case workers, administrators and coordinators of that organisation can join a group.")
+        )
+    if permissions.group_member_of(user, participant):
+        raise ValidationError(_("This person is already in the group."))
+    member = FollowUpMember.objects.create(
+        participant=participant,
+        user=user,
+        organisation=organisation,
+        role=role,
+        can_view_personal=can_view_personal,
+        started_on=timezone.localdate(),
+    )
+    audit_record(
+        actor=actor,
+        action="group.add",
+        obj=participant,
+        after={"user": user.email, "organisation": organisation.key, "can_view_personal": can_view_personal},
+        organisation_id=participant.organisation_id,
+    )
+    notify(
+        recipients=[user],
+        kind="participant.group",
+        title=_("You have joined the follow-up group of %s") % participant.pseudonym,
+        url=participant.get_absolute_url(),
+    )
+    return member
+
+
+@transaction.atomic
+def group_member_update(
+    *, actor: Any, participant: Participant, member_id: int, can_view_personal: bool
+) -> None:
+    _require(permissions.can_edit_participant(actor, participant))
+    member = participant.group.filter(pk=member_id, ended_on__isnull=True).first()
+    if member is None:
+        raise ValidationError(_("No such group member."))
+    before = member.can_view_personal
+    member.can_view_personal = can_view_personal
+    member.save(update_fields=["can_view_personal"])
+    audit_record(
+        actor=actor,
+        action="group.access",
+        obj=participant,
+        before={"can_view_personal": before},
+        after={"can_view_personal": can_view_personal, "user": member.user.email},
+        organisation_id=participant.organisation_id,
+    )
+
+
+@transaction.atomic
+def group_member_end(*, actor: Any, participant: Participant, member_id: int, reason: str) -> None:
+    _require(permissions.can_edit_participant(actor, participant))
+    member = participant.group.filter(pk=member_id, ended_on__isnull=True).first()
+    if member is None:
+        raise ValidationError(_("No such group member."))
+    member.ended_on = timezone.localdate()
+    member.end_reason = reason[:200]
+    member.save(update_fields=["ended_on", "end_reason"])
+    audit_record(
+        actor=actor,
+        action="group.end",
+        obj=participant,
+        after={"user": member.user.email, "reason": reason},
+        organisation_id=participant.organisation_id,
+    )
+
+
+@transaction.atomic
+def key_worker_set(*, actor: Any, participant: Participant, user: Any) -> None:
+    _require(permissions.can_edit_participant(actor, participant))
+    if permissions.role_in(user, participant.organisation) not in permissions.CASELOAD_ROLES:
+        raise ValidationError(_("The key worker must be a case worker of the organisation holding the case."))
+    before = participant.key_worker_id
+    participant.key_worker = user
+    participant.save(update_fields=["key_worker", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="participant.key-worker",
+        obj=participant,
+        before={"key_worker": before},
+        after={"key_worker": user.pk},
+        organisation_id=participant.organisation_id,
+    )
+
+
+@transaction.atomic
+def occupation_interest_set(*, actor: Any, participant: Participant, uri: str, label: str, add: bool) -> None:
+    """Add or remove an ESCO occupation the person is interested in (it counts in matching)."""
+    _require(permissions.can_edit_participant(actor, participant))
+    if not uri.startswith("http://data.europa.eu/esco/occupation/"):
+        raise ValidationError(_("Choose an occupation from the ESCO suggestions."))
+    current = [o for o in participant.occupation_interests if o.get("uri") != uri]
+    if add:
+        current.append({"uri": uri, "label": label or uri})
+    participant.occupation_interests = current
+    participant.save(update_fields=["occupation_interests", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="participant.occupation-interest",
+        obj=participant,
+        after={"uri": uri, "added": add},
+        organisation_id=participant.organisation_id,
+    )

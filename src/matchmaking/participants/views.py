@@ -1,0 +1,376 @@
+"""Participant pages: caseload, record, identifying details, languages, consent, follow-up group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from matchmaking import permissions
+from matchmaking.accounts.models import User
+from matchmaking.organisations.models import Organisation
+from matchmaking.participants import forms, selectors, services
+from matchmaking.participants.models import Consent
+
+
+def show_error(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
+    text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else _("You may not do this.")
+    messages.error(request, text)
+
+
+def form_errors(form: Any, exc: ValidationError) -> None:
+    """Show a service's error on the form (on the named field where there is one)."""
+    if not hasattr(form, "cleaned_data"):  # an unbound form: errors of another action on the page
+        form.cleaned_data = {}
+        form._errors = form._errors or {}
+        from django.forms.utils import ErrorDict
+
+        form._errors = ErrorDict(form._errors)
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _caseload_orgs(user: Any) -> list[Organisation]:
+    ids = [org for org, role in permissions.roles_of(user).items() if role in permissions.CASELOAD_ROLES]
+    return list(Organisation.objects.filter(pk__in=ids))
+
+
+def _require_caseload(user: Any) -> None:
+    if not permissions.can_use_caseload(user):
+        raise Http404("No such page.")
+
+
+@login_required
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    _require_caseload(request.user)
+    form = forms.CaseloadFilterForm(request.GET or None)
+    filters = selectors.CaseloadFilters()
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = selectors.CaseloadFilters(query=d["q"].strip(), mine=d["mine"], clock=d["clock"])
+    rows = selectors.caseload_rows(user=request.user, filters=filters)
+    context = {
+        "form": form,
+        "rows": rows,
+        "overdue": sum(1 for r in rows if r.clock and r.clock.overdue),
+        "can_create": bool(_caseload_orgs(request.user)),
+    }
+    return render(request, "participants/caseload.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_create(request: HttpRequest) -> HttpResponse:
+    _require_caseload(request.user)
+    orgs = _caseload_orgs(request.user)
+    if not orgs:
+        raise Http404("No caseload.")
+    form = forms.NewParticipantForm(
+        request.POST or None, initial={"registered_on": timezone.localdate(), "home_country": orgs[0].country}
+    )
+    if request.method == "POST" and form.is_valid():
+        identity = {k: form.cleaned_data[k] for k in forms.IdentityForm.base_fields}
+        try:
+            participant = services.participant_create(
+                actor=request.user,
+                organisation=orgs[0],
+                profile=form.profile(),
+                identity=identity,
+                region=form.cleaned_data.get("region") or None,
+                path=request.path,
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The participant has been registered as %s.") % participant.pseudonym)
+            return redirect(participant.get_absolute_url())
+    return render(
+        request,
+        "participants/form_page.html",
+        {
+            "form": form,
+            "heading": _("Register a participant"),
+            "submit": _("Register"),
+            "intro": _(
+                "The person gets a pseudonym; their name and contact details are kept apart and every look "
+                "at them is logged. Organisation: %s"
+            )
+            % orgs[0].name,
+            "cancel_url": reverse("participants:caseload"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def participant_detail(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    participant = permissions.access_participant(request.user, pseudonym)
+    selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
+    context = {
+        "participant": participant,
+        "can_edit": permissions.can_edit_participant(request.user, participant),
+        "can_see_personal": permissions.can_see_personal_details(request.user, participant),
+        "can_record": permissions.can_record_pathway(request.user, participant),
+        "can_erase": permissions.can_erase_participant(request.user, participant),
+        "skills": participant.skills.all(),
+        "languages": participant.languages.all(),
+        "consents": participant.consents.select_related("organisation"),
+        "group": participant.group.select_related("user", "organisation").filter(ended_on__isnull=True),
+        "clock": selectors.participant_clock(participant, timezone.localdate()),
+        "proposals": participant.proposals.select_related("placement__host", "round").order_by(
+            "-round__created_at"
+        )[:5],
+    }
+    return render(request, "participants/participant_detail.html", context)
+
+
+@login_required
+@require_GET
+def participant_identity(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    participant = permissions.access_participant(request.user, pseudonym)
+    if not permissions.can_see_personal_details(request.user, participant):
+        raise Http404("No such page.")
+    identity = selectors.participant_identity(user=request.user, participant=participant, path=request.path)
+    return render(
+        request,
+        "participants/identity.html",
+        {
+            "participant": participant,
+            "identity": identity,
+            "can_edit": permissions.can_edit_participant(request.user, participant),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_edit(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    initial = {name: getattr(participant, name) for name in services.PROFILE_FIELDS}
+    initial["region"] = participant.region.code if participant.region else ""
+    form = forms.ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_update(
+                actor=request.user,
+                participant=participant,
+                profile=form.profile(),
+                region=form.cleaned_data.get("region") or None,
+                path=request.path,
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The profile has been saved."))
+            return redirect(participant.get_absolute_url())
+    return render(
+        request,
+        "participants/form_page.html",
+        {
+            "form": form,
+            "participant": participant,
+            "heading": _("Edit the profile of %s") % participant.pseudonym,
+            "submit": _("Save profile"),
+            "cancel_url": participant.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def identity_edit(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    identity = selectors.participant_identity(
+        user=request.user, participant=participant, path=request.path, purpose="correct details"
+    )
+    initial = {name: getattr(identity, name) for name in forms.IdentityForm.base_fields} if identity else {}
+    form = forms.IdentityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.identity_update(
+                actor=request.user, participant=participant, identity=form.cleaned_data, path=request.path
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The personal details have been saved."))
+            return redirect("participants:participant-identity", participant.pseudonym)
+    return render(
+        request,
+        "participants/form_page.html",
+        {
+            "form": form,
+            "participant": participant,
+            "submit": _("Save personal details"),
+            "heading": _("Personal details of %s") % participant.pseudonym,
+            "cancel_url": reverse("participants:participant-identity", args=[participant.pseudonym]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def languages(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    form = forms.LanguageForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if "remove" in request.POST:
+                services.language_remove(
+                    actor=request.user, participant=participant, code=request.POST["remove"]
+                )
+                messages.success(request, _("The language has been removed."))
+                return redirect("participants:languages", participant.pseudonym)
+            if form.is_valid():
+                services.language_set(actor=request.user, participant=participant, **form.cleaned_data)
+                messages.success(request, _("The language has been saved."))
+                return redirect("participants:languages", participant.pseudonym)
+        except ValidationError as exc:
+            form_errors(form, exc)
+    return render(
+        request,
+        "participants/languages.html",
+        {"form": form, "participant": participant, "languages": participant.languages.all()},
+    )
+
+
+def _organisation_choices() -> list[tuple[str, str]]:
+    return list(Organisation.objects.filter(status=Organisation.Status.ACTIVE).values_list("key", "name"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consents(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    form = forms.ConsentForm(
+        request.POST if "purpose" in request.POST else None,
+        organisations=_organisation_choices(),
+        initial={"given_on": timezone.localdate()},
+    )
+    barriers = forms.BarriersForm(
+        request.POST if "barriers_form" in request.POST else None, initial={"barriers": participant.barriers}
+    )
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                services.consent_revoke(
+                    actor=request.user, participant=participant, consent_id=int(request.POST["revoke"] or 0)
+                )
+                messages.success(request, _("The consent has been revoked."))
+                return redirect("participants:consents", participant.pseudonym)
+            if "barriers_form" in request.POST and barriers.is_valid():
+                services.barriers_set(
+                    actor=request.user,
+                    participant=participant,
+                    barriers=barriers.cleaned_data["barriers"],
+                    path=request.path,
+                )
+                messages.success(request, _("The reasons have been saved."))
+                return redirect("participants:consents", participant.pseudonym)
+            if "purpose" in request.POST and form.is_valid():
+                d = form.cleaned_data
+                organisation = (
+                    Organisation.objects.filter(key=d["organisation"]).first() if d["organisation"] else None
+                )
+                services.consent_give(
+                    actor=request.user,
+                    participant=participant,
+                    purpose=d["purpose"],
+                    given_on=d["given_on"],
+                    organisation=organisation,
+                    note=d["note"],
+                )
+                messages.success(request, _("The consent has been recorded."))
+                return redirect("participants:consents", participant.pseudonym)
+        except (ValidationError, ValueError) as exc:
+            if isinstance(exc, ValueError):
+                exc = ValidationError(_("No such consent."))
+            form_errors(barriers if "barriers_form" in request.POST else form, exc)
+    context = {
+        "participant": participant,
+        "form": form,
+        "barriers_form": barriers,
+        "consents": participant.consents.select_related("organisation", "recorded_by"),
+        "barriers_allowed": services.consent_active(
+            participant=participant, purpose=Consent.Purpose.BARRIERS
+        ),
+    }
+    return render(request, "participants/consents.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    form = forms.GroupMemberForm(
+        request.POST if "email" in request.POST else None, organisations=_organisation_choices()
+    )
+    if request.method == "POST":
+        try:
+            if "end" in request.POST:
+                services.group_member_end(
+                    actor=request.user,
+                    participant=participant,
+                    member_id=int(request.POST["end"] or 0),
+                    reason=request.POST.get("reason", "").strip() or _("Left the group"),
+                )
+                messages.success(request, _("The member has left the group."))
+                return redirect("participants:group", participant.pseudonym)
+            if "toggle" in request.POST:
+                services.group_member_update(
+                    actor=request.user,
+                    participant=participant,
+                    member_id=int(request.POST["toggle"] or 0),
+                    can_view_personal=request.POST.get("can_view_personal") == "1",
+                )
+                messages.success(request, _("Access to personal details has been changed."))
+                return redirect("participants:group", participant.pseudonym)
+            if form.is_valid():
+                d = form.cleaned_data
+                user = User.objects.filter(email__iexact=d["email"], is_active=True).first()
+                organisation = Organisation.objects.filter(key=d["organisation"]).first()
+                if user is None or organisation is None:
+                    raise ValidationError({"email": _("Nobody with this email is a member of the network.")})
+                services.group_member_add(
+                    actor=request.user,
+                    participant=participant,
+                    user=user,
+                    organisation=organisation,
+                    role=d["role"],
+                    can_view_personal=d["can_view_personal"],
+                )
+                messages.success(request, _("The professional has joined the group."))
+                return redirect("participants:group", participant.pseudonym)
+        except (ValidationError, ValueError) as exc:
+            form_errors(
+                form, exc if isinstance(exc, ValidationError) else ValidationError(_("No such group member."))
+            )
+    members = participant.group.select_related("user", "organisation")
+    return render(
+        request, "participants/group.html", {"participant": participant, "form": form, "members": members}
+    )
+
+
+@login_required
+@require_POST
+def key_worker(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    try:
+        services.key_worker_set(actor=request.user, participant=participant, user=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, _("You are now the key worker."))
+    return redirect(participant.get_absolute_url())

@@ -1,0 +1,59 @@
+"""The person's rights in the browser: a JSON copy of their data, erasure, the access history."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from matchmaking import permissions
+from matchmaking.participants import forms, privacy, selectors
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    participant = permissions.access_participant(request.user, pseudonym)
+    if not permissions.can_see_personal_details(request.user, participant):
+        raise Http404("No such page.")
+    document = privacy.participant_export(actor=request.user, participant=participant, path=request.path)
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2, default=str), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{participant.pseudonym}.json"'
+    return response
+
+
+@login_required
+@require_GET
+def access_history(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    return render(
+        request,
+        "participants/access_history.html",
+        {"participant": participant, "entries": selectors.access_history(participant=participant)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erase(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    participant = permissions.access_participant(request.user, pseudonym)
+    if not permissions.can_erase_participant(request.user, participant):
+        raise Http404("No such page.")
+    form = forms.EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["confirm"].strip() != participant.pseudonym:
+            form.add_error("confirm", _("This is not the participant's pseudonym."))
+        else:
+            privacy.participant_erase(
+                actor=request.user, participant=participant, reason=_("Request of the person")
+            )
+            messages.success(request, _("The participant's data has been erased."))
+            return redirect("participants:caseload")
+    return render(request, "participants/erase.html", {"participant": participant, "form": form})

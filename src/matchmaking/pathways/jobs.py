@@ -1,0 +1,95 @@
+"""Periodic jobs of pathways: retention-check and referral reminders, Youth Guarantee alerts, and the
+participants' retention period. Each is idempotent (safe to run twice)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from matchmaking.core.models import Notification
+from matchmaking.core.notifications import notify
+from matchmaking.core.periodic import periodic_job
+from matchmaking.participants.models import Participant
+from matchmaking.pathways.models import Referral, RetentionCheck
+
+
+@periodic_job("retention-check-reminders", every=timedelta(days=1))
+def retention_check_reminders(now: datetime) -> str:
+    """Remind key workers of retention checks (3, 6, 12 months after exit) that are due."""
+    due = RetentionCheck.objects.filter(
+        due_on__lte=now.date(), done_on__isnull=True, reminded_at__isnull=True
+    )
+    count = 0
+    for check in due.select_related("outcome__participant__key_worker"):
+        participant = check.outcome.participant
+        notify(
+            recipients=[participant.key_worker],
+            kind="retention-check.due",
+            title=_("%(months)d-month follow-up due for %(participant)s")
+            % {"months": check.months, "participant": participant.pseudonym},
+            url=participant.get_absolute_url(),
+        )
+        check.reminded_at = now
+        check.save(update_fields=["reminded_at"])
+        count += 1
+    return f"{count} retention-check reminders"
+
+
+@periodic_job("referral-reminders", every=timedelta(days=1))
+def referral_reminders(now: datetime) -> str:
+    """Remind the sender of referrals still unanswered after the reminder date."""
+    late = now.date() - timedelta(days=settings.REFERRAL_REMINDER_DAYS)
+    due = Referral.objects.filter(status=Referral.Status.SENT, reminded_at__isnull=True).filter(
+        Q(remind_on__lte=now.date()) | Q(remind_on__isnull=True, sent_on__lte=late)
+    )
+    count = 0
+    for referral in due.select_related("participant", "service", "sent_by"):
+        notify(
+            recipients=[referral.sent_by],
+            kind="referral.reminder",
+            title=_("No answer yet from %(service)s about %(participant)s")
+            % {"service": referral.service.name, "participant": referral.participant.pseudonym},
+            url=referral.participant.get_absolute_url(),
+        )
+        referral.reminded_at = now
+        referral.save(update_fields=["reminded_at"])
+        count += 1
+    return f"{count} referral reminders"
+
+
+@periodic_job("youth-guarantee-alerts", every=timedelta(days=1))
+def youth_guarantee_alerts(now: datetime) -> str:
+    """Alert the key worker once when a participant's Youth Guarantee clock passes its limit."""
+    from matchmaking.participants.selectors import participant_clock
+
+    count = 0
+    active = Participant.objects.filter(
+        status=Participant.Status.ACTIVE, offers__isnull=True, key_worker__isnull=False
+    )
+    for participant in active.select_related("key_worker"):
+        clock = participant_clock(participant, now.date(), first_offer_on=None)
+        url = participant.get_absolute_url()
+        if not clock or not clock.overdue:
+            continue
+        if Notification.objects.filter(kind="youth-guarantee.overdue", url=url).exists():
+            continue
+        notify(
+            recipients=[participant.key_worker],
+            kind="youth-guarantee.overdue",
+            title=_("%(participant)s has had no offer within %(months)d months")
+            % {"participant": participant.pseudonym, "months": clock.months},
+            url=url,
+        )
+        count += 1
+    return f"{count} Youth Guarantee alerts"
+
+
+@periodic_job("participant-retention", every=timedelta(days=1))
+def participant_retention(now: datetime) -> str:
+    """Erase participants past their retention period, keeping only anonymous statistics."""
+    from matchmaking.participants.privacy import retention_enforce
+
+    return f"{retention_enforce(now)} participants erased at the end of their retention period"

@@ -1,0 +1,145 @@
+"""After confirmation: hosts accept or decline with structured reasons; workers contest on the person's
+behalf and a coordinator answers. Every step is audited and notified."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matchmaking import permissions
+from matchmaking.core.audit import audit_record
+from matchmaking.core.notifications import notify
+from matchmaking.placements.models import Contest, Placement, Proposal
+from matchmaking.placements.services import waiting_list_seat_freed
+
+# Which labour-market type a placement's acceptance counts as for the Youth Guarantee clock.
+OFFER_TYPE = {"regular": "job", "social-economy": "job", "training": "traineeship"}
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this."))
+
+
+@transaction.atomic
+def proposal_decide(
+    *, actor: Any, proposal: Proposal, accept: bool, reason: str = "", note: str = ""
+) -> Proposal:
+    _require(permissions.can_decide_proposal(actor, proposal))
+    locked = (
+        Proposal.objects.select_for_update().select_related("placement", "participant").get(pk=proposal.pk)
+    )
+    if locked.status != Proposal.Status.CONFIRMED:
+        raise ValidationError(
+            _("Only a confirmed proposal waiting for the host can be accepted or declined.")
+        )
+    if not accept and reason not in Proposal.DeclineReason.values:
+        raise ValidationError({"reason": _("Choose a reason for declining.")})
+    locked.status = Proposal.Status.ACCEPTED if accept else Proposal.Status.DECLINED
+    locked.decline_reason = "" if accept else reason
+    locked.decline_note = note.strip()
+    locked.decided_by, locked.decided_at = actor, timezone.now()
+    locked.save()
+    audit_record(
+        actor=actor,
+        action="proposal.accept" if accept else "proposal.decline",
+        obj=locked,
+        after={"reason": reason, "note": note},
+        organisation_id=locked.placement.host_id,
+    )
+    if accept:
+        _record_offer(actor, locked)
+    else:
+        waiting_list_seat_freed(placement=locked.placement)
+    participant = locked.participant
+    title = (
+        _("%(host)s accepted %(participant)s for %(placement)s")
+        if accept
+        else _("%(host)s declined %(participant)s for %(placement)s")
+    ) % {
+        "host": locked.placement.host.name,
+        "participant": participant.pseudonym,
+        "placement": locked.placement.title,
+    }
+    notify(
+        recipients=[participant.key_worker],
+        kind="proposal.decided",
+        title=title,
+        body=note,
+        url=participant.get_absolute_url(),
+    )
+    return locked
+
+
+def _record_offer(actor: Any, proposal: Proposal) -> None:
+    """An accepted placement is a typed offer: it stops the Youth Guarantee clock."""
+    from matchmaking.pathways.models import Offer
+
+    placement: Placement = proposal.placement  # type: ignore[assignment]
+    Offer.objects.create(
+        participant=proposal.participant,
+        type=OFFER_TYPE.get(placement.labour_market, "traineeship"),
+        offered_on=timezone.localdate(),
+        organisation=placement.host,
+        recorded_by=actor,
+        note=_("Placement accepted: %s") % placement.title,
+    )
+
+
+@transaction.atomic
+def contest_raise(*, actor: Any, proposal: Proposal, reason: str) -> Contest:
+    """A worker contests a proposal on the participant's behalf; coordinators are told."""
+    _require(permissions.can_contest_proposal(actor, proposal))
+    if proposal.status in (Proposal.Status.ACCEPTED, Proposal.Status.WITHDRAWN):
+        raise ValidationError(_("This proposal can no longer be contested."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the proposal should change.")})
+    if proposal.contests.filter(outcome=Contest.Outcome.OPEN).exists():
+        raise ValidationError(_("A contest of this proposal is already waiting for an answer."))
+    contest = Contest.objects.create(proposal=proposal, raised_by=actor, reason=reason.strip())
+    audit_record(
+        actor=actor,
+        action="proposal.contest",
+        obj=proposal,
+        reason=reason,
+        organisation_id=proposal.participant.organisation_id,
+    )
+    notify(
+        recipients=[proposal.round.created_by] if proposal.round.created_by else [],
+        kind="proposal.contest",
+        title=_("A proposal in %s is contested") % proposal.round.name,
+        body=reason,
+        url=proposal.round.get_absolute_url(),
+    )
+    return contest
+
+
+@transaction.atomic
+def contest_answer(*, actor: Any, contest: Contest, upheld: bool, answer: str) -> Contest:
+    _require(permissions.can_answer_contest(actor))
+    if contest.outcome != Contest.Outcome.OPEN:
+        raise ValidationError(_("This contest has already been answered."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer the worker and participant will read.")})
+    contest.outcome = Contest.Outcome.UPHELD if upheld else Contest.Outcome.REJECTED
+    contest.answer, contest.answered_by, contest.answered_at = answer.strip(), actor, timezone.now()
+    contest.save()
+    audit_record(
+        actor=actor,
+        action="contest.answer",
+        obj=contest.proposal,
+        after={"outcome": contest.outcome},
+        reason=answer,
+    )
+    notify(
+        recipients=[contest.raised_by],
+        kind="proposal.contest-answer",
+        title=_("Your contest has been answered: %s") % contest.get_outcome_display(),
+        body=answer,
+        url=contest.proposal.participant.get_absolute_url(),
+    )
+    return contest

@@ -1,0 +1,256 @@
+"""Placements hosts publish, their waiting lists, and allocation rounds with their proposals."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking.organisations.models import Organisation, record_id_validator
+from matchmaking.participants.models import Participant
+from matchmaking.taxonomies.models import Region
+
+
+class LabourMarket(models.TextChoices):
+    REGULAR = "regular", _("Regular labour market")
+    SOCIAL_ECONOMY = "social-economy", _("Social economy")
+    TRAINING = "training", _("Training place")
+
+
+class Placement(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    key = models.CharField(_("identifier"), max_length=100, unique=True, validators=[record_id_validator])
+    host = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="placements", verbose_name=_("host")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    occupation_uri = models.CharField(_("ESCO occupation"), max_length=200, blank=True)
+    occupation_label = models.CharField(_("occupation"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    seats = models.PositiveIntegerField(_("seats"), default=1)
+    start = models.DateField(_("starts"), null=True, blank=True)
+    end = models.DateField(_("ends"), null=True, blank=True)
+    country = models.CharField(_("country"), max_length=2)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("region")
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    support_offered = models.JSONField(_("support offered"), default=list, blank=True)
+    labour_market = models.CharField(
+        _("labour market"), max_length=20, choices=LabourMarket.choices, default=LabourMarket.REGULAR
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    esco_version = models.CharField(_("ESCO version"), max_length=20, blank=True)
+    is_demo = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start", "title"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("placements:placement-detail", args=[self.key])
+
+    def is_abroad_for(self, country: str) -> bool:
+        return bool(country) and self.country != country
+
+
+class PlacementSkill(models.Model):
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="skills")
+    uri = models.CharField(_("ESCO skill"), max_length=200)
+    label = models.CharField(_("skill"), max_length=300)
+    required = models.BooleanField(_("required"), default=True)
+
+    class Meta:
+        ordering = ["-required", "label"]
+        constraints = [models.UniqueConstraint(fields=["placement", "uri"], name="placement_skill_once")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PlacementLanguage(models.Model):
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="languages")
+    code = models.CharField(_("language"), max_length=3)
+    level = models.CharField(_("level (CEFR)"), max_length=2)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.level}"
+
+
+class WaitingListEntry(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offered a seat")
+        REMOVED = "removed", _("Removed")
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="waiting_list")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="waiting_lists")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.participant} waiting for {self.placement}"
+
+
+class Round(models.Model):
+    """An allocation round: chosen participants and placements, the engine's proposal, a person's review."""
+
+    class Method(models.TextChoices):
+        STABLE = "stable", _("Stable (nobody would rather swap)")
+        OPTIMAL = "optimal", _("Optimal (most people placed, best total fit)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        RUNNING = "running", _("Being computed")
+        PROPOSED = "proposed", _("Proposed, waiting for review")
+        CONFIRMED = "confirmed", _("Confirmed")
+        FAILED = "failed", _("Failed")
+
+    name = models.CharField(_("name"), max_length=200)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.STABLE)
+    floor = models.PositiveIntegerField(
+        _("fewer-opportunities floor"),
+        default=0,
+        help_text=_("Optimal method only: at least this many participants with fewer opportunities placed."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    participants = models.ManyToManyField(Participant, blank=True, related_name="rounds")
+    placements = models.ManyToManyField(Placement, blank=True, related_name="rounds")
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    fairness = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("allocation round")
+        verbose_name_plural = _("allocation rounds")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("placements:round-detail", args=[self.pk])
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
+
+
+class Proposal(models.Model):
+    """One participant's outcome in a round: a placement (or none) with score, reasons and skill gap."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed, waiting for the host")
+        ACCEPTED = "accepted", _("Accepted by the host")
+        DECLINED = "declined", _("Declined by the host")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class DeclineReason(models.TextChoices):
+        SKILLS = "skills", _("Skills do not fit the tasks")
+        LANGUAGE = "language", _("Language level too low for the workplace")
+        DATES = "dates", _("Dates no longer possible")
+        SEATS = "seats", _("The seat is no longer available")
+        SUPPORT = "support", _("We cannot provide the support needed")
+        OTHER = "other", _("Other")
+
+    HOLDS_SEAT = (Status.CONFIRMED, Status.ACCEPTED)
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="proposals")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="proposals")
+    placement = models.ForeignKey(
+        Placement, null=True, blank=True, on_delete=models.CASCADE, related_name="proposals"
+    )
+    engine_placement = models.ForeignKey(
+        Placement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    score = models.FloatField(null=True, blank=True)
+    choice = models.PositiveIntegerField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    skill_gap = models.JSONField(default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    override_reason = models.TextField(_("reason for the change"), blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=10, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "participant__pseudonym"]
+        constraints = [models.UniqueConstraint(fields=["round", "participant"], name="one_proposal_each")]
+
+    def __str__(self) -> str:
+        return f"{self.participant} → {self.placement or '–'}"
+
+    @property
+    def overridden(self) -> bool:
+        return bool(self.override_reason)
+
+
+class Contest(models.Model):
+    """A worker contests a proposal on the participant's behalf; a coordinator answers."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Waiting for an answer")
+        UPHELD = "upheld", _("Upheld: the proposal was changed")
+        REJECTED = "rejected", _("Not upheld")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="contests")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(_("why the proposal should change"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"Contest of {self.proposal}"

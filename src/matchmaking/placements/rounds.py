@@ -1,0 +1,346 @@
+"""Allocation rounds: create, compute (here or in the background), review with overrides, confirm.
+
+A round's proposals hold no seat until a coordinator confirms the round. Confirmation locks the
+placements' rows (``select_for_update``) and counts every seat already held by confirmed or accepted
+proposals of any round, so two confirmations at the same moment can never over-allocate a placement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matchmaking import permissions
+from matchmaking.core.audit import audit_record
+from matchmaking.core.notifications import notify
+from matchmaking.core.tasks import enqueue_on_commit
+from matchmaking.engine.allocation import stable_allocation
+from matchmaking.engine.fairness import fairness_audit
+from matchmaking.engine.optimal import CandidatePairs, optimal_allocation
+from matchmaking.participants.models import Participant
+from matchmaking.placements import matching
+from matchmaking.placements.models import Placement, Proposal, Round
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this."))
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: Any,
+    name: str,
+    method: str,
+    floor: int = 0,
+    participants: Iterable[Participant],
+    placements: Iterable[Placement],
+    is_demo: bool = False,
+) -> Round:
+    _require(actor is None or permissions.can_manage_rounds(actor))
+    participants, placements = list(participants), list(placements)
+    if method not in Round.Method.values:
+        raise ValidationError({"method": _("Choose stable or optimal.")})
+    if not participants or not placements:
+        raise ValidationError(_("Choose at least one participant and one placement."))
+    if floor and method != Round.Method.OPTIMAL:
+        raise ValidationError({"floor": _("The fewer-opportunities floor needs the optimal method.")})
+    found = Round.objects.create(name=name, method=method, floor=floor, created_by=actor, is_demo=is_demo)
+    found.participants.set(participants)
+    found.placements.set(placements)
+    audit_record(
+        actor=actor,
+        action="round.create",
+        obj=found,
+        after={
+            "method": method,
+            "floor": floor,
+            "participants": len(participants),
+            "placements": len(placements),
+        },
+    )
+    return found
+
+
+def free_seats(placements: Iterable[Placement], *, exclude_round: Round | None = None) -> dict[int, int]:
+    """Seats not yet held by confirmed or accepted proposals (of other rounds)."""
+    held = Q(proposals__status__in=Proposal.HOLDS_SEAT)
+    if exclude_round is not None:
+        held &= ~Q(proposals__round=exclude_round)
+    ids = [p.pk for p in placements]
+    rows = Placement.objects.filter(pk__in=ids).annotate(taken=Count("proposals", filter=held))
+    return {p.pk: max(p.seats - p.taken, 0) for p in rows}
+
+
+@transaction.atomic
+def round_propose(*, actor: Any, allocation_round: Round) -> Round:
+    """Ask the engine for a proposal: large rounds go to the background worker, with visible progress."""
+    _require(actor is None or permissions.can_manage_rounds(actor))
+    locked = Round.objects.select_for_update().get(pk=allocation_round.pk)
+    if locked.status not in (Round.Status.DRAFT, Round.Status.PROPOSED, Round.Status.FAILED):
+        raise ValidationError(_("This round can no longer be recomputed."))
+    pairs = locked.participants.count() * locked.placements.count()
+    locked.status = Round.Status.RUNNING
+    locked.progress_done, locked.progress_total, locked.error = 0, locked.participants.count(), ""
+    locked.save(update_fields=["status", "progress_done", "progress_total", "error"])
+    audit_record(actor=actor, action="round.propose", obj=locked, after={"pairs": pairs})
+    if pairs > settings.ROUND_BACKGROUND_PAIRS:
+        from matchmaking.placements.tasks import compute_round
+
+        enqueue_on_commit(compute_round, locked.pk)
+    else:
+        round_compute(round_id=locked.pk)
+        locked.refresh_from_db()
+    return locked
+
+
+def _progress(round_id: int) -> Any:
+    def step(done: int, total: int) -> None:
+        if done == total or done % 20 == 0:
+            Round.objects.filter(pk=round_id).update(progress_done=done, progress_total=total)
+
+    return step
+
+
+def round_compute(*, round_id: int) -> None:
+    """Score every pair, allocate, explain, audit, and store the proposals. Safe to run twice."""
+    found = Round.objects.get(pk=round_id)
+    try:
+        _compute(found)
+    except Exception as exc:  # the round shows the failure instead of spinning for ever
+        Round.objects.filter(pk=round_id).update(status=Round.Status.FAILED, error=str(exc)[:2000])
+        raise
+
+
+def _compute(found: Round) -> None:
+    participants = list(found.participants.prefetch_related("skills", "languages").order_by("pk"))
+    placements = list(
+        found.placements.prefetch_related("skills", "languages").select_related("region").order_by("pk")
+    )
+    seats = free_seats(placements, exclude_round=found)
+    _people, _places, matches, labels = matching.score_matrix(
+        participants, placements, seats=seats, step=_progress(found.pk)
+    )
+    capacities = [seats[pl.pk] for pl in placements]
+    participant_lists = [
+        [
+            j
+            for j in sorted(range(len(placements)), key=lambda j, row=row: (-row[j].score, j))
+            if row[j].eligible
+        ]
+        for row in matches
+    ]
+    placement_lists = [
+        [
+            i
+            for i in sorted(range(len(participants)), key=lambda i, j=j: (-matches[i][j].score, i))
+            if matches[i][j].eligible
+        ]
+        for j in range(len(placements))
+    ]
+    flags = [p.fewer_opportunities for p in participants]
+    notes: list[dict[str, Any]] = []
+    if found.method == Round.Method.STABLE:
+        assignment = [int(j) for j in stable_allocation(participant_lists, placement_lists, capacities)]
+    else:
+        pairs = [(i, j) for i, lst in enumerate(participant_lists) for j in lst]
+        candidates = CandidatePairs.of(
+            [i for i, _ in pairs], [j for _, j in pairs], [matches[i][j].score for i, j in pairs]
+        )
+        result = optimal_allocation(
+            len(participants), capacities, candidates, fewer_opportunities=flags, floor=found.floor
+        )
+        assignment = [int(j) for j in result.assignment]
+        notes = [r.as_dict() for r in result.reasons]
+    yes, no = _("fewer opportunities"), _("others")
+    audits = {
+        "fewer_opportunities": fairness_audit(assignment, [yes if f else no for f in flags]),
+        "age_group": fairness_audit(
+            assignment, [p.get_age_group_display() if p.age_group else None for p in participants]
+        ),
+        "organisation": fairness_audit(assignment, [p.organisation.name for p in participants]),
+    }
+    with transaction.atomic():
+        found.proposals.all().delete()
+        proposals = []
+        for i, person in enumerate(participants):
+            j = assignment[i]
+            pair = matches[i][j] if j >= 0 else None
+            proposals.append(
+                Proposal(
+                    round=found,
+                    participant=person,
+                    placement=placements[j] if j >= 0 else None,
+                    engine_placement=placements[j] if j >= 0 else None,
+                    score=pair.score if pair else None,
+                    choice=participant_lists[i].index(j) + 1 if j >= 0 else None,
+                    reasons=[r.as_dict() for r in pair.reasons]
+                    if pair
+                    else _unplaced(matches[i], participant_lists[i]),
+                    skill_gap=[{"uri": u, "label": labels(u)} for u in pair.skill_gap] if pair else [],
+                )
+            )
+        Proposal.objects.bulk_create(proposals)
+        placed = sum(1 for j in assignment if j >= 0)
+        found.summary = {
+            "placed": placed,
+            "unplaced": len(assignment) - placed,
+            "seats": sum(capacities),
+            "fewer_opportunities_placed": sum(1 for i, j in enumerate(assignment) if j >= 0 and flags[i]),
+            "fewer_opportunities": sum(flags),
+            "floor": found.floor,
+            "notes": notes,
+        }
+        found.fairness = {name: _audit_dict(audit) for name, audit in audits.items()}
+        found.status = Round.Status.PROPOSED
+        found.proposed_at = timezone.now()
+        found.progress_done = found.progress_total = len(participants)
+        found.save()
+
+
+def _audit_dict(audit: Any) -> dict[str, Any]:
+    return {
+        "best": audit.best_group,
+        "threshold": audit.threshold,
+        "groups": [
+            {
+                "group": g.group,
+                "participants": g.participants,
+                "placed": g.placed,
+                "rate": round(g.rate, 3),
+                "ratio": round(g.ratio_to_best, 3),
+                "flagged": g.flagged,
+            }
+            for g in audit.groups
+        ],
+        "reasons": [r.text for r in audit.reasons()],
+    }
+
+
+def _unplaced(row: list[Any], listed: list[int]) -> list[dict[str, Any]]:
+    if listed:
+        text = _("Not placed: every placement this person could take was filled by people it ranked higher.")
+        return [{"code": "unplaced-full", "text": text}]
+    if not row:
+        return [{"code": "unplaced-none", "text": _("Not placed: there are no placements in this round.")}]
+    closest = min(row, key=lambda m: (len(m.reasons), -m.score))
+    why = "; ".join(r.text for r in closest.reasons)
+    return [
+        {
+            "code": "unplaced-rules",
+            "text": _("Not placed: no placement meets the hard rules (closest: %s)") % why,
+        }
+    ]
+
+
+@transaction.atomic
+def proposal_override(
+    *, actor: Any, proposal: Proposal, placement: Placement | None, reason: str
+) -> Proposal:
+    """A person changes the engine's proposal; the reason is required and kept."""
+    _require(permissions.can_manage_rounds(actor))
+    if proposal.round.status != Round.Status.PROPOSED or proposal.status != Proposal.Status.PROPOSED:
+        raise ValidationError(_("Only proposals of a round waiting for review can be changed."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    if placement is not None:
+        if not proposal.round.placements.filter(pk=placement.pk).exists():
+            raise ValidationError({"placement": _("That placement is not in this round.")})
+        used = proposal.round.proposals.filter(placement=placement).exclude(pk=proposal.pk).count()
+        if used >= free_seats([placement], exclude_round=proposal.round)[placement.pk]:
+            raise ValidationError({"placement": _("That placement has no free seat left in this round.")})
+    before = {"placement": proposal.placement.key if proposal.placement else ""}
+    proposal.placement = placement
+    if placement is not None:
+        pair = matching.score_one(proposal.participant, placement)
+        proposal.score = pair.score
+        proposal.reasons = [r.as_dict() for r in pair.reasons]
+        labels = matching.Labels.of([proposal.participant], [placement])
+        proposal.skill_gap = [{"uri": u, "label": labels(u)} for u in pair.skill_gap]
+    else:
+        proposal.score, proposal.skill_gap = None, []
+        proposal.reasons = [{"code": "override", "text": _("No placement, by decision of the reviewer.")}]
+    proposal.choice = None
+    proposal.override_reason = reason.strip()
+    proposal.overridden_by = actor
+    proposal.save()
+    audit_record(
+        actor=actor,
+        action="proposal.override",
+        obj=proposal,
+        before=before,
+        after={"placement": placement.key if placement else ""},
+        reason=reason,
+    )
+    return proposal
+
+
+@transaction.atomic
+def round_confirm(*, actor: Any, allocation_round: Round) -> Round:
+    """Confirm the reviewed proposal: seats are taken now, under row locks, or not at all."""
+    _require(actor is None or permissions.can_manage_rounds(actor))
+    locked = Round.objects.select_for_update().get(pk=allocation_round.pk)
+    if locked.status != Round.Status.PROPOSED:
+        raise ValidationError(_("Only a proposed round can be confirmed."))
+    proposals = list(locked.proposals.filter(status=Proposal.Status.PROPOSED, placement__isnull=False))
+    wanted: dict[int, int] = {}
+    for p in proposals:
+        wanted[p.placement_id] = wanted.get(p.placement_id, 0) + 1
+    # Lock the placements in a fixed order (no deadlocks), then count seats already held.
+    placements = {
+        pl.pk: pl for pl in Placement.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+    }
+    held = dict(
+        Proposal.objects.filter(placement_id__in=wanted, status__in=Proposal.HOLDS_SEAT)
+        .values("placement_id")
+        .annotate(n=Count("id"))
+        .values_list("placement_id", "n")
+    )
+    full = [placements[pk].title for pk, n in wanted.items() if held.get(pk, 0) + n > placements[pk].seats]
+    if full:
+        raise ValidationError(
+            _(
+                "Not enough free seats any more (another round was confirmed meanwhile): %s. "
+                "Recompute the round."
+            )
+            % ", ".join(sorted(full))
+        )
+    Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(status=Proposal.Status.CONFIRMED)
+    locked.status = Round.Status.CONFIRMED
+    locked.confirmed_at, locked.confirmed_by = timezone.now(), actor
+    locked.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+    audit_record(actor=actor, action="round.confirm", obj=locked, after={"proposals": len(proposals)})
+    _notify_confirmed(locked, proposals, placements)
+    return locked
+
+
+def _notify_confirmed(found: Round, proposals: list[Proposal], placements: dict[int, Placement]) -> None:
+    from matchmaking.organisations.models import Membership
+
+    for _pk, placement in placements.items():
+        members = [
+            m.user
+            for m in Membership.objects.filter(organisation_id=placement.host_id).select_related("user")
+        ]
+        notify(
+            recipients=members,
+            kind="round.confirmed",
+            title=_("New participants proposed for %s") % placement.title,
+            body=_("Please accept or decline each proposal."),
+            url=placement.get_absolute_url(),
+        )
+    workers = {p.participant.key_worker for p in proposals if p.participant.key_worker}
+    notify(
+        recipients=workers,
+        kind="round.confirmed",
+        title=_("Allocation round confirmed: %s") % found.name,
+        url="/participants/",
+    )

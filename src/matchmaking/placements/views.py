@@ -1,0 +1,278 @@
+"""Placement pages: list, detail, publish and edit, waiting list, host decisions, bulk import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from matchmaking import permissions
+from matchmaking.organisations.models import Organisation
+from matchmaking.participants import esco_lookup
+from matchmaking.participants.views import form_errors, show_error
+from matchmaking.placements import decisions, forms, importing, services
+from matchmaking.placements.models import Placement, Proposal, WaitingListEntry
+
+
+def _member(user: Any) -> None:
+    if not (permissions._active(user) and permissions.roles_of(user)):
+        raise Http404("No such page.")
+
+
+@login_required
+@require_GET
+def placement_list(request: HttpRequest) -> HttpResponse:
+    _member(request.user)
+    form = forms.PlacementFilterForm(request.GET or None)
+    found = Placement.objects.select_related("host").annotate(
+        taken=Count("proposals", filter=Q(proposals__status__in=Proposal.HOLDS_SEAT))
+    )
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["q"]:
+            found = found.filter(
+                Q(title__icontains=d["q"])
+                | Q(occupation_label__icontains=d["q"])
+                | Q(host__name__icontains=d["q"])
+            )
+        if d["labour_market"]:
+            found = found.filter(labour_market=d["labour_market"])
+        if d["country"]:
+            found = found.filter(country=d["country"])
+    page = Paginator(found.order_by("status", "start", "title"), 30).get_page(request.GET.get("page"))
+    hosts = Organisation.objects.filter(pk__in=permissions.placement_hosts_for(request.user))
+    context = {
+        "form": form,
+        "page": page,
+        "can_publish": hosts.exists(),
+        "can_manage_rounds": permissions.can_manage_rounds(request.user),
+    }
+    return render(request, "placements/placement_list.html", context)
+
+
+@login_required
+@require_GET
+def placement_detail(request: HttpRequest, key: str) -> HttpResponse:
+    placement = permissions.access_placement(request.user, key)
+    is_host = permissions.can_edit_placement(request.user, placement)
+    proposals = placement.proposals.select_related("participant", "round").exclude(
+        status=Proposal.Status.PROPOSED
+    )
+    waiting = placement.waiting_list.filter(status=WaitingListEntry.Status.WAITING).select_related(
+        "participant"
+    )
+    visible = set(permissions.visible_participants(request.user).values_list("pk", flat=True))
+    context = {
+        "placement": placement,
+        "is_host": is_host,
+        "taken": services.seats_taken(placement),
+        "required": [s for s in placement.skills.all() if s.required],
+        "desired": [s for s in placement.skills.all() if not s.required],
+        "proposals": proposals if is_host else [p for p in proposals if p.participant_id in visible],
+        "decide_form": forms.DecideForm(),
+        "waiting": [w for w in waiting if is_host or w.participant_id in visible],
+        "can_use_caseload": permissions.can_use_caseload(request.user),
+    }
+    return render(request, "placements/placement_detail.html", context)
+
+
+def _resolve_skills(text: str) -> list[dict[str, str]]:
+    skills = []
+    for line in (x.strip() for x in text.splitlines()):
+        if not line:
+            continue
+        if line.startswith("http://data.europa.eu/esco/skill/"):
+            skills.append({"uri": line, "label": esco_lookup.skill_label(line)})
+            continue
+        found = esco_lookup.search_skills(line, limit=1)
+        if not found:
+            raise ValidationError({"required_skills": _("No ESCO skill found for: %s") % line})
+        skills.append({"uri": found[0].uri, "label": found[0].label})
+    return skills
+
+
+def _placement_data(form: forms.PlacementForm) -> dict[str, Any]:
+    d = form.cleaned_data
+    data = {
+        k: d[k]
+        for k in (
+            "title",
+            "description",
+            "seats",
+            "start",
+            "end",
+            "country",
+            "city",
+            "labour_market",
+            "support_offered",
+        )
+    }
+    occupation = d["occupation"].strip()
+    data["occupation_uri"], data["occupation_label"] = "", ""
+    if occupation:
+        found = esco_lookup.search_occupations(occupation, limit=1)
+        if not found:
+            raise ValidationError({"occupation": _("No ESCO occupation found for these words.")})
+        data["occupation_uri"], data["occupation_label"] = found[0].uri, found[0].label
+    data["required_skills"] = _resolve_skills(d["required_skills"])
+    data["desired_skills"] = _resolve_skills(d["desired_skills"])
+    data["languages"] = (
+        [{"code": d["language"].lower(), "level": d["language_level"]}] if d["language"] else []
+    )
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
+    placement = permissions.access_placement_for_edit(request.user, key) if key else None
+    hosts = list(Organisation.objects.filter(pk__in=permissions.placement_hosts_for(request.user)))
+    if not hosts and placement is None:
+        raise Http404("No such page.")
+    initial: dict[str, Any] = {
+        "country": hosts[0].country if hosts else "",
+        "city": hosts[0].city if hosts else "",
+    }
+    if placement:
+        language = placement.languages.first()
+        initial = {
+            **{
+                f: getattr(placement, f)
+                for f in (
+                    "title",
+                    "description",
+                    "seats",
+                    "start",
+                    "end",
+                    "country",
+                    "city",
+                    "labour_market",
+                    "support_offered",
+                )
+            },
+            "occupation": placement.occupation_label,
+            "required_skills": "\n".join(s.label for s in placement.skills.all() if s.required),
+            "desired_skills": "\n".join(s.label for s in placement.skills.all() if not s.required),
+            "language": language.code if language else "",
+            "language_level": language.level if language else "",
+        }
+    form = forms.PlacementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.placement_save(
+                actor=request.user,
+                host=placement.host if placement else hosts[0],
+                data=_placement_data(form),
+                placement=placement,
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The placement has been saved."))
+            return redirect(saved.get_absolute_url())
+    heading = _("Edit placement") if placement else _("Publish a placement")
+    return render(
+        request,
+        "placements/placement_form.html",
+        {
+            "form": form,
+            "placement": placement,
+            "heading": heading,
+            "host": placement.host if placement else hosts[0],
+        },
+    )
+
+
+@login_required
+@require_POST
+def waiting_list(request: HttpRequest, key: str) -> HttpResponse:
+    placement = permissions.access_placement(request.user, key)
+    try:
+        if request.POST.get("remove"):
+            entry = (
+                placement.waiting_list.filter(pk=int(request.POST["remove"]))
+                .select_related("participant")
+                .first()
+            )
+            if entry is None or not permissions.can_edit_participant(request.user, entry.participant):
+                raise Http404("No such entry.")
+            services.waiting_list_remove(actor=request.user, entry=entry)
+            messages.success(request, _("Removed from the waiting list."))
+        else:
+            participant = permissions.access_participant_for_edit(
+                request.user, request.POST.get("pseudonym", "").strip()
+            )
+            services.waiting_list_add(actor=request.user, placement=placement, participant=participant)
+            messages.success(request, _("%s is on the waiting list.") % participant.pseudonym)
+    except (ValidationError, PermissionDenied) as exc:
+        show_error(request, exc)
+    except ValueError:
+        messages.error(request, _("No such entry."))
+    return redirect(placement.get_absolute_url())
+
+
+@login_required
+@require_POST
+def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = permissions.access_proposal_for_host(request.user, proposal_id)
+    form = forms.DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept or decline."))
+        return redirect(proposal.placement.get_absolute_url())
+    d = form.cleaned_data
+    try:
+        decisions.proposal_decide(
+            actor=request.user,
+            proposal=proposal,
+            accept=d["decision"] == "accept",
+            reason=d["reason"],
+            note=d["note"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, _("Your decision has been recorded."))
+    return redirect(proposal.placement.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    _member(request.user)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    report, errors = None, []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            errors = [_("The file is larger than 10 MB.")]
+        else:
+            try:
+                report = importing.import_file(
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    filename=upload.name,
+                    content=upload.read(),
+                )
+            except importing.ImportFailedError as exc:
+                errors = exc.errors
+            except ValidationError as exc:
+                errors = exc.messages
+    return render(
+        request,
+        "placements/import.html",
+        {
+            "form": form,
+            "report": report,
+            "errors": errors,
+            "participant_columns": importing.PARTICIPANT_COLUMNS,
+            "placement_columns": importing.PLACEMENT_COLUMNS,
+        },
+    )

@@ -1,0 +1,219 @@
+"""Allocation round pages: create, compute with progress, review and override, confirm, contests."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from matchmaking import permissions
+from matchmaking.participants.models import Participant
+from matchmaking.participants.views import form_errors, show_error
+from matchmaking.placements import decisions, forms, rounds
+from matchmaking.placements.models import Contest, Placement, Proposal, Round
+
+
+def _require_rounds(user: object) -> None:
+    if not permissions.can_manage_rounds(user):
+        raise Http404("No such page.")
+
+
+@login_required
+@require_GET
+def round_list(request: HttpRequest) -> HttpResponse:
+    _require_rounds(request.user)
+    found = Round.objects.annotate(
+        n_participants=Count("participants", distinct=True), n_placements=Count("placements", distinct=True)
+    )
+    return render(request, "placements/round_list.html", {"rounds": found})
+
+
+def _choices(user: object) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    people = (
+        permissions.visible_participants(user)
+        .filter(status=Participant.Status.ACTIVE)
+        .select_related("organisation")
+    )
+    places = (
+        Placement.objects.filter(status=Placement.Status.OPEN)
+        .select_related("host")
+        .annotate(taken=Count("proposals", filter=Q(proposals__status__in=Proposal.HOLDS_SEAT)))
+    )
+    return (
+        [
+            (str(p.pk), f"{p.pseudonym} · {p.organisation.name}")
+            for p in people.order_by("organisation__name", "pseudonym")
+        ],
+        [
+            (str(p.pk), f"{p.title} · {p.host.name} · {p.seats - p.taken}/{p.seats}")
+            for p in places
+            if p.seats > p.taken
+        ],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_create(request: HttpRequest) -> HttpResponse:
+    _require_rounds(request.user)
+    people, places = _choices(request.user)
+    form = forms.RoundForm(
+        request.POST or None, participants=people, placements=places, initial={"method": Round.Method.STABLE}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            found = rounds.round_create(
+                actor=request.user,
+                name=d["name"],
+                method=d["method"],
+                floor=d["floor"] or 0,
+                participants=Participant.objects.filter(pk__in=d["participants"]),
+                placements=Placement.objects.filter(pk__in=d["placements"]),
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The round has been created. Compute a proposal when you are ready."))
+            return redirect(found.get_absolute_url())
+    return render(request, "placements/round_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    found = permissions.access_round(request.user, round_id)
+    proposals = found.proposals.select_related(
+        "participant__organisation", "placement__host", "overridden_by"
+    ).prefetch_related("contests")
+    options = [(str(p.pk), p.title) for p in found.placements.order_by("title")]
+    context = {
+        "round": found,
+        "proposals": proposals,
+        "placement_options": options,
+        "answer_form": forms.AnswerForm(),
+        "open_contests": Contest.objects.filter(proposal__round=found, outcome=Contest.Outcome.OPEN).count(),
+    }
+    return render(request, "placements/round_detail.html", context)
+
+
+@login_required
+@require_GET
+def round_progress(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The progress fragment the round page polls (htmx) while the round is computed."""
+    found = permissions.access_round(request.user, round_id)
+    response = render(request, "placements/partials/round_progress.html", {"round": found})
+    if found.status != Round.Status.RUNNING and request.htmx:
+        response["HX-Refresh"] = "true"  # reload the whole page to show the result
+    return response
+
+
+@login_required
+@require_POST
+def round_propose(request: HttpRequest, round_id: int) -> HttpResponse:
+    found = permissions.access_round(request.user, round_id)
+    try:
+        found = rounds.round_propose(actor=request.user, allocation_round=found)
+    except (ValidationError, PermissionDenied) as exc:
+        show_error(request, exc)
+    else:
+        if found.status == Round.Status.PROPOSED:
+            messages.success(request, _("The engine has proposed an allocation. Review it, then confirm."))
+        elif found.status == Round.Status.FAILED:
+            messages.error(request, _("The round could not be computed: %s") % found.error)
+        else:
+            messages.info(request, _("The round is being computed in the background."))
+    return redirect(found.get_absolute_url())
+
+
+@login_required
+@require_POST
+def round_confirm(request: HttpRequest, round_id: int) -> HttpResponse:
+    found = permissions.access_round(request.user, round_id)
+    try:
+        rounds.round_confirm(actor=request.user, allocation_round=found)
+    except (ValidationError, PermissionDenied) as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, _("The round is confirmed; the hosts have been asked to accept."))
+    return redirect(found.get_absolute_url())
+
+
+@login_required
+@require_POST
+def proposal_override(request: HttpRequest, round_id: int, proposal_id: int) -> HttpResponse:
+    found = permissions.access_round(request.user, round_id)
+    proposal = found.proposals.filter(pk=proposal_id).select_related("participant", "round").first()
+    if proposal is None:
+        raise Http404("No such proposal.")
+    form = forms.OverrideForm(request.POST, placements=[(str(p.pk), p.title) for p in found.placements.all()])
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the change."))
+        return redirect(found.get_absolute_url())
+    placement = (
+        found.placements.filter(pk=form.cleaned_data["placement"]).first()
+        if form.cleaned_data["placement"]
+        else None
+    )
+    try:
+        rounds.proposal_override(
+            actor=request.user, proposal=proposal, placement=placement, reason=form.cleaned_data["reason"]
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, _("The proposal for %s has been changed.") % proposal.participant.pseudonym)
+    return redirect(found.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_contest(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = (
+        Proposal.objects.filter(pk=proposal_id).select_related("participant", "placement", "round").first()
+    )
+    if proposal is None or not permissions.can_contest_proposal(request.user, proposal):
+        raise Http404("No such proposal.")
+    form = forms.ContestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decisions.contest_raise(actor=request.user, proposal=proposal, reason=form.cleaned_data["reason"])
+        except (ValidationError, PermissionDenied) as exc:
+            form_errors(form, exc) if isinstance(exc, ValidationError) else show_error(request, exc)
+        else:
+            messages.success(request, _("The contest has been sent to the coordinator."))
+            return redirect(proposal.participant.get_absolute_url())
+    return render(
+        request,
+        "placements/contest_form.html",
+        {"form": form, "proposal": proposal, "contests": proposal.contests.all()},
+    )
+
+
+@login_required
+@require_POST
+def contest_answer(request: HttpRequest, contest_id: int) -> HttpResponse:
+    contest = Contest.objects.filter(pk=contest_id).select_related("proposal__round").first()
+    if contest is None or not permissions.can_answer_contest(request.user):
+        raise Http404("No such contest.")
+    form = forms.AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            decisions.contest_answer(
+                actor=request.user,
+                contest=contest,
+                upheld=form.cleaned_data["upheld"] == "yes",
+                answer=form.cleaned_data["answer"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            show_error(request, exc)
+        else:
+            messages.success(request, _("The answer has been sent."))
+    else:
+        messages.error(request, _("Write an answer."))
+    return redirect(contest.proposal.round.get_absolute_url())
