@@ -11,7 +11,7 @@ from matchmaking.cli import main
 from matchmaking.mobility.models import Opportunity
 from matchmaking.organisations.models import Organisation
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 ORG = {
     "id": "boras-working-life",
