@@ -23,7 +23,8 @@ from matchmaking.accounts.services import email_mark_verified
 from matchmaking.core.audit import audit_record, changed_values
 from matchmaking.core.notifications import notify
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership, Organisation, Role
-from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
+from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region
+from matchmaking.taxonomies.selectors import terms_by_code
 
 PROFILE_FIELDS = (
     "name",
@@ -69,18 +70,12 @@ def organisation_profile(organisation: Organisation) -> dict[str, Any]:
     }
 
 
-def _terms(scheme: str, codes: list[str], field: str) -> list[Term]:
-    found = {t.code: t for t in Term.objects.filter(scheme=scheme, code__in=codes)}
-    missing = [c for c in codes if c not in found]
-    if missing:
-        raise ValidationError({field: _("Unknown code(s): %(codes)s") % {"codes": ", ".join(missing)}})
-    return [found[c] for c in codes]
-
-
 def _apply_profile(organisation: Organisation, profile: dict[str, Any]) -> None:
     """Set scalar fields, validate, save, then set the many-to-many code lists."""
     if "kind" in profile:
-        organisation.kind = _terms("organisation-kinds", [profile["kind"]], "kind")[0]
+        organisation.kind = terms_by_code(scheme="organisation-kinds", codes=[profile["kind"]], field="kind")[
+            0
+        ]
     if "region" in profile:
         code = profile["region"]
         organisation.region = Region.objects.filter(code=code).first() if code else None
@@ -105,7 +100,9 @@ def _apply_profile(organisation: Organisation, profile: dict[str, Any]) -> None:
     organisation.save()
     for name, scheme in _TERM_LISTS.items():
         if name in profile:
-            getattr(organisation, name).set(_terms(scheme, list(profile[name] or []), name))
+            getattr(organisation, name).set(
+                terms_by_code(scheme=scheme, codes=profile[name] or [], field=name)
+            )
 
 
 def _unique_key(name: str) -> str:
