@@ -31,7 +31,9 @@ def proposal_decide(
 ) -> Proposal:
     _require(permissions.can_decide_proposal(actor, proposal))
     locked = (
-        Proposal.objects.select_for_update().select_related("placement", "participant").get(pk=proposal.pk)
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("placement", "participant")
+        .get(pk=proposal.pk)
     )
     if locked.status != Proposal.Status.CONFIRMED:
         raise ValidationError(
