@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ExchangesConfig(AppConfig):
     name = "matchmaking.exchanges"
     verbose_name = _("Exchanges")
+
+    def ready(self) -> None:
+        from matchmaking.exchanges import jobs  # noqa: F401

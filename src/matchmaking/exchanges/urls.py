@@ -1,5 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from matchmaking.exchanges import views, views_programme, views_report
 
 app_name = "exchanges"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.exchange_list, name="exchange-list"),
+    path("propose/", views.exchange_propose, name="exchange-propose"),
+    path("<int:pk>/", views.exchange_detail, name="exchange-detail"),
+    path("<int:pk>/do/<str:action>/", views.exchange_transition, name="exchange-transition"),
+    path("<int:pk>/messages/", views.message_post, name="message-post"),
+    path("<int:pk>/dates/", views.exchange_dates, name="exchange-dates"),
+    path("<int:pk>/programme/", views_programme.programme_page, name="programme"),
+    path("<int:pk>/programme/calendar.ics", views_programme.programme_ics, name="programme-ics"),
+    path("<int:pk>/programme/programme.pdf", views_programme.programme_pdf, name="programme-pdf"),
+    path("<int:pk>/visitors/new/", views_programme.visitor_edit, name="visitor-add"),
+    path("<int:pk>/visitors/<int:visitor_id>/", views_programme.visitor_edit, name="visitor-edit"),
+    path("<int:pk>/visitors/<int:visitor_id>/remove/", views_programme.visitor_remove, name="visitor-remove"),
+    path("<int:pk>/programme/new/", views_programme.item_edit, name="item-add"),
+    path("<int:pk>/programme/<int:item_id>/", views_programme.item_edit, name="item-edit"),
+    path("<int:pk>/programme/<int:item_id>/remove/", views_programme.item_remove, name="item-remove"),
+    path("<int:pk>/report/", views_report.report_edit, name="report"),
+    path("<int:pk>/report/feedback/", views_report.feedback, name="feedback"),
+    path("<int:pk>/report/quotes/", views_report.quote_add, name="quote-add"),
+    path("<int:pk>/report/quotes/<int:quote_id>/consent/", views_report.quote_consent, name="quote-consent"),
+    path("<int:pk>/reciprocal/", views_report.reciprocal, name="reciprocal"),
+]

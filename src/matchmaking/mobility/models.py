@@ -1,9 +1,11 @@
-"""Offers and requests for job shadowing, study visits, teaching assignments, placements, partnerships."""
+"""Offers and requests for job shadowing, study visits, teaching assignments, placements, partnerships;
+saved searches; cached partner suggestions."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.organisations.models import Organisation, record_id_validator
@@ -15,11 +17,49 @@ class Direction(models.TextChoices):
     REQUEST = "request", _("Request (we want to go / we seek)")
 
 
+class Funding(models.TextChoices):
+    ERASMUS_KA1 = "erasmus-ka1", _("Erasmus+ KA1 (learning mobility)")
+    ERASMUS_KA2 = "erasmus-ka2", _("Erasmus+ KA2 (cooperation partnership)")
+    OTHER = "other", _("Other grant")
+    OWN = "own", _("Own budget")
+    OPEN = "", _("Not decided yet")
+
+
+class ActivityType(models.TextChoices):
+    """Erasmus+ Beneficiary Module activity-type codes (VET accreditation projects)."""
+
+    SM_JOB_SHDW = "SM-JOB-SHDW", _("SM-JOB-SHDW – job shadowing (2–60 days)")
+    SM_TTA = "SM-TTA", _("SM-TTA – teaching or training assignment")
+    SM_COUR_TRAIN = "SM-COUR-TRAIN", _("SM-COUR-TRAIN – courses and training")
+    LM_SKILL_VET = "LM-SKILL-VET", _("LM-SKILL-VET – skills competitions")
+    LM_SHORT_VET = "LM-SHORT-VET", _("LM-SHORT-VET – short-term learner mobility (10–89 days)")
+    LM_LONG_VET = "LM-LONG-VET", _("LM-LONG-VET – ErasmusPro (90–365 days)")
+    OA_INV_EXP = "OA-INV-EXP", _("OA-INV-EXP – invited experts")
+    OA_HOS_TTT = "OA-HOS-TTT", _("OA-HOS-TTT – hosting teachers and educators in training")
+    NONE = "", _("None")
+
+
+class Support(models.TextChoices):
+    """Accessibility and inclusion support a host can give (stated as what is offered, never as needs)."""
+
+    STEP_FREE = "step-free-access", _("Step-free access")
+    INTERPRETER = "interpreter", _("Interpreter")
+    MENTOR = "mentor", _("A mentor or buddy")
+    QUIET_ROOM = "quiet-room", _("A quiet room")
+    EASY_READ = "easy-read", _("Easy-to-read material")
+    SIGN_LANGUAGE = "sign-language", _("Sign-language interpretation")
+    FLEXIBLE_HOURS = "flexible-hours", _("Flexible hours and breaks")
+    HEARING_LOOP = "hearing-loop", _("Hearing loop")
+    ACCOMMODATION_HELP = "accommodation-help", _("Help finding accessible accommodation")
+
+
 class Opportunity(models.Model):
     class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open")
         PAUSED = "paused", _("Paused")
         CLOSED = "closed", _("Closed")
+        EXPIRED = "expired", _("Expired")
 
     key = models.CharField(_("identifier"), max_length=100, unique=True, validators=[record_id_validator])
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="opportunities")
@@ -48,7 +88,14 @@ class Opportunity(models.Model):
     duration_days = models.PositiveIntegerField(_("duration in days"), default=1)
     group_size = models.PositiveIntegerField(_("group size"), default=1)
     description = models.TextField(_("description"), blank=True)
+    funding = models.CharField(_("funding"), max_length=20, choices=Funding.choices, blank=True, default="")
+    activity_code = models.CharField(
+        _("Erasmus+ activity type"), max_length=20, choices=ActivityType.choices, blank=True, default=""
+    )
+    support_offered = models.JSONField(_("accessibility and inclusion support"), default=list, blank=True)
+    support_notes = models.TextField(_("more about the support"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -62,3 +109,64 @@ class Opportunity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.type} ({self.get_direction_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mobility:opportunity-detail", args=[self.key])
+
+    def support_labels(self) -> list[str]:
+        labels = dict(Support.choices)
+        return [str(labels.get(code, code)) for code in self.support_offered]
+
+
+class SavedSearch(models.Model):
+    """A user's search of offers and requests; a new matching opportunity sends an alert."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    filters = models.JSONField(_("filters"), default=dict)
+    alerts = models.BooleanField(_("send an alert for new matches"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Suggestion(models.Model):
+    """One cached partner suggestion for an opportunity, as the engine ranked it."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="suggestions")
+    rank = models.PositiveIntegerField()
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    their_opportunity = models.ForeignKey(
+        Opportunity, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.FloatField()
+    parts = models.JSONField(default=list)
+    reasons = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["opportunity", "rank"]
+        verbose_name = _("partner suggestion")
+        verbose_name_plural = _("partner suggestions")
+
+    def __str__(self) -> str:
+        return f"{self.opportunity.key} → {self.organisation.key} ({self.score})"
+
+
+class SuggestionRun(models.Model):
+    """When an opportunity's suggestions were last computed (absent: never)."""
+
+    opportunity = models.OneToOneField(Opportunity, on_delete=models.CASCADE, related_name="suggestion_run")
+    computed_at = models.DateTimeField()
+    candidates = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.opportunity.key} at {self.computed_at}"

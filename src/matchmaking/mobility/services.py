@@ -1,4 +1,4 @@
-"""Write paths for offers and requests (opportunities)."""
+"""Write paths for offers and requests (opportunities) and saved searches."""
 
 from __future__ import annotations
 
@@ -7,17 +7,30 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from matchmaking import permissions
 from matchmaking.core.audit import audit_record, changed_values
+from matchmaking.core.tasks import enqueue_on_commit
 from matchmaking.interchange.document import OpportunityRecord
-from matchmaking.mobility.models import Direction, Opportunity
+from matchmaking.mobility.models import ActivityType, Direction, Funding, Opportunity, SavedSearch, Support
 from matchmaking.organisations.models import Organisation
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Term
 
 _TERM_LISTS = {"topics": "practice-topics", "target_groups": "target-groups", "languages": LANGUAGES_SCHEME}
 _SCALARS = ("direction", "earliest", "latest", "duration_days", "group_size", "description")
+_EXTRA = ("funding", "activity_code", "support_offered", "support_notes")
+
+# Which status changes people may make, and the words for them.
+STATUS_CHANGES: dict[str, tuple[str, ...]] = {
+    Opportunity.Status.DRAFT: (Opportunity.Status.OPEN, Opportunity.Status.CLOSED),
+    Opportunity.Status.OPEN: (Opportunity.Status.PAUSED, Opportunity.Status.CLOSED),
+    Opportunity.Status.PAUSED: (Opportunity.Status.OPEN, Opportunity.Status.CLOSED),
+    Opportunity.Status.CLOSED: (Opportunity.Status.OPEN,),
+    Opportunity.Status.EXPIRED: (Opportunity.Status.OPEN,),
+}
 
 
 def opportunity_data(opportunity: Opportunity) -> dict[str, Any]:
@@ -33,6 +46,18 @@ def opportunity_data(opportunity: Opportunity) -> dict[str, Any]:
         "duration_days": opportunity.duration_days,
         "group_size": opportunity.group_size,
         "description": opportunity.description,
+    }
+
+
+def opportunity_full_data(opportunity: Opportunity) -> dict[str, Any]:
+    """Everything an edit form or the API shows: the interchange fields plus funding and support."""
+    return {
+        **opportunity_data(opportunity),
+        "funding": opportunity.funding,
+        "activity_code": opportunity.activity_code,
+        "support_offered": list(opportunity.support_offered),
+        "support_notes": opportunity.support_notes,
+        "status": opportunity.status,
     }
 
 
@@ -56,46 +81,90 @@ def _terms(scheme: str, codes: list[str], field: str) -> list[Term]:
 def _apply(opportunity: Opportunity, data: dict[str, Any]) -> None:
     if "type" in data:
         opportunity.type = _terms("opportunity-types", [data["type"]], "type")[0]
-    for name in _SCALARS:
+    for name in (*_SCALARS, *_EXTRA):
         if name in data:
             value = data[name]
-            setattr(opportunity, name, "" if value is None and name == "description" else value)
+            if value is None and name in ("description", "support_notes", "funding", "activity_code"):
+                value = ""
+            setattr(opportunity, name, value)
     if opportunity.direction not in Direction.values:
         raise ValidationError({"direction": _("Choose offer or request.")})
+    if opportunity.funding not in Funding.values:
+        raise ValidationError({"funding": _("Choose one of the funding options.")})
+    if opportunity.activity_code not in ActivityType.values:
+        raise ValidationError({"activity_code": _("Choose one of the Erasmus+ activity types.")})
+    unknown = [s for s in opportunity.support_offered or [] if s not in Support.values]
+    if unknown:
+        raise ValidationError({"support_offered": _("Unknown support: %(s)s") % {"s": ", ".join(unknown)}})
     if opportunity.earliest and opportunity.latest and opportunity.latest < opportunity.earliest:
         raise ValidationError({"latest": _("The latest date is before the earliest date.")})
-    opportunity.full_clean(exclude=["topics", "target_groups", "languages"])
+    if opportunity.earliest and opportunity.latest:
+        window = (opportunity.latest - opportunity.earliest).days + 1
+        if opportunity.duration_days > window:
+            raise ValidationError(
+                {
+                    "duration_days": _("%(d)s days do not fit in the date window.")
+                    % {"d": opportunity.duration_days}
+                }
+            )
+    opportunity.full_clean(exclude=["topics", "target_groups", "languages", "created_by"])
     opportunity.save()
     for name, scheme in _TERM_LISTS.items():
         if name in data:
             getattr(opportunity, name).set(_terms(scheme, list(data[name] or []), name))
 
 
+def new_opportunity_key(organisation: Organisation, direction: str, type_code: str) -> str:
+    base = slugify(f"{organisation.key}-{direction}-{type_code}")[:80]
+    key, n = base, 1
+    while Opportunity.objects.filter(key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+def _changed(opportunity: Opportunity, *, created: bool = False) -> None:
+    """After any change: refresh suggestions in the background; alert saved searches for new ones."""
+    from matchmaking.mobility import tasks
+
+    tasks.schedule_refresh()
+    if created and opportunity.status == Opportunity.Status.OPEN:
+        enqueue_on_commit(tasks.saved_search_alerts, opportunity.pk)
+
+
 @transaction.atomic
 def opportunity_create(
-    *, actor: Any, organisation: Organisation, key: str, data: dict[str, Any]
+    *, actor: Any, organisation: Organisation, data: dict[str, Any], key: str | None = None
 ) -> Opportunity:
-    if actor is not None and not permissions.can_edit_organisation(actor, organisation):
+    if actor is not None and not permissions.can_post_opportunities(actor, organisation):
         raise PermissionDenied
-    opportunity = Opportunity(key=key, organisation=organisation, created_by=actor if actor else None)
+    status = data.get("status", Opportunity.Status.OPEN)
+    if status not in (Opportunity.Status.OPEN, Opportunity.Status.DRAFT):
+        raise ValidationError({"status": _("A new offer or request is either open or a draft.")})
+    key = key or new_opportunity_key(organisation, data.get("direction", ""), data.get("type", ""))
+    opportunity = Opportunity(
+        key=key, organisation=organisation, created_by=actor if actor else None, status=status
+    )
     _apply(opportunity, data)
     audit_record(
         actor=actor,
         action="opportunity.created",
         obj=opportunity,
-        after=opportunity_data(opportunity),
+        after=opportunity_full_data(opportunity),
         organisation_id=organisation.pk,
     )
+    _changed(opportunity, created=True)
     return opportunity
 
 
 @transaction.atomic
 def opportunity_update(*, actor: Any, opportunity: Opportunity, data: dict[str, Any]) -> Opportunity:
-    if actor is not None and not permissions.can_edit_organisation(actor, opportunity.organisation):
+    if actor is not None and not permissions.can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
-    before = opportunity_data(opportunity)
+    data = {k: v for k, v in data.items() if k != "status"}
+    before = opportunity_full_data(opportunity)
     _apply(opportunity, data)
-    old, new = changed_values(before, opportunity_data(opportunity))
+    old, new = changed_values(before, opportunity_full_data(opportunity))
     if new:
         audit_record(
             actor=actor,
@@ -105,4 +174,67 @@ def opportunity_update(*, actor: Any, opportunity: Opportunity, data: dict[str, 
             after=new,
             organisation_id=opportunity.organisation_id,
         )
+        _changed(opportunity)
     return opportunity
+
+
+@transaction.atomic
+def opportunity_set_status(
+    *, actor: Any, opportunity: Opportunity, status: str, reason: str = ""
+) -> Opportunity:
+    """Publish, pause, reopen or close; a change not in ``STATUS_CHANGES`` is refused with a message."""
+    if actor is not None and not permissions.can_edit_opportunity(actor, opportunity):
+        raise PermissionDenied
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if status not in STATUS_CHANGES.get(opportunity.status, ()):
+        raise ValidationError(
+            _("A %(current)s offer or request cannot become %(new)s.")
+            % {
+                "current": opportunity.get_status_display().lower(),
+                "new": dict(Opportunity.Status.choices).get(status, status).lower(),
+            }
+        )
+    if status == Opportunity.Status.OPEN and opportunity.latest and opportunity.latest < timezone.localdate():
+        raise ValidationError(_("The date window is over; change the dates before opening it again."))
+    before = opportunity.status
+    was_draft = before == Opportunity.Status.DRAFT
+    opportunity.status = status
+    if status == Opportunity.Status.OPEN:
+        opportunity.reminded_at = None
+    opportunity.save(update_fields=["status", "reminded_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="opportunity.status",
+        obj=opportunity,
+        before={"status": before},
+        after={"status": status},
+        reason=reason,
+        organisation_id=opportunity.organisation_id,
+    )
+    _changed(opportunity, created=was_draft and status == Opportunity.Status.OPEN)
+    return opportunity
+
+
+# --- Saved searches --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def saved_search_create(
+    *, actor: Any, name: str, filters: dict[str, Any], alerts: bool = True
+) -> SavedSearch:
+    if not permissions.is_member(actor):
+        raise PermissionDenied
+    clean = {k: v for k, v in filters.items() if v not in ("", None, [], False)}
+    search = SavedSearch.objects.create(
+        user=actor, name=name.strip()[:120] or _("My search"), filters=clean, alerts=alerts
+    )
+    audit_record(actor=actor, action="saved-search.created", obj=search, after={"filters": clean})
+    return search
+
+
+@transaction.atomic
+def saved_search_delete(*, actor: Any, search: SavedSearch) -> None:
+    if search.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    audit_record(actor=actor, action="saved-search.deleted", obj=search, before={"filters": search.filters})
+    search.delete()

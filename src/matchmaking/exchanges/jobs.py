@@ -1,0 +1,49 @@
+"""Periodic jobs of exchanges: unanswered proposals expire; six months after a visit, ask whether
+cooperation followed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matchmaking.core.notifications import notify
+from matchmaking.core.periodic import periodic_job
+from matchmaking.exchanges.models import Exchange, State
+
+FOLLOW_UP_AFTER = timedelta(days=182)
+
+
+@periodic_job("exchange-proposals-expiry", every=timedelta(hours=1))
+def exchange_proposals_expiry(now: datetime) -> str:
+    """Expire proposals nobody answered in time and tell the organisation that sent them."""
+    from matchmaking.exchanges.services import exchange_expire
+
+    due = Exchange.objects.filter(state=State.PROPOSED, expires_at__lt=now)
+    expired = sum(1 for exchange in due if exchange_expire(exchange=exchange))
+    return f"{expired} proposals expired"
+
+
+@periodic_job("exchange-follow-up-prompt", every=timedelta(days=1))
+def exchange_follow_up_prompt(now: datetime) -> str:
+    """Six months after a visit, ask both organisations whether cooperation followed (once)."""
+    from matchmaking.exchanges.services import members_of
+
+    cutoff = timezone.localdate(now) - FOLLOW_UP_AFTER
+    due = Exchange.objects.filter(
+        state__in=[State.COMPLETED, State.REPORTED], end__lte=cutoff, followup_prompted_at__isnull=True
+    ).select_related("host", "visitor")
+    count = 0
+    for exchange in due:
+        notify(
+            recipients=members_of(exchange.host, exchange.visitor),
+            kind="exchange.follow-up",
+            title=_("Six months after your exchange: did cooperation follow?"),
+            body=_("Tell us in one click on the exchange page: %(title)s") % {"title": exchange.title},
+            url=exchange.get_absolute_url(),
+        )
+        exchange.followup_prompted_at = now
+        exchange.save(update_fields=["followup_prompted_at"])
+        count += 1
+    return f"{count} follow-up prompts sent"

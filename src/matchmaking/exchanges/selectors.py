@@ -1,0 +1,42 @@
+"""Read paths of exchanges: only the caller's organisations' exchanges (coordinators see all)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from matchmaking import permissions
+from matchmaking.exchanges.models import Exchange, Message
+
+
+def exchange_list(*, user: Any, state: str = "", organisation_id: int | None = None) -> QuerySet[Exchange]:
+    if not permissions.is_member(user):
+        return Exchange.objects.none()
+    qs = Exchange.objects.all()
+    if not permissions.is_coordinator(user):
+        own = list(permissions.roles_of(user).keys())
+        qs = qs.filter(Q(host_id__in=own) | Q(visitor_id__in=own))
+    if state:
+        qs = qs.filter(state=state)
+    if organisation_id:
+        qs = qs.filter(Q(host_id=organisation_id) | Q(visitor_id=organisation_id))
+    return qs.select_related("host", "visitor", "type").order_by("-start", "pk")
+
+
+def exchange_messages(*, exchange: Exchange) -> QuerySet[Message]:
+    return exchange.messages.select_related("author", "organisation")
+
+
+def exchange_history(*, exchange: Exchange) -> Any:
+    from matchmaking.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(
+        object_type="exchanges.exchange", object_id=str(exchange.pk), action__in=_STATE_ACTIONS
+    ).order_by("occurred_at", "pk")
+
+
+_STATE_ACTIONS = [
+    "exchange.proposed", "exchange.accept", "exchange.decline", "exchange.plan", "exchange.confirm",
+    "exchange.start", "exchange.complete", "exchange.report", "exchange.cancel", "exchange.expired",
+]  # fmt: skip

@@ -1,0 +1,385 @@
+"""Write paths of exchanges: propose, the state machine, the contact thread, dates and group size.
+
+Every transition is a service function that checks who may do it; an illegal one is refused with a
+message (``ValidationError``), a forbidden one with ``PermissionDenied``. Each writes an audit row and
+notifies the other organisation after commit.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from matchmaking import permissions
+from matchmaking.core.audit import audit_record
+from matchmaking.core.notifications import notify
+from matchmaking.exchanges.capacity import capacity_problem
+from matchmaking.exchanges.models import HOLDING_STATES, OPEN_STATES, Exchange, Message, State
+from matchmaking.mobility.models import Direction, Opportunity
+from matchmaking.organisations.models import Membership, Organisation
+
+ANSWER_DAYS = getattr(settings, "EXCHANGE_ANSWER_DAYS", 14)
+
+COUNTRY_TIME_ZONES = {
+    "AT": "Europe/Vienna", "BE": "Europe/Brussels", "BG": "Europe/Sofia", "CH": "Europe/Zurich",
+    "CY": "Asia/Nicosia", "CZ": "Europe/Prague", "DE": "Europe/Berlin", "DK": "Europe/Copenhagen",
+    "EE": "Europe/Tallinn", "ES": "Europe/Madrid", "FI": "Europe/Helsinki", "FR": "Europe/Paris",
+    "GR": "Europe/Athens", "HR": "Europe/Zagreb", "HU": "Europe/Budapest", "IE": "Europe/Dublin",
+    "IS": "Atlantic/Reykjavik", "IT": "Europe/Rome", "LT": "Europe/Vilnius", "LU": "Europe/Luxembourg",
+    "LV": "Europe/Riga", "MT": "Europe/Malta", "NL": "Europe/Amsterdam", "NO": "Europe/Oslo",
+    "PL": "Europe/Warsaw", "PT": "Europe/Lisbon", "RO": "Europe/Bucharest", "SE": "Europe/Stockholm",
+    "SI": "Europe/Ljubljana", "SK": "Europe/Bratislava", "TR": "Europe/Istanbul", "GB": "Europe/London",
+}  # fmt: skip
+
+# action → (from states, to state, who: "answering" | "either" | "host")
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "accept": ((State.PROPOSED,), State.AGREED, "answering"),
+    "decline": ((State.PROPOSED,), State.DECLINED, "answering"),
+    "plan": ((State.AGREED,), State.PLANNING, "either"),
+    "confirm": ((State.PLANNING,), State.CONFIRMED, "host"),
+    "start": ((State.CONFIRMED,), State.UNDER_WAY, "either"),
+    "complete": ((State.UNDER_WAY,), State.COMPLETED, "either"),
+    "report": ((State.COMPLETED,), State.REPORTED, "either"),
+    "cancel": (OPEN_STATES, State.CANCELLED, "either"),
+}
+NEEDS_REASON = ("decline", "cancel")
+ACTION_PAST = {
+    "accept": gettext_lazy("accepted"),
+    "decline": gettext_lazy("declined"),
+    "plan": gettext_lazy("moved to planning"),
+    "confirm": gettext_lazy("confirmed"),
+    "start": gettext_lazy("started"),
+    "complete": gettext_lazy("completed"),
+    "report": gettext_lazy("marked reported"),
+    "cancel": gettext_lazy("cancelled"),
+}
+
+
+def members_of(*organisations: Organisation | int) -> list[Any]:
+    ids = [o if isinstance(o, int) else o.pk for o in organisations]
+    return [m.user for m in Membership.objects.filter(organisation_id__in=ids).select_related("user")]
+
+
+def _other_side(exchange: Exchange, organisation_id: int) -> int:
+    return exchange.visitor_id if organisation_id == exchange.host_id else exchange.host_id
+
+
+def acting_side(actor: Any, exchange: Exchange) -> int:
+    """The organisation the actor acts for (the host when they belong to both)."""
+    sides = permissions.exchange_sides(actor, exchange)
+    if not sides:
+        raise PermissionDenied
+    return exchange.host_id if exchange.host_id in sides else next(iter(sides))
+
+
+def allowed_actions(actor: Any, exchange: Exchange) -> list[str]:
+    """The transitions ``actor`` may make now (for the buttons); the services check again."""
+    sides = permissions.exchange_sides(actor, exchange)
+    out = []
+    for action, (sources, _target, who) in TRANSITIONS.items():
+        if exchange.state not in sources or not sides:
+            continue
+        if who == "answering" and exchange.answering_organisation_id not in sides:
+            continue
+        if who == "host" and exchange.host_id not in sides:
+            continue
+        out.append(action)
+    return out
+
+
+# --- Proposing -------------------------------------------------------------------------------------
+
+
+def _roles(
+    ours: Opportunity, other: Organisation, theirs: Opportunity | None
+) -> tuple[Organisation, Organisation]:
+    """(host, visitor): the side of the offer hosts; a request, or a partnership, visits."""
+    if ours.direction == Direction.OFFER:
+        return ours.organisation, other
+    return other, ours.organisation
+
+
+def proposal_defaults(ours: Opportunity, theirs: Opportunity | None) -> dict[str, Any]:
+    """Dates, group size and funding suggested for a proposal between two opportunities."""
+    request = ours if ours.direction == Direction.REQUEST or theirs is None else theirs
+    offer = theirs if request is ours else ours
+    starts = [d for d in (ours.earliest, theirs.earliest if theirs else None) if d]
+    start = max(starts) if starts else timezone.localdate() + timedelta(days=30)
+    start = max(start, timezone.localdate() + timedelta(days=1))
+    duration = max(1, request.duration_days)
+    group = request.group_size
+    if offer is not None and offer is not request:
+        group = min(group, offer.group_size) or group
+    return {
+        "start": start,
+        "end": start + timedelta(days=duration - 1),
+        "group_size": group,
+        "funding": request.funding or (offer.funding if offer else ""),
+        "activity_code": request.activity_code or (offer.activity_code if offer else ""),
+    }
+
+
+@transaction.atomic
+def exchange_propose(
+    *,
+    actor: Any,
+    ours: Opportunity,
+    other: Organisation,
+    theirs: Opportunity | None = None,
+    message: str,
+    start: date,
+    end: date,
+    group_size: int,
+    funding: str = "",
+    activity_code: str = "",
+) -> Exchange:
+    """Express interest: a proposal with a first message, to be accepted or declined by ``other``."""
+    if not permissions.can_edit_opportunity(actor, ours) or not permissions.role_in(actor, ours.organisation):
+        raise PermissionDenied
+    if theirs is not None and theirs.organisation_id != other.pk:
+        raise ValidationError(_("That offer or request belongs to another organisation."))
+    if other.pk == ours.organisation_id:
+        raise ValidationError(_("You cannot propose an exchange to your own organisation."))
+    if other.status != Organisation.Status.ACTIVE:
+        raise ValidationError(_("%(org)s is not an active member of the network.") % {"org": other})
+    if theirs is not None and theirs.status != Opportunity.Status.OPEN:
+        raise ValidationError(_("That offer or request is no longer open."))
+    if end < start:
+        raise ValidationError({"end": _("The last day is before the first day.")})
+    if start < timezone.localdate():
+        raise ValidationError({"start": _("The first day is in the past.")})
+    if not message.strip():
+        raise ValidationError({"message": _("Write a short message to introduce yourselves.")})
+    host, visitor = _roles(ours, other, theirs)
+    if group_size < 1:
+        raise ValidationError({"group_size": _("At least one person travels.")})
+    if host.hosting_capacity <= 0 or group_size > host.hosting_capacity:
+        raise ValidationError({"group_size": capacity_problem(host, start, end, group_size)})
+    exchange = Exchange.objects.create(
+        host=host,
+        visitor=visitor,
+        proposed_by=ours.organisation,
+        offer=ours if ours.direction == Direction.OFFER else theirs,
+        request=ours if ours.direction != Direction.OFFER else theirs,
+        type=ours.type,
+        title=_("%(type)s: %(visitor)s visits %(host)s")
+        % {"type": ours.type.label, "visitor": visitor, "host": host},
+        start=start,
+        end=end,
+        group_size=group_size,
+        funding=funding,
+        activity_code=activity_code,
+        time_zone=COUNTRY_TIME_ZONES.get(host.country, settings.TIME_ZONE),
+        created_by=actor,
+        state_changed_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=ANSWER_DAYS),
+    )
+    Message.objects.create(
+        exchange=exchange, organisation=ours.organisation, author=actor, body=message.strip()
+    )
+    audit_record(
+        actor=actor,
+        action="exchange.proposed",
+        obj=exchange,
+        after={
+            "host": host.key,
+            "visitor": visitor.key,
+            "start": start,
+            "end": end,
+            "group_size": group_size,
+        },
+        organisation_id=ours.organisation_id,
+    )
+    notify(
+        recipients=members_of(other),
+        kind="exchange.proposed",
+        title=_("%(org)s would like an exchange with you") % {"org": ours.organisation},
+        body=message.strip()[:500],
+        url=exchange.get_absolute_url(),
+    )
+    return exchange
+
+
+# --- The state machine -----------------------------------------------------------------------------
+
+
+def _check_rules(action: str, exchange: Exchange, actor: Any) -> None:
+    if action == "confirm":
+        if not exchange.visitors.exists():
+            raise ValidationError(_("Add the visitors before confirming the exchange."))
+        if not exchange.programme.exists():
+            raise ValidationError(_("Add at least one programme item before confirming the exchange."))
+    if action == "report":
+        report = getattr(exchange, "report", None)
+        if report is None or not (report.host_lesson_list() and report.visitor_lesson_list()):
+            raise ValidationError(
+                _("Write the lessons learnt by the host and by the participants before marking it reported.")
+            )
+
+
+@transaction.atomic
+def exchange_transition(*, actor: Any, exchange: Exchange, action: str, reason: str = "") -> Exchange:
+    """Move ``exchange`` along: accept, decline, plan, confirm, start, complete, report or cancel."""
+    if action not in TRANSITIONS:
+        raise ValidationError(_("Unknown action."))
+    sources, target, who = TRANSITIONS[action]
+    if actor is not None:
+        sides = permissions.exchange_sides(actor, exchange)
+        if not sides:
+            raise PermissionDenied
+        if who == "answering" and exchange.answering_organisation_id not in sides:
+            raise ValidationError(_("Only the organisation that received the proposal can answer it."))
+        if who == "host" and exchange.host_id not in sides:
+            raise ValidationError(_("Only the host can confirm the exchange."))
+    if action in NEEDS_REASON and not reason.strip():
+        raise ValidationError({"reason": _("Please give a reason; the other organisation will see it.")})
+    # Lock the host first (capacity is per host), then the exchange, in that order everywhere.
+    host = Organisation.objects.select_for_update().get(pk=exchange.host_id)
+    locked = Exchange.objects.select_for_update().get(pk=exchange.pk)
+    if locked.state not in sources:
+        raise ValidationError(
+            _("This exchange is %(state)s; it cannot be %(action)s now.")
+            % {"state": locked.get_state_display().lower(), "action": ACTION_PAST[action]}
+        )
+    if target in HOLDING_STATES and locked.state not in HOLDING_STATES:
+        problem = capacity_problem(host, locked.start, locked.end, locked.group_size, exclude=locked.pk)
+        if problem:
+            raise ValidationError(problem)
+    _check_rules(action, locked, actor)
+    before = locked.state
+    locked.state = target
+    locked.state_reason = reason.strip()
+    locked.state_changed_at = timezone.now()
+    locked.save(update_fields=["state", "state_reason", "state_changed_at", "updated_at"])
+    side = acting_side(actor, locked) if actor is not None else None
+    audit_record(
+        actor=actor,
+        action=f"exchange.{action}",
+        obj=locked,
+        before={"state": before},
+        after={"state": target},
+        reason=reason,
+        organisation_id=side,
+    )
+    recipients = members_of(_other_side(locked, side)) if side else members_of(locked.host, locked.visitor)
+    notify(
+        recipients=recipients,
+        kind=f"exchange.{action}",
+        title=_("Exchange %(title)s: %(state)s")
+        % {"title": locked.title, "state": locked.get_state_display()},
+        body=reason.strip()[:500],
+        url=locked.get_absolute_url(),
+    )
+    if action == "complete":
+        notify(
+            recipients=members_of(locked.host, locked.visitor),
+            kind="exchange.feedback",
+            title=_("How did the visit go? Please give your feedback and write the report."),
+            url=locked.get_absolute_url(),
+        )
+        locked.feedback_prompted_at = timezone.now()
+        locked.save(update_fields=["feedback_prompted_at"])
+    exchange.refresh_from_db()
+    return locked
+
+
+def exchange_accept(*, actor: Any, exchange: Exchange, reason: str = "") -> Exchange:
+    return exchange_transition(actor=actor, exchange=exchange, action="accept", reason=reason)
+
+
+def exchange_decline(*, actor: Any, exchange: Exchange, reason: str) -> Exchange:
+    return exchange_transition(actor=actor, exchange=exchange, action="decline", reason=reason)
+
+
+def exchange_cancel(*, actor: Any, exchange: Exchange, reason: str) -> Exchange:
+    return exchange_transition(actor=actor, exchange=exchange, action="cancel", reason=reason)
+
+
+@transaction.atomic
+def exchange_expire(*, exchange: Exchange) -> bool:
+    """A proposal nobody answered in time expires (system action); the proposer is told."""
+    locked = Exchange.objects.select_for_update().get(pk=exchange.pk)
+    if locked.state != State.PROPOSED:
+        return False
+    locked.state, locked.state_reason = State.EXPIRED, "no answer in time"
+    locked.state_changed_at = timezone.now()
+    locked.save(update_fields=["state", "state_reason", "state_changed_at", "updated_at"])
+    audit_record(
+        actor=None, action="exchange.expired", obj=locked, before={"state": State.PROPOSED},
+        after={"state": State.EXPIRED}, reason="no answer in time", organisation_id=locked.proposed_by_id,
+    )  # fmt: skip
+    notify(
+        recipients=members_of(locked.proposed_by_id),
+        kind="exchange.expired",
+        title=_("Your proposal to %(org)s expired without an answer")
+        % {"org": locked.host if locked.proposed_by_id == locked.visitor_id else locked.visitor},
+        body=_("You can contact another suggested partner, or propose again."),
+        url=locked.get_absolute_url(),
+    )
+    return True
+
+
+# --- Thread and details ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def message_post(*, actor: Any, exchange: Exchange, body: str) -> Message:
+    side = acting_side(actor, exchange)
+    if not body.strip():
+        raise ValidationError({"body": _("The message is empty.")})
+    message = Message.objects.create(exchange=exchange, organisation_id=side, author=actor, body=body.strip())
+    audit_record(
+        actor=actor,
+        action="exchange.message",
+        obj=exchange,
+        after={"message": message.pk},
+        organisation_id=side,
+    )
+    notify(
+        recipients=members_of(_other_side(exchange, side)),
+        kind="exchange.message",
+        title=_("New message about %(title)s") % {"title": exchange.title},
+        body=body.strip()[:500],
+        url=exchange.get_absolute_url(),
+    )
+    return message
+
+
+@transaction.atomic
+def exchange_update(*, actor: Any, exchange: Exchange, start: date, end: date, group_size: int) -> Exchange:
+    """Change dates or group size before the visit; places already held are re-checked against capacity."""
+    side = acting_side(actor, exchange)
+    host = Organisation.objects.select_for_update().get(pk=exchange.host_id)
+    locked = Exchange.objects.select_for_update().get(pk=exchange.pk)
+    if locked.state not in (State.PROPOSED, State.AGREED, State.PLANNING):
+        raise ValidationError(_("Dates and group size can only change before the exchange is confirmed."))
+    if end < start:
+        raise ValidationError({"end": _("The last day is before the first day.")})
+    if group_size < locked.visitors.count():
+        raise ValidationError({"group_size": _("There are already more visitors than that.")})
+    if locked.programme.exclude(day__range=(start, end)).exists():
+        raise ValidationError(_("Some programme items fall outside the new dates; move them first."))
+    problem = capacity_problem(host, start, end, group_size, exclude=locked.pk)
+    if problem and (locked.state in HOLDING_STATES or group_size > host.hosting_capacity):
+        raise ValidationError(problem)
+    before = {"start": locked.start, "end": locked.end, "group_size": locked.group_size}
+    locked.start, locked.end, locked.group_size = start, end, group_size
+    locked.save(update_fields=["start", "end", "group_size", "updated_at"])
+    audit_record(
+        actor=actor, action="exchange.updated", obj=locked, before=before,
+        after={"start": start, "end": end, "group_size": group_size}, organisation_id=side,
+    )  # fmt: skip
+    notify(
+        recipients=members_of(_other_side(locked, side)),
+        kind="exchange.updated",
+        title=_("Dates or group size changed: %(title)s") % {"title": locked.title},
+        url=locked.get_absolute_url(),
+    )
+    return locked

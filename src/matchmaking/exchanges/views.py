@@ -1,0 +1,164 @@
+"""Pages of exchanges: the list, proposing, one exchange with its thread and its next steps."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from matchmaking import permissions
+from matchmaking.exchanges import forms, selectors, services
+from matchmaking.exchanges.models import State
+from matchmaking.exchanges.programme import log_visitor_reads
+from matchmaking.mobility.models import Opportunity
+from matchmaking.mobility.views import form_errors_to
+
+STEPS = [
+    State.PROPOSED,
+    State.AGREED,
+    State.PLANNING,
+    State.CONFIRMED,
+    State.UNDER_WAY,
+    State.COMPLETED,
+    State.REPORTED,
+]
+
+
+def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+@login_required
+@require_GET
+def exchange_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_member(request.user):
+        raise Http404
+    state = request.GET.get("state", "")
+    if state not in State.values:
+        state = ""
+    context = {
+        "exchanges": selectors.exchange_list(user=request.user, state=state)[:200],
+        "state": state,
+        "states": State.choices,
+    }
+    return render(request, "exchanges/exchange_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exchange_propose(request: HttpRequest) -> HttpResponse:
+    params = request.POST if request.method == "POST" else request.GET
+    ours = permissions.access_opportunity_for_edit(request.user, params.get("ours", ""))
+    theirs: Opportunity | None = None
+    if params.get("theirs"):
+        theirs = permissions.access_opportunity(request.user, params["theirs"])
+        other = theirs.organisation
+    else:
+        other = permissions.access_organisation(request.user, params.get("organisation", ""))
+    initial = services.proposal_defaults(ours, theirs)
+    form = forms.ProposalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            exchange = services.exchange_propose(
+                actor=request.user, ours=ours, other=other, theirs=theirs, **form.cleaned_data
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            form_errors_to(form, exc)
+        else:
+            messages.success(request, _("Your proposal has been sent to %(org)s.") % {"org": other})
+            return redirect(exchange.get_absolute_url())
+    context = {"form": form, "ours": ours, "theirs": theirs, "other": other}
+    return render(request, "exchanges/propose.html", context)
+
+
+@login_required
+@require_GET
+def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = permissions.access_exchange(request.user, pk)
+    can_act = permissions.can_act_on_exchange(request.user, exchange)
+    visitors = list(exchange.visitors.all()) if can_act else []
+    if visitors:
+        log_visitor_reads(user=request.user, exchange=exchange, purpose="exchange page", path=request.path)
+    sides = permissions.exchange_sides(request.user, exchange)
+    context = {
+        "exchange": exchange,
+        "can_act": can_act,
+        "actions": services.allowed_actions(request.user, exchange),
+        "steps": [(s, State(s).label) for s in STEPS],
+        "step_index": STEPS.index(exchange.state) if exchange.state in STEPS else -1,
+        "thread": selectors.exchange_messages(exchange=exchange),
+        "history": selectors.exchange_history(exchange=exchange),
+        "visitors": visitors,
+        "programme_count": exchange.programme.count(),
+        "report": getattr(exchange, "report", None),
+        "story": getattr(exchange, "story", None),
+        "message_form": forms.MessageForm(),
+        "reason_form": forms.ReasonForm(),
+        "dates_form": forms.DatesForm(
+            initial={"start": exchange.start, "end": exchange.end, "group_size": exchange.group_size}
+        ),
+        "my_side_ids": sides,
+        "is_host": exchange.host_id in sides,
+    }
+    return render(request, "exchanges/exchange_detail.html", context)
+
+
+@login_required
+@require_POST
+def exchange_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    exchange = permissions.access_exchange_for_action(request.user, pk)
+    if action not in services.TRANSITIONS:
+        raise Http404
+    form = forms.ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.exchange_transition(actor=request.user, exchange=exchange, action=action, reason=reason)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
+        messages.success(
+            request, _("The exchange is now %(state)s.") % {"state": exchange.get_state_display().lower()}
+        )
+    return redirect(exchange.get_absolute_url())
+
+
+@login_required
+@require_POST
+def message_post(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = permissions.access_exchange_for_action(request.user, pk)
+    form = forms.MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.message_post(actor=request.user, exchange=exchange, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            _messages_from(request, exc)
+        else:
+            messages.success(request, _("Your message has been sent."))
+    else:
+        messages.error(request, _("The message is empty."))
+    return redirect(exchange.get_absolute_url() + "#thread")
+
+
+@login_required
+@require_POST
+def exchange_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = permissions.access_exchange_for_action(request.user, pk)
+    form = forms.DatesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a first day, a last day and the number of visitors."))
+        return redirect(exchange.get_absolute_url())
+    try:
+        services.exchange_update(actor=request.user, exchange=exchange, **form.cleaned_data)
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
+        messages.success(request, _("The dates and group size have been saved."))
+    return redirect(exchange.get_absolute_url())

@@ -1,0 +1,113 @@
+"""Pages after the visit: the completion report, feedback, quotes with consent, a reciprocal visit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from matchmaking import permissions
+from matchmaking.exchanges import forms, reports
+from matchmaking.exchanges.models import CompletionReport, Testimonial
+from matchmaking.mobility.views import form_errors_to
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = permissions.access_exchange_for_action(request.user, pk)
+    report = CompletionReport.objects.filter(exchange=exchange).first()
+    form = forms.ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reports.report_save(actor=request.user, exchange=exchange, data=form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_to(form, exc)
+        else:
+            messages.success(request, _("The report has been saved."))
+            return redirect("exchanges:report", pk=exchange.pk)
+    sides = permissions.exchange_sides(request.user, exchange)
+    prefix = "host" if exchange.host_id in sides else "visitor"
+    context = {
+        "exchange": exchange,
+        "form": form,
+        "report": report,
+        "editable": exchange.state in reports.REPORT_STATES,
+        "feedback_form": forms.FeedbackForm(
+            initial={
+                "feedback": getattr(report, f"{prefix}_feedback", ""),
+                "follow_up": getattr(report, f"{prefix}_follow_up", ""),
+            }
+        ),
+        "feedback_open": exchange.state in reports.FEEDBACK_STATES,
+        "quote_form": forms.TestimonialForm(exchange=exchange),
+        "quotes": exchange.testimonials.select_related("organisation"),
+    }
+    return render(request, "exchanges/report.html", context)
+
+
+@login_required
+@require_POST
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = permissions.access_exchange_for_action(request.user, pk)
+    form = forms.FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            reports.feedback_save(actor=request.user, exchange=exchange, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+    return redirect("exchanges:report", pk=exchange.pk)
+
+
+@login_required
+@require_POST
+def quote_add(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = permissions.access_exchange_for_action(request.user, pk)
+    form = forms.TestimonialForm(request.POST, exchange=exchange)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            reports.quote_add(
+                actor=request.user, exchange=exchange, author_name=d["author_name"], text=d["text"],
+                consent=d["consent"], organisation_id=int(d["side"]),
+            )  # fmt: skip
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The quote has been added."))
+    else:
+        messages.error(request, _("Give the quote and the name of the person quoted."))
+    return redirect("exchanges:report", pk=exchange.pk)
+
+
+@login_required
+@require_POST
+def quote_consent(request: HttpRequest, pk: int, quote_id: int) -> HttpResponse:
+    exchange = permissions.access_exchange_for_action(request.user, pk)
+    quote = get_object_or_404(Testimonial, pk=quote_id, exchange=exchange)
+    reports.quote_set_consent(
+        actor=request.user, testimonial=quote, consent=request.POST.get("consent") == "yes"
+    )
+    messages.success(request, _("Consent has been recorded."))
+    return redirect("exchanges:report", pk=exchange.pk)
+
+
+@login_required
+@require_POST
+def reciprocal(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = permissions.access_exchange_for_action(request.user, pk)
+    try:
+        opportunity = reports.reciprocal_visit_draft(actor=request.user, exchange=exchange)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(exchange.get_absolute_url())
+    messages.success(
+        request, _("A draft for the reciprocal visit has been created. Check it and publish it.")
+    )
+    return redirect(opportunity.get_absolute_url())

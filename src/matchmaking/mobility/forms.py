@@ -1,0 +1,158 @@
+"""Forms for offers and requests, their search and their suggestions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pycountry
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking.mobility.models import ActivityType, Direction, Funding, Opportunity, Support
+from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Term
+from matchmaking.web.forms import COMMON_LANGUAGES, Form, term_choices
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def language_choices() -> list[tuple[str, str]]:
+    used = Term.objects.of(LANGUAGES_SCHEME).filter(code__in=COMMON_LANGUAGES)
+    return [(t.code, t.label) for t in used]
+
+
+class OpportunityForm(Form):
+    organisation = forms.ChoiceField(label=_("Organisation"))
+    direction = forms.ChoiceField(
+        label=_("Offer or request"), choices=Direction.choices, widget=forms.RadioSelect
+    )
+    type = forms.ChoiceField(label=_("Type"))
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What you can show, or what you want to learn, in a few sentences."),
+    )
+    topics = forms.MultipleChoiceField(label=_("Practice topics"), widget=forms.CheckboxSelectMultiple)
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Working languages for the visit"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl to choose several."),
+    )
+    earliest = forms.DateField(label=_("Earliest date"), required=False, widget=DATE)
+    latest = forms.DateField(
+        label=_("Latest date"), required=False, widget=DATE,
+        help_text=_("The listing expires after this day; you are reminded two weeks before."),
+    )  # fmt: skip
+    duration_days = forms.IntegerField(label=_("Duration in days"), min_value=1, max_value=366, initial=2)
+    group_size = forms.IntegerField(
+        label=_("Group size"), min_value=1, max_value=500, initial=2,
+        help_text=_(
+            "For an offer: how many visitors you can take. For a request: how many of you would travel."
+        ),
+    )  # fmt: skip
+    funding = forms.ChoiceField(label=_("Funding"), required=False, choices=Funding.choices)
+    activity_code = forms.ChoiceField(
+        label=_("Erasmus+ activity type"), required=False, choices=ActivityType.choices,
+        help_text=_("Only for Erasmus+ funded mobility, e.g. SM-JOB-SHDW for job shadowing."),
+    )  # fmt: skip
+    support_offered = forms.MultipleChoiceField(
+        label=_("Accessibility and inclusion support you can give"), required=False,
+        choices=Support.choices, widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    support_notes = forms.CharField(
+        label=_("More about the support"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = organisations
+        if len(organisations) == 1:
+            self.fields["organisation"].widget = forms.HiddenInput()
+            self.fields["organisation"].initial = organisations[0][0]
+        self.fields["type"].choices = [("", _("Choose a type")), *term_choices("opportunity-types")]
+        self.fields["topics"].choices = term_choices("practice-topics")
+        self.fields["target_groups"].choices = term_choices("target-groups")
+        self.fields["languages"].choices = language_choices()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("funding") not in (Funding.ERASMUS_KA1, Funding.ERASMUS_KA2) and data.get(
+            "activity_code"
+        ):
+            self.add_error("activity_code", _("An Erasmus+ activity type needs Erasmus+ funding."))
+        return data
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("organisation", None)
+        return data
+
+
+class OpportunitySearchForm(Form):
+    q = forms.CharField(label=_("Keywords"), required=False)
+    direction = forms.ChoiceField(label=_("Offer or request"), required=False)
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    topic = forms.ChoiceField(label=_("Practice topic"), required=False)
+    target_group = forms.ChoiceField(label=_("Target group"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    funding = forms.ChoiceField(label=_("Funding"), required=False)
+    support = forms.ChoiceField(label=_("Support offered"), required=False)
+    available_from = forms.DateField(label=_("Available from"), required=False, widget=DATE)
+    available_to = forms.DateField(label=_("Available until"), required=False, widget=DATE)
+    mine = forms.BooleanField(label=_("Only my organisation's (all statuses)"), required=False)
+
+    def __init__(self, *args: Any, countries: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        any_ = [("", _("Any"))]
+        names = {c.alpha_2: c.name for c in pycountry.countries}
+        self.fields["direction"].choices = [
+            *any_,
+            (Direction.OFFER, _("Offers")),
+            (Direction.REQUEST, _("Requests")),
+        ]
+        self.fields["type"].choices = any_ + term_choices("opportunity-types")
+        self.fields["topic"].choices = any_ + term_choices("practice-topics")
+        self.fields["target_group"].choices = any_ + term_choices("target-groups")
+        self.fields["language"].choices = any_ + language_choices()
+        self.fields["country"].choices = any_ + [(c, names.get(c, c)) for c in countries]
+        self.fields["funding"].choices = any_ + [c for c in Funding.choices if c[0]]
+        self.fields["support"].choices = any_ + list(Support.choices)
+
+
+class SuggestionFilterForm(Form):
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of organisation"), required=False)
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    available_from = forms.DateField(label=_("Free from"), required=False, widget=DATE)
+    available_to = forms.DateField(label=_("Free until"), required=False, widget=DATE)
+
+    def __init__(self, *args: Any, countries: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        any_ = [("", _("Any"))]
+        names = {c.alpha_2: c.name for c in pycountry.countries}
+        self.fields["country"].choices = any_ + [(c, names.get(c, c)) for c in countries]
+        self.fields["kind"].choices = any_ + term_choices("organisation-kinds")
+        self.fields["type"].choices = any_ + term_choices("opportunity-types")
+        self.fields["language"].choices = any_ + language_choices()
+
+
+class WhyNotForm(Form):
+    organisation = forms.ChoiceField(label=_("Organisation"))
+
+    def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", _("Choose an organisation")), *organisations]
+
+
+class SavedSearchForm(Form):
+    name = forms.CharField(label=_("Name of this search"), max_length=120)
+    alerts = forms.BooleanField(label=_("Tell me when a new match appears"), required=False, initial=True)
+
+
+class StatusForm(Form):
+    status = forms.ChoiceField(choices=Opportunity.Status.choices)
+    reason = forms.CharField(required=False, max_length=500)

@@ -1,0 +1,221 @@
+"""Read paths for offers and requests: what the caller may see, filtered, with what lists show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from matchmaking import permissions
+from matchmaking.mobility.models import Opportunity, SavedSearch, Suggestion
+from matchmaking.organisations.models import Organisation
+from matchmaking.taxonomies.models import Term
+
+
+@dataclass(frozen=True)
+class OpportunityFilters:
+    query: str = ""
+    direction: str = ""
+    type: str = ""
+    topic: str = ""
+    target_group: str = ""
+    language: str = ""
+    country: str = ""
+    kind: str = ""
+    funding: str = ""
+    support: str = ""
+    available_from: date | None = None
+    available_to: date | None = None
+    mine: bool = False
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OpportunityFilters:
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names and v not in (None, "")}
+        for name in ("available_from", "available_to"):
+            if isinstance(values.get(name), str):
+                try:
+                    values[name] = date.fromisoformat(values[name])
+                except ValueError:
+                    values.pop(name)
+        if "q" in data and "query" not in values:
+            values["query"] = data["q"] or ""
+        return cls(**values)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value not in ("", None, False):
+                out[f.name] = value.isoformat() if isinstance(value, date) else value
+        return out
+
+
+def _with_list_data(qs: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    return qs.select_related("organisation", "organisation__kind", "type").prefetch_related(
+        Prefetch("topics", queryset=Term.objects.order_by("position")),
+        Prefetch("languages", queryset=Term.objects.order_by("code")),
+    )
+
+
+def visible_opportunities(*, user: Any) -> QuerySet[Opportunity]:
+    """Open opportunities of active organisations, plus every opportunity of the user's organisations."""
+    if not permissions.is_member(user):
+        return Opportunity.objects.none()
+    own = list(permissions.roles_of(user).keys())
+    if permissions.is_coordinator(user):
+        return Opportunity.objects.all()
+    return Opportunity.objects.filter(
+        Q(status=Opportunity.Status.OPEN, organisation__status=Organisation.Status.ACTIVE)
+        | Q(organisation_id__in=own)
+    )
+
+
+def filter_opportunities(qs: QuerySet[Opportunity], f: OpportunityFilters) -> QuerySet[Opportunity]:
+    for word in f.query.split()[:8]:
+        qs = qs.filter(
+            Q(description__icontains=word)
+            | Q(organisation__name__icontains=word)
+            | Q(organisation__city__icontains=word)
+            | Q(organisation__description__icontains=word)
+            | Q(topics__code__icontains=word)
+        )
+    simple = {
+        "direction": "direction",
+        "type": "type__code",
+        "topic": "topics__code",
+        "target_group": "target_groups__code",
+        "language": "languages__code",
+        "country": "organisation__country",
+        "kind": "organisation__kind__code",
+        "funding": "funding",
+    }
+    for name, lookup in simple.items():
+        value = getattr(f, name)
+        if value:
+            qs = qs.filter(**{lookup: value})
+    if f.support:
+        qs = qs.filter(support_offered__icontains=f'"{f.support}"')
+    if f.available_from:
+        qs = qs.filter(Q(latest__isnull=True) | Q(latest__gte=f.available_from))
+    if f.available_to:
+        qs = qs.filter(Q(earliest__isnull=True) | Q(earliest__lte=f.available_to))
+    return qs
+
+
+def opportunity_list(*, user: Any, filters: OpportunityFilters | None = None) -> QuerySet[Opportunity]:
+    f = filters or OpportunityFilters()
+    qs = visible_opportunities(user=user)
+    if f.mine:
+        qs = qs.filter(organisation_id__in=list(permissions.roles_of(user).keys()))
+    else:
+        qs = qs.filter(status=Opportunity.Status.OPEN)
+    ids = filter_opportunities(qs, f).values("pk")
+    return _with_list_data(Opportunity.objects.filter(pk__in=ids)).order_by("earliest", "key")
+
+
+def opportunity_detail(*, opportunity: Opportunity) -> Opportunity:
+    return (
+        _with_list_data(Opportunity.objects.filter(pk=opportunity.pk)).prefetch_related("target_groups").get()
+    )
+
+
+def organisation_opportunities(*, user: Any, organisation: Organisation) -> QuerySet[Opportunity]:
+    return _with_list_data(visible_opportunities(user=user).filter(organisation=organisation))
+
+
+def saved_searches(*, user: Any) -> QuerySet[SavedSearch]:
+    return (
+        SavedSearch.objects.filter(user=user) if permissions.is_member(user) else SavedSearch.objects.none()
+    )
+
+
+def suggestions_for(*, opportunity: Opportunity) -> QuerySet[Suggestion]:
+    return Suggestion.objects.filter(opportunity=opportunity).select_related(
+        "organisation", "organisation__kind", "their_opportunity", "their_opportunity__type"
+    )
+
+
+@dataclass(frozen=True)
+class SuggestionFilters:
+    country: str = ""
+    kind: str = ""
+    type: str = ""
+    language: str = ""
+    available_from: date | None = None
+    available_to: date | None = None
+
+
+def filter_suggestions(qs: QuerySet[Suggestion], f: SuggestionFilters) -> QuerySet[Suggestion]:
+    if f.country:
+        qs = qs.filter(organisation__country=f.country)
+    if f.kind:
+        qs = qs.filter(organisation__kind__code=f.kind)
+    if f.type:
+        qs = qs.filter(their_opportunity__type__code=f.type)
+    if f.language:
+        qs = qs.filter(
+            Q(their_opportunity__languages__code=f.language)
+            | Q(their_opportunity__isnull=True, organisation__languages__code=f.language)
+        )
+    if f.available_from:
+        qs = qs.filter(
+            Q(their_opportunity__latest__isnull=True) | Q(their_opportunity__latest__gte=f.available_from)
+        )
+    if f.available_to:
+        qs = qs.filter(
+            Q(their_opportunity__earliest__isnull=True) | Q(their_opportunity__earliest__lte=f.available_to)
+        )
+    return qs.distinct()
+
+
+def suggestion_list(
+    *, opportunity: Opportunity, filters: SuggestionFilters | None = None
+) -> QuerySet[Suggestion]:
+    qs = filter_suggestions(
+        Suggestion.objects.filter(opportunity=opportunity), filters or SuggestionFilters()
+    )
+    return (
+        Suggestion.objects.filter(pk__in=qs.values("pk"))
+        .select_related(
+            "organisation", "organisation__kind", "their_opportunity", "their_opportunity__type",
+            "their_opportunity__organisation",
+        )
+        .order_by("rank")
+    )  # fmt: skip
+
+
+def organisation_suggestions(
+    *, user: Any, organisation: Organisation, filters: SuggestionFilters | None = None, limit: int = 30
+) -> list[Suggestion]:
+    """The best suggestion per partner organisation across all of ``organisation``'s opportunities."""
+    if not permissions.can_post_opportunities(user, organisation):
+        return []
+    qs = filter_suggestions(
+        Suggestion.objects.filter(
+            opportunity__organisation=organisation,
+            opportunity__status=Opportunity.Status.OPEN,
+            their_opportunity__isnull=False,
+        ),
+        filters or SuggestionFilters(),
+    )
+    rows = (
+        Suggestion.objects.filter(pk__in=qs.values("pk"))
+        .select_related(
+            "opportunity", "opportunity__type", "organisation", "organisation__kind",
+            "their_opportunity", "their_opportunity__type", "their_opportunity__organisation",
+        )
+        .order_by("-score", "rank")
+    )  # fmt: skip
+    best: dict[int, Suggestion] = {}
+    for row in rows:
+        best.setdefault(row.organisation_id, row)
+        if len(best) >= limit:
+            break
+    return list(best.values())
+
+
+def suggestion_countries() -> list[str]:
+    return sorted(set(Organisation.objects.filter(status="active").values_list("country", flat=True)))

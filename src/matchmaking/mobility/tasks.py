@@ -1,0 +1,75 @@
+"""Background tasks of offers and requests: refresh suggestions, alert saved searches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from matchmaking.core.notifications import notify
+from matchmaking.organisations.models import Organisation
+
+
+@task()
+def refresh_suggestions(opportunity_keys: list[str] | None = None) -> int:
+    """Recompute partner suggestions (all opportunities by default; the network is small)."""
+    from matchmaking.mobility import matching
+    from matchmaking.mobility.models import Opportunity
+
+    if opportunity_keys is None:
+        return matching.refresh()
+    return matching.refresh(list(Opportunity.objects.filter(key__in=opportunity_keys)))
+
+
+@task()
+def saved_search_alerts(opportunity_id: int) -> int:
+    """Notify every user whose saved search matches a newly opened opportunity (not their own)."""
+    from matchmaking import permissions
+    from matchmaking.mobility.models import Opportunity, SavedSearch
+    from matchmaking.mobility.selectors import OpportunityFilters, filter_opportunities
+
+    opportunity = Opportunity.objects.select_related("organisation").filter(pk=opportunity_id).first()
+    if opportunity is None or opportunity.status != Opportunity.Status.OPEN:
+        return 0
+    sent = 0
+    for search in SavedSearch.objects.filter(alerts=True).select_related("user"):
+        if opportunity.organisation_id in permissions.roles_of(search.user):
+            continue
+        filters = OpportunityFilters.from_dict({**search.filters, "mine": False})
+        if not filter_opportunities(Opportunity.objects.filter(pk=opportunity.pk), filters).exists():
+            continue
+        notify(
+            recipients=[search.user],
+            kind="mobility.saved-search",
+            title=_("New match for your search “%(name)s”") % {"name": search.name},
+            body=_("%(organisation)s posted: %(opportunity)s")
+            % {"organisation": opportunity.organisation, "opportunity": opportunity},
+            url=reverse("mobility:opportunity-detail", args=[opportunity.key]),
+        )
+        sent += 1
+    return sent
+
+
+def _enqueue_refresh() -> None:
+    refresh_suggestions.enqueue()
+
+
+def schedule_refresh() -> None:
+    """Refresh every suggestion once after the current transaction commits, however many changes it holds."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(entry[1] is _enqueue_refresh for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_enqueue_refresh)
+
+
+@receiver(post_save, sender=Organisation, dispatch_uid="mobility-refresh-on-profile-change")
+def _organisation_changed(sender: Any, instance: Organisation, **kwargs: Any) -> None:
+    """A changed profile changes scores: refresh suggestions after the change is committed."""
+    if kwargs.get("raw"):
+        return
+    schedule_refresh()

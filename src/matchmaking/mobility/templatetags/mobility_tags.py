@@ -1,0 +1,38 @@
+"""Template filters for suggestions: reasons in the user's language, score parts in plain words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking.mobility.matching import reason_text
+
+register = template.Library()
+
+PART_LABELS = {
+    "topics": _("Topics they can show"),
+    "target_groups": _("Shared target groups"),
+    "reciprocity": _("What you can show them in return"),
+    "text": _("Similar descriptions"),
+    "novelty": _("A new partner"),
+}
+
+
+@register.filter
+def reason(value: dict[str, Any]) -> str:
+    return reason_text(value)
+
+
+@register.filter
+def part_label(name: str) -> str:
+    return str(PART_LABELS.get(name, name.replace("_", " ")))
+
+
+@register.filter
+def percent(value: float) -> str:
+    try:
+        return f"{round(float(value) * 100)} %"
+    except (TypeError, ValueError):
+        return ""

@@ -1,0 +1,268 @@
+"""Pages for offers and requests, their search, suggestions and "why not?". Thin: permissions, selectors,
+services, templates (htmx fragments for filters)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from matchmaking import permissions
+from matchmaking.mobility import forms, matching, selectors, services
+from matchmaking.mobility.models import Opportunity, SavedSearch, SuggestionRun
+from matchmaking.organisations import selectors as organisation_selectors
+from matchmaking.organisations.models import Organisation
+
+
+def form_errors_to(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _my_organisations(user: Any) -> list[tuple[str, str]]:
+    return [(o.key, o.name) for o in organisation_selectors.user_organisations(user=user)]
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _member_required(user: Any) -> None:
+    if not permissions.is_member(user):
+        raise Http404
+
+
+@login_required
+@require_GET
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    _member_required(request.user)
+    form = forms.OpportunitySearchForm(request.GET or None, countries=selectors.suggestion_countries())
+    filters = selectors.OpportunityFilters()
+    if form.is_valid():
+        filters = selectors.OpportunityFilters.from_dict(form.cleaned_data)
+    page = Paginator(selectors.opportunity_list(user=request.user, filters=filters), 20).get_page(
+        request.GET.get("page")
+    )
+    organisations = organisation_selectors.organisation_list(
+        user=request.user, filters=organisation_selectors.OrganisationFilters(query=filters.query)
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": _query_without_page(request),
+        "organisation_count": organisations.count() if filters.query else None,
+        "saved_form": forms.SavedSearchForm(),
+        "saved_searches": selectors.saved_searches(user=request.user),
+        "can_post": bool(_my_organisations(request.user)),
+    }
+    template = (
+        "mobility/partials/opportunity_results.html" if request.htmx else "mobility/opportunity_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_create(request: HttpRequest) -> HttpResponse:
+    choices = _my_organisations(request.user)
+    if not choices:
+        raise Http404
+    initial = {"direction": request.GET.get("direction", "offer"), "funding": "", "languages": ["en"]}
+    form = forms.OpportunityForm(request.POST or None, organisations=choices, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        organisation = get_object_or_404(Organisation, key=form.cleaned_data["organisation"])
+        data = form.data_for_service()
+        data["status"] = Opportunity.Status.DRAFT if "save_draft" in request.POST else Opportunity.Status.OPEN
+        try:
+            opportunity = services.opportunity_create(
+                actor=request.user, organisation=organisation, data=data
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            form_errors_to(form, exc)
+        else:
+            messages.success(request, _("Saved. Partner suggestions are being prepared."))
+            return redirect(opportunity.get_absolute_url())
+    return render(request, "mobility/opportunity_form.html", {"form": form, "opportunity": None})
+
+
+@login_required
+@require_GET
+def opportunity_detail(request: HttpRequest, key: str) -> HttpResponse:
+    opportunity = selectors.opportunity_detail(opportunity=permissions.access_opportunity(request.user, key))
+    can_edit = permissions.can_edit_opportunity(request.user, opportunity)
+    context = {
+        "opportunity": opportunity,
+        "can_edit": can_edit,
+        "status_changes": [
+            (s, Opportunity.Status(s).label) for s in services.STATUS_CHANGES.get(opportunity.status, ())
+        ]
+        if can_edit
+        else [],
+        "my_opportunities": list(
+            selectors.visible_opportunities(user=request.user)
+            .filter(organisation_id__in=list(permissions.roles_of(request.user)), status="open")
+            .exclude(organisation=opportunity.organisation)
+            .select_related("type")
+        )
+        if not can_edit
+        else [],
+    }
+    return render(request, "mobility/opportunity_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_edit(request: HttpRequest, key: str) -> HttpResponse:
+    opportunity = permissions.access_opportunity_for_edit(request.user, key)
+    initial = {**services.opportunity_full_data(opportunity), "organisation": opportunity.organisation.key}
+    form = forms.OpportunityForm(
+        request.POST or None,
+        initial=initial,
+        organisations=[(opportunity.organisation.key, opportunity.organisation.name)],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opportunity_update(
+                actor=request.user, opportunity=opportunity, data=form.data_for_service()
+            )
+        except ValidationError as exc:
+            form_errors_to(form, exc)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(opportunity.get_absolute_url())
+    return render(request, "mobility/opportunity_form.html", {"form": form, "opportunity": opportunity})
+
+
+@login_required
+@require_POST
+def opportunity_status(request: HttpRequest, key: str) -> HttpResponse:
+    opportunity = permissions.access_opportunity_for_edit(request.user, key)
+    form = forms.StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the actions offered."))
+        return redirect(opportunity.get_absolute_url())
+    try:
+        services.opportunity_set_status(
+            actor=request.user,
+            opportunity=opportunity,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The status has been changed."))
+    return redirect(opportunity.get_absolute_url())
+
+
+# --- Suggestions -----------------------------------------------------------------------------------
+
+
+def _suggestion_filters(form: forms.SuggestionFilterForm) -> selectors.SuggestionFilters:
+    if not form.is_valid():
+        return selectors.SuggestionFilters()
+    return selectors.SuggestionFilters(**{k: v for k, v in form.cleaned_data.items() if v})
+
+
+@login_required
+@require_GET
+def suggestions(request: HttpRequest, key: str) -> HttpResponse:
+    opportunity = permissions.access_opportunity_for_edit(request.user, key)
+    form = forms.SuggestionFilterForm(request.GET or None, countries=selectors.suggestion_countries())
+    run = SuggestionRun.objects.filter(opportunity=opportunity).first()
+    rows = list(selectors.suggestion_list(opportunity=opportunity, filters=_suggestion_filters(form)))
+    context = {
+        "opportunity": opportunity,
+        "form": form,
+        "run": run,
+        "partners": [r for r in rows if r.their_opportunity_id],
+        "invites": [r for r in rows if not r.their_opportunity_id],
+        "why_form": forms.WhyNotForm(
+            organisations=[
+                (o.key, o.name)
+                for o in Organisation.objects.filter(status="active").exclude(pk=opportunity.organisation_id)
+            ]
+        ),
+    }
+    template = "mobility/partials/suggestion_results.html" if request.htmx else "mobility/suggestions.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def organisation_suggestions(request: HttpRequest, org_key: str) -> HttpResponse:
+    organisation = permissions.access_organisation(request.user, org_key)
+    if not permissions.can_post_opportunities(request.user, organisation):
+        raise Http404
+    form = forms.SuggestionFilterForm(request.GET or None, countries=selectors.suggestion_countries())
+    rows = selectors.organisation_suggestions(
+        user=request.user, organisation=organisation, filters=_suggestion_filters(form)
+    )
+    context = {"organisation": organisation, "form": form, "partners": rows, "organisation_wide": True}
+    template = (
+        "mobility/partials/suggestion_results.html"
+        if request.htmx
+        else "mobility/organisation_suggestions.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def why_not(request: HttpRequest, key: str) -> HttpResponse:
+    opportunity = permissions.access_opportunity_for_edit(request.user, key)
+    other = (
+        Organisation.objects.filter(key=request.GET.get("organisation", "")).select_related("kind").first()
+    )
+    if other is None or not permissions.can_view_organisation(request.user, other):
+        answer = None
+    else:
+        answer = matching.why_not(opportunity, other)
+    template = "mobility/partials/why_not.html" if request.htmx else "mobility/why_not.html"
+    return render(request, template, {"opportunity": opportunity, "answer": answer, "htmx": request.htmx})
+
+
+# --- Saved searches --------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def saved_search_create(request: HttpRequest) -> HttpResponse:
+    _member_required(request.user)
+    form = forms.SavedSearchForm(request.POST)
+    search_form = forms.OpportunitySearchForm(request.POST, countries=selectors.suggestion_countries())
+    if form.is_valid() and search_form.is_valid():
+        filters = selectors.OpportunityFilters.from_dict(search_form.cleaned_data).as_dict()
+        services.saved_search_create(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            filters=filters,
+            alerts=form.cleaned_data["alerts"],
+        )
+        messages.success(request, _("Your search has been saved."))
+    else:
+        messages.error(request, _("Give the search a name to save it."))
+    return redirect("mobility:opportunity-list")
+
+
+@login_required
+@require_POST
+def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    services.saved_search_delete(actor=request.user, search=search)
+    messages.success(request, _("The saved search has been deleted."))
+    return redirect("mobility:opportunity-list")
