@@ -1,0 +1,249 @@
+"""Demo placements (84 across the demo hosts, with ESCO skills from the occupations) and allocation
+rounds in every state: draft, proposed (with an override and an open contest), confirmed (accepted,
+declined and waiting proposals, an answered contest), and an optimal round with a floor.
+
+Deterministic and idempotent: the previous demo placements and rounds are replaced.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from matchmaking.accounts.models import User
+from matchmaking.organisations.models import Organisation
+from matchmaking.participants.esco_lookup import catalogue, esco_version
+from matchmaking.participants.models import Participant, SupportRequirement
+from matchmaking.placements import rounds
+from matchmaking.placements.models import (
+    Contest,
+    Placement,
+    PlacementLanguage,
+    PlacementSkill,
+    Proposal,
+    Round,
+    WaitingListEntry,
+)
+
+SEED = 20260502
+LOCAL = {
+    "SE": "sv",
+    "NO": "nb",
+    "DE": "de",
+    "ES": "es",
+    "IE": "en",
+    "IT": "it",
+    "PT": "pt",
+    "FI": "fi",
+    "NL": "nl",
+    "AT": "de",
+    "FR": "fr",
+    "BE": "fr",
+    "CZ": "cs",
+    "PL": "pl",
+    "SI": "sl",
+    "CH": "de",
+}
+MARKET = {
+    "social-enterprise": "social-economy",
+    "ngo": "social-economy",
+    "vet-provider": "training",
+    "adult-education": "training",
+    "school": "training",
+}
+PLACEMENTS = 84
+
+
+def clear() -> None:
+    Round.objects.filter(is_demo=True).delete()
+    Placement.objects.filter(is_demo=True).delete()
+
+
+@transaction.atomic
+def demo_extend(*, today: date) -> str:
+    clear()
+    rng = random.Random(SEED)
+    hosts = list(
+        Organisation.objects.filter(is_demo=True)
+        .exclude(kind__code__in=["network", "national-authority"])
+        .select_related("kind")
+        .order_by("key")
+    )
+    if not hosts:
+        return "no demo organisations"
+    occupations = catalogue()["occupations"]
+    transversal = catalogue()["transversal"]
+    version = esco_version()
+    made, skills, languages = [], [], []
+    for n in range(PLACEMENTS):
+        host = hosts[n % len(hosts)]
+        occupation = occupations[(n * 7) % len(occupations)]
+        start = today + timedelta(days=rng.randint(14, 120))
+        placement = Placement(
+            key=f"demo-{host.key}-{n + 1}",
+            host=host,
+            title=occupation["label"].capitalize(),
+            occupation_uri=occupation["uri"],
+            occupation_label=occupation["label"],
+            description=f"{occupation['label'].capitalize()} at {host.name}: learn the job with a mentor.",
+            seats=rng.choice([1, 1, 2, 2, 3, 4]),
+            start=start,
+            end=start + timedelta(days=rng.choice([30, 60, 90, 180])),
+            country=host.country,
+            region=host.region,
+            city=host.city,
+            support_offered=rng.sample(list(SupportRequirement.values), k=rng.randint(1, 5)),
+            labour_market=MARKET.get(host.kind.code, rng.choice(["regular", "regular", "social-economy"])),
+            esco_version=version,
+            is_demo=True,
+        )
+        made.append(placement)
+        required = rng.sample(occupation["skills"], k=min(2, len(occupation["skills"])))
+        taken = {s["uri"] for s in required}
+        rest = list(
+            {s["uri"]: s for s in occupation["skills"] + transversal if s["uri"] not in taken}.values()
+        )
+        skills.append((placement, required, rng.sample(rest, k=2)))
+        if rng.random() < 0.8:
+            languages.append((placement, LOCAL.get(host.country, "en"), rng.choice(["A2", "A2", "B1"])))
+    Placement.objects.bulk_create(made)
+    PlacementSkill.objects.bulk_create(
+        [
+            PlacementSkill(placement=p, uri=s["uri"], label=s["label"], required=True)
+            for p, req, _ in skills
+            for s in req
+        ]
+        + [
+            PlacementSkill(placement=p, uri=s["uri"], label=s["label"], required=False)
+            for p, _, des in skills
+            for s in des
+        ]
+    )
+    PlacementLanguage.objects.bulk_create(
+        PlacementLanguage(placement=p, code=c, level=lv) for p, c, lv in languages
+    )
+    count = _rounds(rng, today)
+    return f"{len(made)} placements, {count} allocation rounds"
+
+
+def _people(key: str, count: int, offset: int = 0) -> list[Participant]:
+    found = Participant.objects.filter(is_demo=True, organisation__key=key, status=Participant.Status.ACTIVE)
+    return list(found.order_by("pseudonym")[offset : offset + count])
+
+
+def _places(countries: list[str], count: int, offset: int = 0) -> list[Placement]:
+    return list(
+        Placement.objects.filter(is_demo=True, country__in=countries).order_by("key")[offset : offset + count]
+    )
+
+
+def _rounds(rng: random.Random, today: date) -> int:
+    coordinator = User.objects.filter(email="coordinator@example.org").first()
+    worker = User.objects.filter(email="stuttgart.caseworker@example.org").first()
+    made = 0
+
+    def create(name: str, people: list, places: list, method: str = "stable", floor: int = 0) -> Round | None:
+        nonlocal made
+        if not people or not places:
+            return None
+        made += 1
+        found = rounds.round_create(
+            actor=None,
+            name=name,
+            method=method,
+            floor=floor,
+            participants=people,
+            placements=places,
+            is_demo=True,
+        )
+        found.created_by = coordinator
+        found.save(update_fields=["created_by"])
+        return found
+
+    create("Borås autumn work placements", _people("boras-working-life", 25), _places(["SE"], 8))
+    proposed = create(
+        "Stuttgart hospitality and care", _people("jobcenter-stuttgart", 30), _places(["DE"], 14)
+    )
+    if proposed:
+        rounds.round_compute(round_id=proposed.pk)
+        first = proposed.proposals.filter(placement__isnull=False).first()
+        if first:
+            first.placement, first.override_reason = None, "Starts a language course in the same weeks"
+            first.overridden_by, first.reasons = (
+                coordinator,
+                [{"code": "override", "text": "No placement, by decision of the reviewer."}],
+            )
+            first.save()
+        other = (
+            proposed.proposals.exclude(pk=first.pk if first else 0).filter(placement__isnull=False).first()
+        )
+        if other:
+            Contest.objects.create(
+                proposal=other,
+                raised_by=worker,
+                reason="She would rather work in the morning shift: the other kitchen fits better.",
+            )
+    confirmed = create(
+        "Vestland and Borås learner mobility",
+        _people("nav-vestland", 20) + _people("boras-working-life", 10, 30),
+        _places(["SE", "NO"], 12, 8),
+    )
+    if confirmed:
+        rounds.round_compute(round_id=confirmed.pk)
+        rounds.round_confirm(actor=None, allocation_round=confirmed)
+        _decide(rng, confirmed, coordinator, today)
+    floor = create(
+        "Catalonia social economy (with floor)",
+        _people("soc-catalonia", 30),
+        _places(["ES", "PT", "IT"], 12),
+        method="optimal",
+        floor=6,
+    )
+    if floor:
+        rounds.round_compute(round_id=floor.pk)
+    return made
+
+
+def _decide(rng: random.Random, found: Round, coordinator: User | None, today: date) -> None:
+    from matchmaking.pathways.models import Offer
+
+    proposals = list(
+        found.proposals.filter(status=Proposal.Status.CONFIRMED).select_related("placement", "participant")
+    )
+    now = timezone.now()
+    for n, proposal in enumerate(proposals):
+        if n % 3 == 0:
+            proposal.status, proposal.decided_at = Proposal.Status.ACCEPTED, now
+            Offer.objects.create(
+                participant=proposal.participant,
+                type="traineeship" if proposal.placement.labour_market == "training" else "job",
+                offered_on=today - timedelta(days=rng.randint(1, 20)),
+                organisation=proposal.placement.host,
+                note=f"Placement accepted: {proposal.placement.title}",
+            )
+        elif n % 3 == 1:
+            proposal.status, proposal.decided_at = Proposal.Status.DECLINED, now
+            proposal.decline_reason = rng.choice([c for c, _ in Proposal.DeclineReason.choices])
+            proposal.decline_note = "We can take someone next term."
+        proposal.save()
+    declined = next((p for p in proposals if p.status == Proposal.Status.DECLINED), None)
+    if declined:
+        Contest.objects.create(
+            proposal=declined,
+            reason="The dates can be moved by two weeks.",
+            outcome=Contest.Outcome.REJECTED,
+            answer="The host has no supervisor in that period; we will propose again next round.",
+            answered_by=coordinator,
+            answered_at=now,
+        )
+    full = next(
+        (p.placement for p in proposals if p.status == Proposal.Status.ACCEPTED and p.placement.seats == 1),
+        None,
+    )
+    if full:
+        waiting = Participant.objects.filter(is_demo=True, status="active").exclude(proposals__placement=full)
+        for person in waiting.order_by("pseudonym")[:3]:
+            WaitingListEntry.objects.create(placement=full, participant=person)
