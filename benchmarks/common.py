@@ -34,6 +34,12 @@ def median_time(function: Callable[[], T], repeats: int) -> tuple[T, float]:
     return result, statistics.median(times)
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process so far, all threads together."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_gb() -> float:
     """Peak resident memory of this process so far, in GB (Linux reports kB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
