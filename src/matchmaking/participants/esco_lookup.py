@@ -120,7 +120,7 @@ def _fallback(text: str, limit: int, kind: str) -> list[EscoItem]:
         label_words = set(item.label.lower().split())
         hits = sum(1 for w in words if any(lw.startswith(w[:5]) for lw in label_words))
         if hits:
-            scored.append((-hits, item.label, item))
+            scored.append((-hits, len(label_words) - hits, item.label, item))
     return [item for *_, item in sorted(scored)[:limit]]
 
 

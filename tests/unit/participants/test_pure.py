@@ -1,0 +1,65 @@
+"""Pure helpers: month arithmetic, the progress chart's numbers, the ESCO adapter's normalisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from matchmaking.participants import esco_lookup
+from matchmaking.pathways.chart import progress_chart
+from matchmaking.pathways.clock import add_months
+
+
+def test_add_months_clamps_to_the_end_of_the_month():
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2026, 11, 15), 4) == date(2027, 3, 15)
+    assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+
+
+@dataclass
+class Row:
+    recorded_on: date
+    motivation: int
+    confidence: int
+
+
+def test_chart_points_stay_inside_the_plot_and_higher_is_up():
+    rows = [Row(date(2026, 1, 1), 1, 10), Row(date(2026, 2, 1), 10, 1)]
+    chart = progress_chart(rows, ("motivation", "confidence"))
+    first, _second = chart.series
+    assert first.dots[0][1] > first.dots[1][1]  # 1 is drawn lower than 10
+    for s in chart.series:
+        for x, y, _v in s.dots:
+            assert chart.left <= x <= chart.right
+            assert chart.top <= y <= chart.bottom
+    assert progress_chart([], ("motivation",)) is None
+
+
+def test_esco_results_are_normalised_from_any_shape():
+    @dataclass
+    class Item:
+        uri: str
+        label: str
+
+    @dataclass
+    class Hit:
+        skill: Item
+        score: float
+
+    found = esco_lookup._normalise(
+        [
+            {"uri": "u1", "label": "a"},
+            Item("u2", "b"),
+            ("u3", "c"),
+            (Item("u4", "d"), 0.9),
+            Hit(Item("u5", "e"), 1),
+        ],
+        "skill",
+    )
+    assert [i.uri for i in found] == ["u1", "u2", "u3", "u4", "u5"]
+
+
+def test_fallback_search_finds_catalogue_skills():
+    labels = [i.label for i in esco_lookup._fallback("satisfy customers", 5, "skill")]
+    assert labels[0] == "satisfy customers"
+    assert esco_lookup._fallback("", 5, "skill") == []
