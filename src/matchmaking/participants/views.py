@@ -224,6 +224,7 @@ def identity_edit(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def languages(request: HttpRequest, pseudonym: str) -> HttpResponse:
     participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
     form = forms.LanguageForm(request.POST or None)
     if request.method == "POST":
         try:
@@ -254,6 +255,7 @@ def _organisation_choices() -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def consents(request: HttpRequest, pseudonym: str) -> HttpResponse:
     participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
     form = forms.ConsentForm(
         request.POST if "purpose" in request.POST else None,
         organisations=_organisation_choices(),
@@ -314,6 +316,7 @@ def consents(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def group(request: HttpRequest, pseudonym: str) -> HttpResponse:
     participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
     form = forms.GroupMemberForm(
         request.POST if "email" in request.POST else None, organisations=_organisation_choices()
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaking import permissions
-from matchmaking.participants import esco_lookup, forms, services
+from matchmaking.participants import esco_lookup, forms, selectors, services
 from matchmaking.participants.models import SkillSource
 from matchmaking.participants.views import show_error
 
@@ -56,6 +56,7 @@ def _default_how(source: str) -> str:
 def skills(request: HttpRequest, pseudonym: str) -> HttpResponse:
     """The interview page; posting a story shows ESCO suggestions to accept or reject."""
     participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
     story = forms.StoryForm(request.POST or None, initial={"section": request.GET.get("section", "work")})
     suggestions: list[esco_lookup.EscoItem] = []
     section = request.GET.get("section", SkillSource.WORK)
