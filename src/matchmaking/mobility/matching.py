@@ -229,6 +229,7 @@ class WhyNot:
     organisation: Organisation
     suggested_rank: int | None = None
     score: float | None = None
+    invite: bool = False
     reasons: list[str] = field(default_factory=list)
     per_opportunity: list[tuple[Opportunity, list[str]]] = field(default_factory=list)
 
@@ -249,6 +250,7 @@ def why_not(opportunity: Opportunity, organisation: Organisation) -> WhyNot:
     )
     if found is not None:
         answer.suggested_rank, answer.score = found.rank, found.score
+        answer.invite = found.their_opportunity_id is None
         return answer
     theirs = list(
         _opportunities(Opportunity.objects.filter(organisation=organisation, status=Opportunity.Status.OPEN))
