@@ -5,6 +5,7 @@ the story and it appears in the public library. axe-core checks every page on th
 from __future__ import annotations
 
 import re
+
 import pytest
 
 from matchmaking.organisations.models import Role
