@@ -111,6 +111,21 @@ def participant_export(*, actor: Any, participant: Participant, path: str = "") 
             }
             for p in participant.proposals.select_related("round", "placement")
         ],
+        "mobilities": _rows(
+            participant.mobilities.all(),
+            [
+                "learner_type",
+                "activity_code",
+                "sending",
+                "receiving",
+                "country",
+                "city",
+                "start",
+                "end",
+                "fewer_opportunities",
+                "long_term",
+            ],
+        ),
         "outcome": None,
         "access_log": _rows(
             PersonalDataAccess.objects.filter(

@@ -129,6 +129,7 @@ def participant_detail(request: HttpRequest, pseudonym: str) -> HttpResponse:
         "consents": participant.consents.select_related("organisation"),
         "group": participant.group.select_related("user", "organisation").filter(ended_on__isnull=True),
         "clock": selectors.participant_clock(participant, timezone.localdate()),
+        "mobilities": participant.mobilities.select_related("receiving"),
         "proposals": participant.proposals.select_related("placement__host", "round").order_by(
             "-round__created_at"
         )[:5],

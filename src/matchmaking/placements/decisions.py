@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from matchmaking import permissions
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
-from matchmaking.placements.models import Contest, Placement, Proposal
+from matchmaking.placements.models import Contest, MobilityRecord, Placement, Proposal, activity_code_for
 from matchmaking.placements.services import waiting_list_seat_freed
 
 # Which labour-market type a placement's acceptance counts as for the Youth Guarantee clock.
@@ -55,6 +55,7 @@ def proposal_decide(
     )
     if accept:
         _record_offer(actor, locked)
+        _record_mobility(locked)
     else:
         waiting_list_seat_freed(placement=locked.placement)
     participant = locked.participant
@@ -89,6 +90,38 @@ def _record_offer(actor: Any, proposal: Proposal) -> None:
         organisation=placement.host,
         recorded_by=actor,
         note=_("Placement accepted: %s") % placement.title,
+    )
+
+
+def _record_mobility(proposal: Proposal) -> MobilityRecord | None:
+    """A placement abroad becomes a mobility record with the same fields as an exchange's."""
+    placement: Placement = proposal.placement  # type: ignore[assignment]
+    participant = proposal.participant
+    if not placement.is_abroad_for(participant.home_country):
+        return None
+    days = (placement.end - placement.start).days + 1 if placement.start and placement.end else None
+    learner = (
+        MobilityRecord.LearnerType.APPRENTICE
+        if placement.labour_market == "regular"
+        else MobilityRecord.LearnerType.VET_LEARNER
+        if placement.labour_market == "training"
+        else MobilityRecord.LearnerType.ADULT_LEARNER
+    )
+    return MobilityRecord.objects.create(
+        proposal=proposal,
+        participant=participant,
+        learner_type=learner,
+        activity_code=activity_code_for(days),
+        sending=participant.organisation,
+        receiving=placement.host,
+        sending_erasmus_id=participant.organisation.erasmus_id or "",
+        receiving_erasmus_id=placement.host.erasmus_id or "",
+        country=placement.country,
+        city=placement.city,
+        start=placement.start,
+        end=placement.end,
+        fewer_opportunities=participant.fewer_opportunities,
+        long_term=bool(days and days >= 90),
     )
 
 

@@ -254,3 +254,61 @@ class Contest(models.Model):
 
     def __str__(self) -> str:
         return f"Contest of {self.proposal}"
+
+
+class MobilityRecord(models.Model):
+    """A placement abroad, recorded like an exchange's mobility (the Erasmus+ Beneficiary Module fields).
+
+    Created when a host accepts a participant for a placement in another country. Per person it carries
+    the "fewer opportunities" *flag* only, never its reasons.
+    """
+
+    class LearnerType(models.TextChoices):
+        VET_LEARNER = "vet-learner", _("VET learner")
+        APPRENTICE = "apprentice", _("Apprentice")
+        ADULT_LEARNER = "adult-learner", _("Adult learner")
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="mobility")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="mobilities")
+    learner_type = models.CharField(_("learner type"), max_length=20, choices=LearnerType.choices)
+    activity_code = models.CharField(_("Erasmus+ activity type"), max_length=20, blank=True)
+    sending = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    receiving = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    sending_erasmus_id = models.CharField(_("sending organisation's Erasmus+ ID"), max_length=9, blank=True)
+    receiving_erasmus_id = models.CharField(
+        _("receiving organisation's Erasmus+ ID"), max_length=9, blank=True
+    )
+    country = models.CharField(_("country"), max_length=2)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    start = models.DateField(_("start date"), null=True, blank=True)
+    end = models.DateField(_("end date"), null=True, blank=True)
+    fewer_opportunities = models.BooleanField(_("participant with fewer opportunities"), default=False)
+    accompanying = models.BooleanField(_("accompanying person"), default=False)
+    long_term = models.BooleanField(_("long-term (ErasmusPro)"), default=False)
+    green_travel = models.BooleanField(_("green travel"), default=False)
+    blended = models.BooleanField(_("blended"), default=False)
+    force_majeure = models.BooleanField(_("force majeure"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start", "pk"]
+        verbose_name = _("mobility record")
+        verbose_name_plural = _("mobility records")
+
+    def __str__(self) -> str:
+        return f"{self.participant} → {self.receiving} ({self.activity_code or '-'})"
+
+    @property
+    def duration_days(self) -> int | None:
+        return (self.end - self.start).days + 1 if self.start and self.end else None
+
+
+def activity_code_for(days: int | None) -> str:
+    """LM-SHORT-VET for 10–89 days, LM-LONG-VET (ErasmusPro) for 90–365 days, else none."""
+    if days is None:
+        return ""
+    if 10 <= days <= 89:
+        return "LM-SHORT-VET"
+    if 90 <= days <= 365:
+        return "LM-LONG-VET"
+    return ""

@@ -244,3 +244,43 @@ def test_changing_sensitive_attributes_changes_no_score(client, setup):
     for person in everyone:
         person.refresh_from_db()
     assert [[m.score for m in row] for row in score_matrix(everyone, places)[2]] == matrix_before
+
+
+def test_accepted_placement_abroad_creates_a_mobility_record(setup):
+    from datetime import date
+
+    from matchmaking.placements import decisions
+    from matchmaking.placements.models import MobilityRecord
+    from tests.factories_participants import placement as make_placement
+
+    w = setup
+    abroad = make_placement(
+        w.other,
+        key="bergen",
+        seats=1,
+        required=[HYGIENE],
+        languages=(),
+        start=date(2026, 9, 1),
+        end=date(2026, 11, 29),
+        labour_market="training",
+    )
+    w.person.willing_to_go_abroad = True
+    w.person.fewer_opportunities = True
+    w.person.save()
+    w.other.erasmus_id = "E10000001"
+    w.other.save()
+    found = rounds.round_create(
+        actor=w.coordinator, name="Abroad", method="stable", participants=[w.person], placements=[abroad]
+    )
+    rounds.round_propose(actor=w.coordinator, allocation_round=found)
+    rounds.round_confirm(actor=w.coordinator, allocation_round=found)
+    proposal = found.proposals.get()
+    host_member = member(Role.STAFF, w.other, email="bergen-host@example.org")
+    decisions.proposal_decide(actor=host_member, proposal=proposal, accept=True)
+    record = MobilityRecord.objects.get(participant=w.person)
+    assert record.activity_code == "LM-LONG-VET"
+    assert record.long_term
+    assert record.learner_type == "vet-learner"
+    assert record.receiving_erasmus_id == "E10000001"
+    assert record.fewer_opportunities
+    assert record.country == "NO"
