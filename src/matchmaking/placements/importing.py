@@ -106,7 +106,10 @@ def read_table(filename: str, content: bytes) -> list[dict[str, Any]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFailedError([_("The CSV file is not UTF-8 text.")]) from exc
-    dialect = csv.Sniffer().sniff(text[:2000], delimiters=",;\t") if text.strip() else csv.excel
+    try:
+        dialect: Any = csv.Sniffer().sniff(text.splitlines()[0] if text.strip() else "", delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     return [
         {str(k or "").strip().lower(): v for k, v in row.items()}

@@ -95,6 +95,8 @@ def test_garbage_files_never_500(client, world):
         ("x.csv", b"\xff\xfe\x00"),
         ("x.csv", b""),
         ("x.csv", b"a,b\n"),
+        ("x.csv", b"just one line"),
+        ("x.csv", b'"a;b,c\n\n"'),
     ):
         assert _upload(client, "participants", name, content).status_code == 200
 
