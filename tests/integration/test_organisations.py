@@ -10,6 +10,7 @@ from django.urls import reverse
 from matchmaking.core.models import AuditEvent, Notification, PersonalDataAccess
 from matchmaking.organisations import services
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership, Organisation, Role
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +229,23 @@ def test_login_is_throttled_after_repeated_failures(client, settings, staff):
     )
     assert response.status_code in (200, 429)
     assert "_auth_user_id" not in client.session
+
+
+def test_dashboard_shows_what_needs_attention(client, django_assert_max_num_queries):
+    from tests.factories import OpportunityFactory
+
+    user = member(Role.CASE_WORKER)
+    org = user.memberships.get().organisation
+    OpportunityFactory(organisation=org, direction="request")
+    client.force_login(user)
+    with django_assert_max_num_queries(25):
+        body = client.get(reverse("web:dashboard")).content.decode()
+    assert "Your open offers and requests" in body
+    assert "Job shadowing" in body
+    assert "Youth Guarantee" in body  # case workers see their caseload alerts
+
+
+def test_dashboard_for_staff_has_no_caseload(client, staff):
+    client.force_login(staff)
+    body = client.get(reverse("web:dashboard")).content.decode()
+    assert "Youth Guarantee" not in body

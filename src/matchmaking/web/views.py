@@ -19,6 +19,7 @@ from matchmaking.core.notifications import notification_mark_read
 from matchmaking.organisations import selectors, services
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership
 from matchmaking.web import forms
+from matchmaking.web.dashboard import dashboard_for
 
 
 def _form_errors_to(form: forms.forms.Form, exc: ValidationError) -> None:
@@ -45,15 +46,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = {
-        "organisations": selectors.user_organisations(user=request.user),
-        "notifications": Notification.objects.filter(recipient=request.user)[:5],
-        "pending_applications": selectors.application_list(
-            user=request.user, status=JoinApplication.Status.PENDING
-        )[:10],
-        "is_coordinator": permissions.is_coordinator(request.user),
-    }
-    return render(request, "web/dashboard.html", context)
+    board = dashboard_for(user=request.user)
+    return render(
+        request,
+        "web/dashboard.html",
+        {"board": board, "is_coordinator": permissions.is_coordinator(request.user)},
+    )
 
 
 # --- Organisations ---------------------------------------------------------------------------------

@@ -174,6 +174,7 @@ LANGUAGES = [
     ("ca", _("Catalan")),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["matchmaking.config.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
