@@ -19,15 +19,21 @@ from matchmaking import permissions
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.audit import audit_record
 from matchmaking.core.models import PersonalDataAccess
-from matchmaking.core.notifications import notify
 from matchmaking.engine.languages import cefr_rank
 from matchmaking.organisations.models import Organisation
+from matchmaking.participants.consent import (  # noqa: F401 - part of this module's interface
+    consent_active,
+    consent_give,
+    consent_revoke,
+    group_member_add,
+    group_member_end,
+    group_member_update,
+)
 from matchmaking.participants.esco_lookup import esco_version
 from matchmaking.participants.models import (
     AgeGroup,
     ClockStart,
     Consent,
-    FollowUpMember,
     Participant,
     ParticipantIdentity,
     ParticipantLanguage,
@@ -343,163 +349,6 @@ def skill_reject(*, actor: Any, participant: Participant, uri: str) -> None:
         action="skill.reject-suggestion",
         obj=participant,
         after={"skill": uri},
-        organisation_id=participant.organisation_id,
-    )
-
-
-# --- Consent ---------------------------------------------------------------------------------------
-
-
-def consent_active(
-    *, participant: Participant, purpose: str, organisation: Organisation | None = None
-) -> Consent | None:
-    found = participant.consents.filter(purpose=purpose, revoked_on__isnull=True)
-    if purpose == Consent.Purpose.SHARING:
-        found = found.filter(organisation=organisation)
-    return found.order_by("-given_on").first()
-
-
-@transaction.atomic
-def consent_give(
-    *,
-    actor: Any,
-    participant: Participant,
-    purpose: str,
-    given_on: date | None = None,
-    organisation: Organisation | None = None,
-    note: str = "",
-) -> Consent:
-    _require(permissions.can_edit_participant(actor, participant))
-    if purpose not in Consent.Purpose.values:
-        raise ValidationError({"purpose": _("Unknown purpose.")})
-    if purpose == Consent.Purpose.SHARING and organisation is None:
-        raise ValidationError({"organisation": _("Name the organisation the data may be shared with.")})
-    if purpose != Consent.Purpose.SHARING:
-        organisation = None
-    if consent_active(participant=participant, purpose=purpose, organisation=organisation):
-        raise ValidationError(_("This consent is already recorded and has not been revoked."))
-    consent = Consent.objects.create(
-        participant=participant,
-        purpose=purpose,
-        organisation=organisation,
-        given_on=given_on or timezone.localdate(),
-        recorded_by=actor,
-        note=note,
-    )
-    audit_record(
-        actor=actor,
-        action="consent.give",
-        obj=participant,
-        after={"purpose": purpose, "organisation": organisation.key if organisation else ""},
-        organisation_id=participant.organisation_id,
-    )
-    return consent
-
-
-@transaction.atomic
-def consent_revoke(*, actor: Any, participant: Participant, consent_id: int) -> Consent:
-    """Revoke a consent; revoking the one for barrier reasons deletes the reasons recorded under it."""
-    _require(permissions.can_edit_participant(actor, participant))
-    consent = participant.consents.filter(pk=consent_id).first()
-    if consent is None:
-        raise ValidationError(_("No such consent."))
-    if consent.revoked_on is not None:
-        raise ValidationError(_("This consent has already been revoked."))
-    consent.revoked_on = timezone.localdate()
-    consent.save(update_fields=["revoked_on"])
-    if consent.purpose == Consent.Purpose.BARRIERS and participant.barriers:
-        participant.barriers = []
-        participant.save(update_fields=["barriers", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="consent.revoke",
-        obj=participant,
-        after={"purpose": consent.purpose},
-        organisation_id=participant.organisation_id,
-    )
-    return consent
-
-
-# --- Follow-up group ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def group_member_add(
-    *,
-    actor: Any,
-    participant: Participant,
-    user: Any,
-    organisation: Organisation,
-    role: str = "",
-    can_view_personal: bool = False,
-) -> FollowUpMember:
-    """Add a professional to the follow-up group; personal details only if explicitly allowed."""
-    _require(permissions.can_edit_participant(actor, participant))
-    if permissions.role_in(user, organisation) not in permissions.PERSONAL_DATA_ROLES:
-        raise ValidationError(
-            _("Only case workers, administrators and coordinators of that organisation can join a group.")
-        )
-    if permissions.group_member_of(user, participant):
-        raise ValidationError(_("This person is already in the group."))
-    member = FollowUpMember.objects.create(
-        participant=participant,
-        user=user,
-        organisation=organisation,
-        role=role,
-        can_view_personal=can_view_personal,
-        started_on=timezone.localdate(),
-    )
-    audit_record(
-        actor=actor,
-        action="group.add",
-        obj=participant,
-        after={"user": user.email, "organisation": organisation.key, "can_view_personal": can_view_personal},
-        organisation_id=participant.organisation_id,
-    )
-    notify(
-        recipients=[user],
-        kind="participant.group",
-        title=_("You have joined the follow-up group of %s") % participant.pseudonym,
-        url=participant.get_absolute_url(),
-    )
-    return member
-
-
-@transaction.atomic
-def group_member_update(
-    *, actor: Any, participant: Participant, member_id: int, can_view_personal: bool
-) -> None:
-    _require(permissions.can_edit_participant(actor, participant))
-    member = participant.group.filter(pk=member_id, ended_on__isnull=True).first()
-    if member is None:
-        raise ValidationError(_("No such group member."))
-    before = member.can_view_personal
-    member.can_view_personal = can_view_personal
-    member.save(update_fields=["can_view_personal"])
-    audit_record(
-        actor=actor,
-        action="group.access",
-        obj=participant,
-        before={"can_view_personal": before},
-        after={"can_view_personal": can_view_personal, "user": member.user.email},
-        organisation_id=participant.organisation_id,
-    )
-
-
-@transaction.atomic
-def group_member_end(*, actor: Any, participant: Participant, member_id: int, reason: str) -> None:
-    _require(permissions.can_edit_participant(actor, participant))
-    member = participant.group.filter(pk=member_id, ended_on__isnull=True).first()
-    if member is None:
-        raise ValidationError(_("No such group member."))
-    member.ended_on = timezone.localdate()
-    member.end_reason = reason[:200]
-    member.save(update_fields=["ended_on", "end_reason"])
-    audit_record(
-        actor=actor,
-        action="group.end",
-        obj=participant,
-        after={"user": member.user.email, "reason": reason},
         organisation_id=participant.organisation_id,
     )
 

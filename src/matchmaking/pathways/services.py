@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -247,7 +248,7 @@ def referral_send(
             ],
             kind="referral.sent",
             title=_("New referral to %s") % service.name,
-            url="/pathways/referrals/",
+            url=reverse("pathways:referral-inbox"),
         )
     return referral
 

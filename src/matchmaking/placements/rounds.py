@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -342,5 +343,5 @@ def _notify_confirmed(found: Round, proposals: list[Proposal], placements: dict[
         recipients=workers,
         kind="round.confirmed",
         title=_("Allocation round confirmed: %s") % found.name,
-        url="/participants/",
+        url=reverse("participants:caseload"),
     )
