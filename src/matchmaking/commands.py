@@ -53,11 +53,11 @@ def register(sub: Any, *, django_setup: SetUp) -> None:
     p.add_argument("--job", help="run only this job")
     p.add_argument("--list", action="store_true", help="list the jobs and when they last ran")
 
-    p = add("import", cmd_import, "Import organisations and opportunities from an interchange JSON file.")
+    p = add("import", cmd_import, "Import organisations, opportunities and exchanges from an interchange JSON file.")
     p.add_argument("file", type=Path, help="interchange file (JSON)")
     p.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
 
-    p = add("export", cmd_export, "Export organisations and opportunities to an interchange JSON file.")
+    p = add("export", cmd_export, "Export organisations, opportunities and exchanges to an interchange JSON file.")
     p.add_argument("file", help="output file, or - for standard output")
 
     p = add("migrate", cmd_migrate, "Create or update the database tables.")
@@ -203,14 +203,19 @@ def cmd_run_periodic(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from matchmaking.interchange.document import InterchangeError, read_document
-    from matchmaking.interchange.services import interchange_import, known_organisation_keys
+    from matchmaking.interchange.services import (
+        interchange_import,
+        known_opportunity_keys,
+        known_organisation_keys,
+    )
 
     try:
-        document = read_document(args.file, known_organisation_keys())
+        document = read_document(args.file, known_organisation_keys(), known_opportunity_keys())
         if args.dry_run:
             _print(
                 f"{args.file}: valid (format version {document.format_version}, "
-                f"{len(document.organisations)} organisations, {len(document.opportunities)} opportunities)"
+                f"{len(document.organisations)} organisations, {len(document.opportunities)} opportunities, "
+                f"{len(document.exchanges)} exchanges)"
             )
             return 0
         summary = interchange_import(actor=None, document=document)

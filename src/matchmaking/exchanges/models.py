@@ -7,13 +7,15 @@ mobility record; the programme is a day-by-day agenda, items assigned to all or 
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.mobility.models import ActivityType, Funding, Opportunity
-from matchmaking.organisations.models import Organisation
+from matchmaking.organisations.models import Organisation, record_id_validator
 from matchmaking.taxonomies.models import Term
 
 
@@ -44,7 +46,16 @@ OPEN_STATES = (State.PROPOSED, State.AGREED, State.PLANNING, State.CONFIRMED, St
 FINAL_STATES = (State.REPORTED, State.DECLINED, State.CANCELLED, State.EXPIRED)
 
 
+def new_exchange_key() -> str:
+    """A stable identifier for the interchange format (``exchange-`` and 10 random hex digits)."""
+    return f"exchange-{secrets.token_hex(5)}"
+
+
 class Exchange(models.Model):
+    key = models.CharField(
+        _("identifier"), max_length=100, unique=True, default=new_exchange_key,
+        validators=[record_id_validator],
+    )  # fmt: skip
     host = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="hosted_exchanges",
         verbose_name=_("receiving organisation (host)"),

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jsonschema
 import pycountry
@@ -69,11 +70,98 @@ class OpportunityRecord:
     description: str = ""
 
 
+# Codes of the exchanges section (version 2). They mirror the exchanges app's choices (a test keeps
+# them equal) but live here so that reading a file needs no Django.
+EXCHANGE_STATES = (
+    "proposed", "agreed", "planning", "confirmed", "under-way", "completed", "reported",
+    "declined", "cancelled", "expired",
+)  # fmt: skip
+VISITOR_KINDS = ("staff", "vet-learner", "apprentice", "adult-learner")
+ITEM_FORMATS = (
+    "job-shadowing", "meeting", "site-visit", "observation", "workshop", "presentation", "social",
+)  # fmt: skip
+FEEDBACK_CODES = ("not-held", "no-interest", "maybe", "planned")
+FOLLOW_UP_CODES = ("none", "contact", "reciprocal", "agreement")
+FUNDING_CODES = ("erasmus-ka1", "erasmus-ka2", "other", "own")
+ACTIVITY_CODES = (
+    "SM-JOB-SHDW", "SM-TTA", "SM-COUR-TRAIN", "LM-SKILL-VET", "LM-SHORT-VET", "LM-LONG-VET",
+    "OA-INV-EXP", "OA-HOS-TTT",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class VisitorRecord:
+    """A person travelling in an exchange (a mobility record). The "fewer opportunities" flag only:
+    the reasons are never part of the format."""
+
+    id: str
+    name: str
+    email: str = ""
+    role: str = ""
+    learning_goals: str = ""
+    kind: str = "staff"
+    accompanying: bool = False
+    fewer_opportunities: bool = False
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class ProgrammeItemRecord:
+    day: date
+    starts_at: time
+    ends_at: time
+    activity: str
+    format: str = "meeting"
+    host_person: str = ""
+    location: str = ""
+    notes: str = ""
+    visitors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportRecord:
+    summary: str = ""
+    outcomes: str = ""
+    host_lessons: tuple[str, ...] = ()
+    visitor_lessons: tuple[str, ...] = ()
+    follow_up_actions: tuple[str, ...] = ()
+    host_feedback: str = ""
+    visitor_feedback: str = ""
+    host_follow_up: str = ""
+    visitor_follow_up: str = ""
+
+
+@dataclass(frozen=True)
+class ExchangeRecord:
+    id: str
+    host: str
+    visitor: str
+    type: str
+    start: date
+    end: date
+    proposed_by: str = ""
+    offer: str | None = None
+    request: str | None = None
+    title: str = ""
+    state: str = "proposed"
+    state_reason: str = ""
+    group_size: int = 1
+    funding: str = ""
+    activity_code: str = ""
+    time_zone: str = ""
+    # None: not in the file (an import leaves what is stored); a tuple: the whole list.
+    visitors: tuple[VisitorRecord, ...] | None = None
+    programme: tuple[ProgrammeItemRecord, ...] | None = None
+    report: ReportRecord | None = None
+
+
 @dataclass
 class InterchangeDocument:
     format_version: int = CURRENT_VERSION
     organisations: list[OrganisationRecord] = field(default_factory=list)
     opportunities: list[OpportunityRecord] = field(default_factory=list)
+    exchanges: list[ExchangeRecord] = field(default_factory=list)
 
 
 _LIST_FIELDS = ("languages", "target_groups", "expertise", "interests", "topics")
@@ -96,7 +184,9 @@ class _Problems:
         self.items.append(f"{section}[{record_id}].{field_name}: {message}")
 
 
-def read_document(path: str | Path, known_organisations: Collection[str] = ()) -> InterchangeDocument:
+def read_document(
+    path: str | Path, known_organisations: Collection[str] = (), known_opportunities: Collection[str] = ()
+) -> InterchangeDocument:
     """Read a file; any fault raises ``InterchangeError`` naming the file."""
     path = Path(path)
     try:
@@ -106,23 +196,27 @@ def read_document(path: str | Path, known_organisations: Collection[str] = ()) -
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InterchangeError([f"not valid JSON: {exc}"], str(path)) from exc
     try:
-        return parse_document(raw, known_organisations)
+        return parse_document(raw, known_organisations, known_opportunities)
     except InterchangeError as exc:
         raise InterchangeError(exc.problems, str(path)) from exc
 
 
-def parse_document(raw: Any, known_organisations: Collection[str] = ()) -> InterchangeDocument:
+def parse_document(
+    raw: Any, known_organisations: Collection[str] = (), known_opportunities: Collection[str] = ()
+) -> InterchangeDocument:
     """Validate a decoded document (structure, then meaning) and return its records.
 
-    ``known_organisations`` are ids already in the database, so a file of opportunities alone can
-    refer to organisations imported earlier.
+    ``known_organisations`` (and ``known_opportunities``) are ids already in the database, so a file
+    of opportunities or exchanges alone can refer to records imported earlier.
     """
     if not isinstance(raw, dict):
         raise InterchangeError(["the document must be a JSON object with 'organisations' etc."])
     version = raw.get("format_version", 1)
-    if version not in SUPPORTED_VERSIONS:
+    if isinstance(version, bool) or version not in SUPPORTED_VERSIONS:
         supported = ", ".join(str(v) for v in SUPPORTED_VERSIONS)
         raise InterchangeError([f"format_version: unsupported value {version!r} (supported: {supported})"])
+    if version == 1 and "exchanges" in raw:
+        raise InterchangeError(['exchanges: this section needs "format_version": 2'])
     structure = _structure_problems(raw, SCHEMAS[version])
     if structure:
         raise InterchangeError(structure)
@@ -130,24 +224,41 @@ def parse_document(raw: Any, known_organisations: Collection[str] = ()) -> Inter
     organisations = [_organisation(o, problems) for o in raw.get("organisations", [])]
     opportunities = [_opportunity(o, problems) for o in raw.get("opportunities", [])]
     _check_ids(organisations, opportunities, set(known_organisations), problems)
+    exchanges = [_exchange(e, problems) for e in raw.get("exchanges", [])]
+    _check_exchange_refs(
+        exchanges,
+        {o.id for o in organisations} | set(known_organisations),
+        {o.id: o for o in opportunities},
+        set(known_opportunities),
+        problems,
+    )
     if problems.items:
         raise InterchangeError(problems.items)
-    return InterchangeDocument(version, organisations, opportunities)
+    return InterchangeDocument(version, organisations, opportunities, exchanges)
 
 
 def _record_label(raw: dict[str, Any], path: Iterable[Any]) -> str:
+    """``exchanges[x-1].visitors[v1].kind`` for a path like ("exchanges", 0, "visitors", 0, "kind"):
+    a list index becomes the record's id where it has one, else its position (#1, #2 ...)."""
     parts = list(path)
-    if len(parts) >= 2 and isinstance(parts[1], int):
-        section, index = parts[0], parts[1]
-        try:
-            record = raw[section][index]
-            rid = record.get("id") if isinstance(record, dict) else None
-        except (KeyError, IndexError, TypeError):
-            rid = None
-        where = f"{section}[{rid if rid else f'#{index + 1}'}]"
-        rest = ".".join(str(p) for p in parts[2:])
-        return f"{where}.{rest}" if rest else where
-    return ".".join(str(p) for p in parts) or "document"
+    out: list[str] = []
+    node: Any = raw
+    for i, part in enumerate(parts):
+        if isinstance(part, int) and out:
+            try:
+                node = node[part]
+                rid = node.get("id") if isinstance(node, dict) else None
+            except (KeyError, IndexError, TypeError):
+                rid = None
+            out[-1] += f"[{rid if isinstance(rid, str) and rid else f'#{part + 1}'}]"
+            continue
+        out.append(str(part))
+        if i < len(parts) - 1:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                node = None
+    return ".".join(out) or "document"
 
 
 def _structure_problems(raw: dict[str, Any], schema: dict[str, Any]) -> list[str]:
@@ -237,6 +348,206 @@ def _opportunity(o: dict[str, Any], p: _Problems) -> OpportunityRecord:
     return OpportunityRecord(**values)
 
 
+def _time(value: Any, where: str, name: str, p: _Problems) -> time | None:
+    try:
+        parsed = time.fromisoformat(value)
+    except (TypeError, ValueError):
+        parsed = None
+    if parsed is None or parsed.tzinfo is not None:
+        p.items.append(f"{where}.{name}: bad time {value!r} (expected HH:MM)")
+        return None
+    return parsed
+
+
+def _check_choice(value: str, choices: tuple[str, ...], where: str, name: str, p: _Problems) -> None:
+    if value and value not in choices:
+        p.items.append(f"{where}.{name}: unknown code {value!r} (expected one of {', '.join(choices)})")
+
+
+def _lines(values: list[str], where: str, name: str, p: _Problems) -> tuple[str, ...]:
+    for value in values:
+        if not value.strip() or "\n" in value or "\r" in value:
+            p.items.append(f"{where}.{name}: bad value {value!r} (one non-empty line per entry)")
+    return tuple(values)
+
+
+def _visitor(v: dict[str, Any], where: str, start: date | None, end: date | None, p: _Problems) -> Any:
+    here = f"{where}.visitors[{v['id']}]"
+    _check_choice(v.get("kind", "staff"), VISITOR_KINDS, here, "kind", p)
+    own: dict[str, date | None] = {}
+    for name in ("start", "end"):
+        value = v.get(name)
+        if value is None:
+            own[name] = None
+            continue
+        try:
+            own[name] = date.fromisoformat(value)
+        except (TypeError, ValueError):
+            p.items.append(f"{here}.{name}: bad date {value!r} (expected YYYY-MM-DD)")
+            own[name] = None
+    if start and end:
+        first, last = own["start"] or start, own["end"] or end
+        if last < first or first < start or last > end:
+            p.items.append(
+                f"{here}.start: {own['start'] or start} to {own['end'] or end} is not within the "
+                f"exchange's dates ({start} to {end})"
+            )
+    return VisitorRecord(**{**v, "start": own["start"], "end": own["end"]})
+
+
+def _item(
+    item: dict[str, Any], n: int, where: str, start: date | None, end: date | None, visitor_ids: set[str],
+    p: _Problems,
+) -> ProgrammeItemRecord | None:  # fmt: skip
+    here = f"{where}.programme[#{n}]"
+    day = _date(item["day"], "", "", "day", _Sink(p, here))
+    starts_at = _time(item["starts_at"], here, "starts_at", p)
+    ends_at = _time(item["ends_at"], here, "ends_at", p)
+    _check_choice(item.get("format", "meeting"), ITEM_FORMATS, here, "format", p)
+    if day and start and end and not (start <= day <= end):
+        p.items.append(f"{here}.day: {day} is not within the exchange's dates ({start} to {end})")
+    if starts_at and ends_at and ends_at <= starts_at:
+        p.items.append(f"{here}.ends_at: {ends_at:%H:%M} is not after starts_at {starts_at:%H:%M}")
+    for ref in item.get("visitors", []):
+        if ref not in visitor_ids:
+            p.items.append(f"{here}.visitors: unknown visitor {ref!r} (not among this exchange's visitors)")
+    if day is None or starts_at is None or ends_at is None:
+        return None
+    return ProgrammeItemRecord(
+        **{**item, "day": day, "starts_at": starts_at, "ends_at": ends_at,
+           "visitors": tuple(item.get("visitors", []))}
+    )  # fmt: skip
+
+
+class _Sink(_Problems):
+    """Re-labels the section-record-field messages of ``_date`` for a nested record."""
+
+    def __init__(self, parent: _Problems, where: str) -> None:
+        self.parent, self.where = parent, where
+
+    def add(self, section: str, record_id: str, field_name: str, message: str) -> None:
+        self.parent.items.append(f"{self.where}.{field_name}: {message}")
+
+
+def _report(r: dict[str, Any] | None, where: str, p: _Problems) -> ReportRecord | None:
+    if r is None:
+        return None
+    here = f"{where}.report"
+    for name in ("host_feedback", "visitor_feedback"):
+        _check_choice(r.get(name, ""), FEEDBACK_CODES, here, name, p)
+    for name in ("host_follow_up", "visitor_follow_up"):
+        _check_choice(r.get(name, ""), FOLLOW_UP_CODES, here, name, p)
+    values = dict(r)
+    for name in ("host_lessons", "visitor_lessons", "follow_up_actions"):
+        values[name] = _lines(r.get(name, []), here, name, p)
+    return ReportRecord(**values)
+
+
+def _exchange(e: dict[str, Any], p: _Problems) -> ExchangeRecord:
+    rid = e["id"]
+    section = "exchanges"
+    where = f"{section}[{rid}]"
+    _check_codes([e["type"]], codelists.OPPORTUNITY_TYPES, section, rid, "type", p)
+    _check_choice(e.get("state", "proposed"), EXCHANGE_STATES, where, "state", p)
+    _check_choice(e.get("funding", ""), FUNDING_CODES, where, "funding", p)
+    _check_choice(e.get("activity_code", ""), ACTIVITY_CODES, where, "activity_code", p)
+    zone = e.get("time_zone", "")
+    if zone:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            p.add(section, rid, "time_zone", f"unknown IANA time zone {zone!r}")
+    start = _date(e["start"], section, rid, "start", p)
+    end = _date(e["end"], section, rid, "end", p)
+    if start and end and end < start:
+        p.add(section, rid, "end", f"{end} is before start {start}")
+        start = end = None
+    visitors = [_visitor(v, where, start, end, p) for v in e.get("visitors", [])]
+    seen: set[str] = set()
+    for v in visitors:
+        if v.id in seen:
+            p.items.append(f"{where}.visitors[{v.id}].id: duplicate id {v.id!r}")
+        seen.add(v.id)
+    group_size = e.get("group_size", max(1, len(visitors)))
+    if len(visitors) > group_size:
+        p.add(section, rid, "group_size", f"{group_size} is less than the {len(visitors)} visitors listed")
+    programme = [
+        _item(item, n, where, start, end, seen, p) for n, item in enumerate(e.get("programme", []), 1)
+    ]
+    values = {k: v for k, v in e.items() if k not in ("visitors", "programme", "report")}
+    for name in ("host", "visitor", "proposed_by"):
+        values[name] = values.get(name) or ""
+    values.update(
+        start=start or date.min,
+        end=end or date.min,
+        group_size=group_size,
+        visitors=tuple(visitors) if "visitors" in e else None,
+        programme=tuple(i for i in programme if i is not None) if "programme" in e else None,
+        report=_report(e.get("report"), where, p),
+    )
+    return ExchangeRecord(**values)
+
+
+def _check_exchange_refs(
+    exchanges: list[ExchangeRecord],
+    organisations: set[str],
+    opportunities: dict[str, OpportunityRecord],
+    known_opportunities: set[str],
+    p: _Problems,
+) -> list[ExchangeRecord]:
+    """Ids unique and well-formed; host and visitor given or taken from the offer and request;
+    every organisation and opportunity named exists in the file or in the database."""
+    seen: set[str] = set()
+    for index, ex in enumerate(exchanges):
+        section, rid = "exchanges", ex.id
+        if not RECORD_ID.match(rid):
+            p.add(section, rid, "id", "use letters, digits, '.', '_', ':' or '-' only")
+        if rid in seen:
+            p.add(section, rid, "id", f"duplicate id {rid!r}")
+        seen.add(rid)
+        derived: dict[str, str] = {}
+        for name, direction, side in (("offer", "offer", "host"), ("request", "request", "visitor")):
+            ref = getattr(ex, name)
+            if ref is None:
+                continue
+            if ref in opportunities:
+                record = opportunities[ref]
+                if record.direction != direction:
+                    p.add(
+                        section, rid, name, f"opportunity {ref!r} is {record.direction!r}, not {direction!r}"
+                    )
+                derived[side] = record.organisation
+            elif ref not in known_opportunities:
+                p.add(section, rid, name, f"unknown opportunity {ref!r}")
+        values: dict[str, str] = {}
+        for side in ("host", "visitor"):
+            given = getattr(ex, side)
+            if given and side in derived and derived[side] != given:
+                p.add(
+                    section, rid, side,
+                    f"{given!r} is not the organisation of the {'offer' if side == 'host' else 'request'} "
+                    f"({derived[side]!r})",
+                )  # fmt: skip
+            values[side] = given or derived.get(side, "")
+            if not values[side]:
+                p.add(
+                    section, rid, side,
+                    f"missing: give the {side} organisation or an "
+                    f"{'offer' if side == 'host' else 'request'} of the file",
+                )  # fmt: skip
+            elif values[side] not in organisations:
+                p.add(section, rid, side, f"unknown organisation {values[side]!r}")
+        if values["host"] and values["host"] == values["visitor"]:
+            p.add(section, rid, "visitor", f"{values['visitor']!r} cannot visit itself")
+        proposed_by = ex.proposed_by or values["visitor"]
+        if ex.proposed_by and ex.proposed_by not in (values["host"], values["visitor"]):
+            p.add(section, rid, "proposed_by", f"{ex.proposed_by!r} is neither the host nor the visitor")
+        exchanges[index] = replace(
+            ex, host=values["host"], visitor=values["visitor"], proposed_by=proposed_by
+        )
+    return exchanges
+
+
 def _check_ids(
     organisations: list[OrganisationRecord],
     opportunities: list[OpportunityRecord],
@@ -263,20 +574,27 @@ def _check_ids(
 
 def document_to_json(document: InterchangeDocument) -> dict[str, Any]:
     """The inverse of ``parse_document``: a plain dict ready for ``json.dump``."""
-    return {
+    out = {
         "format_version": document.format_version,
         "organisations": [_record_to_json(o) for o in document.organisations],
         "opportunities": [_record_to_json(o) for o in document.opportunities],
     }
-
-
-def _record_to_json(record: OrganisationRecord | OpportunityRecord) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in record.__dataclass_fields__:
-        value = getattr(record, name)
-        if isinstance(value, tuple):
-            value = list(value)
-        elif isinstance(value, date):
-            value = value.isoformat()
-        out[name] = value
+    if document.format_version >= 2:
+        out["exchanges"] = [_record_to_json(e) for e in document.exchanges]
     return out
+
+
+def _value_to_json(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_value_to_json(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat(timespec="minutes")
+    if hasattr(value, "__dataclass_fields__"):
+        return _record_to_json(value)
+    return value
+
+
+def _record_to_json(record: Any) -> dict[str, Any]:
+    return {name: _value_to_json(getattr(record, name)) for name in record.__dataclass_fields__}

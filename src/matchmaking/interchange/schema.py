@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-CURRENT_VERSION = 1
-SUPPORTED_VERSIONS = (1,)
+CURRENT_VERSION = 2
+SUPPORTED_VERSIONS = (1, 2)
 
 _STRING_LIST = {"type": "array", "items": {"type": "string"}}
 _ID = {"type": "string", "minLength": 1, "maxLength": 100}
@@ -69,4 +69,101 @@ DOCUMENT_V1: dict[str, Any] = {
     },
 }
 
-SCHEMAS: dict[int, dict[str, Any]] = {1: DOCUMENT_V1}
+_DATE = {"type": "string"}
+_DATE_OR_NULL = {"type": ["string", "null"]}
+_TIME = {"type": "string"}
+_TEXT = {"type": "string"}
+
+VISITOR_V2: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "name"],
+    "additionalProperties": False,
+    "properties": {
+        "id": _ID,
+        "name": {"type": "string", "minLength": 1, "maxLength": 150},
+        "email": {"type": "string", "maxLength": 254},
+        "role": {"type": "string", "maxLength": 200},
+        "learning_goals": _TEXT,
+        "kind": {"type": "string"},
+        "accompanying": {"type": "boolean"},
+        "fewer_opportunities": {"type": "boolean"},
+        "start": _DATE_OR_NULL,
+        "end": _DATE_OR_NULL,
+    },
+}
+
+PROGRAMME_ITEM_V2: dict[str, Any] = {
+    "type": "object",
+    "required": ["day", "starts_at", "ends_at", "activity"],
+    "additionalProperties": False,
+    "properties": {
+        "day": _DATE,
+        "starts_at": _TIME,
+        "ends_at": _TIME,
+        "activity": {"type": "string", "minLength": 1, "maxLength": 200},
+        "format": {"type": "string"},
+        "host_person": {"type": "string", "maxLength": 150},
+        "location": {"type": "string", "maxLength": 200},
+        "notes": _TEXT,
+        "visitors": {"type": "array", "items": _ID},
+    },
+}
+
+REPORT_V2: dict[str, Any] = {
+    "type": ["object", "null"],
+    "additionalProperties": False,
+    "properties": {
+        "summary": _TEXT,
+        "outcomes": _TEXT,
+        "host_lessons": _STRING_LIST,
+        "visitor_lessons": _STRING_LIST,
+        "follow_up_actions": _STRING_LIST,
+        "host_feedback": {"type": "string"},
+        "visitor_feedback": {"type": "string"},
+        "host_follow_up": {"type": "string"},
+        "visitor_follow_up": {"type": "string"},
+    },
+}
+
+EXCHANGE_V2: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "type", "start", "end"],
+    "additionalProperties": False,
+    "properties": {
+        "id": _ID,
+        "host": {"type": ["string", "null"], "minLength": 1, "maxLength": 100},
+        "visitor": {"type": ["string", "null"], "minLength": 1, "maxLength": 100},
+        "proposed_by": {"type": ["string", "null"], "minLength": 1, "maxLength": 100},
+        "offer": {"type": ["string", "null"], "minLength": 1, "maxLength": 100},
+        "request": {"type": ["string", "null"], "minLength": 1, "maxLength": 100},
+        "type": {"type": "string"},
+        "title": {"type": "string", "maxLength": 200},
+        "state": {"type": "string"},
+        "state_reason": _TEXT,
+        "start": _DATE,
+        "end": _DATE,
+        "group_size": {"type": "integer", "minimum": 1, "maximum": 500},
+        "funding": {"type": "string"},
+        "activity_code": {"type": "string"},
+        "time_zone": {"type": "string", "maxLength": 64},
+        "visitors": {"type": "array", "items": VISITOR_V2},
+        "programme": {"type": "array", "items": PROGRAMME_ITEM_V2},
+        "report": REPORT_V2,
+    },
+}
+
+DOCUMENT_V2: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Mobility Matchmaking Tool interchange format, version 2",
+    "type": "object",
+    "required": ["format_version"],
+    "additionalProperties": False,
+    "properties": {
+        "format_version": {"const": 2},
+        "organisations": {"type": "array", "items": ORGANISATION_V1},
+        "opportunities": {"type": "array", "items": OPPORTUNITY_V1},
+        "exchanges": {"type": "array", "items": EXCHANGE_V2},
+    },
+}
+
+SCHEMAS: dict[int, dict[str, Any]] = {1: DOCUMENT_V1, 2: DOCUMENT_V2}

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from matchmaking.core.audit import audit_record
+from matchmaking.exchanges.capacity import capacity_problem
+from matchmaking.exchanges.models import HOLDING_STATES, CompletionReport, Exchange, ProgrammeItem, Visitor
+from matchmaking.exchanges.services import ANSWER_DAYS, COUNTRY_TIME_ZONES
 from matchmaking.interchange.document import (
+    ExchangeRecord,
     InterchangeDocument,
     InterchangeError,
     OpportunityRecord,
@@ -18,6 +26,7 @@ from matchmaking.mobility import services as mobility_services
 from matchmaking.mobility.models import Opportunity
 from matchmaking.organisations import services as organisation_services
 from matchmaking.organisations.models import Organisation
+from matchmaking.taxonomies.models import Term
 
 
 @dataclass
@@ -26,16 +35,25 @@ class ImportSummary:
     organisations_updated: int = 0
     opportunities_created: int = 0
     opportunities_updated: int = 0
+    exchanges_created: int = 0
+    exchanges_updated: int = 0
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"organisations: {self.organisations_created} created, {self.organisations_updated} updated; "
             f"opportunities: {self.opportunities_created} created, {self.opportunities_updated} updated"
         )
+        if self.exchanges_created or self.exchanges_updated:
+            text += f"; exchanges: {self.exchanges_created} created, {self.exchanges_updated} updated"
+        return text
 
 
 def known_organisation_keys() -> set[str]:
     return set(Organisation.objects.values_list("key", flat=True))
+
+
+def known_opportunity_keys() -> set[str]:
+    return set(Opportunity.objects.values_list("key", flat=True))
 
 
 def _profile(record: OrganisationRecord) -> dict[str, Any]:
@@ -48,7 +66,7 @@ def _profile(record: OrganisationRecord) -> dict[str, Any]:
 
 def _messages(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
-        return "; ".join(f"{field}: {' '.join(e.messages)}" for field, e in exc.error_dict.items())
+        return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items())
     return " ".join(exc.messages)
 
 
@@ -58,6 +76,7 @@ def interchange_import(*, actor: Any, document: InterchangeDocument, is_demo: bo
     summary = ImportSummary()
     problems: list[str] = []
     organisations: dict[str, Organisation] = {}
+    opportunities: dict[str, Opportunity] = {}
     for record in document.organisations:
         try:
             organisations[record.id], created = _upsert_organisation(actor, record, is_demo)
@@ -70,7 +89,7 @@ def interchange_import(*, actor: Any, document: InterchangeDocument, is_demo: bo
             summary.organisations_updated += 1
     for opp in document.opportunities:
         try:
-            created = _upsert_opportunity(actor, opp, organisations)
+            opportunities[opp.id], created = _upsert_opportunity(actor, opp, organisations)
         except ValidationError as exc:
             problems.append(f"opportunities[{opp.id}]: {_messages(exc)}")
             continue
@@ -78,6 +97,16 @@ def interchange_import(*, actor: Any, document: InterchangeDocument, is_demo: bo
             summary.opportunities_created += 1
         else:
             summary.opportunities_updated += 1
+    for record in document.exchanges:
+        try:
+            created = _upsert_exchange(actor, record, organisations, opportunities)
+        except ValidationError as exc:
+            problems.append(f"exchanges[{record.id}]: {_messages(exc)}")
+            continue
+        if created:
+            summary.exchanges_created += 1
+        else:
+            summary.exchanges_updated += 1
     if problems:
         transaction.set_rollback(True)
         raise InterchangeError(problems)
@@ -101,19 +130,191 @@ def _upsert_organisation(actor: Any, record: OrganisationRecord, is_demo: bool) 
 
 def _upsert_opportunity(
     actor: Any, record: OpportunityRecord, organisations: dict[str, Organisation]
-) -> bool:
+) -> tuple[Opportunity, bool]:
     organisation = organisations.get(record.organisation) or Organisation.objects.get(key=record.organisation)
     data = mobility_services.opportunity_data_from_record(record)
     existing = Opportunity.objects.filter(key=record.id).first()
     with transaction.atomic():
         if existing is None:
-            mobility_services.opportunity_create(
+            created = mobility_services.opportunity_create(
                 actor=actor, organisation=organisation, key=record.id, data=data
             )
-            return True
+            return created, True
         if existing.organisation_id != organisation.pk:
             raise ValidationError(
                 {"organisation": f"opportunity {record.id!r} belongs to {existing.organisation.key!r}"}
             )
-        mobility_services.opportunity_update(actor=None, opportunity=existing, data=data)
-        return False
+        return mobility_services.opportunity_update(actor=None, opportunity=existing, data=data), False
+
+
+# --- Exchanges (format version 2) ------------------------------------------------------------------
+
+
+def _organisation(key: str, organisations: dict[str, Organisation], field: str) -> Organisation:
+    found = organisations.get(key) or Organisation.objects.filter(key=key).first()
+    if found is None:
+        raise ValidationError({field: f"unknown organisation {key!r}"})
+    return found
+
+
+def _opportunity(
+    key: str | None, opportunities: dict[str, Opportunity], field: str, direction: str, owner: Organisation
+) -> Opportunity | None:
+    if key is None:
+        return None
+    found = (
+        opportunities.get(key) or Opportunity.objects.select_related("organisation").filter(key=key).first()
+    )
+    if found is None:
+        raise ValidationError({field: f"unknown opportunity {key!r}"})
+    if found.direction != direction:
+        raise ValidationError({field: f"opportunity {key!r} is {found.direction!r}, not {direction!r}"})
+    if found.organisation_id != owner.pk:
+        raise ValidationError(
+            {field: f"opportunity {key!r} belongs to {found.organisation.key!r}, not {owner.key!r}"}
+        )
+    return found
+
+
+def _upsert_exchange(
+    actor: Any,
+    record: ExchangeRecord,
+    organisations: dict[str, Organisation],
+    opportunities: dict[str, Opportunity],
+) -> bool:
+    """Create or update one exchange with its visitors, programme and report.
+
+    Visitors and programme, when the record has them, replace what is stored (the file is the truth);
+    when it has neither, they are left alone. The lifecycle is not replayed: the state is taken as
+    given. A current or future exchange that holds places is checked against the host's capacity.
+    """
+
+    host = _organisation(record.host, organisations, "host")
+    visitor = _organisation(record.visitor, organisations, "visitor")
+    proposed_by = _organisation(record.proposed_by or record.visitor, organisations, "proposed_by")
+    offer = _opportunity(record.offer, opportunities, "offer", "offer", host)
+    request = _opportunity(record.request, opportunities, "request", "request", visitor)
+    type_term = Term.objects.filter(scheme="opportunity-types", code=record.type).first()
+    if type_term is None:
+        raise ValidationError({"type": f"unknown opportunity-types code {record.type!r}"})
+    existing = Exchange.objects.filter(key=record.id).first()
+    if existing is not None and (existing.host_id, existing.visitor_id) != (host.pk, visitor.pk):
+        raise ValidationError(
+            {"host": f"exchange {record.id!r} is between {existing.visitor.key!r} (visitor) and "
+             f"{existing.host.key!r} (host)"}
+        )  # fmt: skip
+    if (
+        record.visitors is not None
+        and record.programme is None
+        and existing is not None
+        and existing.programme.filter(visitors__isnull=False).exists()
+    ):
+        raise ValidationError(
+            {"programme": "give the programme too: its items are assigned to the visitors being replaced"}
+        )
+    exchange = existing or Exchange(key=record.id, state_changed_at=timezone.now())
+    before = _exchange_snapshot(existing) if existing else {}
+    exchange.host, exchange.visitor, exchange.proposed_by = host, visitor, proposed_by
+    exchange.offer, exchange.request, exchange.type = offer, request, type_term
+    exchange.title = record.title or f"{type_term.label}: {visitor.name} visits {host.name}"
+    exchange.start, exchange.end, exchange.group_size = record.start, record.end, record.group_size
+    exchange.funding, exchange.activity_code = record.funding, record.activity_code
+    exchange.time_zone = record.time_zone or COUNTRY_TIME_ZONES.get(host.country, settings.TIME_ZONE)
+    if existing is None or existing.state != record.state:
+        exchange.state_changed_at = timezone.now()
+    exchange.state, exchange.state_reason = record.state, record.state_reason
+    if exchange.state == "proposed" and exchange.expires_at is None:
+        exchange.expires_at = timezone.now() + timedelta(days=ANSWER_DAYS)
+    with transaction.atomic():
+        locked_host = Organisation.objects.select_for_update().get(pk=host.pk)
+        if exchange.state in HOLDING_STATES and exchange.end >= timezone.localdate():
+            problem = capacity_problem(
+                locked_host, exchange.start, exchange.end, exchange.group_size, exclude=exchange.pk
+            )
+            if problem:
+                raise ValidationError({"group_size": str(problem)})
+        exchange.full_clean(exclude=["created_by"], validate_unique=existing is None)
+        exchange.save()
+        _replace_visitors_and_programme(exchange, record)
+        _save_report(exchange, record)
+        audit_record(
+            actor=actor,
+            action="exchange.imported",
+            obj=exchange,
+            before=before,
+            after=_exchange_snapshot(exchange),
+        )
+    return existing is None
+
+
+def _nested(exc: ValidationError, where: str) -> ValidationError:
+    """The errors of a record inside an exchange, named ``visitors[v1].name`` and so on."""
+    if hasattr(exc, "error_dict"):
+        return ValidationError({f"{where}.{name}": errors for name, errors in exc.error_dict.items()})
+    return ValidationError({where: exc.messages})
+
+
+def _exchange_snapshot(exchange: Any) -> dict[str, Any]:
+    return {
+        "host": exchange.host.key, "visitor": exchange.visitor.key, "state": exchange.state,
+        "start": exchange.start, "end": exchange.end, "group_size": exchange.group_size,
+    }  # fmt: skip
+
+
+def _replace_visitors_and_programme(exchange: Any, record: ExchangeRecord) -> None:
+
+    by_id: dict[str, Visitor] = {}
+    if record.visitors is not None:
+        exchange.visitors.all().delete()
+        for v in record.visitors:
+            visitor = Visitor(
+                exchange=exchange, name=v.name, email=v.email, role=v.role, learning_goals=v.learning_goals,
+                kind=v.kind, accompanying=v.accompanying, fewer_opportunities=v.fewer_opportunities,
+                start=v.start, end=v.end,
+            )  # fmt: skip
+            try:
+                visitor.full_clean(exclude=["exchange"])
+            except ValidationError as exc:
+                raise _nested(exc, f"visitors[{v.id}]") from exc
+            visitor.save()
+            by_id[v.id] = visitor
+    if record.programme is not None:
+        exchange.programme.all().delete()
+        for n, i in enumerate(record.programme, 1):
+            item = ProgrammeItem(
+                exchange=exchange, day=i.day, starts_at=i.starts_at, ends_at=i.ends_at, activity=i.activity,
+                format=i.format, host_person=i.host_person, location=i.location, notes=i.notes,
+            )  # fmt: skip
+            try:
+                item.full_clean(exclude=["exchange", "visitors"])
+            except ValidationError as exc:
+                raise _nested(exc, f"programme[#{n}]") from exc
+            item.save()
+            if i.visitors:
+                missing = [ref for ref in i.visitors if ref not in by_id]
+                if missing:
+                    raise ValidationError(
+                        {"programme": f"item #{n} names visitor(s) {', '.join(map(repr, missing))} "
+                         "but the record gives no such visitors"}
+                    )  # fmt: skip
+                item.visitors.set([by_id[ref] for ref in i.visitors])
+
+
+def _save_report(exchange: Any, record: ExchangeRecord) -> None:
+    """A report in the record replaces the stored one; a record without a report leaves it alone."""
+
+    if record.report is None:
+        return
+    r = record.report
+    report = CompletionReport.objects.filter(exchange=exchange).first() or CompletionReport(exchange=exchange)
+    report.summary, report.outcomes = r.summary, r.outcomes
+    report.host_lessons = "\n".join(r.host_lessons)
+    report.visitor_lessons = "\n".join(r.visitor_lessons)
+    report.follow_up_actions = "\n".join(r.follow_up_actions)
+    report.host_feedback, report.visitor_feedback = r.host_feedback, r.visitor_feedback
+    report.host_follow_up, report.visitor_follow_up = r.host_follow_up, r.visitor_follow_up
+    try:
+        report.full_clean(exclude=["exchange"])
+    except ValidationError as exc:
+        raise _nested(exc, "report") from exc
+    report.save()
