@@ -10,14 +10,16 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from matchmaking import permissions
+from matchmaking.api.errors import FieldErrorsOut, field_errors, no_nul_characters
 from matchmaking.api.schemas import ErrorOut
 from matchmaking.exchanges import selectors as exchange_selectors
 from matchmaking.exchanges import services as exchange_services
 from matchmaking.library import selectors as library_selectors
 from matchmaking.mobility import selectors
+from matchmaking.mobility import services as mobility_services
 from matchmaking.mobility.services import opportunity_full_data
 
 router = Router(tags=["mobility"])
@@ -41,6 +43,55 @@ class OpportunityOut(Schema):
     support_offered: list[str]
     support_notes: str
     status: str
+
+
+def _codes() -> Any:
+    return Field(default_factory=list, max_length=60)
+
+
+class OpportunityIn(Schema):
+    """A new offer or request; ``status`` is ``open`` (published) or ``draft``."""
+
+    organisation: str = Field(..., min_length=1, max_length=100)
+    type: str = Field(..., min_length=1, max_length=60)
+    direction: str = Field(..., min_length=1, max_length=10)
+    topics: list[str] = _codes()
+    target_groups: list[str] = _codes()
+    languages: list[str] = _codes()
+    earliest: date | None = None
+    latest: date | None = None
+    duration_days: int = Field(1, ge=1, le=366)
+    group_size: int = Field(1, ge=1, le=500)
+    description: str = Field("", max_length=20000)
+    funding: str = Field("", max_length=20)
+    activity_code: str = Field("", max_length=20)
+    support_offered: list[str] = _codes()
+    support_notes: str = Field("", max_length=5000)
+    status: str = Field("open", max_length=10)
+
+
+class OpportunityPatch(Schema):
+    """Only the fields sent change; ``earliest`` and ``latest`` may be set to null."""
+
+    type: str | None = Field(None, min_length=1, max_length=60)
+    direction: str | None = Field(None, min_length=1, max_length=10)
+    topics: list[str] | None = Field(None, max_length=60)
+    target_groups: list[str] | None = Field(None, max_length=60)
+    languages: list[str] | None = Field(None, max_length=60)
+    earliest: date | None = None
+    latest: date | None = None
+    duration_days: int | None = Field(None, ge=1, le=366)
+    group_size: int | None = Field(None, ge=1, le=500)
+    description: str | None = Field(None, max_length=20000)
+    funding: str | None = Field(None, max_length=20)
+    activity_code: str | None = Field(None, max_length=20)
+    support_offered: list[str] | None = Field(None, max_length=60)
+    support_notes: str | None = Field(None, max_length=5000)
+
+
+class StatusIn(Schema):
+    status: str = Field(..., max_length=10, description="open, paused or closed (see the allowed changes)")
+    reason: str = Field("", max_length=2000)
 
 
 class OpportunityQuery(Schema):
@@ -146,6 +197,64 @@ def opportunity_list(request: HttpRequest, filters: Query[OpportunityQuery]) -> 
 @router.get("/opportunities/{key}", response={200: OpportunityOut, 404: ErrorOut})
 def opportunity_detail(request: HttpRequest, key: str) -> dict[str, Any]:
     return _opportunity(permissions.access_opportunity(request.user, key))
+
+
+@router.post("/opportunities", response={201: OpportunityOut, 404: ErrorOut, 422: FieldErrorsOut})
+def opportunity_create(request: HttpRequest, payload: OpportunityIn) -> Any:
+    """Post an offer or a request for one of your organisations (another organisation: 404)."""
+    data = payload.dict()
+    organisation = permissions.access_organisation(request.user, data.pop("organisation"))
+    if not permissions.can_post_opportunities(request.user, organisation):
+        raise Http404
+    try:
+        no_nul_characters(data)
+        opportunity = mobility_services.opportunity_create(
+            actor=request.user, organisation=organisation, data=data
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        return field_errors(exc)
+    return 201, _opportunity(opportunity)
+
+
+@router.patch("/opportunities/{key}", response={200: OpportunityOut, 404: ErrorOut, 422: FieldErrorsOut})
+def opportunity_update(request: HttpRequest, key: str, payload: OpportunityPatch) -> Any:
+    """Change an offer or request of your organisation: only the fields sent."""
+    opportunity = permissions.access_opportunity_for_edit(request.user, key)
+    nullable = ("earliest", "latest")
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in nullable}
+    try:
+        no_nul_characters(data)
+        opportunity = mobility_services.opportunity_update(
+            actor=request.user, opportunity=opportunity, data=data
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        return field_errors(exc)
+    return 200, _opportunity(opportunity)
+
+
+@router.post(
+    "/opportunities/{key}/status",
+    response={200: OpportunityOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorsOut},
+)
+def opportunity_status(request: HttpRequest, key: str, payload: StatusIn) -> Any:
+    """Publish, pause, close or reopen; a change that is not allowed now is a 409 with the reason."""
+    opportunity = permissions.access_opportunity_for_edit(request.user, key)
+    try:
+        no_nul_characters({"reason": payload.reason})
+        opportunity = mobility_services.opportunity_set_status(
+            actor=request.user, opportunity=opportunity, status=payload.status, reason=payload.reason
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            return field_errors(exc)
+        return 409, {"detail": " ".join(exc.messages)}
+    return 200, _opportunity(opportunity)
 
 
 @router.get("/opportunities/{key}/suggestions", response={200: list[SuggestionOut], 404: ErrorOut})

@@ -50,7 +50,7 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationQuery]) -
         ),
     ).prefetch_related("target_groups", "interests")
     limit = max(1, min(filters.limit, 200))
-    offset = max(0, filters.offset)
+    offset = max(0, min(filters.offset, 1_000_000))
     return [_out(o) for o in qs[offset : offset + limit]]
 
 

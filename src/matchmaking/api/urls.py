@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from matchmaking.api.auth import AUTH
+from matchmaking.api.exchanges import router as exchanges_router
 from matchmaking.api.mobility import router as mobility_router
 from matchmaking.api.organisations import router as organisations_router
 
@@ -28,6 +29,8 @@ def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
 
 
 api.add_router("/", organisations_router)
+# Before the mobility router: its "/exchanges/{id}/{action}" would otherwise catch ".../visitors".
+api.add_router("/", exchanges_router)
 api.add_router("/", mobility_router)
 
 urlpatterns = [path("", api.urls)]

@@ -66,7 +66,8 @@ def visitor_save(
             setattr(visitor, name, data[name] if data[name] is not None or name in ("start", "end") else "")
     first, last = visitor.start or exchange.start, visitor.end or exchange.end
     if last < first or first < exchange.start or last > exchange.end:
-        raise ValidationError(_("A visitor's dates must lie within the exchange's dates."))
+        field = "start" if first < exchange.start or last < first else "end"
+        raise ValidationError({field: _("A visitor's dates must lie within the exchange's dates.")})
     visitor.full_clean()
     visitor.save()
     audit_record(

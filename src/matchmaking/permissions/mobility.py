@@ -118,3 +118,26 @@ def access_story(user: Any, slug: str) -> Any:
     if story is None or not can_view_story(user, story):
         raise Http404("No such story.")
     return story
+
+
+# --- Mobility records ------------------------------------------------------------------------------
+
+
+def can_see_fewer_opportunities(user: Any, exchange: Any) -> bool:
+    """The "fewer opportunities" flag of a visitor: the sending (visiting) organisation and coordinators.
+    The host never sees it."""
+    return _active(user) and (exchange.visitor_id in roles_of(user) or is_coordinator(user))
+
+
+def can_export_mobilities(user: Any) -> bool:
+    """Coordinators export every mobility; any member exports its own organisations' mobilities."""
+    return _active(user) and is_member(user)
+
+
+def mobility_export_organisations(user: Any) -> list[int] | None:
+    """The organisations whose sent or received mobilities ``user`` may export (None: all of them)."""
+    if not can_export_mobilities(user):
+        return []
+    if is_coordinator(user):
+        return None
+    return list(roles_of(user))

@@ -1,0 +1,94 @@
+"""Schemathesis over the whole OpenAPI schema: no request, however odd, gets a 5xx.
+
+The WSGI app runs in this process, so the requests see this test's database. A token user who belongs
+to the host of an exchange (with visitors, a programme, a report and a story) makes every call, so the
+generated requests reach the real code paths as well as the 404s of other organisations' objects.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from django.utils import timezone
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from matchmaking.accounts.services import api_token_create
+from matchmaking.exchanges.models import CompletionReport, State
+from matchmaking.library import services as library
+from tests.factories_mobility import exchange, item, pair, visitor_of
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+EXAMPLES_PER_OPERATION = 12
+
+
+@pytest.fixture
+def api_schema():
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def token_user():
+    host, visitor, offer, request, host_user, _visitor_user = pair()
+    ex = exchange(host, visitor, state=State.PLANNING, group_size=3)
+    v = visitor_of(ex)
+    agenda = item(ex)
+    done = exchange(host, visitor, state=State.REPORTED, start=timezone.localdate() - timedelta(days=30))
+    visitor_of(done, name="Aino Korhonen")
+    CompletionReport.objects.create(exchange=done, summary="Two days", host_lessons="One\nTwo")
+    story = library.story_create(actor=host_user, exchange=done)
+    _, token = api_token_create(user=host_user, name="schema test")
+    return {
+        "token": token,
+        # Real values for path parameters, so that generated requests also reach past the 404s.
+        "real": {
+            "key": [offer.key, request.key, host.key],
+            "org_key": [host.key],
+            "exchange_id": [ex.pk, done.pk],
+            "visitor_id": [v.pk],
+            "item_id": [agenda.pk],
+            "slug": [story.slug],
+            "action": ["plan", "confirm", "cancel", "accept"],
+        },
+    }
+
+
+def _run(operation, headers: dict[str, str], real: dict, failures: list[str]) -> None:
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(), use_real=st.booleans(), pick=st.integers(0, 10))
+    def check(case, use_real, pick):
+        if use_real and case.path_parameters:
+            for name in case.path_parameters:
+                if name in real:
+                    case.path_parameters[name] = real[name][pick % len(real[name])]
+        if use_real and isinstance(case.body, dict) and "organisation" in case.body:
+            case.body["organisation"] = real["org_key"][0]
+        response = case.call(headers=headers)
+        if response.status_code >= 500:
+            failures.append(
+                f"{operation.method.upper()} {operation.path}: {response.status_code} for "
+                f"{case.path_parameters} {case.query} {case.body!r}"
+            )
+
+    check()
+
+
+def test_no_operation_answers_with_a_server_error(api_schema, token_user):
+    headers = {"Authorization": f"Bearer {token_user['token']}"}
+    failures: list[str] = []
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 10
+    for operation in operations:
+        _run(operation, headers, token_user["real"], failures)
+    assert not failures, "\n".join(dict.fromkeys(failures))
