@@ -19,6 +19,7 @@ from matchmaking.accounts.models import User
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants import forms, selectors, services
 from matchmaking.participants.models import Consent
+from matchmaking.placements.selectors import annotate_waiting_list_offers
 
 
 def show_error(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
@@ -130,9 +131,11 @@ def participant_detail(request: HttpRequest, pseudonym: str) -> HttpResponse:
         "group": participant.group.select_related("user", "organisation").filter(ended_on__isnull=True),
         "clock": selectors.participant_clock(participant, timezone.localdate()),
         "mobilities": participant.mobilities.select_related("receiving"),
-        "proposals": participant.proposals.select_related("placement__host", "round").order_by(
-            "-round__created_at"
-        )[:5],
+        "proposals": annotate_waiting_list_offers(
+            participant.proposals.select_related("placement__host", "round").order_by("-round__created_at")[
+                :5
+            ]
+        ),
     }
     return render(request, "participants/participant_detail.html", context)
 

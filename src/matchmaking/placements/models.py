@@ -179,6 +179,7 @@ class Proposal(models.Model):
         ACCEPTED = "accepted", _("Accepted by the host")
         DECLINED = "declined", _("Declined by the host")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        UNPLACED = "unplaced", _("Not placed")
 
     class DeclineReason(models.TextChoices):
         SKILLS = "skills", _("Skills do not fit the tasks")
@@ -189,6 +190,8 @@ class Proposal(models.Model):
         OTHER = "other", _("Other")
 
     HOLDS_SEAT = (Status.CONFIRMED, Status.ACCEPTED)
+    # States after the round was confirmed: the person's result, shown as it is.
+    SETTLED = (Status.CONFIRMED, Status.ACCEPTED, Status.DECLINED, Status.UNPLACED)
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="proposals")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="proposals")
@@ -202,6 +205,9 @@ class Proposal(models.Model):
     choice = models.PositiveIntegerField(null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True)
     skill_gap = models.JSONField(default=list, blank=True)
+    # The placements the person could take (passed every hard rule), best first, as placement ids:
+    # where the person is not placed, the full ones among them are offered as waiting lists.
+    wanted = models.JSONField(default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     override_reason = models.TextField(_("reason for the change"), blank=True)
     overridden_by = models.ForeignKey(

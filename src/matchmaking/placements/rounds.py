@@ -29,6 +29,9 @@ from matchmaking.participants.models import Participant
 from matchmaking.placements import matching
 from matchmaking.placements.models import Placement, Proposal, Round
 
+# How many of the placements a person could take are kept with their proposal (waiting-list offers).
+WANTED = 10
+
 
 def _require(allowed: bool) -> None:
     if not allowed:
@@ -187,6 +190,7 @@ def _compute(found: Round) -> None:
                     if pair
                     else _unplaced(matches[i], participant_lists[i]),
                     skill_gap=[{"uri": u, "label": labels(u)} for u in pair.skill_gap] if pair else [],
+                    wanted=[placements[k].pk for k in participant_lists[i][:WANTED]],
                 )
             )
         Proposal.objects.bulk_create(proposals)
@@ -315,12 +319,41 @@ def round_confirm(*, actor: Any, allocation_round: Round) -> Round:
             % ", ".join(sorted(full))
         )
     Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(status=Proposal.Status.CONFIRMED)
+    # Everyone else in the round got no placement: that is their result now, not a pending proposal.
+    unplaced = list(
+        locked.proposals.filter(status=Proposal.Status.PROPOSED, placement__isnull=True).select_related(
+            "participant__key_worker"
+        )
+    )
+    Proposal.objects.filter(pk__in=[p.pk for p in unplaced]).update(status=Proposal.Status.UNPLACED)
     locked.status = Round.Status.CONFIRMED
     locked.confirmed_at, locked.confirmed_by = timezone.now(), actor
     locked.save(update_fields=["status", "confirmed_at", "confirmed_by"])
-    audit_record(actor=actor, action="round.confirm", obj=locked, after={"proposals": len(proposals)})
+    audit_record(
+        actor=actor,
+        action="round.confirm",
+        obj=locked,
+        after={"proposals": len(proposals), "unplaced": len(unplaced)},
+    )
     _notify_confirmed(locked, proposals, placements)
+    _notify_unplaced(locked, unplaced)
     return locked
+
+
+def _notify_unplaced(found: Round, unplaced: list[Proposal]) -> None:
+    """Tell each key worker who was not placed; the participant's page offers the waiting lists."""
+    for proposal in unplaced:
+        person = proposal.participant
+        if person.key_worker is None:
+            continue
+        notify(
+            recipients=[person.key_worker],
+            kind="round.unplaced",
+            title=_("%(participant)s was not placed in %(round)s")
+            % {"participant": person.pseudonym, "round": found.name},
+            body=_("Where a placement the person could take is full, you can put them on its waiting list."),
+            url=person.get_absolute_url(),
+        )
 
 
 def _notify_confirmed(found: Round, proposals: list[Proposal], placements: dict[int, Placement]) -> None:

@@ -212,6 +212,8 @@ def waiting_list(request: HttpRequest, key: str) -> HttpResponse:
             )
             services.waiting_list_add(actor=request.user, placement=placement, participant=participant)
             messages.success(request, _("%s is on the waiting list.") % participant.pseudonym)
+            if request.POST.get("back") == "participant":
+                return redirect(participant.get_absolute_url())
     except (ValidationError, PermissionDenied) as exc:
         show_error(request, exc)
     except ValueError:

@@ -16,6 +16,7 @@ from matchmaking.participants.models import Participant
 from matchmaking.participants.views import form_errors, show_error
 from matchmaking.placements import decisions, forms, rounds
 from matchmaking.placements.models import Contest, Placement, Proposal, Round
+from matchmaking.placements.selectors import annotate_waiting_list_offers
 
 
 def _require_rounds(user: object) -> None:
@@ -88,9 +89,11 @@ def round_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     found = permissions.access_round(request.user, round_id)
-    proposals = found.proposals.select_related(
-        "participant__organisation", "placement__host", "overridden_by"
-    ).prefetch_related("contests")
+    proposals = annotate_waiting_list_offers(
+        found.proposals.select_related(
+            "participant__organisation", "placement__host", "overridden_by", "round"
+        ).prefetch_related("contests")
+    )
     options = [(str(p.pk), p.title) for p in found.placements.order_by("title")]
     context = {
         "round": found,
