@@ -53,12 +53,29 @@ def register(sub: Any, *, django_setup: SetUp) -> None:
     p.add_argument("--job", help="run only this job")
     p.add_argument("--list", action="store_true", help="list the jobs and when they last ran")
 
-    p = add("import", cmd_import, "Import organisations, opportunities and exchanges from an interchange JSON file.")
+    p = add(
+        "import",
+        cmd_import,
+        "Import organisations, opportunities and exchanges from an interchange JSON file.",
+    )
     p.add_argument("file", type=Path, help="interchange file (JSON)")
     p.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
 
-    p = add("export", cmd_export, "Export organisations, opportunities and exchanges to an interchange JSON file.")
+    p = add(
+        "export", cmd_export, "Export organisations, opportunities and exchanges to an interchange JSON file."
+    )
     p.add_argument("file", help="output file, or - for standard output")
+
+    # Erasmus+-style per-mobility export (exchanges and placements abroad).
+    p = add(
+        "export-mobilities",
+        cmd_export_mobilities,
+        "Export one row per mobility (Erasmus+ Beneficiary Module style) to FILE.csv or FILE.xlsx.",
+    )
+    p.add_argument("file", type=Path, help="FILE.csv (plus FILE-summary.csv) or FILE.xlsx")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="mobilities ending on or after")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="mobilities starting on or before")
+    p.add_argument("--organisation", help="only mobilities this organisation (identifier) sends or receives")
 
     p = add("migrate", cmd_migrate, "Create or update the database tables.")
 
@@ -237,6 +254,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         Path(args.file).write_text(text, encoding="utf-8")
         _print(f"exported to {args.file}")
+    return 0
+
+
+def cmd_export_mobilities(args: argparse.Namespace) -> int:
+    from matchmaking.exchanges.mobilities import export_mobilities_file
+
+    try:
+        _print(export_mobilities_file(args.file, args.date_from, args.date_to, args.organisation))
+    except ValueError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
     return 0
 
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from matchmaking.exchanges import views, views_programme, views_report
+from matchmaking.exchanges import views, views_mobilities, views_programme, views_report
 
 app_name = "exchanges"
 
 urlpatterns = [
     path("", views.exchange_list, name="exchange-list"),
     path("propose/", views.exchange_propose, name="exchange-propose"),
+    path("mobilities/", views_mobilities.mobility_export_page, name="mobility-export"),
     path("<int:pk>/", views.exchange_detail, name="exchange-detail"),
     path("<int:pk>/do/<str:action>/", views.exchange_transition, name="exchange-transition"),
     path("<int:pk>/messages/", views.message_post, name="message-post"),

@@ -1,0 +1,304 @@
+"""The Erasmus+-style per-mobility export: one row per person travelling, for the Beneficiary Module.
+
+Rows come from the visitors of exchanges that hold places (agreed or later) and, when the placements
+app records them, from placements abroad. Per person there is the "fewer opportunities" *flag* only;
+the reasons appear nowhere but as project-level counts in the summary. Who sees what:
+
+- a coordinator: every mobility, every flag;
+- a member organisation: the mobilities it sends or receives; the flag only of those it sends (a host
+  never sees it).
+
+Column names are stable English identifiers (the file is data, keyed by ``mobility_id``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Q
+
+from matchmaking import permissions
+from matchmaking.exchanges.models import HOLDING_STATES, Visitor
+from matchmaking.organisations.models import Organisation
+
+COLUMNS = (
+    "mobility_id",
+    "source",
+    "activity_type",
+    "sending_organisation",
+    "sending_erasmus_id",
+    "sending_country",
+    "sending_city",
+    "receiving_organisation",
+    "receiving_erasmus_id",
+    "receiving_country",
+    "receiving_city",
+    "start_date",
+    "end_date",
+    "duration_days",
+    "participant_type",
+    "accompanying_person",
+    "fewer_opportunities",
+    "funding",
+    "long_term",
+    "green_travel",
+    "blended",
+    "force_majeure",
+    "status",
+)
+
+
+@dataclass(frozen=True)
+class MobilityFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    organisation_id: int | None = None
+
+
+@dataclass
+class MobilityExport:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    # Project-level counts only, never per person.
+    reasons: Counter[str] = field(default_factory=Counter)
+    reasons_not_recorded: int = 0
+
+    def summary(self) -> list[tuple[str, int, int, int, int]]:
+        """(activity type, mobilities, participants, accompanying persons, with fewer opportunities)."""
+        table: dict[str, list[int]] = {}
+        for row in self.rows:
+            counts = table.setdefault(row["activity_type"] or "-", [0, 0, 0, 0])
+            counts[0] += 1
+            counts[1] += row["accompanying_person"] == "no"
+            counts[2] += row["accompanying_person"] == "yes"
+            counts[3] += row["fewer_opportunities"] == "yes"
+        return [(code, *counts) for code, counts in sorted(table.items())]  # type: ignore[misc]
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _overlaps(qs: Any, f: MobilityFilters, start: str, end: str) -> Any:
+    if f.date_from:
+        qs = qs.filter(**{f"{end}__gte": f.date_from})
+    if f.date_to:
+        qs = qs.filter(**{f"{start}__lte": f.date_to})
+    return qs
+
+
+def _org_columns(prefix: str, org: Organisation) -> dict[str, str]:
+    return {
+        f"{prefix}_organisation": org.name,
+        f"{prefix}_erasmus_id": org.erasmus_id or "",
+        f"{prefix}_country": org.country,
+        f"{prefix}_city": org.city,
+    }
+
+
+def mobility_export(*, user: Any, filters: MobilityFilters | None = None) -> MobilityExport:
+    """Every mobility ``user`` may export (``user=None``: the command line, everything), filtered."""
+    f = filters or MobilityFilters()
+    scope = None if user is None else permissions.mobility_export_organisations(user)
+    coordinator = user is None or scope is None
+    own = set(scope or [])
+    out = MobilityExport()
+
+    visitors = Visitor.objects.filter(exchange__state__in=HOLDING_STATES).select_related(
+        "exchange", "exchange__host", "exchange__visitor"
+    )
+    if scope is not None:
+        visitors = visitors.filter(Q(exchange__host_id__in=own) | Q(exchange__visitor_id__in=own))
+    if f.organisation_id:
+        visitors = visitors.filter(
+            Q(exchange__host_id=f.organisation_id) | Q(exchange__visitor_id=f.organisation_id)
+        )
+    visitors = _overlaps(visitors, f, "exchange__start", "exchange__end")
+    for v in visitors.order_by("exchange__start", "exchange__key", "pk"):
+        ex = v.exchange
+        first, last = v.first_day, v.last_day
+        if (f.date_from and last < f.date_from) or (f.date_to and first > f.date_to):
+            continue
+        sees_flag = coordinator or ex.visitor_id in own
+        out.rows.append(
+            {
+                "mobility_id": f"{ex.key}-{v.pk}",
+                "source": "exchange",
+                "activity_type": ex.activity_code,
+                **_org_columns("sending", ex.visitor),
+                **_org_columns("receiving", ex.host),
+                "start_date": first.isoformat(),
+                "end_date": last.isoformat(),
+                "duration_days": (last - first).days + 1,
+                "participant_type": v.kind,
+                "accompanying_person": _yes(v.accompanying),
+                "fewer_opportunities": _yes(v.fewer_opportunities) if sees_flag else "",
+                "funding": ex.funding,
+                "long_term": "no",
+                "green_travel": "",
+                "blended": "",
+                "force_majeure": "",
+                "status": ex.state,
+            }
+        )
+        if sees_flag and v.fewer_opportunities and not v.accompanying:
+            out.reasons_not_recorded += 1
+    _placement_rows(out, f, scope, own, coordinator)
+    return out
+
+
+def _placement_rows(
+    out: MobilityExport, f: MobilityFilters, scope: list[int] | None, own: set[int], coordinator: bool
+) -> None:
+    """Placements abroad, when the placements app records them as mobility records."""
+    try:
+        from matchmaking.placements.models import MobilityRecord
+    except ImportError:  # pragma: no cover - the placements app is optional here
+        return
+    records = MobilityRecord.objects.select_related("sending", "receiving", "participant")
+    if scope is not None:
+        records = records.filter(Q(sending_id__in=own) | Q(receiving_id__in=own))
+    if f.organisation_id:
+        records = records.filter(Q(sending_id=f.organisation_id) | Q(receiving_id=f.organisation_id))
+    records = _overlaps(records, f, "start", "end")
+    for r in records.order_by("start", "pk"):
+        sees_flag = coordinator or r.sending_id in own
+        out.rows.append(
+            {
+                "mobility_id": f"placement-{r.pk}",
+                "source": "placement",
+                "activity_type": r.activity_code,
+                **_org_columns("sending", r.sending),
+                "sending_erasmus_id": r.sending_erasmus_id or r.sending.erasmus_id or "",
+                **_org_columns("receiving", r.receiving),
+                "receiving_erasmus_id": r.receiving_erasmus_id or r.receiving.erasmus_id or "",
+                "receiving_country": r.country or r.receiving.country,
+                "receiving_city": r.city or r.receiving.city,
+                "start_date": r.start.isoformat() if r.start else "",
+                "end_date": r.end.isoformat() if r.end else "",
+                "duration_days": r.duration_days or "",
+                "participant_type": r.learner_type,
+                "accompanying_person": _yes(r.accompanying),
+                "fewer_opportunities": _yes(r.fewer_opportunities) if sees_flag else "",
+                "funding": "",
+                "long_term": _yes(r.long_term),
+                "green_travel": _yes(r.green_travel),
+                "blended": _yes(r.blended),
+                "force_majeure": _yes(r.force_majeure),
+                "status": "placement",
+            }
+        )
+        if sees_flag and r.fewer_opportunities and not r.accompanying:
+            reasons = [b for b in (r.participant.barriers or []) if isinstance(b, str)]
+            if reasons:
+                out.reasons.update(set(reasons))
+            else:
+                out.reasons_not_recorded += 1
+
+
+# --- Files -----------------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _safe(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _cell(v) for k, v in row.items()}
+
+
+SUMMARY_HEADER = (
+    "activity_type",
+    "mobilities",
+    "participants",
+    "accompanying_persons",
+    "participants_with_fewer_opportunities",
+)
+REASONS_HEADER = ("fewer_opportunities_reason", "participants")
+
+
+def summary_rows(export: MobilityExport) -> list[list[Any]]:
+    """The summary sheet: totals per activity type, then the reasons as project-level counts."""
+    rows: list[list[Any]] = [list(SUMMARY_HEADER)]
+    rows += [list(r) for r in export.summary()]
+    rows.append([])
+    rows.append(list(REASONS_HEADER))
+    rows += [[code, n] for code, n in sorted(export.reasons.items())]
+    rows.append(["not-recorded", export.reasons_not_recorded])
+    return rows
+
+
+def to_csv(export: MobilityExport) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(_safe(r) for r in export.rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def summary_csv(export: MobilityExport) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(summary_rows(export))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(export: MobilityExport) -> bytes:
+    """Two sheets: "Mobilities" (one row per mobility) and "Summary" (counts only)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Mobilities"
+    sheet.append(list(COLUMNS))
+    for row in export.rows:
+        sheet.append([_cell(row[c]) for c in COLUMNS])
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(COLUMNS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 2)
+    summary = book.create_sheet("Summary")
+    for row in summary_rows(export):
+        summary.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export_mobilities_file(
+    path: Path, date_from: str | None = None, date_to: str | None = None, organisation: str | None = None
+) -> str:
+    """The ``matchmaking export-mobilities`` command: everything (it runs as the system), filtered.
+    Raises ``ValueError`` naming the bad argument; returns what was written."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValueError(f"{path}: the file name must end in .csv or .xlsx")
+    bounds: list[date | None] = []
+    for name, value in (("--from", date_from), ("--to", date_to)):
+        try:
+            bounds.append(date.fromisoformat(value) if value else None)
+        except ValueError as exc:
+            raise ValueError(f"{name}: bad date {value!r} (expected YYYY-MM-DD)") from exc
+    org_id = None
+    if organisation:
+        org = Organisation.objects.filter(key=organisation).first()
+        if org is None:
+            raise ValueError(f"--organisation: unknown organisation {organisation!r}")
+        org_id = org.pk
+    export = mobility_export(
+        user=None, filters=MobilityFilters(date_from=bounds[0], date_to=bounds[1], organisation_id=org_id)
+    )
+    if suffix == ".xlsx":
+        path.write_bytes(to_xlsx(export))
+        return f"{len(export.rows)} mobilities exported to {path} (sheets: Mobilities, Summary)"
+    summary = path.with_name(f"{path.stem}-summary.csv")
+    path.write_bytes(to_csv(export))
+    summary.write_bytes(summary_csv(export))
+    return f"{len(export.rows)} mobilities exported to {path}; counts in {summary}"
