@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.pathways.models import Offer, Outcome, Step, SupportService
+from matchmaking.pathways.models import Offer, Outcome, Referral, Step, SupportService
 from matchmaking.web.forms import Form, country_choices
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -103,3 +103,25 @@ class OutcomeForm(Form):
         widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferralAnswerForm(Form):
+    """The support service's answer to a referral."""
+
+    status = forms.ChoiceField(label=_("Answer"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason (needed when refusing)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, statuses: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = statuses
+
+
+class ReferralInboxFilterForm(Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *Referral.Status.choices]
+    )

@@ -248,14 +248,13 @@ def referral_send(
             ],
             kind="referral.sent",
             title=_("New referral to %s") % service.name,
-            url=reverse("pathways:referral-inbox"),
+            url=reverse("pathways:referral-answer", args=[referral.pk]),
         )
     return referral
 
 
-@transaction.atomic
-def referral_update(*, actor: Any, referral: Referral, status: str, reason: str = "") -> Referral:
-    _require(permissions.can_record_pathway(actor, referral.participant))
+def check_referral_transition(referral: Referral, status: str, reason: str) -> None:
+    """Sent → accepted or refused (with a reason) → completed; nothing goes on without consent."""
     if status not in Referral.TRANSITIONS.get(referral.status, set()):
         raise ValidationError(
             _("A referral that is %(current)s cannot become %(new)s.")
@@ -268,6 +267,12 @@ def referral_update(*, actor: Any, referral: Referral, status: str, reason: str 
         raise ValidationError({"reason": _("Give the reason for refusing.")})
     if referral.consent.revoked_on is not None and status != Referral.Status.REFUSED:
         raise ValidationError(_("The consent behind this referral has been revoked."))
+
+
+@transaction.atomic
+def referral_update(*, actor: Any, referral: Referral, status: str, reason: str = "") -> Referral:
+    _require(permissions.can_record_pathway(actor, referral.participant))
+    check_referral_transition(referral, status, reason)
     referral.status = status
     referral.refusal_reason = reason.strip() if status == Referral.Status.REFUSED else referral.refusal_reason
     referral.save()
@@ -303,7 +308,7 @@ def offer_record(
         raise ValidationError({"offered_on": _("Record an offer once it has been made.")})
     offer = Offer.objects.create(
         participant=participant,
-        type=type,
+        type=offer_type,
         offered_on=offered_on,
         organisation=organisation,
         note=note,

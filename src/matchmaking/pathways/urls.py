@@ -1,12 +1,13 @@
 from django.urls import path
 
-from matchmaking.pathways import views
+from matchmaking.pathways import views, views_referrals
 
 app_name = "pathways"
 
 urlpatterns = [
     path("services/", views.directory, name="directory"),
-    path("referrals/", views.referral_inbox, name="referral-inbox"),
+    path("referrals/", views_referrals.referral_inbox, name="referral-inbox"),
+    path("referrals/<int:referral_id>/", views_referrals.referral_answer, name="referral-answer"),
     path("<str:pseudonym>/plan/", views.plan, name="plan"),
     path("<str:pseudonym>/progress/", views.progress, name="progress"),
     path("<str:pseudonym>/referrals/", views.referrals, name="referrals"),

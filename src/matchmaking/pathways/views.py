@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -348,16 +347,3 @@ def directory(request: HttpRequest) -> HttpResponse:
         "pathways/directory.html",
         {"filters": filters, "form": form, "services": _services_for(None, filters)[:300]},
     )
-
-
-@login_required
-@require_GET
-def referral_inbox(request: HttpRequest) -> HttpResponse:
-    """Referrals sent to services of the user's organisations, pseudonymous."""
-    if not permissions.can_use_caseload(request.user):
-        raise Http404("No such page.")
-    orgs = list(permissions.roles_of(request.user))
-    found = Referral.objects.filter(Q(service__organisation_id__in=orgs)).select_related(
-        "service", "participant"
-    )
-    return render(request, "pathways/referral_inbox.html", {"referrals": found[:300]})

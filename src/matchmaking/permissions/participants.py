@@ -5,7 +5,8 @@ organisation that holds the case (its caseload), the current members of the pers
 and network coordinators (who run allocation rounds). Who sees the identifying details: the key
 worker, the holding organisation's case workers and administrators, and group members whose
 "may see personal details" flag is set. Hosts see the proposals made to their placements
-pseudonymously. Everything else is denied.
+pseudonymously. A support service's own organisation sees and answers the referrals sent to it, by
+pseudonym unless the referral's consent is to share with that organisation. Everything else is denied.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ __all__ = [
     "access_placement",
     "access_placement_for_edit",
     "access_proposal_for_host",
+    "access_referral_for_service",
     "access_round",
     "can_answer_contest",
+    "can_answer_referral",
     "can_contest_proposal",
     "can_create_participant",
     "can_decide_proposal",
@@ -44,9 +47,11 @@ __all__ = [
     "can_record_pathway",
     "can_see_participant",
     "can_see_personal_details",
+    "can_see_referral_identity",
     "can_use_caseload",
     "group_member_of",
     "placement_hosts_for",
+    "referrals_for_service",
     "visible_participants",
 ]
 
@@ -228,3 +233,57 @@ def can_answer_contest(user: Any) -> bool:
 def can_manage_directory(user: Any) -> bool:
     """Any case worker or administrator may add services to the shared directory."""
     return can_use_caseload(user)
+
+
+# --- Referrals answered by the service -----------------------------------------------------------------
+
+
+def _service_orgs(user: Any) -> list[int]:
+    """Organisations whose support services this user answers for: case workers and administrators."""
+    if not _active(user):
+        return []
+    return [org for org, role in roles_of(user).items() if role in CASELOAD_ROLES]
+
+
+def referrals_for_service(user: Any) -> QuerySet:
+    """Referrals sent to support services of the user's organisations (never of erased people)."""
+    from matchmaking.pathways.models import Referral
+
+    orgs = _service_orgs(user)
+    if not orgs:
+        return Referral.objects.none()
+    return Referral.objects.filter(service__organisation_id__in=orgs).exclude(participant__status="erased")
+
+
+def can_answer_referral(user: Any, referral: Any) -> bool:
+    """The service's own organisation (a member) accepts, refuses with a reason, or completes it."""
+    return bool(
+        referral.service.organisation_id
+        and referral.participant.status != "erased"
+        and referral.service.organisation_id in _service_orgs(user)
+    )
+
+
+def can_see_referral_identity(user: Any, referral: Any) -> bool:
+    """Only when the consent behind the referral allows sharing with that very organisation, and
+    still stands; otherwise the service sees the pseudonym only."""
+    consent = referral.consent
+    return (
+        can_answer_referral(user, referral)
+        and consent.purpose == "sharing"
+        and consent.organisation_id == referral.service.organisation_id
+        and consent.revoked_on is None
+    )
+
+
+def access_referral_for_service(user: Any, referral_id: int) -> Any:
+    from matchmaking.pathways.models import Referral
+
+    referral = (
+        Referral.objects.filter(pk=referral_id)
+        .select_related("service__organisation", "participant__organisation", "consent", "sent_by")
+        .first()
+    )
+    if referral is None or not can_answer_referral(user, referral):
+        raise Http404("No such referral.")
+    return referral
