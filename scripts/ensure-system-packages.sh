@@ -8,8 +8,8 @@ missing=()
 for need in "$@"; do
   case "$need" in
     pdf)
-      ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
-      fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+      ldconfig -p 2>/dev/null | grep 'libpango-1.0.so' >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+      fc-list 2>/dev/null | grep -i dejavu >/dev/null || missing+=(fonts-dejavu-core)
       ;;
     browser)
       command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
