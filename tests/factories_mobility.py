@@ -82,7 +82,7 @@ def exchange(
     )
 
 
-def visitor_of(ex: Exchange, name: str = "Frida Augustsson", **kwargs) -> Visitor:
+def visitor_of(ex: Exchange, name: str = "Maja Lindqvist", **kwargs) -> Visitor:
     return Visitor.objects.create(
         exchange=ex, name=name, role="Job coach", learning_goals="Early outreach", **kwargs
     )

@@ -93,7 +93,7 @@ def test_request_to_published_story(page, axe, live_server):
     page.get_by_role("link", name=re.compile("^Visitors and programme")).click()
     page.wait_for_load_state()
     axe.check(page)
-    for name, role in (("Frida Augustsson", "Youth adviser"), ("Emelie Persson", "Job coach")):
+    for name, role in (("Maja Lindqvist", "Youth adviser"), ("Tove Sandberg", "Job coach")):
         click_and_check(page, axe, "link", "Add a visitor")
         page.get_by_label("Name", exact=True).fill(name)
         page.get_by_label("Role or job title", exact=True).fill(role)
@@ -105,11 +105,11 @@ def test_request_to_published_story(page, axe, live_server):
     page.get_by_label("To", exact=True).fill("12:00")
     page.get_by_label("Activity", exact=True).fill("Shadow a youth adviser in a school")
     page.get_by_label("Format", exact=True).select_option("job-shadowing")
-    page.get_by_label("Frida Augustsson", exact=True).check()
+    page.get_by_label("Maja Lindqvist", exact=True).check()
     page.get_by_role("button", name="Save programme item").click()
     page.get_by_text("The programme item has been saved").wait_for()
     axe.check(page)
-    page.get_by_role("link", name=re.compile("^Agenda Emelie")).click()
+    page.get_by_role("link", name=re.compile("^Agenda Tove")).click()
     page.wait_for_load_state()
     assert page.get_by_text("Shadow a youth adviser in a school").count() == 0
     page.goto(exchange_url)

@@ -1,6 +1,8 @@
 """Demo exchanges: one in every state, and the three exchanges of the seed stories as reported ones.
 
-Idempotent: exchanges are found again by their title, so a second run changes nothing.
+Idempotent: exchanges are found again by their title, so a second run changes nothing (except to bring
+the people of the seed exchanges up to date with this file). Every person named here is invented, and
+every quote is written for the demo: the demo names no real person.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ SEED_EXCHANGES: list[dict[str, Any]] = [
         "funding": "erasmus-ka1",
         "activity": "SM-JOB-SHDW",
         "visitors": [
-            ("Nicholas Waller", "Job coach"),
+            ("Oskar Lindahl", "Job coach"),
             ("Visitor 2", "Counsellor"),
             ("Visitor 3", "Study adviser"),
             ("Visitor 4", "Social worker"),
@@ -57,10 +59,10 @@ SEED_EXCHANGES: list[dict[str, Any]] = [
         "NGOs\nOn-the-job upskilling for people already in work",
         "quotes": [
             (
-                "Nicholas Waller",
+                "Oskar Lindahl",
                 "visitor",
-                "Refreshing and inspiring. It created perhaps even more curiosity "
-                "and a desire to continue looking for partnerships to strengthen the way we work at home.",
+                "The week gave us new energy. We came home more curious than before and keen to find "
+                "partners who can help us develop the way we work in Borås.",
             )
         ],
         "topics": [
@@ -79,7 +81,7 @@ SEED_EXCHANGES: list[dict[str, Any]] = [
         "funding": "erasmus-ka1",
         "activity": "SM-JOB-SHDW",
         "visitors": [
-            ("Ingrid Bårgard", "Coordinator, Department of Education and Skills"),
+            ("Sigrid Haugland", "Coordinator, Department of Education and Skills"),
             ("Visitor 2", "Adviser"),
             ("Visitor 3", "Adviser"),
         ],
@@ -97,17 +99,16 @@ SEED_EXCHANGES: list[dict[str, Any]] = [
         "organisations",
         "quotes": [
             (
-                "Ingrid Bårgard",
+                "Sigrid Haugland",
                 "visitor",
-                "Since we recently started a similar collaboration with NAV "
-                "in Vestland, we wanted to see how Borås works in this area and explore practices we could "
-                "implement in our region.",
+                "We have just begun working more closely with NAV at home, so we came to see how Borås "
+                "does it and which of its methods we could bring back to Vestland.",
             ),
             (
-                "Nicholas Waller",
+                "Oskar Lindahl",
                 "host",
-                "We were very pleased to host Vestland and show how we support "
-                "individuals who are furthest from the labour market.",
+                "It was a pleasure to welcome our colleagues from Vestland and show them how we work "
+                "with people who are furthest from a job.",
             ),
         ],
         "topics": ["multi-competent-teams", "motivational-interviewing", "act-guidance", "progress-tracking"],
@@ -120,7 +121,7 @@ SEED_EXCHANGES: list[dict[str, Any]] = [
         "end": date(2026, 5, 7),
         "funding": "erasmus-ka1",
         "activity": "SM-JOB-SHDW",
-        "visitors": [("Frida Augustsson", "Youth adviser"), ("Emelie Persson", "Job coach")],
+        "visitors": [("Maja Lindqvist", "Youth adviser"), ("Tove Sandberg", "Job coach")],
         "summary": "Representatives of the Working Life Department of Borås connected with the Public "
         "Employment Service of Catalonia (SOC) to exchange practices on active labour-market policies, "
         "inclusion and skills development. The programme showed multi-level governance, cooperation between "
@@ -137,22 +138,22 @@ SEED_EXCHANGES: list[dict[str, Any]] = [
         "flexibility and innovation\nTargeted actions can support gender balance in the labour market",
         "quotes": [
             (
-                "Frida Augustsson",
+                "Maja Lindqvist",
                 "visitor",
-                "It was rewarding to see how proactive they are at an earlier "
-                "stage in supporting and preparing individuals.",
+                "What stayed with me was how early they reach out to people and start preparing them, "
+                "long before a crisis.",
             ),
             (
-                "Emelie Persson",
+                "Tove Sandberg",
                 "visitor",
-                "SOC worked proactively to establish early contact with job "
-                "seekers in order to identify and validate each individual's competencies.",
+                "SOC gets in touch with job seekers early, so that each person's skills can be found "
+                "and recognised from the start.",
             ),
             (
-                "Ana Cáceres Gómez",
+                "Núria Vidal Roca",
                 "host",
-                "Designing an agenda tailored to each job-shadowing profile was "
-                "challenging, but also highly enriching for SOC.",
+                "Building a separate agenda for every visitor's profile took real effort, and it taught "
+                "us a great deal as well.",
             ),
         ],
         "topics": [
@@ -322,6 +323,18 @@ def _programme(exchange: Exchange, names: list[tuple[str, str]]) -> None:
         item.visitors.set([visitor])
 
 
+def _refresh_people(exchange: Exchange, seed: dict[str, Any]) -> None:
+    """An existing demo database gets this file's invented visitors and quotes, in creation order."""
+    for visitor, (name, _role) in zip(exchange.visitors.order_by("pk"), seed["visitors"], strict=False):
+        if visitor.name != name:
+            visitor.name = name
+            visitor.save(update_fields=["name"])
+    for quote, (name, _side, text) in zip(exchange.testimonials.order_by("pk"), seed["quotes"], strict=False):
+        if (quote.author_name, quote.text) != (name, text):
+            quote.author_name, quote.text = name, text
+            quote.save(update_fields=["author_name", "text"])
+
+
 def demo_extend(*, today: date) -> str:
     created = 0
     for seed in SEED_EXCHANGES:
@@ -340,6 +353,7 @@ def demo_extend(*, today: date) -> str:
             state=State.REPORTED,
         )
         if not new:
+            _refresh_people(exchange, seed)
             continue
         created += 1
         _programme(exchange, seed["visitors"])

@@ -33,6 +33,28 @@ def test_demo_has_every_state_and_three_published_stories_and_is_idempotent():
     assert Suggestion.objects.exists()
 
 
+# People named in the seed articles: the demo uses invented people and its own wording instead.
+REAL_PEOPLE = ("Augustsson", "Waller", "Persson", "Cáceres", "Bårgard", "Nicholas", "Frida", "Emelie")
+
+
+def test_demo_names_no_real_person_and_renames_old_demo_people():
+    from matchmaking.demo.services import demo_load
+    from matchmaking.exchanges.models import Testimonial, Visitor
+
+    demo_load()
+    seed = Exchange.objects.get(host__key="soc-catalonia", state=State.REPORTED)
+    # A demo database made before the names were changed is brought up to date on the next load.
+    Visitor.objects.filter(exchange=seed).update(name="Frida Augustsson")
+    Testimonial.objects.filter(exchange=seed).update(author_name="Emelie Persson", text="Old words.")
+    demo_load()
+    people = list(Visitor.objects.values_list("name", flat=True))
+    people += [f"{q.author_name} {q.text}" for q in Testimonial.objects.all()]
+    assert people
+    for text in people:
+        assert not any(name in text for name in REAL_PEOPLE), text
+    assert Testimonial.objects.filter(exchange=seed, author_name="Núria Vidal Roca").exists()
+
+
 def test_expiry_and_reminders():
     from matchmaking.core.models import Notification
 

@@ -41,8 +41,8 @@ def test_full_journey_to_published_story():
     ex = services.exchange_transition(actor=visitor_user, exchange=ex, action="plan")
     with pytest.raises(ValidationError, match="Add the visitors"):
         services.exchange_transition(actor=host_user, exchange=ex, action="confirm")
-    frida = programme.visitor_save(actor=visitor_user, exchange=ex, data={"name": "Frida", "role": "Coach"})
-    programme.visitor_save(actor=visitor_user, exchange=ex, data={"name": "Emelie", "role": "Adviser"})
+    maja = programme.visitor_save(actor=visitor_user, exchange=ex, data={"name": "Maja", "role": "Coach"})
+    programme.visitor_save(actor=visitor_user, exchange=ex, data={"name": "Tove", "role": "Adviser"})
     with pytest.raises(ValidationError, match="for 2 visitors"):
         programme.visitor_save(actor=visitor_user, exchange=ex, data={"name": "Third"})
     programme.programme_item_save(
@@ -65,12 +65,12 @@ def test_full_journey_to_published_story():
             "ends_at": "12:00",
             "activity": "Shadow a youth adviser",
             "format": "job-shadowing",
-            "visitors": [frida.pk],
+            "visitors": [maja.pk],
         },
     )
-    assert [i.activity for i in programme.programme_for(ex, frida)] == ["Welcome", "Shadow a youth adviser"]
-    emelie = ex.visitors.get(name="Emelie")
-    assert [i.activity for i in programme.programme_for(ex, emelie)] == ["Welcome"]
+    assert [i.activity for i in programme.programme_for(ex, maja)] == ["Welcome", "Shadow a youth adviser"]
+    tove = ex.visitors.get(name="Tove")
+    assert [i.activity for i in programme.programme_for(ex, tove)] == ["Welcome"]
     assert personal.visitors.count() == 1
     with pytest.raises(ValidationError, match="Only the host"):
         services.exchange_transition(actor=visitor_user, exchange=ex, action="confirm")
@@ -89,7 +89,7 @@ def test_full_journey_to_published_story():
             "visitor_lessons": "Early outreach works",
         },
     )
-    reports.quote_add(actor=visitor_user, exchange=ex, author_name="Frida", text="Rewarding.", consent=True)
+    reports.quote_add(actor=visitor_user, exchange=ex, author_name="Maja", text="Rewarding.", consent=True)
     reports.quote_add(actor=visitor_user, exchange=ex, author_name="Anon", text="Secret.", consent=False)
     ex = services.exchange_transition(actor=host_user, exchange=ex, action="report")
     assert ex.state == State.REPORTED
@@ -103,7 +103,7 @@ def test_full_journey_to_published_story():
     assert story.published_at
     from matchmaking.library.selectors import quotes_for
 
-    assert [q.author_name for q in quotes_for(story)] == ["Frida"]
+    assert [q.author_name for q in quotes_for(story)] == ["Maja"]
 
 
 def test_illegal_transitions_are_refused_with_a_message():

@@ -257,7 +257,7 @@ def test_ics_per_visitor_and_pdf(client, world):
     from icalendar import Calendar
 
     ex = world["exchange"]
-    other = visitor_of(ex, name="Emelie Persson")
+    other = visitor_of(ex, name="Tove Sandberg")
     personal = item(ex, activity="Shadow a youth adviser")
     personal.visitors.set([world["visitor_record"]])
     client.force_login(world["host_user"])
