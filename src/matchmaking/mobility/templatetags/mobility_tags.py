@@ -36,3 +36,12 @@ def percent(value: float) -> str:
         return f"{round(float(value) * 100)} %"
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def posts_for(user: Any, organisation: Any) -> bool:
+    """``{% if user|posts_for:organisation %}``: may the user post offers and requests for it (and so
+    see its partner suggestions)? Asks the permission module."""
+    from matchmaking import permissions
+
+    return permissions.can_post_opportunities(user, organisation)
