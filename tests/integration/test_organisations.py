@@ -249,3 +249,16 @@ def test_dashboard_for_staff_has_no_caseload(client, staff):
     client.force_login(staff)
     body = client.get(reverse("web:dashboard")).content.decode()
     assert "Youth Guarantee" not in body
+
+
+def test_country_names_follow_the_interface_language(client, staff):
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(name="Jobcenter Stuttgart", country="DE")
+    client.force_login(staff)
+    client.cookies["django_language"] = "sv"
+    body = client.get(reverse("web:organisation-list")).content.decode()
+    assert "(Tyskland)" in body
+    client.cookies["django_language"] = "de"
+    body = client.get(reverse("web:organisation-list")).content.decode()
+    assert "(Deutschland)" in body

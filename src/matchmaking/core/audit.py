@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from matchmaking.core.models import AuditEvent
 
@@ -59,3 +60,28 @@ def audit_record(
         after=_plain(after or {}),
         reason=reason,
     )
+
+
+# Words for the actions people see most in change histories; other codes are shown as plain words.
+ACTION_LABELS = {
+    "organisation.created": _("Organisation created"),
+    "organisation.updated": _("Profile changed"),
+    "organisation.status_changed": _("Membership status changed"),
+    "application.submitted": _("Application submitted"),
+    "application.approved": _("Application approved"),
+    "application.refused": _("Application refused"),
+    "invitation.created": _("Invitation sent"),
+    "invitation.accepted": _("Invitation accepted"),
+    "membership.added": _("Member added"),
+    "membership.role_changed": _("Role changed"),
+    "membership.removed": _("Member removed"),
+    "opportunity.created": _("Offer or request created"),
+    "opportunity.updated": _("Offer or request changed"),
+}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    if label is not None:
+        return str(label)
+    return action.replace(".", ": ").replace("_", " ").replace("-", " ").capitalize()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import pycountry
 from django import forms
 from django.core.validators import RegexValidator
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.organisations.models import Role
+from matchmaking.taxonomies import countries
+from matchmaking.taxonomies.countries import country_name
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
 
 
@@ -23,10 +25,8 @@ class Form(forms.Form):
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return [
-        ("", _("Choose a country")),
-        *sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1]),
-    ]
+    """All countries, named in the active language."""
+    return [("", _("Choose a country")), *countries.country_choices(get_language() or "en")]
 
 
 def term_choices(scheme: str) -> list[tuple[str, str]]:
@@ -221,9 +221,10 @@ class OrganisationSearchForm(Form):
 
     def __init__(self, *args: Any, countries: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        present = countries
         any_ = [("", _("Any"))]
-        names = {c.alpha_2: c.name for c in pycountry.countries}
-        self.fields["country"].choices = any_ + [(c, names.get(c, c)) for c in countries]
+        language = get_language() or "en"
+        self.fields["country"].choices = any_ + [(c, country_name(c, language)) for c in present]
         self.fields["kind"].choices = any_ + term_choices("organisation-kinds")
         self.fields["topic"].choices = any_ + term_choices("practice-topics")
         self.fields["target_group"].choices = any_ + term_choices("target-groups")
