@@ -14,7 +14,8 @@ from django.db import transaction
 
 from matchmaking.accounts.models import User
 from matchmaking.organisations.models import Organisation
-from matchmaking.participants.esco_lookup import catalogue, esco_version
+from matchmaking.participants.demo_esco import demo_occupations, transversal_skills
+from matchmaking.participants.esco_lookup import esco_version
 from matchmaking.participants.models import (
     PSEUDONYM_ALPHABET,
     AgeGroup,
@@ -88,7 +89,7 @@ def clear() -> None:
 def demo_extend(*, today: date) -> str:
     clear()
     rng = random.Random(SEED)
-    occupations = catalogue()["occupations"]
+    occupations = list(demo_occupations())
     version = esco_version()
     taken = set(Participant.objects.values_list("pseudonym", flat=True))
     people, identities, languages, skills, consents, groups = [], [], [], [], [], []
@@ -136,7 +137,7 @@ def demo_extend(*, today: date) -> str:
                     occupation["skills"], k=min(len(occupation["skills"]), rng.randint(1, 4))
                 ):
                     held[skill["uri"]] = skill["label"]
-            for skill in rng.sample(catalogue()["transversal"], k=rng.randint(0, 2)):
+            for skill in rng.sample(transversal_skills(), k=rng.randint(0, 2)):
                 held[skill["uri"]] = skill["label"]
             skills.append((person, held, worker))
             consents.append((person, registered, fewer and rng.random() < 0.7, worker))

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from matchmaking.accounts.models import User
 from matchmaking.organisations.models import Organisation
-from matchmaking.participants.esco_lookup import catalogue, esco_version
+from matchmaking.participants.demo_esco import demo_occupations, transversal_skills
+from matchmaking.participants.esco_lookup import esco_version
 from matchmaking.participants.models import Participant, SupportRequirement
 from matchmaking.placements import rounds
 from matchmaking.placements.models import (
@@ -74,8 +75,8 @@ def demo_extend(*, today: date) -> str:
     )
     if not hosts:
         return "no demo organisations"
-    occupations = catalogue()["occupations"]
-    transversal = catalogue()["transversal"]
+    occupations = list(demo_occupations())
+    transversal = list(transversal_skills())
     version = esco_version()
     made, skills, languages = [], [], []
     for n in range(PLACEMENTS):

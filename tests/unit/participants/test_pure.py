@@ -1,11 +1,10 @@
-"""Pure helpers: month arithmetic, the progress chart's numbers, the ESCO adapter's normalisation."""
+"""Pure helpers: month arithmetic and the progress chart's numbers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from matchmaking.participants import esco_lookup
 from matchmaking.pathways.chart import progress_chart
 from matchmaking.pathways.clock import add_months
 
@@ -33,33 +32,3 @@ def test_chart_points_stay_inside_the_plot_and_higher_is_up():
             assert chart.left <= x <= chart.right
             assert chart.top <= y <= chart.bottom
     assert progress_chart([], ("motivation",)) is None
-
-
-def test_esco_results_are_normalised_from_any_shape():
-    @dataclass
-    class Item:
-        uri: str
-        label: str
-
-    @dataclass
-    class Hit:
-        skill: Item
-        score: float
-
-    found = esco_lookup._normalise(
-        [
-            {"uri": "u1", "label": "a"},
-            Item("u2", "b"),
-            ("u3", "c"),
-            (Item("u4", "d"), 0.9),
-            Hit(Item("u5", "e"), 1),
-        ],
-        "skill",
-    )
-    assert [i.uri for i in found] == ["u1", "u2", "u3", "u4", "u5"]
-
-
-def test_fallback_search_finds_catalogue_skills():
-    labels = [i.label for i in esco_lookup._fallback("satisfy customers", 5, "skill")]
-    assert labels[0] == "satisfy customers"
-    assert esco_lookup._fallback("", 5, "skill") == []

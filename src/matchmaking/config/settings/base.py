@@ -268,3 +268,6 @@ PARTICIPANT_INACTIVE_RETENTION_DAYS = env_int("PARTICIPANT_INACTIVE_RETENTION_DA
 REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 14)
 # Allocation rounds with more participant × placement pairs than this run as a background task.
 ROUND_BACKGROUND_PAIRS = env_int("ROUND_BACKGROUND_PAIRS", 2000)
+# Load the ESCO data and build its search indexes when a process starts (a second or two, in the
+# background) rather than on the first skills search.
+ESCO_WARM_ON_START = env_bool("ESCO_WARM_ON_START", True)
