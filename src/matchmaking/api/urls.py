@@ -7,6 +7,7 @@ from matchmaking.api.auth import AUTH
 from matchmaking.api.exchanges import router as exchanges_router
 from matchmaking.api.mobility import router as mobility_router
 from matchmaking.api.organisations import router as organisations_router
+from matchmaking.api.participants import router as participants_router
 
 api = NinjaAPI(
     title="Mobility Matchmaking Tool API",
@@ -32,5 +33,6 @@ api.add_router("/", organisations_router)
 # Before the mobility router: its "/exchanges/{id}/{action}" would otherwise catch ".../visitors".
 api.add_router("/", exchanges_router)
 api.add_router("/", mobility_router)
+api.add_router("/", participants_router)
 
 urlpatterns = [path("", api.urls)]

@@ -33,6 +33,7 @@ __all__ = [
     "access_proposal_for_host",
     "access_referral_for_service",
     "access_round",
+    "access_round_for_reading",
     "can_answer_contest",
     "can_answer_referral",
     "can_contest_proposal",
@@ -51,8 +52,10 @@ __all__ = [
     "can_use_caseload",
     "group_member_of",
     "placement_hosts_for",
+    "proposals_visible_in_round",
     "referrals_for_service",
     "visible_participants",
+    "visible_rounds",
 ]
 
 
@@ -202,6 +205,51 @@ def access_round(user: Any, round_id: int) -> Any:
     if found is None or not can_manage_rounds(user):
         raise Http404("No such round.")
     return found
+
+
+def visible_rounds(user: Any) -> QuerySet:
+    """Rounds a user may read: every round for coordinators; for the organisations involved, the rounds
+    with one of their placements (any member of the host) or one of their participants (caseload
+    roles)."""
+    from matchmaking.placements.models import Round
+
+    if not _active(user):
+        return Round.objects.none()
+    if is_coordinator(user):
+        return Round.objects.all()
+    hosts = list(roles_of(user))
+    caseload = [org for org, role in roles_of(user).items() if role in CASELOAD_ROLES]
+    if not hosts:
+        return Round.objects.none()
+    involved = Round.objects.filter(
+        Q(placements__host_id__in=hosts) | Q(participants__organisation_id__in=caseload)
+    )
+    return Round.objects.filter(pk__in=involved.values("pk"))
+
+
+def access_round_for_reading(user: Any, round_id: int) -> Any:
+    found = visible_rounds(user).filter(pk=round_id).first()
+    if found is None:
+        raise Http404("No such round.")
+    return found
+
+
+def proposals_visible_in_round(user: Any, allocation_round: Any) -> QuerySet:
+    """Coordinators see every proposal; a host the ones for its placements once the round is confirmed
+    (as on the placement page); a caseload those of its own participants."""
+    from matchmaking.placements.models import Proposal
+
+    found = Proposal.objects.filter(round=allocation_round)
+    if not _active(user):
+        return found.none()
+    if is_coordinator(user):
+        return found
+    hosts = list(roles_of(user))
+    caseload = [org for org, role in roles_of(user).items() if role in CASELOAD_ROLES]
+    as_host = Q(placement__host_id__in=hosts) & ~Q(status__in=["proposed", "withdrawn"])
+    return found.filter(as_host | Q(participant__organisation_id__in=caseload)).exclude(
+        participant__status="erased"
+    )
 
 
 def can_decide_proposal(user: Any, proposal: Any) -> bool:

@@ -63,6 +63,8 @@ def validate_placement(data: dict[str, Any]) -> dict[str, list[str]]:
         add("end", _("The placement ends before it starts."))
     if len(data.get("country") or "") != 2:
         add("country", _("Give the country as a two-letter code, e.g. SE."))
+    if data.get("status", Placement.Status.OPEN) not in Placement.Status.values:
+        add("status", _("Use open or closed."))
     if data.get("labour_market", LabourMarket.REGULAR) not in LabourMarket.values:
         add("labour_market", _("Use regular, social-economy or training."))
     unknown = set(data.get("support_offered") or []) - set(SupportRequirement.values)
@@ -96,6 +98,12 @@ def placement_save(
     """Create or update a placement with its skills and language requirements."""
     _require(actor is None or permissions.can_publish_placement(actor, host))
     errors = validate_placement(data)
+    if placement is not None and isinstance(data.get("seats"), int):
+        taken = seats_taken(placement)
+        if data["seats"] < taken:
+            errors.setdefault("seats", []).append(
+                _("%(taken)s seats are already taken: keep at least that many.") % {"taken": taken}
+            )
     if errors:
         raise ValidationError(errors)
     before = {f: getattr(placement, f) for f in FIELDS} if placement else {}
