@@ -280,10 +280,13 @@ class _Index:
             self.label_terms.append(tuple(terms(item.label)))
             self.label_folded.append(" ".join(words(item.label)))
         n = len(items)
-        self.postings = {
-            term: (array("I", entries.keys()), array("B", entries.values()))
-            for term, entries in postings.items()
-        }
+        # Posting lists sorted by field, labels first, so a search can stop at a field.
+        self.postings: dict[str, tuple[array, array]] = {}
+        self.in_labels: dict[str, int] = {}  # how many entries have the term in a label or alt label
+        for term, entries in postings.items():
+            ordered = sorted(entries.items(), key=lambda entry: (-entry[1], entry[0]))
+            self.postings[term] = (array("I", (i for i, _ in ordered)), array("B", (v for _, v in ordered)))
+            self.in_labels[term] = sum(1 for _, level in ordered if level >= ALT)
         self.idf = {term: math.log(1 + n / len(entries)) for term, entries in postings.items()}
         self.vocabulary = sorted(raw_df)  # raw words, for prefix completion
         self.raw_df = raw_df
@@ -297,12 +300,12 @@ class _Index:
 
     def completions(self, prefix: str) -> list[str]:
         """Raw words that start with ``prefix``, most frequent first."""
-        start = bisect.bisect_left(self.vocabulary, prefix)
+        vocabulary = self.vocabulary
         found = []
-        for word in self.vocabulary[start:]:
-            if not word.startswith(prefix):
+        for index in range(bisect.bisect_left(vocabulary, prefix), len(vocabulary)):
+            if not vocabulary[index].startswith(prefix):
                 break
-            found.append(word)
+            found.append(vocabulary[index])
         found.sort(key=lambda w: (-self.raw_df[w], w))
         return found[: _PREFIX_EXPANSIONS.get(len(prefix), _MAX_EXPANSIONS)]
 
@@ -315,20 +318,23 @@ class _Index:
         # For each query word: the stemmed terms it matches, with a weight (1 exact, 0.8 completion)
         # and a level drop (a completion of a word that is complete itself counts one field lower:
         # "excel" prefers Excel in an alternative label to "excellence" in a label).
-        alternatives: list[dict[str, tuple[float, int]]] = []
+        # Completions of a prefix of three letters or fewer only look in labels and alternative labels.
+        alternatives: list[dict[str, tuple[float, int, bool]]] = []
         for position, word in enumerate(content):
-            options = {stem(word): (1.0, 0)}
+            options = {stem(word): (1.0, 0, False)}
             if complete_last and position == len(content) - 1 and len(word) >= 2:
                 drop = 1 if word in self.raw_df else 0
                 for completion in self.completions(word):
-                    options.setdefault(stem(completion), (0.8, drop))
+                    options.setdefault(stem(completion), (0.8, drop, len(word) <= 3))
             alternatives.append({t: o for t, o in options.items() if t in self.postings})
         # Per query word: for each item, the best (level, whole word, value) it reaches.
         reached: list[dict[int, tuple[int, bool, float]]] = []
         for options in alternatives:
             got: dict[int, tuple[int, bool, float]] = {}
-            for term, (weight, drop) in options.items():
+            for term, (weight, drop, labels_only) in options.items():
                 ids, levels = self.postings[term]
+                if labels_only:
+                    ids, levels = ids[: self.in_labels[term]], levels[: self.in_labels[term]]
                 value, whole = weight * self.idf[term], weight == 1.0
                 for i, level in zip(ids, levels, strict=True):
                     hit = (level - drop if level > drop else TEXT, whole, value)
