@@ -665,8 +665,10 @@ def main(argv: list[str] | None = None) -> int:
     data = build(src)
     write(data, args.output)
     notes = data["notes"]
+    output = args.output.resolve()
+    shown = output.relative_to(REPO) if output.is_relative_to(REPO) else output
     print(
-        f"{args.output}: {args.output.stat().st_size:,} bytes; {len(data['skills'])} skills "
+        f"{shown}: {output.stat().st_size:,} bytes; {len(data['skills'])} skills "
         f"({notes['skills_with_known_label']} known labels, {notes['skills_with_derived_label']} "
         f"derived), {len(data['occupations'])} occupations, {len(data['isco_groups'])} ISCO groups"
     )
