@@ -175,3 +175,14 @@ def test_every_page_has_a_strict_content_security_policy(client):
     assert response["X-Frame-Options"] == "DENY"
     assert b"<script>" not in response.content  # no inline script
     assert b"style=" not in response.content  # no inline style
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused_not_a_server_error(client):
+    from tests.factories import member
+
+    client.force_login(member("staff"))
+    assert client.get("/organisations/", {"q": "a\x00b"}).status_code == 400
+    response = client.post("/api/opportunities", data='{"type": "a\\u0000"}', content_type="application/json")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]

@@ -11,7 +11,9 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -26,8 +28,22 @@ pytestmark = pytest.mark.django_db(transaction=False)
 EXAMPLES_PER_OPERATION = 12
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Serve requests without closing the test's database connection after each one.
+
+    A WSGI app closes old connections when a request ends (with CONN_MAX_AGE=0: always); on PostgreSQL
+    that would end the test's transaction. Django's own test client disconnects the same handlers.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
-def api_schema():
+def api_schema(_keep_the_test_connection):
     return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 
 
