@@ -184,5 +184,6 @@ def test_nul_characters_are_refused_not_a_server_error(client):
     client.force_login(member("staff"))
     assert client.get("/organisations/", {"q": "a\x00b"}).status_code == 400
     response = client.post("/api/opportunities", data='{"type": "a\\u0000"}', content_type="application/json")
-    assert response.status_code == 400
-    assert "NUL" in response.json()["detail"]
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "type"]
+    assert "NUL" in response.json()["detail"][0]["msg"]

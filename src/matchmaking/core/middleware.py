@@ -7,7 +7,9 @@ paths and JSON bodies everywhere, with a clear 400.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -15,16 +17,42 @@ from django.utils.translation import gettext as _
 _NUL = "\x00"
 
 
-def _has_nul(request: HttpRequest) -> bool:
+def _path_to_nul(value: Any, here: list[str | int]) -> list[str | int] | None:
+    """Where in decoded JSON the first NUL character is (keys and list positions), or None."""
+    if isinstance(value, str):
+        return here if _NUL in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if _NUL in str(key):
+                return [*here, str(key)]
+            found = _path_to_nul(item, [*here, str(key)])
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _path_to_nul(item, [*here, index])
+            if found is not None:
+                return found
+    return None
+
+
+def _where_nul(request: HttpRequest) -> list[str | int] | None:
+    """The location of a NUL character in the request, in the API's error shape, or None."""
     if _NUL in request.path:
-        return True
-    if any(_NUL in key or any(_NUL in v for v in values) for key, values in request.GET.lists()):
-        return True
+        return ["path"]
+    for key, values in request.GET.lists():
+        if _NUL in key or any(_NUL in v for v in values):
+            return ["query", key]
     content_type = request.content_type or ""
     if request.method in ("POST", "PUT", "PATCH") and content_type.endswith("json"):
         body = request.body
-        return b"\x00" in body or b"\\u0000" in body
-    return False
+        if b"\x00" not in body and b"\\u0000" not in body:
+            return None
+        try:
+            return _path_to_nul(json.loads(body), ["body"]) or ["body"]
+        except (ValueError, UnicodeDecodeError):
+            return ["body"]
+    return None
 
 
 class RejectNulCharactersMiddleware:
@@ -32,11 +60,12 @@ class RejectNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _has_nul(request):
-            message = _("The request contains a NUL character (\\x00), which cannot be stored.")
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": message}, status=400, json_dumps_params={"ensure_ascii": False}
-                )
-            return HttpResponseBadRequest(message)
-        return self.get_response(request)
+        where = _where_nul(request)
+        if where is None:
+            return self.get_response(request)
+        message = _("The request contains a NUL character (\\x00), which cannot be stored.")
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": [{"type": "nul_character", "loc": where, "msg": message}]}, status=422
+            )
+        return HttpResponseBadRequest(f"{'.'.join(map(str, where))}: {message}")
