@@ -107,12 +107,24 @@ def test_demo_data_loads_twice_without_duplicates(capsys):
     from matchmaking.organisations.models import Organisation
 
     assert main(["demo", "--no-serve"]) == 0
-    counts = (Organisation.objects.count(), Opportunity.objects.count(), User.objects.count())
+    from matchmaking.core.models import Notification
+
+    counts = (
+        Organisation.objects.count(),
+        Opportunity.objects.count(),
+        User.objects.count(),
+        Notification.objects.count(),
+    )
     assert counts[0] >= 30
     assert len(set(Organisation.objects.values_list("country", flat=True))) >= 10
     assert Organisation.objects.filter(is_demo=False).count() == 0
     assert main(["demo", "--no-serve"]) == 0
-    assert (Organisation.objects.count(), Opportunity.objects.count(), User.objects.count()) == counts
+    assert (
+        Organisation.objects.count(),
+        Opportunity.objects.count(),
+        User.objects.count(),
+        Notification.objects.count(),
+    ) == counts
     out = capsys.readouterr().out
     assert "coordinator" in out
     assert "Demo logins" in out

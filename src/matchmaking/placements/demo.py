@@ -58,7 +58,16 @@ MARKET = {
 PLACEMENTS = 84
 
 
+# Notifications the demo rounds send; they are made again with the rounds, so the old ones go first.
+DEMO_NOTIFICATION_KINDS = ("round.confirmed", "round.unplaced", "placement.waiting-list", "proposal.decided")
+
+
 def clear() -> None:
+    from matchmaking.core.models import Notification
+    from matchmaking.demo.network import demo_users
+
+    demo_emails = [user.email for user in demo_users()]
+    Notification.objects.filter(kind__in=DEMO_NOTIFICATION_KINDS, recipient__email__in=demo_emails).delete()
     Round.objects.filter(is_demo=True).delete()
     Placement.objects.filter(is_demo=True).delete()
 
