@@ -129,6 +129,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _print(f"  {user.role:<12} {user.email:<36} {user.organisation}")
     if args.no_serve:
         return 0
+    if "SITE_URL" not in os.environ:
+        # Links in the demo's emails point at the port it actually serves on (the worker inherits it).
+        from django.conf import settings
+
+        os.environ["SITE_URL"] = settings.SITE_URL = f"http://127.0.0.1:{args.port}"
     _print("")
     _print(f"Serving on http://127.0.0.1:{args.port}/  (log in at /accounts/login/; Ctrl-C stops everything)")
     return _serve_with_worker(args.port)
