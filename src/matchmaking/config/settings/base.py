@@ -222,7 +222,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # A strict Content Security Policy: every script and style is a vendored file on our own origin; no
-# inline code, no eval, nothing from a CDN.
+# inline code, no eval, nothing loaded from another site.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
