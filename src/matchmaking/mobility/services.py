@@ -17,7 +17,8 @@ from matchmaking.core.tasks import enqueue_on_commit
 from matchmaking.interchange.document import OpportunityRecord
 from matchmaking.mobility.models import ActivityType, Direction, Funding, Opportunity, SavedSearch, Support
 from matchmaking.organisations.models import Organisation
-from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Term
+from matchmaking.taxonomies.models import LANGUAGES_SCHEME
+from matchmaking.taxonomies.selectors import terms_by_code
 
 _TERM_LISTS = {"topics": "practice-topics", "target_groups": "target-groups", "languages": LANGUAGES_SCHEME}
 _SCALARS = ("direction", "earliest", "latest", "duration_days", "group_size", "description")
@@ -70,17 +71,9 @@ def opportunity_data_from_record(record: OpportunityRecord) -> dict[str, Any]:
     return data
 
 
-def _terms(scheme: str, codes: list[str], field: str) -> list[Term]:
-    found = {t.code: t for t in Term.objects.filter(scheme=scheme, code__in=codes)}
-    missing = [c for c in codes if c not in found]
-    if missing:
-        raise ValidationError({field: _("Unknown code(s): %(codes)s") % {"codes": ", ".join(missing)}})
-    return [found[c] for c in codes]
-
-
 def _apply(opportunity: Opportunity, data: dict[str, Any]) -> None:
     if "type" in data:
-        opportunity.type = _terms("opportunity-types", [data["type"]], "type")[0]
+        opportunity.type = terms_by_code(scheme="opportunity-types", codes=[data["type"]], field="type")[0]
     for name in (*_SCALARS, *_EXTRA):
         if name in data:
             value = data[name]
@@ -111,7 +104,7 @@ def _apply(opportunity: Opportunity, data: dict[str, Any]) -> None:
     opportunity.save()
     for name, scheme in _TERM_LISTS.items():
         if name in data:
-            getattr(opportunity, name).set(_terms(scheme, list(data[name] or []), name))
+            getattr(opportunity, name).set(terms_by_code(scheme=scheme, codes=data[name] or [], field=name))
 
 
 def new_opportunity_key(organisation: Organisation, direction: str, type_code: str) -> str:
