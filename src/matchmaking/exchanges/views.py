@@ -15,7 +15,7 @@ from matchmaking.exchanges import forms, selectors, services
 from matchmaking.exchanges.models import State
 from matchmaking.exchanges.programme import log_visitor_reads
 from matchmaking.mobility.models import Opportunity
-from matchmaking.mobility.views import form_errors_to
+from matchmaking.web.forms import show_service_errors
 
 STEPS = [
     State.PROPOSED,
@@ -69,7 +69,7 @@ def exchange_propose(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            form_errors_to(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("Your proposal has been sent to %(org)s.") % {"org": other})
             return redirect(exchange.get_absolute_url())

@@ -16,7 +16,7 @@ from matchmaking import permissions
 from matchmaking.core.access_log import access_log_record
 from matchmaking.exchanges import exports, forms, programme
 from matchmaking.exchanges.models import ProgrammeItem, Visitor
-from matchmaking.mobility.views import form_errors_to
+from matchmaking.web.forms import show_service_errors
 
 
 def _visitor(exchange, visitor_id) -> Visitor:
@@ -66,7 +66,7 @@ def visitor_edit(request: HttpRequest, pk: int, visitor_id: int | None = None) -
         try:
             programme.visitor_save(actor=request.user, exchange=exchange, data=data, visitor=visitor)
         except ValidationError as exc:
-            form_errors_to(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("The visitor has been saved."))
             return redirect("exchanges:programme", pk=exchange.pk)
@@ -101,7 +101,7 @@ def item_edit(request: HttpRequest, pk: int, item_id: int | None = None) -> Http
                 actor=request.user, exchange=exchange, data=form.data_for_service(), item=item
             )
         except ValidationError as exc:
-            form_errors_to(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("The programme item has been saved."))
             return redirect("exchanges:programme", pk=exchange.pk)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from matchmaking import permissions
 from matchmaking.exchanges import forms, reports
 from matchmaking.exchanges.models import CompletionReport, Testimonial
-from matchmaking.mobility.views import form_errors_to
+from matchmaking.web.forms import show_service_errors
 
 
 @login_required
@@ -26,7 +26,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             reports.report_save(actor=request.user, exchange=exchange, data=form.cleaned_data)
         except ValidationError as exc:
-            form_errors_to(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("The report has been saved."))
             return redirect("exchanges:report", pk=exchange.pk)

@@ -19,8 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matchmaking import permissions
 from matchmaking.library import selectors, services
 from matchmaking.library.models import Story
-from matchmaking.mobility.views import form_errors_to
-from matchmaking.web.forms import Form, term_choices
+from matchmaking.web.forms import Form, show_service_errors, term_choices
 
 
 class StorySearchForm(Form):
@@ -149,7 +148,7 @@ def story_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.story_update(actor=request.user, story=story, data=form.cleaned_data)
         except ValidationError as exc:
-            form_errors_to(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("The story has been saved. Both organisations approve it again."))
             return redirect(story.get_absolute_url())

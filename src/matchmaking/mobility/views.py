@@ -19,24 +19,12 @@ from matchmaking.mobility import forms, matching, selectors, services
 from matchmaking.mobility.models import Opportunity, SavedSearch, SuggestionRun
 from matchmaking.organisations import selectors as organisation_selectors
 from matchmaking.organisations.models import Organisation
-
-
-def form_errors_to(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+from matchmaking.web.forms import show_service_errors
+from matchmaking.web.views import query_without_page
 
 
 def _my_organisations(user: Any) -> list[tuple[str, str]]:
     return [(o.key, o.name) for o in organisation_selectors.user_organisations(user=user)]
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _member_required(user: Any) -> None:
@@ -61,7 +49,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "query_string": _query_without_page(request),
+        "query_string": query_without_page(request),
         "organisation_count": organisations.count() if filters.query else None,
         "saved_form": forms.SavedSearchForm(),
         "saved_searches": selectors.saved_searches(user=request.user),
@@ -92,7 +80,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            form_errors_to(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("Saved. Partner suggestions are being prepared."))
             return redirect(opportunity.get_absolute_url())
@@ -140,7 +128,7 @@ def opportunity_edit(request: HttpRequest, key: str) -> HttpResponse:
                 actor=request.user, opportunity=opportunity, data=form.data_for_service()
             )
         except ValidationError as exc:
-            form_errors_to(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect(opportunity.get_absolute_url())

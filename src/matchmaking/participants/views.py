@@ -20,26 +20,12 @@ from matchmaking.organisations.models import Organisation
 from matchmaking.participants import forms, selectors, services
 from matchmaking.participants.models import Consent
 from matchmaking.placements.selectors import annotate_waiting_list_offers
+from matchmaking.web.forms import show_service_errors
 
 
 def show_error(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
     text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else _("You may not do this.")
     messages.error(request, text)
-
-
-def form_errors(form: Any, exc: ValidationError) -> None:
-    """Show a service's error on the form (on the named field where there is one)."""
-    if not hasattr(form, "cleaned_data"):  # an unbound form: errors of another action on the page
-        form.cleaned_data = {}
-        form._errors = form._errors or {}
-        from django.forms.utils import ErrorDict
-
-        form._errors = ErrorDict(form._errors)
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _caseload_orgs(user: Any) -> list[Organisation]:
@@ -93,7 +79,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
                 path=request.path,
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("The participant has been registered as %s.") % participant.pseudonym)
             return redirect(participant.get_absolute_url())
@@ -175,7 +161,7 @@ def participant_edit(request: HttpRequest, pseudonym: str) -> HttpResponse:
                 path=request.path,
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("The profile has been saved."))
             return redirect(participant.get_absolute_url())
@@ -207,7 +193,7 @@ def identity_edit(request: HttpRequest, pseudonym: str) -> HttpResponse:
                 actor=request.user, participant=participant, identity=form.cleaned_data, path=request.path
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("The personal details have been saved."))
             return redirect("participants:participant-identity", participant.pseudonym)
@@ -243,7 +229,7 @@ def languages(request: HttpRequest, pseudonym: str) -> HttpResponse:
                 messages.success(request, _("The language has been saved."))
                 return redirect("participants:languages", participant.pseudonym)
         except ValidationError as exc:
-            form_errors(form, exc)
+            show_service_errors(form, exc)
     return render(
         request,
         "participants/languages.html",
@@ -303,7 +289,7 @@ def consents(request: HttpRequest, pseudonym: str) -> HttpResponse:
         except (ValidationError, ValueError) as exc:
             if isinstance(exc, ValueError):
                 exc = ValidationError(_("No such consent."))
-            form_errors(barriers if "barriers_form" in request.POST else form, exc)
+            show_service_errors(barriers if "barriers_form" in request.POST else form, exc)
     context = {
         "participant": participant,
         "form": form,
@@ -361,7 +347,7 @@ def group(request: HttpRequest, pseudonym: str) -> HttpResponse:
                 messages.success(request, _("The professional has joined the group."))
                 return redirect("participants:group", participant.pseudonym)
         except (ValidationError, ValueError) as exc:
-            form_errors(
+            show_service_errors(
                 form, exc if isinstance(exc, ValidationError) else ValidationError(_("No such group member."))
             )
     members = participant.group.select_related("user", "organisation")

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from matchmaking import permissions
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants import selectors as participant_selectors
-from matchmaking.participants.views import form_errors, show_error
+from matchmaking.participants.views import show_error
 from matchmaking.pathways import forms, services
 from matchmaking.pathways.chart import progress_chart
 from matchmaking.pathways.models import Goal, Referral, RetentionCheck, SelfAssessment, Step, SupportService
+from matchmaking.web.forms import show_service_errors
 
 
 def _actor_org(user: Any, participant: Any) -> Organisation:
@@ -159,7 +160,7 @@ def progress(request: HttpRequest, pseudonym: str) -> HttpResponse:
                     request, _("The self-assessment has been recorded."), "pathways:progress", participant
                 )
         except ValidationError as exc:
-            form_errors(meeting_form if "meeting" in request.POST else assessment_form, exc)
+            show_service_errors(meeting_form if "meeting" in request.POST else assessment_form, exc)
     assessments = list(SelfAssessment.objects.filter(participant=participant))
     context = {
         **_base(request, participant, "progress"),
@@ -290,7 +291,7 @@ def outcome(request: HttpRequest, pseudonym: str) -> HttpResponse:
                 )
                 return _done(request, _("The outcome has been recorded."), "pathways:outcome", participant)
         except ValidationError as exc:
-            form_errors(offer_form if "offer" in request.POST else outcome_form, exc)
+            show_service_errors(offer_form if "offer" in request.POST else outcome_form, exc)
         except ValueError:
             messages.error(request, _("No such check."))
     recorded = getattr(participant, "outcome", None)
@@ -338,7 +339,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         try:
             services.service_create(actor=request.user, data=d)
         except ValidationError as exc:
-            form_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("The service has been added to the directory."))
             return redirect("pathways:directory")

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from matchmaking import permissions
-from matchmaking.participants.views import form_errors, show_error
+from matchmaking.participants.views import show_error
 from matchmaking.pathways import forms, referrals
+from matchmaking.web.forms import show_service_errors
 
 
 @login_required
@@ -42,7 +43,7 @@ def referral_answer(request: HttpRequest, referral_id: int) -> HttpResponse:
                 path=request.path,
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            show_service_errors(form, exc)
         except PermissionDenied as exc:
             show_error(request, exc)
         else:

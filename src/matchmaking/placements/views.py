@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matchmaking import permissions
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants import esco_lookup
-from matchmaking.participants.views import form_errors, show_error
+from matchmaking.participants.views import show_error
 from matchmaking.placements import decisions, forms, importing, services
 from matchmaking.placements.models import Placement, Proposal, WaitingListEntry
+from matchmaking.web.forms import show_service_errors
 
 
 def _member(user: Any) -> None:
@@ -174,7 +175,7 @@ def placement_edit(request: HttpRequest, key: str | None = None) -> HttpResponse
                 placement=placement,
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("The placement has been saved."))
             return redirect(saved.get_absolute_url())

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from matchmaking import permissions
 from matchmaking.participants.models import Participant
-from matchmaking.participants.views import form_errors, show_error
+from matchmaking.participants.views import show_error
 from matchmaking.placements import decisions, forms, rounds
 from matchmaking.placements.models import Contest, Placement, Proposal, Round
 from matchmaking.placements.selectors import annotate_waiting_list_offers
+from matchmaking.web.forms import show_service_errors
 
 
 def _require_rounds(user: object) -> None:
@@ -78,7 +79,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
                 placements=Placement.objects.filter(pk__in=d["placements"]),
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("The round has been created. Compute a proposal when you are ready."))
             return redirect(found.get_absolute_url())
@@ -187,7 +188,7 @@ def proposal_contest(request: HttpRequest, proposal_id: int) -> HttpResponse:
         try:
             decisions.contest_raise(actor=request.user, proposal=proposal, reason=form.cleaned_data["reason"])
         except (ValidationError, PermissionDenied) as exc:
-            form_errors(form, exc) if isinstance(exc, ValidationError) else show_error(request, exc)
+            show_service_errors(form, exc) if isinstance(exc, ValidationError) else show_error(request, exc)
         else:
             messages.success(request, _("The contest has been sent to the coordinator."))
             return redirect(proposal.participant.get_absolute_url())

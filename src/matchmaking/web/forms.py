@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.forms.utils import ErrorDict
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,21 @@ from matchmaking.organisations.models import Role
 from matchmaking.taxonomies import countries
 from matchmaking.taxonomies.countries import country_name
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
+
+
+def show_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's validation error on the form, on the named field where there is one.
+
+    Works on an unbound form too (another action on the same page failed), so the page can show it.
+    """
+    if not hasattr(form, "cleaned_data"):
+        form.cleaned_data = {}
+        form._errors = ErrorDict(form._errors or {})
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 class Form(forms.Form):

@@ -22,15 +22,6 @@ from matchmaking.web import forms
 from matchmaking.web.dashboard import dashboard_for
 
 
-def _form_errors_to(form: forms.forms.Form, exc: ValidationError) -> None:
-    """Show a service's validation error on the form, on the named field where there is one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -77,12 +68,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.organisation_list(user=request.user, filters=filters), 25).get_page(
         request.GET.get("page")
     )
-    context = {"form": form, "page": page, "query_string": _query_without_page(request)}
+    context = {"form": form, "page": page, "query_string": query_without_page(request)}
     template = "web/partials/organisation_results.html" if request.htmx else "web/organisation_list.html"
     return render(request, template, context)
 
 
-def _query_without_page(request: HttpRequest) -> str:
+def query_without_page(request: HttpRequest) -> str:
+    """The current query string without its page number, for pagination links."""
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
@@ -114,7 +106,7 @@ def organisation_edit(request: HttpRequest, key: str) -> HttpResponse:
                 actor=request.user, organisation=organisation, profile=form.profile()
             )
         except ValidationError as exc:
-            _form_errors_to(form, exc)
+            forms.show_service_errors(form, exc)
         else:
             messages.success(request, _("The profile has been saved."))
             return redirect(organisation.get_absolute_url())
@@ -163,7 +155,7 @@ def organisation_members(request: HttpRequest, key: str) -> HttpResponse:
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors_to(form, exc)
+            forms.show_service_errors(form, exc)
         else:
             messages.success(
                 request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email}
