@@ -10,7 +10,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -76,11 +75,12 @@ def test_file_is_compact_and_carries_attribution_licence_and_versions():
     assert [s["uri"] for s in data["skills"]] == sorted(s["uri"] for s in data["skills"])
 
 
-def test_load_is_cached_and_fast():
+def test_load_is_cached_and_a_fresh_load_gives_the_same_data():
     assert load_esco() is load_esco()
-    started = time.perf_counter()
-    esco.load_esco.__wrapped__()
-    assert time.perf_counter() - started < 2.0
+    fresh = esco.load_esco.__wrapped__()
+    assert fresh is not load_esco()
+    assert fresh.skills == load_esco().skills
+    assert fresh.occupations == load_esco().occupations
 
 
 def test_uris_are_esco_uris(taxonomy):
@@ -253,19 +253,18 @@ def test_module_level_functions_use_the_shipped_file():
     assert suggest_skills_from_text("welding steel pipes", limit=3)
 
 
-def test_search_is_fast(taxonomy):
+def test_search_answers_every_benchmark_query(taxonomy):
+    """The queries benchmarks/esco_search.py times each find distinct, relevant items."""
     queries = ["weld", "welding", "nursing", "customer service", "teach children", "manage", "python", "fork"]
     for query in queries:
-        fastest = min(_timed(taxonomy.search_skills, query) for _ in range(3))
-        assert fastest < 0.05, (query, fastest)
-        fastest = min(_timed(taxonomy.search_occupations, query) for _ in range(3))
-        assert fastest < 0.05, (query, fastest)
-
-
-def _timed(function, query) -> float:
-    started = time.perf_counter()
-    function(query)
-    return time.perf_counter() - started
+        skills = taxonomy.search_skills(query)
+        assert 0 < len(skills) <= 10, query
+        assert len({m.uri for m in skills}) == len(skills), query
+        assert all(m.kind == "skill" for m in skills), query
+    assert labels(taxonomy.search_skills("fork", limit=1)) == ["operate forklift"]
+    assert labels(taxonomy.search_occupations("fork", limit=1)) == ["forklift operator"]
+    assert labels(taxonomy.search_occupations("nursing", limit=1)) == ["nursing lecturer"]
+    assert taxonomy.search_occupations("python") == []
 
 
 # --- Suggestions from free text ----------------------------------------------------------------------
