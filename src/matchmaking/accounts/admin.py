@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from matchmaking.accounts.models import ApiToken, User
-from matchmaking.config.admin import ReadOnlyAdmin
+from matchmaking.core.admin_base import ReadOnlyAdmin
 
 
 @admin.register(User)

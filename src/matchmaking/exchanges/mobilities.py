@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from matchmaking import permissions
+from matchmaking.exchanges.access import mobility_export_organisations
 from matchmaking.exchanges.models import HOLDING_STATES, Visitor
 from matchmaking.organisations.models import Organisation
 
@@ -104,7 +104,7 @@ def _org_columns(prefix: str, org: Organisation) -> dict[str, str]:
 def mobility_export(*, user: Any, filters: MobilityFilters | None = None) -> MobilityExport:
     """Every mobility ``user`` may export (``user=None``: the command line, everything), filtered."""
     f = filters or MobilityFilters()
-    scope = None if user is None else permissions.mobility_export_organisations(user)
+    scope = None if user is None else mobility_export_organisations(user)
     coordinator = user is None or scope is None
     own = set(scope or [])
     out = MobilityExport()

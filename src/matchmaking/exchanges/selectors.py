@@ -6,16 +6,16 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from matchmaking import permissions
 from matchmaking.exchanges.models import Exchange, Message
+from matchmaking.permissions.roles import is_coordinator, is_member, roles_of
 
 
 def exchange_list(*, user: Any, state: str = "", organisation_id: int | None = None) -> QuerySet[Exchange]:
-    if not permissions.is_member(user):
+    if not is_member(user):
         return Exchange.objects.none()
     qs = Exchange.objects.all()
-    if not permissions.is_coordinator(user):
-        own = list(permissions.roles_of(user).keys())
+    if not is_coordinator(user):
+        own = list(roles_of(user).keys())
         qs = qs.filter(Q(host_id__in=own) | Q(visitor_id__in=own))
     if state:
         qs = qs.filter(state=state)

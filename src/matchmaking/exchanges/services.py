@@ -17,13 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from matchmaking import permissions
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
+from matchmaking.exchanges.access import exchange_sides
 from matchmaking.exchanges.capacity import capacity_problem
 from matchmaking.exchanges.models import HOLDING_STATES, OPEN_STATES, Exchange, Message, State
+from matchmaking.mobility.access import can_edit_opportunity
 from matchmaking.mobility.models import Direction, Opportunity
 from matchmaking.organisations.models import Membership, Organisation
+from matchmaking.permissions.roles import role_in
 
 ANSWER_DAYS = getattr(settings, "EXCHANGE_ANSWER_DAYS", 14)
 
@@ -73,7 +75,7 @@ def _other_side(exchange: Exchange, organisation_id: int) -> int:
 
 def acting_side(actor: Any, exchange: Exchange) -> int:
     """The organisation the actor acts for (the host when they belong to both)."""
-    sides = permissions.exchange_sides(actor, exchange)
+    sides = exchange_sides(actor, exchange)
     if not sides:
         raise PermissionDenied
     return exchange.host_id if exchange.host_id in sides else next(iter(sides))
@@ -81,7 +83,7 @@ def acting_side(actor: Any, exchange: Exchange) -> int:
 
 def allowed_actions(actor: Any, exchange: Exchange) -> list[str]:
     """The transitions ``actor`` may make now (for the buttons); the services check again."""
-    sides = permissions.exchange_sides(actor, exchange)
+    sides = exchange_sides(actor, exchange)
     out = []
     for action, (sources, _target, who) in TRANSITIONS.items():
         if exchange.state not in sources or not sides:
@@ -141,7 +143,7 @@ def exchange_propose(
     activity_code: str = "",
 ) -> Exchange:
     """Express interest: a proposal with a first message, to be accepted or declined by ``other``."""
-    if not permissions.can_edit_opportunity(actor, ours) or not permissions.role_in(actor, ours.organisation):
+    if not can_edit_opportunity(actor, ours) or not role_in(actor, ours.organisation):
         raise PermissionDenied
     if theirs is not None and theirs.organisation_id != other.pk:
         raise ValidationError(_("That offer or request belongs to another organisation."))
@@ -231,7 +233,7 @@ def exchange_transition(*, actor: Any, exchange: Exchange, action: str, reason: 
         raise ValidationError(_("Unknown action."))
     sources, target, who = TRANSITIONS[action]
     if actor is not None:
-        sides = permissions.exchange_sides(actor, exchange)
+        sides = exchange_sides(actor, exchange)
         if not sides:
             raise PermissionDenied
         if who == "answering" and exchange.answering_organisation_id not in sides:

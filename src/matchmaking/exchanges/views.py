@@ -10,11 +10,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking import permissions
 from matchmaking.exchanges import forms, selectors, services
+from matchmaking.exchanges.access import (
+    access_exchange,
+    access_exchange_for_action,
+    can_act_on_exchange,
+    exchange_sides,
+)
 from matchmaking.exchanges.models import State
 from matchmaking.exchanges.programme import log_visitor_reads
+from matchmaking.mobility.access import access_opportunity, access_opportunity_for_edit
 from matchmaking.mobility.models import Opportunity
+from matchmaking.organisations.access import access_organisation
+from matchmaking.permissions.roles import is_member
 from matchmaking.web.forms import show_service_errors
 
 STEPS = [
@@ -35,7 +43,7 @@ def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
 @login_required
 @require_GET
 def exchange_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.is_member(request.user):
+    if not is_member(request.user):
         raise Http404
     state = request.GET.get("state", "")
     if state not in State.values:
@@ -52,13 +60,13 @@ def exchange_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def exchange_propose(request: HttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
-    ours = permissions.access_opportunity_for_edit(request.user, params.get("ours", ""))
+    ours = access_opportunity_for_edit(request.user, params.get("ours", ""))
     theirs: Opportunity | None = None
     if params.get("theirs"):
-        theirs = permissions.access_opportunity(request.user, params["theirs"])
+        theirs = access_opportunity(request.user, params["theirs"])
         other = theirs.organisation
     else:
-        other = permissions.access_organisation(request.user, params.get("organisation", ""))
+        other = access_organisation(request.user, params.get("organisation", ""))
     initial = services.proposal_defaults(ours, theirs)
     form = forms.ProposalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -80,12 +88,12 @@ def exchange_propose(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = permissions.access_exchange(request.user, pk)
-    can_act = permissions.can_act_on_exchange(request.user, exchange)
+    exchange = access_exchange(request.user, pk)
+    can_act = can_act_on_exchange(request.user, exchange)
     visitors = list(exchange.visitors.all()) if can_act else []
     if visitors:
         log_visitor_reads(user=request.user, exchange=exchange, purpose="exchange page", path=request.path)
-    sides = permissions.exchange_sides(request.user, exchange)
+    sides = exchange_sides(request.user, exchange)
     context = {
         "exchange": exchange,
         "can_act": can_act,
@@ -112,7 +120,7 @@ def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def exchange_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     if action not in services.TRANSITIONS:
         raise Http404
     form = forms.ReasonForm(request.POST)
@@ -133,7 +141,7 @@ def exchange_transition(request: HttpRequest, pk: int, action: str) -> HttpRespo
 @login_required
 @require_POST
 def message_post(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     form = forms.MessageForm(request.POST)
     if form.is_valid():
         try:
@@ -150,7 +158,7 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def exchange_dates(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     form = forms.DatesForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a first day, a last day and the number of visitors."))

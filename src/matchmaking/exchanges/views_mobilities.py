@@ -8,11 +8,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from matchmaking import permissions
 from matchmaking.core.audit import audit_record
 from matchmaking.exchanges import mobilities
+from matchmaking.exchanges.access import can_export_mobilities, mobility_export_organisations
 from matchmaking.exchanges.forms import MobilityExportForm
 from matchmaking.organisations.models import Organisation
+from matchmaking.permissions.roles import is_coordinator
 
 DOWNLOADS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -22,7 +23,7 @@ DOWNLOADS = {
 
 
 def _organisations(user) -> list[Organisation]:
-    scope = permissions.mobility_export_organisations(user)
+    scope = mobility_export_organisations(user)
     qs = Organisation.objects.order_by("name")
     return list(qs if scope is None else qs.filter(pk__in=scope))
 
@@ -30,7 +31,7 @@ def _organisations(user) -> list[Organisation]:
 @login_required
 @require_GET
 def mobility_export_page(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_export_mobilities(request.user):
+    if not can_export_mobilities(request.user):
         raise Http404
     organisations = _organisations(request.user)
     form = MobilityExportForm(request.GET or None, organisations=[(o.key, o.name) for o in organisations])
@@ -53,7 +54,7 @@ def mobility_export_page(request: HttpRequest) -> HttpResponse:
         "export": export,
         "summary": export.summary(),
         "query": query.urlencode(),
-        "coordinator": permissions.is_coordinator(request.user),
+        "coordinator": is_coordinator(request.user),
     }
     return render(request, "exchanges/mobility_export.html", context)
 

@@ -12,9 +12,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking import permissions
 from matchmaking.core.access_log import access_log_record
 from matchmaking.exchanges import exports, forms, programme
+from matchmaking.exchanges.access import access_exchange_for_action
 from matchmaking.exchanges.models import ProgrammeItem, Visitor
 from matchmaking.web.forms import show_service_errors
 
@@ -26,7 +26,7 @@ def _visitor(exchange, visitor_id) -> Visitor:
 @login_required
 @require_GET
 def programme_page(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     visitors = list(exchange.visitors.all())
     chosen = None
     if request.GET.get("visitor"):
@@ -54,7 +54,7 @@ def programme_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def visitor_edit(request: HttpRequest, pk: int, visitor_id: int | None = None) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     visitor = _visitor(exchange, visitor_id) if visitor_id else None
     if visitor is not None:
         access_log_record(
@@ -78,7 +78,7 @@ def visitor_edit(request: HttpRequest, pk: int, visitor_id: int | None = None) -
 @login_required
 @require_POST
 def visitor_remove(request: HttpRequest, pk: int, visitor_id: int) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     try:
         programme.visitor_remove(actor=request.user, visitor=_visitor(exchange, visitor_id))
     except ValidationError as exc:
@@ -91,7 +91,7 @@ def visitor_remove(request: HttpRequest, pk: int, visitor_id: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, pk: int, item_id: int | None = None) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     item = get_object_or_404(ProgrammeItem, pk=item_id, exchange=exchange) if item_id else None
     initial = {"day": request.GET.get("day") or exchange.start} if item is None else None
     form = forms.ProgrammeItemForm(request.POST or None, instance=item, exchange=exchange, initial=initial)
@@ -112,7 +112,7 @@ def item_edit(request: HttpRequest, pk: int, item_id: int | None = None) -> Http
 @login_required
 @require_POST
 def item_remove(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     item = get_object_or_404(ProgrammeItem, pk=item_id, exchange=exchange)
     try:
         programme.programme_item_remove(actor=request.user, item=item)
@@ -126,7 +126,7 @@ def item_remove(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def programme_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     visitor = _visitor(exchange, request.GET["visitor"]) if request.GET.get("visitor", "").isdigit() else None
     if request.GET.get("visitor") and visitor is None:
         raise Http404
@@ -141,7 +141,7 @@ def programme_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def programme_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     programme.log_visitor_reads(
         user=request.user, exchange=exchange, purpose="programme PDF", path=request.path
     )

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from matchmaking import permissions
 from matchmaking.exchanges import forms, reports
+from matchmaking.exchanges.access import access_exchange_for_action, exchange_sides
 from matchmaking.exchanges.models import CompletionReport, Testimonial
 from matchmaking.web.forms import show_service_errors
 
@@ -19,7 +19,7 @@ from matchmaking.web.forms import show_service_errors
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     report = CompletionReport.objects.filter(exchange=exchange).first()
     form = forms.ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
@@ -30,7 +30,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The report has been saved."))
             return redirect("exchanges:report", pk=exchange.pk)
-    sides = permissions.exchange_sides(request.user, exchange)
+    sides = exchange_sides(request.user, exchange)
     prefix = "host" if exchange.host_id in sides else "visitor"
     context = {
         "exchange": exchange,
@@ -53,7 +53,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     form = forms.FeedbackForm(request.POST)
     if form.is_valid():
         try:
@@ -68,7 +68,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def quote_add(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     form = forms.TestimonialForm(request.POST, exchange=exchange)
     if form.is_valid():
         d = form.cleaned_data
@@ -89,7 +89,7 @@ def quote_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def quote_consent(request: HttpRequest, pk: int, quote_id: int) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     quote = get_object_or_404(Testimonial, pk=quote_id, exchange=exchange)
     reports.quote_set_consent(
         actor=request.user, testimonial=quote, consent=request.POST.get("consent") == "yes"
@@ -101,7 +101,7 @@ def quote_consent(request: HttpRequest, pk: int, quote_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def reciprocal(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     try:
         opportunity = reports.reciprocal_visit_draft(actor=request.user, exchange=exchange)
     except ValidationError as exc:

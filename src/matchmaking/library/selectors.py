@@ -59,9 +59,9 @@ def story_facets() -> dict[str, Any]:
 
 
 def draft_stories(*, user: Any) -> QuerySet[Story]:
-    from matchmaking import permissions
+    from matchmaking.permissions.roles import roles_of
 
-    own = list(permissions.roles_of(user).keys())
+    own = list(roles_of(user).keys())
     return (
         Story.objects.filter(status=Story.Status.DRAFT)
         .filter(Q(exchange__host_id__in=own) | Q(exchange__visitor_id__in=own))

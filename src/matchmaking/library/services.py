@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from matchmaking import permissions
 from matchmaking.core.audit import audit_record, changed_values
 from matchmaking.core.notifications import notify
+from matchmaking.exchanges.access import can_act_on_exchange, exchange_sides
 from matchmaking.exchanges.models import Exchange, State
 from matchmaking.exchanges.services import acting_side, members_of
+from matchmaking.library.access import can_edit_story
 from matchmaking.library.models import Story
 
 STORY_FIELDS = ("title", "summary", "outcomes", "host_lessons", "visitor_lessons")
@@ -66,7 +67,7 @@ def story_create(*, actor: Any, exchange: Exchange) -> Story:
 @transaction.atomic
 def story_update(*, actor: Any, story: Story, data: dict[str, Any]) -> Story:
     """Edit the draft; any change withdraws both approvals, so each side approves the final text."""
-    if not permissions.can_edit_story(actor, story):
+    if not can_edit_story(actor, story):
         raise PermissionDenied
     side = acting_side(actor, story.exchange)
     before = _data(story)
@@ -94,9 +95,9 @@ def story_update(*, actor: Any, story: Story, data: dict[str, Any]) -> Story:
 def story_approve(*, actor: Any, story: Story) -> Story:
     """Approve for the actor's organisation; the second approval publishes the story."""
     story = Story.objects.select_for_update().select_related("exchange").get(pk=story.pk)
-    if not permissions.can_edit_story(actor, story):
+    if not can_edit_story(actor, story):
         raise ValidationError(_("This story is already published."))
-    sides = permissions.exchange_sides(actor, story.exchange)
+    sides = exchange_sides(actor, story.exchange)
     now = timezone.now()
     if story.exchange.host_id in sides and not story.host_approved_at:
         story.host_approved_by, story.host_approved_at = actor, now
@@ -127,7 +128,7 @@ def story_approve(*, actor: Any, story: Story) -> Story:
 @transaction.atomic
 def story_withdraw(*, actor: Any, story: Story, reason: str) -> Story:
     """Take a published story back to draft (e.g. consent withdrawn); both must approve again."""
-    if not permissions.can_act_on_exchange(actor, story.exchange):
+    if not can_act_on_exchange(actor, story.exchange):
         raise PermissionDenied
     side = acting_side(actor, story.exchange)
     story.status, story.published_at = Story.Status.DRAFT, None

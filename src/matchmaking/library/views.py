@@ -16,8 +16,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking import permissions
+from matchmaking.exchanges.access import access_exchange_for_action, can_act_on_exchange, exchange_sides
 from matchmaking.library import selectors, services
+from matchmaking.library.access import access_story, can_edit_story
 from matchmaking.library.models import Story
 from matchmaking.web.forms import Form, show_service_errors, term_choices
 
@@ -91,18 +92,16 @@ def _story_context(story: Story) -> dict:
 
 @require_GET
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    story = permissions.access_story(request.user, slug)
+    story = access_story(request.user, slug)
     context = _story_context(story)
-    sides = (
-        permissions.exchange_sides(request.user, story.exchange) if request.user.is_authenticated else set()
-    )
+    sides = exchange_sides(request.user, story.exchange) if request.user.is_authenticated else set()
     context.update(
         {
-            "can_edit": permissions.can_edit_story(request.user, story),
+            "can_edit": can_edit_story(request.user, story),
             "approved_by_me": (story.exchange.host_id in sides and story.host_approved_at)
             or (story.exchange.visitor_id in sides and story.visitor_approved_at),
             "can_withdraw": story.status == Story.Status.PUBLISHED
-            and permissions.can_act_on_exchange(request.user, story.exchange),
+            and can_act_on_exchange(request.user, story.exchange),
         }
     )
     return render(request, "library/story_detail.html", context)
@@ -112,7 +111,7 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def story_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     from weasyprint import HTML
 
-    story = permissions.access_story(request.user, slug)
+    story = access_story(request.user, slug)
     html = render_to_string(
         "library/story_pdf.html", {**_story_context(story), "LANGUAGE_CODE": get_language() or "en"}
     )
@@ -125,7 +124,7 @@ def story_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def story_create(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = permissions.access_exchange_for_action(request.user, pk)
+    exchange = access_exchange_for_action(request.user, pk)
     try:
         story = services.story_create(actor=request.user, exchange=exchange)
     except ValidationError as exc:
@@ -140,8 +139,8 @@ def story_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def story_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    story = permissions.access_story(request.user, slug)
-    if not permissions.can_edit_story(request.user, story):
+    story = access_story(request.user, slug)
+    if not can_edit_story(request.user, story):
         raise Http404
     form = StoryForm(request.POST or None, instance=story)
     if request.method == "POST" and form.is_valid():
@@ -159,7 +158,7 @@ def story_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def story_approve(request: HttpRequest, slug: str) -> HttpResponse:
-    story = permissions.access_story(request.user, slug)
+    story = access_story(request.user, slug)
     try:
         story = services.story_approve(actor=request.user, story=story)
     except (PermissionDenied, ValidationError) as exc:
@@ -181,7 +180,7 @@ def story_approve(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def story_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
-    story = permissions.access_story(request.user, slug)
+    story = access_story(request.user, slug)
     try:
         services.story_withdraw(actor=request.user, story=story, reason=request.POST.get("reason", "")[:500])
     except PermissionDenied as exc:

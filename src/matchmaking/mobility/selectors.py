@@ -8,9 +8,10 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from matchmaking import permissions
+from matchmaking.mobility.access import can_post_opportunities
 from matchmaking.mobility.models import Opportunity, SavedSearch, Suggestion
 from matchmaking.organisations.models import Organisation
+from matchmaking.permissions.roles import is_coordinator, is_member, roles_of
 from matchmaking.taxonomies.models import Term
 
 
@@ -62,10 +63,10 @@ def _with_list_data(qs: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
 
 def visible_opportunities(*, user: Any) -> QuerySet[Opportunity]:
     """Open opportunities of active organisations, plus every opportunity of the user's organisations."""
-    if not permissions.is_member(user):
+    if not is_member(user):
         return Opportunity.objects.none()
-    own = list(permissions.roles_of(user).keys())
-    if permissions.is_coordinator(user):
+    own = list(roles_of(user).keys())
+    if is_coordinator(user):
         return Opportunity.objects.all()
     return Opportunity.objects.filter(
         Q(status=Opportunity.Status.OPEN, organisation__status=Organisation.Status.ACTIVE)
@@ -109,7 +110,7 @@ def opportunity_list(*, user: Any, filters: OpportunityFilters | None = None) ->
     f = filters or OpportunityFilters()
     qs = visible_opportunities(user=user)
     if f.mine:
-        qs = qs.filter(organisation_id__in=list(permissions.roles_of(user).keys()))
+        qs = qs.filter(organisation_id__in=list(roles_of(user).keys()))
     else:
         qs = qs.filter(status=Opportunity.Status.OPEN)
     ids = filter_opportunities(qs, f).values("pk")
@@ -127,9 +128,7 @@ def organisation_opportunities(*, user: Any, organisation: Organisation) -> Quer
 
 
 def saved_searches(*, user: Any) -> QuerySet[SavedSearch]:
-    return (
-        SavedSearch.objects.filter(user=user) if permissions.is_member(user) else SavedSearch.objects.none()
-    )
+    return SavedSearch.objects.filter(user=user) if is_member(user) else SavedSearch.objects.none()
 
 
 def suggestions_for(*, opportunity: Opportunity) -> QuerySet[Suggestion]:
@@ -191,7 +190,7 @@ def organisation_suggestions(
     *, user: Any, organisation: Organisation, filters: SuggestionFilters | None = None, limit: int = 30
 ) -> list[Suggestion]:
     """The best suggestion per partner organisation across all of ``organisation``'s opportunities."""
-    if not permissions.can_post_opportunities(user, organisation):
+    if not can_post_opportunities(user, organisation):
         return []
     qs = filter_suggestions(
         Suggestion.objects.filter(

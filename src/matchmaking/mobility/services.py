@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from matchmaking import permissions
 from matchmaking.core.audit import audit_record, changed_values
 from matchmaking.core.tasks import enqueue_on_commit
 from matchmaking.interchange.document import OpportunityRecord
+from matchmaking.mobility.access import can_edit_opportunity, can_post_opportunities
 from matchmaking.mobility.models import ActivityType, Direction, Funding, Opportunity, SavedSearch, Support
 from matchmaking.organisations.models import Organisation
+from matchmaking.permissions.roles import is_member
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME
 from matchmaking.taxonomies.selectors import terms_by_code
 
@@ -129,7 +130,7 @@ def _changed(opportunity: Opportunity, *, created: bool = False) -> None:
 def opportunity_create(
     *, actor: Any, organisation: Organisation, data: dict[str, Any], key: str | None = None
 ) -> Opportunity:
-    if actor is not None and not permissions.can_post_opportunities(actor, organisation):
+    if actor is not None and not can_post_opportunities(actor, organisation):
         raise PermissionDenied
     status = data.get("status", Opportunity.Status.OPEN)
     if status not in (Opportunity.Status.OPEN, Opportunity.Status.DRAFT):
@@ -152,7 +153,7 @@ def opportunity_create(
 
 @transaction.atomic
 def opportunity_update(*, actor: Any, opportunity: Opportunity, data: dict[str, Any]) -> Opportunity:
-    if actor is not None and not permissions.can_edit_opportunity(actor, opportunity):
+    if actor is not None and not can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     data = {k: v for k, v in data.items() if k != "status"}
     before = opportunity_full_data(opportunity)
@@ -176,7 +177,7 @@ def opportunity_set_status(
     *, actor: Any, opportunity: Opportunity, status: str, reason: str = ""
 ) -> Opportunity:
     """Publish, pause, reopen or close; a change not in ``STATUS_CHANGES`` is refused with a message."""
-    if actor is not None and not permissions.can_edit_opportunity(actor, opportunity):
+    if actor is not None and not can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if status not in STATUS_CHANGES.get(opportunity.status, ()):
@@ -215,7 +216,7 @@ def opportunity_set_status(
 def saved_search_create(
     *, actor: Any, name: str, filters: dict[str, Any], alerts: bool = True
 ) -> SavedSearch:
-    if not permissions.is_member(actor):
+    if not is_member(actor):
         raise PermissionDenied
     clean = {k: v for k, v in filters.items() if v not in ("", None, [], False)}
     search = SavedSearch.objects.create(

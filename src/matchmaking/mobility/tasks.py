@@ -29,16 +29,16 @@ def refresh_suggestions(opportunity_keys: list[str] | None = None) -> int:
 @task()
 def saved_search_alerts(opportunity_id: int) -> int:
     """Notify every user whose saved search matches a newly opened opportunity (not their own)."""
-    from matchmaking import permissions
     from matchmaking.mobility.models import Opportunity, SavedSearch
     from matchmaking.mobility.selectors import OpportunityFilters, filter_opportunities
+    from matchmaking.permissions.roles import roles_of
 
     opportunity = Opportunity.objects.select_related("organisation").filter(pk=opportunity_id).first()
     if opportunity is None or opportunity.status != Opportunity.Status.OPEN:
         return 0
     sent = 0
     for search in SavedSearch.objects.filter(alerts=True).select_related("user"):
-        if opportunity.organisation_id in permissions.roles_of(search.user):
+        if opportunity.organisation_id in roles_of(search.user):
             continue
         filters = OpportunityFilters.from_dict({**search.filters, "mine": False})
         if not filter_opportunities(Opportunity.objects.filter(pk=opportunity.pk), filters).exists():

@@ -14,11 +14,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking import permissions
 from matchmaking.mobility import forms, matching, selectors, services
+from matchmaking.mobility.access import (
+    access_opportunity,
+    access_opportunity_for_edit,
+    can_edit_opportunity,
+    can_post_opportunities,
+)
 from matchmaking.mobility.models import Opportunity, SavedSearch, SuggestionRun
 from matchmaking.organisations import selectors as organisation_selectors
+from matchmaking.organisations.access import access_organisation, can_view_organisation
 from matchmaking.organisations.models import Organisation
+from matchmaking.permissions.roles import is_member, roles_of
 from matchmaking.web.forms import show_service_errors
 from matchmaking.web.views import query_without_page
 
@@ -28,7 +35,7 @@ def _my_organisations(user: Any) -> list[tuple[str, str]]:
 
 
 def _member_required(user: Any) -> None:
-    if not permissions.is_member(user):
+    if not is_member(user):
         raise Http404
 
 
@@ -90,8 +97,8 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def opportunity_detail(request: HttpRequest, key: str) -> HttpResponse:
-    opportunity = selectors.opportunity_detail(opportunity=permissions.access_opportunity(request.user, key))
-    can_edit = permissions.can_edit_opportunity(request.user, opportunity)
+    opportunity = selectors.opportunity_detail(opportunity=access_opportunity(request.user, key))
+    can_edit = can_edit_opportunity(request.user, opportunity)
     context = {
         "opportunity": opportunity,
         "can_edit": can_edit,
@@ -102,7 +109,7 @@ def opportunity_detail(request: HttpRequest, key: str) -> HttpResponse:
         else [],
         "my_opportunities": list(
             selectors.visible_opportunities(user=request.user)
-            .filter(organisation_id__in=list(permissions.roles_of(request.user)), status="open")
+            .filter(organisation_id__in=list(roles_of(request.user)), status="open")
             .exclude(organisation=opportunity.organisation)
             .select_related("type")
         )
@@ -115,7 +122,7 @@ def opportunity_detail(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_edit(request: HttpRequest, key: str) -> HttpResponse:
-    opportunity = permissions.access_opportunity_for_edit(request.user, key)
+    opportunity = access_opportunity_for_edit(request.user, key)
     initial = {**services.opportunity_full_data(opportunity), "organisation": opportunity.organisation.key}
     form = forms.OpportunityForm(
         request.POST or None,
@@ -138,7 +145,7 @@ def opportunity_edit(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def opportunity_status(request: HttpRequest, key: str) -> HttpResponse:
-    opportunity = permissions.access_opportunity_for_edit(request.user, key)
+    opportunity = access_opportunity_for_edit(request.user, key)
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of the actions offered."))
@@ -169,7 +176,7 @@ def _suggestion_filters(form: forms.SuggestionFilterForm) -> selectors.Suggestio
 @login_required
 @require_GET
 def suggestions(request: HttpRequest, key: str) -> HttpResponse:
-    opportunity = permissions.access_opportunity_for_edit(request.user, key)
+    opportunity = access_opportunity_for_edit(request.user, key)
     form = forms.SuggestionFilterForm(request.GET or None, countries=selectors.suggestion_countries())
     run = SuggestionRun.objects.filter(opportunity=opportunity).first()
     rows = list(selectors.suggestion_list(opportunity=opportunity, filters=_suggestion_filters(form)))
@@ -193,8 +200,8 @@ def suggestions(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @require_GET
 def organisation_suggestions(request: HttpRequest, org_key: str) -> HttpResponse:
-    organisation = permissions.access_organisation(request.user, org_key)
-    if not permissions.can_post_opportunities(request.user, organisation):
+    organisation = access_organisation(request.user, org_key)
+    if not can_post_opportunities(request.user, organisation):
         raise Http404
     form = forms.SuggestionFilterForm(request.GET or None, countries=selectors.suggestion_countries())
     rows = selectors.organisation_suggestions(
@@ -212,11 +219,11 @@ def organisation_suggestions(request: HttpRequest, org_key: str) -> HttpResponse
 @login_required
 @require_GET
 def why_not(request: HttpRequest, key: str) -> HttpResponse:
-    opportunity = permissions.access_opportunity_for_edit(request.user, key)
+    opportunity = access_opportunity_for_edit(request.user, key)
     other = (
         Organisation.objects.filter(key=request.GET.get("organisation", "")).select_related("kind").first()
     )
-    if other is None or not permissions.can_view_organisation(request.user, other):
+    if other is None or not can_view_organisation(request.user, other):
         answer = None
     else:
         answer = matching.why_not(opportunity, other)

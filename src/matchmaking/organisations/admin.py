@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from matchmaking.config.admin import ReadOnlyAdmin
+from matchmaking.core.admin_base import ReadOnlyAdmin
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership, Organisation
 
 

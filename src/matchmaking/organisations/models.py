@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from matchmaking.permissions.roles import Role
 from matchmaking.taxonomies.models import Region, Term
 
 erasmus_id_validator = RegexValidator(
@@ -18,13 +19,6 @@ erasmus_id_validator = RegexValidator(
 record_id_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._:-]*$", _("Use letters, digits, '.', '_', ':' or '-' only.")
 )
-
-
-class Role(models.TextChoices):
-    COORDINATOR = "coordinator", _("Network coordinator")
-    ORG_ADMIN = "org-admin", _("Organisation administrator")
-    STAFF = "staff", _("Staff member")
-    CASE_WORKER = "case-worker", _("Case worker")
 
 
 class Organisation(models.Model):

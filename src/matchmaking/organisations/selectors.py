@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from matchmaking import permissions
+from matchmaking.organisations.access import can_review_applications
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership, Organisation
+from matchmaking.permissions.roles import is_coordinator, is_member, roles_of
 from matchmaking.taxonomies.models import Term
 
 
@@ -24,10 +25,10 @@ class OrganisationFilters:
 
 def organisation_list(*, user: Any, filters: OrganisationFilters | None = None) -> QuerySet[Organisation]:
     """Member organisations the user may see, filtered by keyword and codes, with everything a list shows."""
-    if not permissions.is_member(user):
+    if not is_member(user):
         return Organisation.objects.none()
     qs = Organisation.objects.all()
-    if not permissions.is_coordinator(user):
+    if not is_coordinator(user):
         qs = qs.filter(status=Organisation.Status.ACTIVE)
     f = filters or OrganisationFilters()
     if f.query:
@@ -75,12 +76,12 @@ def organisation_open_invitations(*, organisation: Organisation) -> QuerySet[Inv
 
 
 def user_organisations(*, user: Any) -> QuerySet[Organisation]:
-    roles = permissions.roles_of(user)
+    roles = roles_of(user)
     return Organisation.objects.filter(pk__in=roles.keys()).order_by("name")
 
 
 def application_list(*, user: Any, status: str | None = None) -> QuerySet[JoinApplication]:
-    if not permissions.can_review_applications(user):
+    if not can_review_applications(user):
         return JoinApplication.objects.none()
     qs = JoinApplication.objects.select_related("decided_by", "organisation")
     if status:

@@ -17,12 +17,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from matchmaking import permissions
 from matchmaking.accounts.models import User
 from matchmaking.accounts.services import email_mark_verified
 from matchmaking.core.audit import audit_record, changed_values
 from matchmaking.core.notifications import notify
+from matchmaking.organisations.access import (
+    can_edit_organisation,
+    can_manage_members,
+    can_review_applications,
+    grantable_roles,
+)
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership, Organisation, Role
+from matchmaking.permissions.roles import forget_roles, is_coordinator
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region
 from matchmaking.taxonomies.selectors import terms_by_code
 
@@ -132,7 +138,7 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(*, actor: Any, organisation: Organisation, profile: dict[str, Any]) -> Organisation:
-    if actor is not None and not permissions.can_edit_organisation(actor, organisation):
+    if actor is not None and not can_edit_organisation(actor, organisation):
         raise PermissionDenied
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = organisation_profile(organisation)
@@ -155,7 +161,7 @@ def organisation_set_status(
     *, actor: Any, organisation: Organisation, status: str, reason: str
 ) -> Organisation:
     """Suspend a member organisation (its people lose access) or reinstate it; coordinators only."""
-    if not permissions.is_coordinator(actor):
+    if not is_coordinator(actor):
         raise PermissionDenied
     if status not in Organisation.Status.values:
         raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})
@@ -218,7 +224,7 @@ def application_submit(
 @transaction.atomic
 def application_approve(*, actor: Any, application: JoinApplication) -> Organisation:
     """Create the organisation, make the contact person its administrator and send them a login link."""
-    if not permissions.can_review_applications(actor):
+    if not can_review_applications(actor):
         raise PermissionDenied
     application = JoinApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != JoinApplication.Status.PENDING:
@@ -249,7 +255,7 @@ def application_approve(*, actor: Any, application: JoinApplication) -> Organisa
 
 @transaction.atomic
 def application_refuse(*, actor: Any, application: JoinApplication, reason: str) -> JoinApplication:
-    if not permissions.can_review_applications(actor):
+    if not can_review_applications(actor):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason: the applicant will read it.")})
@@ -317,9 +323,9 @@ def send_password_setup_email(*, user: User) -> None:
 
 @transaction.atomic
 def invitation_create(*, actor: Any, organisation: Organisation, email: str, role: str) -> Invitation:
-    if not permissions.can_manage_members(actor, organisation):
+    if not can_manage_members(actor, organisation):
         raise PermissionDenied
-    if role not in permissions.grantable_roles(actor, organisation):
+    if role not in grantable_roles(actor, organisation):
         raise ValidationError({"role": _("You cannot give the role %(role)s.") % {"role": role}})
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email=email).exists():
@@ -412,9 +418,9 @@ def invitation_accept(*, invitation: Invitation, name: str = "", password: str |
 @transaction.atomic
 def membership_change_role(*, actor: Any, membership: Membership, role: str) -> Membership:
     organisation = membership.organisation
-    if not permissions.can_manage_members(actor, organisation):
+    if not can_manage_members(actor, organisation):
         raise PermissionDenied
-    if role not in permissions.grantable_roles(actor, organisation):
+    if role not in grantable_roles(actor, organisation):
         raise ValidationError({"role": _("You cannot give the role %(role)s.") % {"role": role}})
     _keep_one_admin(membership, new_role=role)
     before = membership.role
@@ -428,14 +434,14 @@ def membership_change_role(*, actor: Any, membership: Membership, role: str) -> 
         after={"role": role},
         organisation_id=organisation.pk,
     )
-    permissions.forget_roles(membership.user)
+    forget_roles(membership.user)
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, actor: Any, membership: Membership) -> None:
     organisation = membership.organisation
-    if not permissions.can_manage_members(actor, organisation):
+    if not can_manage_members(actor, organisation):
         raise PermissionDenied
     _keep_one_admin(membership, new_role=None)
     audit_record(
@@ -471,5 +477,5 @@ def membership_add(*, actor: Any, organisation: Organisation, user: User, role: 
         after={"user": user.email, "role": role},
         organisation_id=organisation.pk,
     )
-    permissions.forget_roles(user)
+    forget_roles(user)
     return membership

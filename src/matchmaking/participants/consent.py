@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matchmaking import permissions
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.organisations.models import Organisation
+from matchmaking.participants.access import can_edit_participant, group_member_of
 from matchmaking.participants.models import Consent, FollowUpMember, Participant
+from matchmaking.permissions.roles import PERSONAL_DATA_ROLES, role_in
 
 
 def _require(allowed: bool) -> None:
@@ -44,7 +45,7 @@ def consent_give(
     organisation: Organisation | None = None,
     note: str = "",
 ) -> Consent:
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     if purpose not in Consent.Purpose.values:
         raise ValidationError({"purpose": _("Unknown purpose.")})
     if purpose == Consent.Purpose.SHARING and organisation is None:
@@ -74,7 +75,7 @@ def consent_give(
 @transaction.atomic
 def consent_revoke(*, actor: Any, participant: Participant, consent_id: int) -> Consent:
     """Revoke a consent; revoking the one for barrier reasons deletes the reasons recorded under it."""
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     consent = participant.consents.filter(pk=consent_id).first()
     if consent is None:
         raise ValidationError(_("No such consent."))
@@ -109,12 +110,12 @@ def group_member_add(
     can_view_personal: bool = False,
 ) -> FollowUpMember:
     """Add a professional to the follow-up group; personal details only if explicitly allowed."""
-    _require(permissions.can_edit_participant(actor, participant))
-    if permissions.role_in(user, organisation) not in permissions.PERSONAL_DATA_ROLES:
+    _require(can_edit_participant(actor, participant))
+    if role_in(user, organisation) not in PERSONAL_DATA_ROLES:
         raise ValidationError(
             _("Only case workers, administrators and coordinators of that organisation can join a group.")
         )
-    if permissions.group_member_of(user, participant):
+    if group_member_of(user, participant):
         raise ValidationError(_("This person is already in the group."))
     member = FollowUpMember.objects.create(
         participant=participant,
@@ -144,7 +145,7 @@ def group_member_add(
 def group_member_update(
     *, actor: Any, participant: Participant, member_id: int, can_view_personal: bool
 ) -> None:
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     member = participant.group.filter(pk=member_id, ended_on__isnull=True).first()
     if member is None:
         raise ValidationError(_("No such group member."))
@@ -163,7 +164,7 @@ def group_member_update(
 
 @transaction.atomic
 def group_member_end(*, actor: Any, participant: Participant, member_id: int, reason: str) -> None:
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     member = participant.group.filter(pk=member_id, ended_on__isnull=True).first()
     if member is None:
         raise ValidationError(_("No such group member."))

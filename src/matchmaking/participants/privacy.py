@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from matchmaking import permissions
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.models import AuditEvent, PersonalDataAccess
+from matchmaking.participants.access import can_erase_participant, can_see_personal_details
 from matchmaking.participants.models import Participant
 
 EXPORT_FORMAT = 1
@@ -35,7 +35,7 @@ def _plain(value: Any) -> Any:
 
 def participant_export(*, actor: Any, participant: Participant, path: str = "") -> dict[str, Any]:
     """Everything stored about the person, as one JSON-ready document; the export itself is logged."""
-    if not permissions.can_see_personal_details(actor, participant):
+    if not can_see_personal_details(actor, participant):
         raise PermissionDenied
     from matchmaking.pathways.models import Goal, Meeting, Offer, Referral, SelfAssessment
 
@@ -161,7 +161,7 @@ def participant_erase(*, actor: Any, participant: Participant, reason: str = "")
     Returns the tombstone that now stands for the person in the audit trail and the access log.
     ``actor`` is None when the retention job erases a record.
     """
-    if actor is not None and not permissions.can_erase_participant(actor, participant):
+    if actor is not None and not can_erase_participant(actor, participant):
         raise PermissionDenied
     from matchmaking.pathways.models import Referral, StatisticRecord
 

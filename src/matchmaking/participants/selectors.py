@@ -8,11 +8,12 @@ from typing import Any
 from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from matchmaking import permissions
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.models import PersonalDataAccess
+from matchmaking.participants.access import can_see_personal_details, visible_participants
 from matchmaking.participants.models import Participant, ParticipantIdentity
 from matchmaking.pathways.clock import Clock, youth_guarantee_clock
+from matchmaking.permissions.roles import PERSONAL_DATA_ROLES
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class CaseloadRow:
 
 def caseload(*, user: Any, filters: CaseloadFilters | None = None) -> QuerySet[Participant]:
     filters = filters or CaseloadFilters()
-    found = permissions.visible_participants(user)
+    found = visible_participants(user)
     if filters.mine:
         found = found.filter(
             Q(key_worker=user) | Q(group__user=user, group__ended_on__isnull=True)
@@ -92,7 +93,7 @@ def participant_identity(
     *, user: Any, participant: Participant, path: str = "", purpose: str = "case work"
 ) -> ParticipantIdentity | None:
     """The identifying details, if the user may see them; every read is written to the access log."""
-    if not permissions.can_see_personal_details(user, participant):
+    if not can_see_personal_details(user, participant):
         return None
     identity = ParticipantIdentity.objects.filter(participant=participant).first()
     if identity is not None:
@@ -130,7 +131,7 @@ def group_candidates(*, participant: Participant) -> QuerySet:
     from matchmaking.accounts.models import User
 
     return (
-        User.objects.filter(is_active=True, memberships__role__in=list(permissions.PERSONAL_DATA_ROLES))
+        User.objects.filter(is_active=True, memberships__role__in=list(PERSONAL_DATA_ROLES))
         .distinct()
         .order_by("email")
     )

@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matchmaking import permissions
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.audit import audit_record
 from matchmaking.core.models import PersonalDataAccess
 from matchmaking.engine.languages import cefr_rank
 from matchmaking.organisations.models import Organisation
+from matchmaking.participants.access import can_create_participant, can_edit_participant
 from matchmaking.participants.consent import (  # noqa: F401 - part of this module's interface
     consent_active,
     consent_give,
@@ -40,6 +40,7 @@ from matchmaking.participants.models import (
     ParticipantSkill,
     SupportRequirement,
 )
+from matchmaking.permissions.roles import CASELOAD_ROLES, role_in
 from matchmaking.taxonomies.codelists import BARRIERS, codes
 from matchmaking.taxonomies.models import Region
 
@@ -107,7 +108,7 @@ def participant_create(
     path: str = "",
 ) -> Participant:
     """A new participant in ``organisation``'s caseload (the actor becomes key worker by default)."""
-    _require(actor is None or permissions.can_create_participant(actor, organisation))
+    _require(actor is None or can_create_participant(actor, organisation))
     data = _clean_profile(profile)
     data.setdefault("registered_on", timezone.localdate())
     participant = Participant(organisation=organisation, key_worker=key_worker or actor, **data)
@@ -157,7 +158,7 @@ def participant_update(
     region: str | None = None,
     path: str = "",
 ) -> Participant:
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     before = _snapshot(participant, PROFILE_FIELDS)
     for name, value in _clean_profile(profile).items():
         setattr(participant, name, value)
@@ -192,7 +193,7 @@ def participant_update(
 def identity_update(
     *, actor: Any, participant: Participant, identity: dict[str, Any], path: str = ""
 ) -> None:
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     _write_identity(participant, identity)
     # The audit names the fields changed, never their values: the trail is not a second copy of them.
     audit_record(
@@ -215,7 +216,7 @@ def identity_update(
 @transaction.atomic
 def barriers_set(*, actor: Any, participant: Participant, barriers: list[str], path: str = "") -> None:
     """Record the Erasmus+ barrier categories: only with explicit, current consent for this purpose."""
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     unknown = set(barriers) - codes(BARRIERS)
     if unknown:
         raise ValidationError(_("Unknown barrier category: %s") % ", ".join(sorted(unknown)))
@@ -248,7 +249,7 @@ def barriers_set(*, actor: Any, participant: Participant, barriers: list[str], p
 
 @transaction.atomic
 def language_set(*, actor: Any, participant: Participant, code: str, level: str) -> ParticipantLanguage:
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     code = code.strip().lower()
     try:
         cefr_rank(level)
@@ -271,7 +272,7 @@ def language_set(*, actor: Any, participant: Participant, code: str, level: str)
 
 @transaction.atomic
 def language_remove(*, actor: Any, participant: Participant, code: str) -> None:
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     deleted, _n = participant.languages.filter(code=code).delete()
     if deleted:
         audit_record(
@@ -296,7 +297,7 @@ def skill_add(
     validated: bool = False,
 ) -> ParticipantSkill:
     """Accept a skill into the profile (or update it), recording how it was learnt and the ESCO version."""
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     if not uri.startswith("http://data.europa.eu/esco/skill/"):
         raise ValidationError({"uri": _("Choose a skill from the ESCO suggestions.")})
     if how not in ParticipantSkill.How.values:
@@ -326,7 +327,7 @@ def skill_add(
 
 @transaction.atomic
 def skill_remove(*, actor: Any, participant: Participant, skill_id: int) -> None:
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     skill = participant.skills.filter(pk=skill_id).first()
     if skill is None:
         raise ValidationError(_("That skill is not in the profile."))
@@ -343,7 +344,7 @@ def skill_remove(*, actor: Any, participant: Participant, skill_id: int) -> None
 @transaction.atomic
 def skill_reject(*, actor: Any, participant: Participant, uri: str) -> None:
     """A suggestion the worker and participant turned down: kept in the trail, not in the profile."""
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     audit_record(
         actor=actor,
         action="skill.reject-suggestion",
@@ -355,8 +356,8 @@ def skill_reject(*, actor: Any, participant: Participant, uri: str) -> None:
 
 @transaction.atomic
 def key_worker_set(*, actor: Any, participant: Participant, user: Any) -> None:
-    _require(permissions.can_edit_participant(actor, participant))
-    if permissions.role_in(user, participant.organisation) not in permissions.CASELOAD_ROLES:
+    _require(can_edit_participant(actor, participant))
+    if role_in(user, participant.organisation) not in CASELOAD_ROLES:
         raise ValidationError(_("The key worker must be a case worker of the organisation holding the case."))
     before = participant.key_worker_id
     participant.key_worker = user
@@ -374,7 +375,7 @@ def key_worker_set(*, actor: Any, participant: Participant, user: Any) -> None:
 @transaction.atomic
 def occupation_interest_set(*, actor: Any, participant: Participant, uri: str, label: str, add: bool) -> None:
     """Add or remove an ESCO occupation the person is interested in (it counts in matching)."""
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     if not uri.startswith("http://data.europa.eu/esco/occupation/"):
         raise ValidationError(_("Choose an occupation from the ESCO suggestions."))
     current = [o for o in participant.occupation_interests if o.get("uri") != uri]

@@ -14,11 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking import permissions
 from matchmaking.accounts.models import User
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants import forms, selectors, services
+from matchmaking.participants.access import (
+    access_participant,
+    access_participant_for_edit,
+    can_edit_participant,
+    can_erase_participant,
+    can_record_pathway,
+    can_see_personal_details,
+    can_use_caseload,
+)
 from matchmaking.participants.models import Consent
+from matchmaking.permissions.roles import CASELOAD_ROLES, roles_of
 from matchmaking.placements.selectors import annotate_waiting_list_offers
 from matchmaking.web.forms import show_service_errors
 
@@ -29,12 +38,12 @@ def show_error(request: HttpRequest, exc: ValidationError | PermissionDenied) ->
 
 
 def _caseload_orgs(user: Any) -> list[Organisation]:
-    ids = [org for org, role in permissions.roles_of(user).items() if role in permissions.CASELOAD_ROLES]
+    ids = [org for org, role in roles_of(user).items() if role in CASELOAD_ROLES]
     return list(Organisation.objects.filter(pk__in=ids))
 
 
 def _require_caseload(user: Any) -> None:
-    if not permissions.can_use_caseload(user):
+    if not can_use_caseload(user):
         raise Http404("No such page.")
 
 
@@ -103,14 +112,14 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def participant_detail(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant(request.user, pseudonym)
+    participant = access_participant(request.user, pseudonym)
     selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
     context = {
         "participant": participant,
-        "can_edit": permissions.can_edit_participant(request.user, participant),
-        "can_see_personal": permissions.can_see_personal_details(request.user, participant),
-        "can_record": permissions.can_record_pathway(request.user, participant),
-        "can_erase": permissions.can_erase_participant(request.user, participant),
+        "can_edit": can_edit_participant(request.user, participant),
+        "can_see_personal": can_see_personal_details(request.user, participant),
+        "can_record": can_record_pathway(request.user, participant),
+        "can_erase": can_erase_participant(request.user, participant),
         "skills": participant.skills.all(),
         "languages": participant.languages.all(),
         "consents": participant.consents.select_related("organisation"),
@@ -129,8 +138,8 @@ def participant_detail(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_GET
 def participant_identity(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant(request.user, pseudonym)
-    if not permissions.can_see_personal_details(request.user, participant):
+    participant = access_participant(request.user, pseudonym)
+    if not can_see_personal_details(request.user, participant):
         raise Http404("No such page.")
     identity = selectors.participant_identity(user=request.user, participant=participant, path=request.path)
     return render(
@@ -139,7 +148,7 @@ def participant_identity(request: HttpRequest, pseudonym: str) -> HttpResponse:
         {
             "participant": participant,
             "identity": identity,
-            "can_edit": permissions.can_edit_participant(request.user, participant),
+            "can_edit": can_edit_participant(request.user, participant),
         },
     )
 
@@ -147,7 +156,7 @@ def participant_identity(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def participant_edit(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant_for_edit(request.user, pseudonym)
     initial = {name: getattr(participant, name) for name in services.PROFILE_FIELDS}
     initial["region"] = participant.region.code if participant.region else ""
     form = forms.ProfileForm(request.POST or None, initial=initial)
@@ -181,7 +190,7 @@ def participant_edit(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def identity_edit(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant_for_edit(request.user, pseudonym)
     identity = selectors.participant_identity(
         user=request.user, participant=participant, path=request.path, purpose="correct details"
     )
@@ -213,7 +222,7 @@ def identity_edit(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def languages(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant_for_edit(request.user, pseudonym)
     selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
     form = forms.LanguageForm(request.POST or None)
     if request.method == "POST":
@@ -244,7 +253,7 @@ def _organisation_choices() -> list[tuple[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consents(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant_for_edit(request.user, pseudonym)
     selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
     form = forms.ConsentForm(
         request.POST if "purpose" in request.POST else None,
@@ -305,7 +314,7 @@ def consents(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def group(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant_for_edit(request.user, pseudonym)
     selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
     form = forms.GroupMemberForm(
         request.POST if "email" in request.POST else None, organisations=_organisation_choices()
@@ -359,7 +368,7 @@ def group(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_POST
 def key_worker(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant_for_edit(request.user, pseudonym)
     try:
         services.key_worker_set(actor=request.user, participant=participant, user=request.user)
     except (ValidationError, PermissionDenied) as exc:

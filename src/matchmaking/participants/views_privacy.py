@@ -11,15 +11,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from matchmaking import permissions
 from matchmaking.participants import forms, privacy, selectors
+from matchmaking.participants.access import (
+    access_participant,
+    access_participant_for_edit,
+    can_erase_participant,
+    can_see_personal_details,
+)
 
 
 @login_required
 @require_GET
 def export(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant(request.user, pseudonym)
-    if not permissions.can_see_personal_details(request.user, participant):
+    participant = access_participant(request.user, pseudonym)
+    if not can_see_personal_details(request.user, participant):
         raise Http404("No such page.")
     document = privacy.participant_export(actor=request.user, participant=participant, path=request.path)
     response = HttpResponse(
@@ -32,7 +37,7 @@ def export(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_GET
 def access_history(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant_for_edit(request.user, pseudonym)
     return render(
         request,
         "participants/access_history.html",
@@ -43,8 +48,8 @@ def access_history(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def erase(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant(request.user, pseudonym)
-    if not permissions.can_erase_participant(request.user, participant):
+    participant = access_participant(request.user, pseudonym)
+    if not can_erase_participant(request.user, participant):
         raise Http404("No such page.")
     form = forms.EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

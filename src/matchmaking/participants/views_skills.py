@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking import permissions
 from matchmaking.participants import esco_lookup, forms, selectors, services
+from matchmaking.participants.access import access_participant_for_edit
 from matchmaking.participants.models import SkillSource
 from matchmaking.participants.views import show_error
 
@@ -55,7 +55,7 @@ def _default_how(source: str) -> str:
 @require_http_methods(["GET", "POST"])
 def skills(request: HttpRequest, pseudonym: str) -> HttpResponse:
     """The interview page; posting a story shows ESCO suggestions to accept or reject."""
-    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant_for_edit(request.user, pseudonym)
     selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
     story = forms.StoryForm(request.POST or None, initial={"section": request.GET.get("section", "work")})
     suggestions: list[esco_lookup.EscoItem] = []
@@ -88,7 +88,7 @@ def skills(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @require_GET
 def skill_search(request: HttpRequest, pseudonym: str) -> HttpResponse:
     """Autocomplete (htmx): ESCO skills or occupations whose text matches what is typed."""
-    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant_for_edit(request.user, pseudonym)
     query = request.GET.get("q", "")[:200]
     kind = "occupation" if request.GET.get("kind") == "occupation" else "skill"
     found = (
@@ -124,7 +124,7 @@ def skill_search(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_POST
 def skill_add(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant_for_edit(request.user, pseudonym)
     form = forms.SkillForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -143,7 +143,7 @@ def skill_add(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_POST
 def skill_reject(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant_for_edit(request.user, pseudonym)
     services.skill_reject(actor=request.user, participant=participant, uri=request.POST.get("uri", "")[:200])
     messages.info(request, _("The suggestion was not added."))
     return redirect("participants:skills", participant.pseudonym)
@@ -152,7 +152,7 @@ def skill_reject(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_POST
 def skill_remove(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant_for_edit(request.user, pseudonym)
     try:
         services.skill_remove(
             actor=request.user, participant=participant, skill_id=int(request.POST.get("skill") or 0)
@@ -167,7 +167,7 @@ def skill_remove(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_POST
 def occupation_interest(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant_for_edit(request.user, pseudonym)
     try:
         services.occupation_interest_set(
             actor=request.user,

@@ -17,12 +17,12 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from matchmaking import permissions
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.audit import audit_record
 from matchmaking.core.models import PersonalDataAccess
 from matchmaking.core.notifications import notify
 from matchmaking.participants.models import ParticipantIdentity
+from matchmaking.pathways.access import can_answer_referral, can_see_referral_identity, referrals_for_service
 from matchmaking.pathways.models import Referral
 from matchmaking.pathways.services import check_referral_transition
 
@@ -37,9 +37,7 @@ SERVICE_STATUSES = (Referral.Status.ACCEPTED, Referral.Status.REFUSED, Referral.
 
 def referrals_received(*, user: Any, status: str = "") -> QuerySet[Referral]:
     """The referrals sent to the user's organisations' services, newest first, pseudonymous."""
-    found = permissions.referrals_for_service(user).select_related(
-        "service__organisation", "participant", "consent"
-    )
+    found = referrals_for_service(user).select_related("service__organisation", "participant", "consent")
     if status in Referral.Status.values:
         found = found.filter(status=status)
     return found.order_by("-sent_on", "-id")
@@ -59,7 +57,7 @@ def referral_read(*, user: Any, referral: Referral, path: str = "") -> None:
 
 def referral_identity(*, user: Any, referral: Referral, path: str = "") -> ParticipantIdentity | None:
     """The person's details for the service, only where the consent covers sharing with it; logged."""
-    if not permissions.can_see_referral_identity(user, referral):
+    if not can_see_referral_identity(user, referral):
         return None
     identity = ParticipantIdentity.objects.filter(participant=referral.participant).first()
     if identity is not None:
@@ -88,7 +86,7 @@ def referral_answer(
     *, actor: Any, referral: Referral, status: str, reason: str = "", path: str = ""
 ) -> Referral:
     """The service accepts, refuses (with a reason) or completes a referral; the sender is told."""
-    if not permissions.can_answer_referral(actor, referral):
+    if not can_answer_referral(actor, referral):
         raise PermissionDenied(_("You may not do this."))
     locked = (
         Referral.objects.select_for_update(of=("self",))

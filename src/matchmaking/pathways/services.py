@@ -12,14 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matchmaking import permissions
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.audit import audit_record
 from matchmaking.core.models import PersonalDataAccess
 from matchmaking.core.notifications import notify
 from matchmaking.organisations.models import Organisation
+from matchmaking.participants.access import can_edit_participant, can_record_pathway
 from matchmaking.participants.models import Consent, Participant
 from matchmaking.participants.services import consent_active
+from matchmaking.pathways.access import can_manage_directory
 from matchmaking.pathways.clock import add_months
 from matchmaking.pathways.models import (
     Goal,
@@ -32,6 +33,7 @@ from matchmaking.pathways.models import (
     Step,
     SupportService,
 )
+from matchmaking.permissions.roles import CASELOAD_ROLES
 
 
 def _require(allowed: bool) -> None:
@@ -61,7 +63,7 @@ def _audit(
 
 @transaction.atomic
 def goal_create(*, actor: Any, participant: Participant, title: str) -> Goal:
-    _require(permissions.can_record_pathway(actor, participant))
+    _require(can_record_pathway(actor, participant))
     if not title.strip():
         raise ValidationError({"title": _("Write the goal.")})
     goal = Goal.objects.create(participant=participant, title=title.strip()[:300], created_by=actor)
@@ -81,7 +83,7 @@ def step_create(
     agreed_with_participant: bool = False,
     skill_uri: str = "",
 ) -> Step:
-    _require(permissions.can_record_pathway(actor, goal.participant))
+    _require(can_record_pathway(actor, goal.participant))
     if step_type not in Step.Type.values:
         raise ValidationError({"type": _("Unknown type of step.")})
     step = Step.objects.create(
@@ -103,7 +105,7 @@ def step_create(
 @transaction.atomic
 def step_update(*, actor: Any, step: Step, status: str | None = None, agreed: bool | None = None) -> Step:
     """Move a step on (planned → in progress → done, or cancelled); closed steps stay closed."""
-    _require(permissions.can_record_pathway(actor, step.goal.participant))
+    _require(can_record_pathway(actor, step.goal.participant))
     before = {"status": step.status, "agreed": step.agreed_with_participant}
     if status is not None and status != step.status:
         if status not in Step.TRANSITIONS.get(step.status, set()):
@@ -130,7 +132,7 @@ def step_update(*, actor: Any, step: Step, status: str | None = None, agreed: bo
 @transaction.atomic
 def step_from_gap(*, actor: Any, participant: Participant, uri: str, label: str) -> Step:
     """One click: a required skill the person lacks becomes a training step in the plan."""
-    _require(permissions.can_record_pathway(actor, participant))
+    _require(can_record_pathway(actor, participant))
     if not uri.startswith("http://data.europa.eu/esco/skill/"):
         raise ValidationError(_("Not an ESCO skill."))
     open_steps = Step.objects.filter(goal__participant=participant, skill_uri=uri).exclude(
@@ -156,7 +158,7 @@ def step_from_gap(*, actor: Any, participant: Participant, uri: str, label: str)
 def meeting_record(
     *, actor: Any, participant: Participant, held_on: date, organisation: Organisation, notes: str = ""
 ) -> Meeting:
-    _require(permissions.can_record_pathway(actor, participant))
+    _require(can_record_pathway(actor, participant))
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("A follow-up meeting is recorded after it took place.")})
     meeting = Meeting.objects.create(
@@ -171,7 +173,7 @@ def meeting_record(
 def assessment_record(
     *, actor: Any, participant: Participant, recorded_on: date, scores: dict[str, int]
 ) -> SelfAssessment:
-    _require(permissions.can_record_pathway(actor, participant))
+    _require(can_record_pathway(actor, participant))
     for scale in SelfAssessment.SCALES:
         value = scores.get(scale)
         if not isinstance(value, int) or not 1 <= value <= 10:
@@ -188,7 +190,7 @@ def assessment_record(
 
 @transaction.atomic
 def service_create(*, actor: Any, data: dict[str, Any], is_demo: bool = False) -> SupportService:
-    _require(actor is None or permissions.can_manage_directory(actor))
+    _require(actor is None or can_manage_directory(actor))
     if data.get("category") not in SupportService.Category.values:
         raise ValidationError({"category": _("Unknown category.")})
     service = SupportService.objects.create(is_demo=is_demo, **data)
@@ -215,7 +217,7 @@ def referral_send(
     reason: str = "",
     remind_on: date | None = None,
 ) -> Referral:
-    _require(permissions.can_record_pathway(actor, participant))
+    _require(can_record_pathway(actor, participant))
     consent = consent_for_referral(participant, service)
     if consent is None:
         raise ValidationError(
@@ -243,7 +245,7 @@ def referral_send(
             recipients=[
                 m.user
                 for m in Membership.objects.filter(
-                    organisation=service.organisation, role__in=list(permissions.CASELOAD_ROLES)
+                    organisation=service.organisation, role__in=list(CASELOAD_ROLES)
                 )
             ],
             kind="referral.sent",
@@ -271,7 +273,7 @@ def check_referral_transition(referral: Referral, status: str, reason: str) -> N
 
 @transaction.atomic
 def referral_update(*, actor: Any, referral: Referral, status: str, reason: str = "") -> Referral:
-    _require(permissions.can_record_pathway(actor, referral.participant))
+    _require(can_record_pathway(actor, referral.participant))
     check_referral_transition(referral, status, reason)
     referral.status = status
     referral.refusal_reason = reason.strip() if status == Referral.Status.REFUSED else referral.refusal_reason
@@ -301,7 +303,7 @@ def offer_record(
     note: str = "",
 ) -> Offer:
     """A typed Youth Guarantee offer; the first one stops the clock."""
-    _require(permissions.can_record_pathway(actor, participant))
+    _require(can_record_pathway(actor, participant))
     if offer_type not in Offer.Type.values:
         raise ValidationError({"type": _("Choose the type of offer.")})
     if offered_on > timezone.localdate():
@@ -330,7 +332,7 @@ def outcome_record(
     note: str = "",
 ) -> Outcome:
     """The person leaves the programme; retention checks at 3, 6 and 12 months are scheduled."""
-    _require(permissions.can_record_pathway(actor, participant))
+    _require(can_record_pathway(actor, participant))
     if exit_type not in Outcome.ExitType.values:
         raise ValidationError({"exit_type": _("Choose how the person left.")})
     reasons = drop_out_reasons or []
@@ -365,7 +367,7 @@ def retention_check_record(
     *, actor: Any, check: RetentionCheck, still_there: bool, note: str = ""
 ) -> RetentionCheck:
     participant = check.outcome.participant
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     if check.done_on is not None:
         raise ValidationError(_("This check has already been recorded."))
     check.done_on, check.still_there, check.note = timezone.localdate(), still_there, note[:300]

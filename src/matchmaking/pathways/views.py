@@ -13,11 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from matchmaking import permissions
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants import selectors as participant_selectors
+from matchmaking.participants.access import (
+    access_participant,
+    can_edit_participant,
+    can_record_pathway,
+    group_member_of,
+)
 from matchmaking.participants.views import show_error
 from matchmaking.pathways import forms, services
+from matchmaking.pathways.access import can_manage_directory
 from matchmaking.pathways.chart import progress_chart
 from matchmaking.pathways.models import Goal, Referral, RetentionCheck, SelfAssessment, Step, SupportService
 from matchmaking.web.forms import show_service_errors
@@ -25,7 +31,7 @@ from matchmaking.web.forms import show_service_errors
 
 def _actor_org(user: Any, participant: Any) -> Organisation:
     """The organisation the worker acts for: their group membership's, else the case's."""
-    membership = permissions.group_member_of(user, participant)
+    membership = group_member_of(user, participant)
     return membership.organisation if membership else participant.organisation
 
 
@@ -36,8 +42,8 @@ def _base(request: HttpRequest, participant: Any, tab: str) -> dict[str, Any]:
     return {
         "participant": participant,
         "tab": tab,
-        "can_edit": permissions.can_edit_participant(request.user, participant),
-        "can_record": permissions.can_record_pathway(request.user, participant),
+        "can_edit": can_edit_participant(request.user, participant),
+        "can_record": can_record_pathway(request.user, participant),
     }
 
 
@@ -49,7 +55,7 @@ def _done(request: HttpRequest, text: str, name: str, participant: Any) -> HttpR
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant(request.user, pseudonym)
+    participant = access_participant(request.user, pseudonym)
     goals = Goal.objects.filter(participant=participant).prefetch_related("steps__owner")
     orgs = list(Organisation.objects.filter(status=Organisation.Status.ACTIVE).values_list("pk", "name"))
     goal_form = forms.GoalForm(request.POST if "new_goal" in request.POST else None)
@@ -60,7 +66,7 @@ def plan(request: HttpRequest, pseudonym: str) -> HttpResponse:
         initial={"owner": str(_actor_org(request.user, participant).pk)},
     )
     if request.method == "POST":
-        if not permissions.can_record_pathway(request.user, participant):
+        if not can_record_pathway(request.user, participant):
             raise Http404("No such page.")
         try:
             if "new_goal" in request.POST and goal_form.is_valid():
@@ -131,7 +137,7 @@ def plan(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def progress(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant(request.user, pseudonym)
+    participant = access_participant(request.user, pseudonym)
     today = timezone.localdate()
     meeting_form = forms.MeetingForm(
         request.POST if "meeting" in request.POST else None, initial={"held_on": today}
@@ -140,7 +146,7 @@ def progress(request: HttpRequest, pseudonym: str) -> HttpResponse:
         request.POST if "assessment" in request.POST else None, initial={"recorded_on": today}
     )
     if request.method == "POST":
-        if not permissions.can_record_pathway(request.user, participant):
+        if not can_record_pathway(request.user, participant):
             raise Http404("No such page.")
         try:
             if "meeting" in request.POST and meeting_form.is_valid():
@@ -189,7 +195,7 @@ def _services_for(participant: Any, filters: forms.ServiceFilterForm) -> Any:
 @login_required
 @require_http_methods(["GET", "POST"])
 def referrals(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant(request.user, pseudonym)
+    participant = access_participant(request.user, pseudonym)
     filters = forms.ServiceFilterForm(request.GET or None, initial={"country": participant.home_country})
     directory = list(_services_for(participant, filters)[:200])
     form = forms.ReferralForm(
@@ -200,7 +206,7 @@ def referrals(request: HttpRequest, pseudonym: str) -> HttpResponse:
         ],
     )
     if request.method == "POST":
-        if not permissions.can_record_pathway(request.user, participant):
+        if not can_record_pathway(request.user, participant):
             raise Http404("No such page.")
         try:
             if "service" in request.POST and form.is_valid():
@@ -243,7 +249,7 @@ def referrals(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome(request: HttpRequest, pseudonym: str) -> HttpResponse:
-    participant = permissions.access_participant(request.user, pseudonym)
+    participant = access_participant(request.user, pseudonym)
     today = timezone.localdate()
     offer_form = forms.OfferForm(
         request.POST if "offer" in request.POST else None, initial={"offered_on": today}
@@ -257,7 +263,7 @@ def outcome(request: HttpRequest, pseudonym: str) -> HttpResponse:
                 check = RetentionCheck.objects.filter(
                     pk=int(request.POST["check"] or 0), outcome__participant=participant
                 ).first()
-                if check is None or not permissions.can_edit_participant(request.user, participant):
+                if check is None or not can_edit_participant(request.user, participant):
                     raise Http404("No such check.")
                 services.retention_check_record(
                     actor=request.user,
@@ -268,7 +274,7 @@ def outcome(request: HttpRequest, pseudonym: str) -> HttpResponse:
                 return _done(
                     request, _("The follow-up check has been recorded."), "pathways:outcome", participant
                 )
-            if not permissions.can_record_pathway(request.user, participant):
+            if not can_record_pathway(request.user, participant):
                 raise Http404("No such page.")
             if "offer" in request.POST and offer_form.is_valid():
                 services.offer_record(
@@ -312,7 +318,7 @@ def outcome(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @require_GET
 def summary(request: HttpRequest, pseudonym: str) -> HttpResponse:
     """A printable plain-language summary for the participant: the plan, and why a placement was proposed."""
-    participant = permissions.access_participant(request.user, pseudonym)
+    participant = access_participant(request.user, pseudonym)
     context = {
         **_base(request, participant, "summary"),
         "goals": Goal.objects.filter(participant=participant).prefetch_related("steps__owner"),
@@ -329,7 +335,7 @@ def summary(request: HttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def directory(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_manage_directory(request.user):
+    if not can_manage_directory(request.user):
         raise Http404("No such page.")
     filters = forms.ServiceFilterForm(request.GET or None)
     form = forms.ServiceForm(request.POST or None)

@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from matchmaking import permissions
+from matchmaking.participants.access import can_use_caseload
 from matchmaking.participants.views import show_error
 from matchmaking.pathways import forms, referrals
+from matchmaking.pathways.access import access_referral_for_service, can_see_referral_identity
 from matchmaking.web.forms import show_service_errors
 
 
@@ -20,7 +21,7 @@ from matchmaking.web.forms import show_service_errors
 @require_GET
 def referral_inbox(request: HttpRequest) -> HttpResponse:
     """Referrals sent to the services of the user's organisations, by pseudonym."""
-    if not permissions.can_use_caseload(request.user):
+    if not can_use_caseload(request.user):
         raise Http404("No such page.")
     filters = forms.ReferralInboxFilterForm(request.GET or None)
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
@@ -31,7 +32,7 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_answer(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = permissions.access_referral_for_service(request.user, referral_id)
+    referral = access_referral_for_service(request.user, referral_id)
     form = forms.ReferralAnswerForm(request.POST or None, statuses=referrals.next_statuses(referral))
     if request.method == "POST" and form.is_valid():
         try:
@@ -54,6 +55,6 @@ def referral_answer(request: HttpRequest, referral_id: int) -> HttpResponse:
         "referral": referral,
         "form": form,
         "identity": referrals.referral_identity(user=request.user, referral=referral, path=request.path),
-        "shares_identity": permissions.can_see_referral_identity(request.user, referral),
+        "shares_identity": can_see_referral_identity(request.user, referral),
     }
     return render(request, "pathways/referral_answer.html", context)

@@ -1,14 +1,32 @@
-"""The one place that decides who may see or change what. Default deny.
+"""Roles, and the rules every app's ``access.py`` builds on. Default deny.
 
-Views, the API, the command line and the admin all ask here. ``can_*`` answer yes or no;
-``access_*`` fetch an object for a user and raise ``Http404`` both when it does not exist and when the
-user may not see it, so a forbidden object cannot be told apart from a missing one.
-
-The rules live in one module per capability (``base`` for roles and organisations); this package
-re-exports them all, so callers write ``permissions.can_edit_organisation(...)`` whatever the area.
+``roles`` says who holds which role in which organisation; each app decides who may see or change its
+own objects in its ``access.py`` (``can_*`` answer yes or no; ``access_*`` fetch an object for a user
+and raise ``Http404`` both when it does not exist and when the user may not see it).
 """
 
-from matchmaking.permissions.base import *  # noqa: F403
-from matchmaking.permissions.base import _active  # noqa: F401
-from matchmaking.permissions.mobility import *  # noqa: F403
-from matchmaking.permissions.participants import *  # noqa: F403
+# TRANSITIONAL (removed once the API routers call the apps' access modules directly).
+import importlib as _importlib
+
+_AREAS = (
+    "roles",
+    "organisations",
+    "mobility",
+    "exchanges",
+    "library",
+    "participants",
+    "placements",
+    "pathways",
+)
+
+
+def __getattr__(name: str) -> object:
+    if name == "_active":
+        name = "is_active_user"
+    for area in _AREAS:
+        module = _importlib.import_module(
+            "matchmaking.permissions.roles" if area == "roles" else f"matchmaking.{area}.access"
+        )
+        if hasattr(module, name):
+            return getattr(module, name)
+    raise AttributeError(name)

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from matchmaking import permissions
+from matchmaking.permissions.roles import has_two_factor, requires_two_factor
 
 # Pages a person must still reach while setting up the second factor.
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
@@ -25,8 +25,8 @@ class RequireTwoFactorMiddleware:
             settings.MFA_REQUIRED
             and request.user.is_authenticated
             and not request.path.startswith(_ALLOWED_PREFIXES)
-            and permissions.requires_two_factor(request.user)
-            and not permissions.has_two_factor(request.user)
+            and requires_two_factor(request.user)
+            and not has_two_factor(request.user)
         ):
             messages.info(
                 request,

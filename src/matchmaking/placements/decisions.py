@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matchmaking import permissions
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
+from matchmaking.placements.access import can_answer_contest, can_contest_proposal, can_decide_proposal
 from matchmaking.placements.models import Contest, MobilityRecord, Placement, Proposal, activity_code_for
 from matchmaking.placements.services import waiting_list_seat_freed
 
@@ -29,7 +29,7 @@ def _require(allowed: bool) -> None:
 def proposal_decide(
     *, actor: Any, proposal: Proposal, accept: bool, reason: str = "", note: str = ""
 ) -> Proposal:
-    _require(permissions.can_decide_proposal(actor, proposal))
+    _require(can_decide_proposal(actor, proposal))
     locked = (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("placement", "participant")
@@ -128,7 +128,7 @@ def _record_mobility(proposal: Proposal) -> MobilityRecord | None:
 @transaction.atomic
 def contest_raise(*, actor: Any, proposal: Proposal, reason: str) -> Contest:
     """A worker contests a proposal on the participant's behalf; coordinators are told."""
-    _require(permissions.can_contest_proposal(actor, proposal))
+    _require(can_contest_proposal(actor, proposal))
     if proposal.status in (Proposal.Status.ACCEPTED, Proposal.Status.WITHDRAWN):
         raise ValidationError(_("This proposal can no longer be contested."))
     if not reason.strip():
@@ -155,7 +155,7 @@ def contest_raise(*, actor: Any, proposal: Proposal, reason: str) -> Contest:
 
 @transaction.atomic
 def contest_answer(*, actor: Any, contest: Contest, upheld: bool, answer: str) -> Contest:
-    _require(permissions.can_answer_contest(actor))
+    _require(can_answer_contest(actor))
     if contest.outcome != Contest.Outcome.OPEN:
         raise ValidationError(_("This contest has already been answered."))
     if not answer.strip():

@@ -17,13 +17,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from matchmaking import permissions
 from matchmaking.engine.languages import cefr_rank
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants import services as participant_services
+from matchmaking.participants.access import can_create_participant
 from matchmaking.participants.esco_lookup import skill_label
 from matchmaking.participants.models import Participant, SupportRequirement
 from matchmaking.placements import services
+from matchmaking.placements.access import can_publish_placement
 from matchmaking.placements.models import LabourMarket, Placement
 
 PARTICIPANT_COLUMNS = (
@@ -210,7 +211,7 @@ def _organisation(key: str, label: str) -> Organisation:
 
 def _check_participant(actor: Any, row: dict[str, Any]) -> dict[str, Any]:
     organisation = _organisation(_text(row.get("organisation")), "organisation")
-    if not permissions.can_create_participant(actor, organisation):
+    if not can_create_participant(actor, organisation):
         raise PermissionDenied
     if not _text(row.get("given_name")):
         raise ValueError(_("given_name: required"))
@@ -290,7 +291,7 @@ def _save_participant(actor: Any, item: dict[str, Any]) -> bool:
 
 def _check_placement(actor: Any, row: dict[str, Any]) -> dict[str, Any]:
     host = _organisation(_text(row.get("host")), "host")
-    if not permissions.can_publish_placement(actor, host):
+    if not can_publish_placement(actor, host):
         raise PermissionDenied
     try:
         seats = int(float(_text(row.get("seats")) or 0))

@@ -9,13 +9,14 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from matchmaking import permissions
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.engine.languages import cefr_rank
 from matchmaking.organisations.models import Organisation
+from matchmaking.participants.access import can_edit_participant
 from matchmaking.participants.esco_lookup import esco_version
 from matchmaking.participants.models import Participant, SupportRequirement
+from matchmaking.placements.access import can_publish_placement
 from matchmaking.placements.models import (
     LabourMarket,
     Placement,
@@ -96,7 +97,7 @@ def placement_save(
     is_demo: bool = False,
 ) -> Placement:
     """Create or update a placement with its skills and language requirements."""
-    _require(actor is None or permissions.can_publish_placement(actor, host))
+    _require(actor is None or can_publish_placement(actor, host))
     errors = validate_placement(data)
     if placement is not None and isinstance(data.get("seats"), int):
         taken = seats_taken(placement)
@@ -166,7 +167,7 @@ def placements_with_free_seats() -> Any:
 @transaction.atomic
 def waiting_list_add(*, actor: Any, placement: Placement, participant: Participant) -> WaitingListEntry:
     """Put a participant on a full placement's waiting list (first come, first offered)."""
-    _require(permissions.can_edit_participant(actor, participant))
+    _require(can_edit_participant(actor, participant))
     if placement.status != Placement.Status.OPEN:
         raise ValidationError(_("This placement is closed."))
     if seats_taken(placement) < placement.seats:
@@ -188,7 +189,7 @@ def waiting_list_add(*, actor: Any, placement: Placement, participant: Participa
 
 @transaction.atomic
 def waiting_list_remove(*, actor: Any, entry: WaitingListEntry) -> None:
-    _require(permissions.can_edit_participant(actor, entry.participant))
+    _require(can_edit_participant(actor, entry.participant))
     if entry.status != WaitingListEntry.Status.WAITING:
         raise ValidationError(_("This entry is no longer waiting."))
     entry.status = WaitingListEntry.Status.REMOVED

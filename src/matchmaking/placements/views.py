@@ -14,17 +14,31 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking import permissions
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants import esco_lookup
+from matchmaking.participants.access import (
+    access_participant_for_edit,
+    can_edit_participant,
+    can_use_caseload,
+    visible_participants,
+)
 from matchmaking.participants.views import show_error
+from matchmaking.permissions.roles import is_active_user, roles_of
 from matchmaking.placements import decisions, forms, importing, services
+from matchmaking.placements.access import (
+    access_placement,
+    access_placement_for_edit,
+    access_proposal_for_host,
+    can_edit_placement,
+    can_manage_rounds,
+    placement_hosts_for,
+)
 from matchmaking.placements.models import Placement, Proposal, WaitingListEntry
 from matchmaking.web.forms import show_service_errors
 
 
 def _member(user: Any) -> None:
-    if not (permissions._active(user) and permissions.roles_of(user)):
+    if not (is_active_user(user) and roles_of(user)):
         raise Http404("No such page.")
 
 
@@ -49,12 +63,12 @@ def placement_list(request: HttpRequest) -> HttpResponse:
         if d["country"]:
             found = found.filter(country=d["country"])
     page = Paginator(found.order_by("status", "start", "title"), 30).get_page(request.GET.get("page"))
-    hosts = Organisation.objects.filter(pk__in=permissions.placement_hosts_for(request.user))
+    hosts = Organisation.objects.filter(pk__in=placement_hosts_for(request.user))
     context = {
         "form": form,
         "page": page,
         "can_publish": hosts.exists(),
-        "can_manage_rounds": permissions.can_manage_rounds(request.user),
+        "can_manage_rounds": can_manage_rounds(request.user),
     }
     return render(request, "placements/placement_list.html", context)
 
@@ -62,15 +76,15 @@ def placement_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def placement_detail(request: HttpRequest, key: str) -> HttpResponse:
-    placement = permissions.access_placement(request.user, key)
-    is_host = permissions.can_edit_placement(request.user, placement)
+    placement = access_placement(request.user, key)
+    is_host = can_edit_placement(request.user, placement)
     proposals = placement.proposals.select_related("participant", "round").exclude(
         status=Proposal.Status.PROPOSED
     )
     waiting = placement.waiting_list.filter(status=WaitingListEntry.Status.WAITING).select_related(
         "participant"
     )
-    visible = set(permissions.visible_participants(request.user).values_list("pk", flat=True))
+    visible = set(visible_participants(request.user).values_list("pk", flat=True))
     context = {
         "placement": placement,
         "is_host": is_host,
@@ -80,7 +94,7 @@ def placement_detail(request: HttpRequest, key: str) -> HttpResponse:
         "proposals": proposals if is_host else [p for p in proposals if p.participant_id in visible],
         "decide_form": forms.DecideForm(),
         "waiting": [w for w in waiting if is_host or w.participant_id in visible],
-        "can_use_caseload": permissions.can_use_caseload(request.user),
+        "can_use_caseload": can_use_caseload(request.user),
     }
     return render(request, "placements/placement_detail.html", context)
 
@@ -134,8 +148,8 @@ def _placement_data(form: forms.PlacementForm) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def placement_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
-    placement = permissions.access_placement_for_edit(request.user, key) if key else None
-    hosts = list(Organisation.objects.filter(pk__in=permissions.placement_hosts_for(request.user)))
+    placement = access_placement_for_edit(request.user, key) if key else None
+    hosts = list(Organisation.objects.filter(pk__in=placement_hosts_for(request.user)))
     if not hosts and placement is None:
         raise Http404("No such page.")
     initial: dict[str, Any] = {
@@ -195,7 +209,7 @@ def placement_edit(request: HttpRequest, key: str | None = None) -> HttpResponse
 @login_required
 @require_POST
 def waiting_list(request: HttpRequest, key: str) -> HttpResponse:
-    placement = permissions.access_placement(request.user, key)
+    placement = access_placement(request.user, key)
     try:
         if request.POST.get("remove"):
             entry = (
@@ -203,14 +217,12 @@ def waiting_list(request: HttpRequest, key: str) -> HttpResponse:
                 .select_related("participant")
                 .first()
             )
-            if entry is None or not permissions.can_edit_participant(request.user, entry.participant):
+            if entry is None or not can_edit_participant(request.user, entry.participant):
                 raise Http404("No such entry.")
             services.waiting_list_remove(actor=request.user, entry=entry)
             messages.success(request, _("Removed from the waiting list."))
         else:
-            participant = permissions.access_participant_for_edit(
-                request.user, request.POST.get("pseudonym", "").strip()
-            )
+            participant = access_participant_for_edit(request.user, request.POST.get("pseudonym", "").strip())
             services.waiting_list_add(actor=request.user, placement=placement, participant=participant)
             messages.success(request, _("%s is on the waiting list.") % participant.pseudonym)
             if request.POST.get("back") == "participant":
@@ -225,7 +237,7 @@ def waiting_list(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    proposal = permissions.access_proposal_for_host(request.user, proposal_id)
+    proposal = access_proposal_for_host(request.user, proposal_id)
     form = forms.DecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose accept or decline."))

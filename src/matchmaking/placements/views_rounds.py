@@ -11,17 +11,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking import permissions
+from matchmaking.participants.access import visible_participants
 from matchmaking.participants.models import Participant
 from matchmaking.participants.views import show_error
 from matchmaking.placements import decisions, forms, rounds
+from matchmaking.placements.access import (
+    access_round,
+    can_answer_contest,
+    can_contest_proposal,
+    can_manage_rounds,
+)
 from matchmaking.placements.models import Contest, Placement, Proposal, Round
 from matchmaking.placements.selectors import annotate_waiting_list_offers
 from matchmaking.web.forms import show_service_errors
 
 
 def _require_rounds(user: object) -> None:
-    if not permissions.can_manage_rounds(user):
+    if not can_manage_rounds(user):
         raise Http404("No such page.")
 
 
@@ -37,9 +43,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 def _choices(user: object) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     people = (
-        permissions.visible_participants(user)
-        .filter(status=Participant.Status.ACTIVE)
-        .select_related("organisation")
+        visible_participants(user).filter(status=Participant.Status.ACTIVE).select_related("organisation")
     )
     places = (
         Placement.objects.filter(status=Placement.Status.OPEN)
@@ -89,7 +93,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = permissions.access_round(request.user, round_id)
+    found = access_round(request.user, round_id)
     proposals = annotate_waiting_list_offers(
         found.proposals.select_related(
             "participant__organisation", "placement__host", "overridden_by", "round"
@@ -110,7 +114,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_GET
 def round_progress(request: HttpRequest, round_id: int) -> HttpResponse:
     """The progress fragment the round page polls (htmx) while the round is computed."""
-    found = permissions.access_round(request.user, round_id)
+    found = access_round(request.user, round_id)
     response = render(request, "placements/partials/round_progress.html", {"round": found})
     if found.status != Round.Status.RUNNING and request.htmx:
         response["HX-Refresh"] = "true"  # reload the whole page to show the result
@@ -120,7 +124,7 @@ def round_progress(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_propose(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = permissions.access_round(request.user, round_id)
+    found = access_round(request.user, round_id)
     try:
         found = rounds.round_propose(actor=request.user, allocation_round=found)
     except (ValidationError, PermissionDenied) as exc:
@@ -138,7 +142,7 @@ def round_propose(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_confirm(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = permissions.access_round(request.user, round_id)
+    found = access_round(request.user, round_id)
     try:
         rounds.round_confirm(actor=request.user, allocation_round=found)
     except (ValidationError, PermissionDenied) as exc:
@@ -151,7 +155,7 @@ def round_confirm(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def proposal_override(request: HttpRequest, round_id: int, proposal_id: int) -> HttpResponse:
-    found = permissions.access_round(request.user, round_id)
+    found = access_round(request.user, round_id)
     proposal = found.proposals.filter(pk=proposal_id).select_related("participant", "round").first()
     if proposal is None:
         raise Http404("No such proposal.")
@@ -181,7 +185,7 @@ def proposal_contest(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = (
         Proposal.objects.filter(pk=proposal_id).select_related("participant", "placement", "round").first()
     )
-    if proposal is None or not permissions.can_contest_proposal(request.user, proposal):
+    if proposal is None or not can_contest_proposal(request.user, proposal):
         raise Http404("No such proposal.")
     form = forms.ContestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -203,7 +207,7 @@ def proposal_contest(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @require_POST
 def contest_answer(request: HttpRequest, contest_id: int) -> HttpResponse:
     contest = Contest.objects.filter(pk=contest_id).select_related("proposal__round").first()
-    if contest is None or not permissions.can_answer_contest(request.user):
+    if contest is None or not can_answer_contest(request.user):
         raise Http404("No such contest.")
     form = forms.AnswerForm(request.POST)
     if form.is_valid():

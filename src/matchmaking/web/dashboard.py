@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from matchmaking import permissions
 from matchmaking.core.models import Notification
 from matchmaking.organisations import selectors as organisation_selectors
 from matchmaking.organisations.models import JoinApplication
+from matchmaking.permissions.roles import is_coordinator, requires_two_factor
 
 # Exchanges that are over need nobody's attention on the dashboard.
 _FINISHED_EXCHANGES = ("reported", "declined", "cancelled", "expired")
@@ -42,7 +42,7 @@ def dashboard_for(*, user: Any) -> Dashboard:
             .select_related("organisation", "type")
             .order_by("latest")[:6]
         ),
-        sees_participants=permissions.requires_two_factor(user) and not permissions.is_coordinator(user),
+        sees_participants=requires_two_factor(user) and not is_coordinator(user),
     )
     if board.sees_participants:
         from matchmaking.participants.selectors import CaseloadFilters, caseload_rows

@@ -12,12 +12,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from matchmaking import permissions
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.models import AuditEvent, Notification
 from matchmaking.core.notifications import notification_mark_read
 from matchmaking.organisations import selectors, services
+from matchmaking.organisations.access import (
+    access_application,
+    access_organisation,
+    access_organisation_for_edit,
+    access_organisation_for_members,
+    can_edit_organisation,
+    can_manage_members,
+    can_review_applications,
+    can_view_audit,
+    grantable_roles,
+)
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership
+from matchmaking.permissions.roles import is_coordinator
 from matchmaking.web import forms
 from matchmaking.web.dashboard import dashboard_for
 
@@ -41,7 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/dashboard.html",
-        {"board": board, "is_coordinator": permissions.is_coordinator(request.user)},
+        {"board": board, "is_coordinator": is_coordinator(request.user)},
     )
 
 
@@ -83,12 +94,12 @@ def query_without_page(request: HttpRequest) -> str:
 @login_required
 @require_safe
 def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
-    organisation = permissions.access_organisation(request.user, key)
+    organisation = access_organisation(request.user, key)
     context = {
         "organisation": organisation,
-        "can_edit": permissions.can_edit_organisation(request.user, organisation),
-        "can_manage_members": permissions.can_manage_members(request.user, organisation),
-        "can_change_status": permissions.is_coordinator(request.user),
+        "can_edit": can_edit_organisation(request.user, organisation),
+        "can_manage_members": can_manage_members(request.user, organisation),
+        "can_change_status": is_coordinator(request.user),
         "status_form": forms.StatusForm(),
     }
     return render(request, "web/organisation_detail.html", context)
@@ -97,7 +108,7 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, key: str) -> HttpResponse:
-    organisation = permissions.access_organisation_for_edit(request.user, key)
+    organisation = access_organisation_for_edit(request.user, key)
     initial = services.organisation_profile(organisation)
     form = forms.OrganisationProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -116,8 +127,8 @@ def organisation_edit(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def organisation_status(request: HttpRequest, key: str) -> HttpResponse:
-    organisation = permissions.access_organisation(request.user, key)
-    if not permissions.is_coordinator(request.user):
+    organisation = access_organisation(request.user, key)
+    if not is_coordinator(request.user):
         raise Http404
     form = forms.StatusForm(request.POST)
     status = request.POST.get("status", "")
@@ -146,8 +157,8 @@ def region_options(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_members(request: HttpRequest, key: str) -> HttpResponse:
-    organisation = permissions.access_organisation_for_members(request.user, key)
-    roles = permissions.grantable_roles(request.user, organisation)
+    organisation = access_organisation_for_members(request.user, key)
+    roles = grantable_roles(request.user, organisation)
     form = forms.InvitationForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,9 +185,9 @@ def organisation_members(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def membership_update(request: HttpRequest, key: str, membership_id: int) -> HttpResponse:
-    organisation = permissions.access_organisation_for_members(request.user, key)
+    organisation = access_organisation_for_members(request.user, key)
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
-    roles = permissions.grantable_roles(request.user, organisation)
+    roles = grantable_roles(request.user, organisation)
     try:
         if request.POST.get("action") == "remove":
             services.membership_remove(actor=request.user, membership=membership)
@@ -245,7 +256,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def application_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_review_applications(request.user):
+    if not can_review_applications(request.user):
         raise Http404
     status = request.GET.get("status", JoinApplication.Status.PENDING)
     if status not in JoinApplication.Status.values:
@@ -261,7 +272,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = permissions.access_application(request.user, application_id)
+    application = access_application(request.user, application_id)
     refuse_form = forms.RefuseForm(request.POST if request.POST.get("action") == "refuse" else None)
     if request.method == "POST":
         try:
@@ -318,8 +329,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def audit_trail(request: HttpRequest, key: str) -> HttpResponse:
-    organisation = permissions.access_organisation(request.user, key)
-    if not permissions.can_view_audit(request.user, organisation):
+    organisation = access_organisation(request.user, key)
+    if not can_view_audit(request.user, organisation):
         raise Http404
     page = Paginator(AuditEvent.objects.filter(organisation_id=organisation.pk), 50).get_page(
         request.GET.get("page")

@@ -42,6 +42,6 @@ def percent(value: float) -> str:
 def posts_for(user: Any, organisation: Any) -> bool:
     """``{% if user|posts_for:organisation %}``: may the user post offers and requests for it (and so
     see its partner suggestions)? Asks the permission module."""
-    from matchmaking import permissions
+    from matchmaking.mobility.access import can_post_opportunities
 
-    return permissions.can_post_opportunities(user, organisation)
+    return can_post_opportunities(user, organisation)

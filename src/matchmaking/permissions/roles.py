@@ -1,0 +1,93 @@
+"""Roles: who holds which role in which organisation. Every app's ``access.py`` builds on these.
+
+This module sits below the organisations app, so it reads memberships through the user's
+``memberships`` relation and never imports the organisations' models.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from allauth.mfa.models import Authenticator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from matchmaking.accounts.models import User
+
+    AnyUser = User | AnonymousUser | None
+else:
+    AnyUser = Any
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Network coordinator")
+    ORG_ADMIN = "org-admin", _("Organisation administrator")
+    STAFF = "staff", _("Staff member")
+    CASE_WORKER = "case-worker", _("Case worker")
+
+
+# The value of ``Organisation.Status.ACTIVE``: only memberships of active organisations give a role.
+ACTIVE_ORGANISATION = "active"
+
+# Roles whose holders can see participants' personal data, and so must use a second factor.
+PERSONAL_DATA_ROLES = frozenset({Role.COORDINATOR, Role.ORG_ADMIN, Role.CASE_WORKER})
+# Roles that may change their organisation's profile and members.
+ORGANISATION_ADMIN_ROLES = frozenset({Role.ORG_ADMIN})
+# Roles that hold an organisation's caseload (participants and their personal data).
+CASELOAD_ROLES = frozenset({Role.CASE_WORKER, Role.ORG_ADMIN})
+# Roles that may see personal data somewhere in the network.
+PERSONAL_ROLES = frozenset({Role.CASE_WORKER, Role.ORG_ADMIN, Role.COORDINATOR})
+
+
+def is_active_user(user: AnyUser) -> bool:
+    """A signed-in, not suspended person: everybody else is denied everything."""
+    return user is not None and bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
+
+
+def roles_of(user: AnyUser) -> dict[int, str]:
+    """organisation id → role, cached on the user object for the length of one request."""
+    if user is None or not is_active_user(user):
+        return {}
+    cached: dict[int, str] | None = getattr(user, "_matchmaking_roles", None)
+    if cached is None:
+        cached = dict(
+            user.memberships.filter(organisation__status=ACTIVE_ORGANISATION).values_list(
+                "organisation_id", "role"
+            )
+        )
+        user._matchmaking_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def forget_roles(user: AnyUser) -> None:
+    """Drop the cached roles after a membership change."""
+    if hasattr(user, "_matchmaking_roles"):
+        del user._matchmaking_roles  # type: ignore[union-attr]
+
+
+def role_in(user: AnyUser, organisation: models.Model) -> str | None:
+    return roles_of(user).get(organisation.pk)
+
+
+def is_coordinator(user: AnyUser) -> bool:
+    return Role.COORDINATOR in roles_of(user).values()
+
+
+def is_member(user: AnyUser) -> bool:
+    return bool(roles_of(user))
+
+
+def caseload_organisations(user: AnyUser) -> list[int]:
+    """Organisations whose caseload (and support services) the user works for."""
+    return [org for org, role in roles_of(user).items() if role in CASELOAD_ROLES]
+
+
+def requires_two_factor(user: AnyUser) -> bool:
+    return is_coordinator(user) or any(role in PERSONAL_DATA_ROLES for role in roles_of(user).values())
+
+
+def has_two_factor(user: AnyUser) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
