@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from matchmaking.participants import esco_lookup
 from matchmaking.participants.demo_esco import DEMO_OCCUPATIONS, demo_occupations, transversal_skills
 from matchmaking.participants.esco_lookup import EscoItem
@@ -70,12 +68,16 @@ def test_demo_occupations_and_skills_are_real_esco_entries():
     assert SATISFY_CUSTOMERS in {s["uri"] for s in transversal_skills()}
 
 
-def test_autocomplete_search_is_fast():
+def test_every_keystroke_of_the_benchmark_words_is_answered():
+    """Each prefix typed (benchmarks/esco_search.py times them) gives real ESCO skills; whole words find
+    themselves."""
     esco_lookup.warm()
-    slowest = 0.0
+    esco = load_esco()
     for word in ("customer service", "welding", "care for elderly people", "forklift", "communicate"):
         for end in range(1, len(word) + 1):
-            start = time.perf_counter()
-            esco_lookup.search_skills(word[:end])
-            slowest = max(slowest, time.perf_counter() - start)
-    assert slowest < 0.05, f"slowest keystroke search took {slowest * 1000:.0f} ms"
+            found = esco_lookup.search_skills(word[:end])
+            assert all(item.kind == "skill" and item.uri in esco.skills for item in found), word[:end]
+        labels = [item.label for item in esco_lookup.search_skills(word)]
+        assert labels, word
+        first = word.split()[0][:4].lower()
+        assert any(first in label.lower() for label in labels), (word, labels)
