@@ -41,7 +41,7 @@ def _form_data(**extra):
 
 def test_apply_approve_and_set_password(client, coordinator, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("web:apply"), _form_data())
+        response = client.post(reverse("organisations:apply"), _form_data())
     assert response.status_code == 200, response.content.decode()[:2000]
     application = JoinApplication.objects.get()
     assert application.status == "pending"
@@ -49,14 +49,14 @@ def test_apply_approve_and_set_password(client, coordinator, django_capture_on_c
     assert Notification.objects.filter(recipient=coordinator, kind="application.submitted").exists()
 
     client.force_login(coordinator)
-    page = client.get(reverse("web:application-detail", args=[application.pk]))
+    page = client.get(reverse("organisations:application-detail", args=[application.pk]))
     assert "Anna Applicant" in page.content.decode()
     assert PersonalDataAccess.objects.filter(subject_id=str(application.pk), user=coordinator).exists()
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("web:application-detail", args=[application.pk]), {"action": "approve"}
+            reverse("organisations:application-detail", args=[application.pk]), {"action": "approve"}
         )
     organisation = Organisation.objects.get(name=PROFILE["name"])
     assert response.status_code == 302
@@ -74,7 +74,7 @@ def test_apply_approve_and_set_password(client, coordinator, django_capture_on_c
 
 
 def test_apply_form_names_bad_fields(client):
-    response = client.post(reverse("web:apply"), _form_data(region="DE11", erasmus_id="123", country="SE"))
+    response = client.post(reverse("organisations:apply"), _form_data(region="DE11", erasmus_id="123", country="SE"))
     body = response.content.decode()
     assert response.status_code == 200
     assert "Select a valid choice. DE11 is not one of the available choices." in body
@@ -111,7 +111,7 @@ def test_profile_edit_is_audited_with_before_and_after(client, org_admin):
     org = org_admin.memberships.get().organisation
     client.force_login(org_admin)
     data = _form_data(name="Renamed", hosting_capacity=7)
-    response = client.post(reverse("web:organisation-edit", args=[org.key]), data)
+    response = client.post(reverse("organisations:organisation-edit", args=[org.key]), data)
     assert response.status_code == 302
     event = AuditEvent.objects.filter(action="organisation.updated").get()
     assert event.before["name"] == org.name
@@ -126,13 +126,13 @@ def test_invitation_flow(client, org_admin, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("web:organisation-members", args=[org.key]), {"email": "new@example.org", "role": "staff"}
+            reverse("organisations:organisation-members", args=[org.key]), {"email": "new@example.org", "role": "staff"}
         )
     assert response.status_code == 302
     invitation = Invitation.objects.get()
     assert invitation.token in mail.outbox[0].body
     client.logout()
-    url = reverse("web:invitation-accept", args=[invitation.token])
+    url = reverse("organisations:invitation-accept", args=[invitation.token])
     response = client.post(
         url, {"name": "New Person", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"}
     )
@@ -162,12 +162,12 @@ def test_search_filters_organisations(client, staff):
     OrganisationFactory(name="SOC Catalonia", country="ES", expertise=["programme-monitoring"])
     client.force_login(staff)
     body = client.get(
-        reverse("web:organisation-list"), {"topic": "trauma-informed-counselling"}
+        reverse("organisations:organisation-list"), {"topic": "trauma-informed-counselling"}
     ).content.decode()
     assert "Jobcenter Stuttgart" in body
     assert "SOC Catalonia" not in body
     body = client.get(
-        reverse("web:organisation-list"), {"q": "catalonia"}, HTTP_HX_REQUEST="true"
+        reverse("organisations:organisation-list"), {"q": "catalonia"}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "SOC Catalonia" in body
     assert "<html" not in body
@@ -180,11 +180,11 @@ def test_organisation_list_query_count_is_constant(client, staff, django_assert_
         OrganisationFactory(name=f"Org {i}", expertise=["mentoring", "early-outreach"])
     client.force_login(staff)
     with django_assert_max_num_queries(14):
-        client.get(reverse("web:organisation-list"))
+        client.get(reverse("organisations:organisation-list"))
 
 
 def test_region_options_follow_country(client):
-    body = client.get(reverse("web:region-options"), {"country": "NO"}).content.decode()
+    body = client.get(reverse("organisations:region-options"), {"country": "NO"}).content.decode()
     assert "NO0A" in body
     assert "SE23" not in body
 
@@ -192,7 +192,7 @@ def test_region_options_follow_country(client):
 def test_coordinator_suspends_and_reinstates(client, coordinator, org_admin):
     org = org_admin.memberships.get().organisation
     client.force_login(coordinator)
-    url = reverse("web:organisation-status", args=[org.key])
+    url = reverse("organisations:organisation-status", args=[org.key])
     client.post(url, {"status": "suspended", "reason": ""})
     org.refresh_from_db()
     assert org.status == "active"  # a reason is required
@@ -204,13 +204,13 @@ def test_coordinator_suspends_and_reinstates(client, coordinator, org_admin):
     assert Notification.objects.filter(recipient=org_admin, kind="organisation.status_changed").exists()
     # The suspended organisation's own administrator loses access to it.
     client.force_login(org_admin)
-    assert client.get(reverse("web:organisation-edit", args=[org.key])).status_code == 404
+    assert client.get(reverse("organisations:organisation-edit", args=[org.key])).status_code == 404
 
 
 def test_only_coordinators_change_status(client, org_admin):
     org = org_admin.memberships.get().organisation
     client.force_login(org_admin)
-    url = reverse("web:organisation-status", args=[org.key])
+    url = reverse("organisations:organisation-status", args=[org.key])
     assert client.post(url, {"status": "suspended", "reason": "x"}).status_code == 404
     org.refresh_from_db()
     assert org.status == "active"
@@ -257,8 +257,8 @@ def test_country_names_follow_the_interface_language(client, staff):
     OrganisationFactory(name="Jobcenter Stuttgart", country="DE")
     client.force_login(staff)
     client.cookies["django_language"] = "sv"
-    body = client.get(reverse("web:organisation-list")).content.decode()
+    body = client.get(reverse("organisations:organisation-list")).content.decode()
     assert "(Tyskland)" in body
     client.cookies["django_language"] = "de"
-    body = client.get(reverse("web:organisation-list")).content.decode()
+    body = client.get(reverse("organisations:organisation-list")).content.decode()
     assert "(Deutschland)" in body

@@ -22,12 +22,12 @@ def other_org():
 def _member_views(org: Organisation) -> list[tuple[str, str]]:
     membership = Membership.objects.filter(organisation=org).first()
     return [
-        ("get", reverse("web:organisation-edit", args=[org.key])),
-        ("post", reverse("web:organisation-edit", args=[org.key])),
-        ("get", reverse("web:organisation-members", args=[org.key])),
-        ("post", reverse("web:organisation-members", args=[org.key])),
-        ("post", reverse("web:membership-update", args=[org.key, membership.pk])),
-        ("get", reverse("web:audit-trail", args=[org.key])),
+        ("get", reverse("organisations:organisation-edit", args=[org.key])),
+        ("post", reverse("organisations:organisation-edit", args=[org.key])),
+        ("get", reverse("organisations:organisation-members", args=[org.key])),
+        ("post", reverse("organisations:organisation-members", args=[org.key])),
+        ("post", reverse("organisations:membership-update", args=[org.key, membership.pk])),
+        ("get", reverse("organisations:audit-trail", args=[org.key])),
     ]
 
 
@@ -41,8 +41,8 @@ def test_another_organisations_admin_views_are_404(client, other_org, role):
 
 def test_forbidden_and_missing_look_the_same(client, other_org):
     client.force_login(member(Role.ORG_ADMIN))
-    forbidden = client.get(reverse("web:organisation-edit", args=[other_org.key]))
-    missing = client.get(reverse("web:organisation-edit", args=["does-not-exist"]))
+    forbidden = client.get(reverse("organisations:organisation-edit", args=[other_org.key]))
+    missing = client.get(reverse("organisations:organisation-edit", args=["does-not-exist"]))
     assert forbidden.status_code == missing.status_code == 404
     assert forbidden.content == missing.content
 
@@ -51,20 +51,20 @@ def test_staff_cannot_edit_own_organisation(client):
     user = member(Role.STAFF)
     org = user.memberships.get().organisation
     client.force_login(user)
-    assert client.get(reverse("web:organisation-edit", args=[org.key])).status_code == 404
-    assert client.get(reverse("web:organisation-members", args=[org.key])).status_code == 404
+    assert client.get(reverse("organisations:organisation-edit", args=[org.key])).status_code == 404
+    assert client.get(reverse("organisations:organisation-members", args=[org.key])).status_code == 404
 
 
 def test_org_admin_can_edit_own_organisation(client, org_admin):
     org = org_admin.memberships.get().organisation
     client.force_login(org_admin)
-    assert client.get(reverse("web:organisation-edit", args=[org.key])).status_code == 200
-    assert client.get(reverse("web:organisation-members", args=[org.key])).status_code == 200
+    assert client.get(reverse("organisations:organisation-edit", args=[org.key])).status_code == 200
+    assert client.get(reverse("organisations:organisation-members", args=[org.key])).status_code == 200
 
 
 def test_coordinator_may_edit_any_organisation(client, coordinator, other_org):
     client.force_login(coordinator)
-    assert client.get(reverse("web:organisation-edit", args=[other_org.key])).status_code == 200
+    assert client.get(reverse("organisations:organisation-edit", args=[other_org.key])).status_code == 200
 
 
 @pytest.mark.parametrize("role", [Role.ORG_ADMIN, Role.STAFF, Role.CASE_WORKER])
@@ -75,11 +75,11 @@ def test_only_coordinators_see_applications(client, role):
         profile={"name": "X", "kind": "ngo", "country": "SE"}, contact_name="A", contact_email="a@example.org"
     )
     client.force_login(member(role))
-    assert client.get(reverse("web:application-list")).status_code == 404
-    assert client.get(reverse("web:application-detail", args=[application.pk])).status_code == 404
+    assert client.get(reverse("organisations:application-list")).status_code == 404
+    assert client.get(reverse("organisations:application-detail", args=[application.pk])).status_code == 404
     assert (
         client.post(
-            reverse("web:application-detail", args=[application.pk]), {"action": "approve"}
+            reverse("organisations:application-detail", args=[application.pk]), {"action": "approve"}
         ).status_code
         == 404
     )
@@ -89,14 +89,14 @@ def test_suspended_organisation_is_hidden_from_members(client, other_org):
     other_org.status = Organisation.Status.SUSPENDED
     other_org.save()
     client.force_login(member(Role.STAFF))
-    assert client.get(reverse("web:organisation-detail", args=[other_org.key])).status_code == 404
+    assert client.get(reverse("organisations:organisation-detail", args=[other_org.key])).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, other_org):
     for url in [
         reverse("web:dashboard"),
-        reverse("web:organisation-list"),
-        reverse("web:organisation-detail", args=[other_org.key]),
+        reverse("organisations:organisation-list"),
+        reverse("organisations:organisation-detail", args=[other_org.key]),
         reverse("web:notifications"),
     ]:
         response = client.get(url)
@@ -108,13 +108,13 @@ def test_user_without_membership_sees_no_organisations(client, other_org):
     from tests.factories import UserFactory
 
     client.force_login(UserFactory())
-    assert client.get(reverse("web:organisation-detail", args=[other_org.key])).status_code == 404
-    response = client.get(reverse("web:organisation-list"))
+    assert client.get(reverse("organisations:organisation-detail", args=[other_org.key])).status_code == 404
+    response = client.get(reverse("organisations:organisation-list"))
     assert other_org.name not in response.content.decode()
 
 
 def test_invitation_token_of_another_is_not_guessable(client):
-    assert client.get(reverse("web:invitation-accept", args=["nope"])).status_code == 404
+    assert client.get(reverse("organisations:invitation-accept", args=["nope"])).status_code == 404
     assert not Invitation.objects.exists()
 
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("participants/", include("matchmaking.participants.urls")),
     path("placements/", include("matchmaking.placements.urls")),
     path("pathways/", include("matchmaking.pathways.urls")),
+    path("", include("matchmaking.organisations.urls")),
     path("", include("matchmaking.web.urls")),
 ]

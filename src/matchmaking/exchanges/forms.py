@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.exchanges.models import CompletionReport, Feedback, FollowUp, ProgrammeItem, Visitor
+from matchmaking.forms import Form
 from matchmaking.mobility.forms import DATE
 from matchmaking.mobility.models import ActivityType, Funding
-from matchmaking.web.forms import Form
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from matchmaking.exchanges.models import Exchange, Message
+from matchmaking.exchanges.models import Exchange, Message, ProgrammeItem, Testimonial, Visitor
 from matchmaking.permissions.roles import is_coordinator, is_member, roles_of
 
 
@@ -40,3 +40,18 @@ _STATE_ACTIONS = [
     "exchange.proposed", "exchange.accept", "exchange.decline", "exchange.plan", "exchange.confirm",
     "exchange.start", "exchange.complete", "exchange.report", "exchange.cancel", "exchange.expired",
 ]  # fmt: skip
+
+
+def exchange_visitor(*, exchange: Exchange, visitor_id: int) -> Visitor | None:
+    """One visitor of ``exchange`` (``None`` for an unknown id or another exchange's visitor)."""
+    return Visitor.objects.filter(pk=visitor_id, exchange=exchange).first()
+
+
+def exchange_programme_item(*, exchange: Exchange, item_id: int) -> ProgrammeItem | None:
+    """One programme item of ``exchange`` (``None`` for an unknown id or another exchange's item)."""
+    return ProgrammeItem.objects.filter(pk=item_id, exchange=exchange).first()
+
+
+def consented_quotes(*, exchange: Exchange) -> QuerySet[Testimonial]:
+    """The quotes of ``exchange`` whose author agreed to publication."""
+    return exchange.testimonials.filter(consent=True).select_related("organisation")

@@ -19,11 +19,11 @@ from matchmaking.exchanges.access import (
 )
 from matchmaking.exchanges.models import State
 from matchmaking.exchanges.programme import log_visitor_reads
+from matchmaking.forms import show_service_errors
 from matchmaking.mobility.access import access_opportunity, access_opportunity_for_edit
 from matchmaking.mobility.models import Opportunity
 from matchmaking.organisations.access import access_organisation
 from matchmaking.permissions.roles import is_member
-from matchmaking.web.forms import show_service_errors
 
 STEPS = [
     State.PROPOSED,

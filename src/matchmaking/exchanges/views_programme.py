@@ -16,7 +16,7 @@ from matchmaking.core.access_log import access_log_record
 from matchmaking.exchanges import exports, forms, programme
 from matchmaking.exchanges.access import access_exchange_for_action
 from matchmaking.exchanges.models import ProgrammeItem, Visitor
-from matchmaking.web.forms import show_service_errors
+from matchmaking.forms import show_service_errors
 
 
 def _visitor(exchange, visitor_id) -> Visitor:

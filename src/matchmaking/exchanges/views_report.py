@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from matchmaking.exchanges import forms, reports
 from matchmaking.exchanges.access import access_exchange_for_action, exchange_sides
 from matchmaking.exchanges.models import CompletionReport, Testimonial
-from matchmaking.web.forms import show_service_errors
+from matchmaking.forms import show_service_errors
 
 
 @login_required

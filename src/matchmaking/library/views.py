@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaking.exchanges.access import access_exchange_for_action, can_act_on_exchange, exchange_sides
+from matchmaking.forms import Form, show_service_errors, term_choices
 from matchmaking.library import selectors, services
 from matchmaking.library.access import access_story, can_edit_story
 from matchmaking.library.models import Story
-from matchmaking.web.forms import Form, show_service_errors, term_choices
 
 
 class StorySearchForm(Form):

@@ -8,9 +8,9 @@ import pycountry
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from matchmaking.forms import COMMON_LANGUAGES, Form, term_choices
 from matchmaking.mobility.models import ActivityType, Direction, Funding, Opportunity, Support
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Term
-from matchmaking.web.forms import COMMON_LANGUAGES, Form, term_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matchmaking.forms import query_without_page, show_service_errors
 from matchmaking.mobility import forms, matching, selectors, services
 from matchmaking.mobility.access import (
     access_opportunity,
@@ -26,8 +27,6 @@ from matchmaking.organisations import selectors as organisation_selectors
 from matchmaking.organisations.access import access_organisation, can_view_organisation
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import is_member, roles_of
-from matchmaking.web.forms import show_service_errors
-from matchmaking.web.views import query_without_page
 
 
 def _my_organisations(user: Any) -> list[tuple[str, str]]:

@@ -80,7 +80,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("web:organisation-detail", args=[self.key])
+        return reverse("organisations:organisation-detail", args=[self.key])
 
 
 class Membership(models.Model):

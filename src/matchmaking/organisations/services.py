@@ -216,7 +216,7 @@ def application_submit(
         kind="application.submitted",
         title=_("%(name)s applies to join the network") % {"name": profile["name"]},
         body=message,
-        url=reverse("web:application-detail", args=[application.pk]),
+        url=reverse("organisations:application-detail", args=[application.pk]),
     )
     return application
 
@@ -354,7 +354,7 @@ def invitation_create(*, actor: Any, organisation: Organisation, email: str, rol
 def _send_invitation(invitation: Invitation) -> None:
     from django.core.mail import send_mail
 
-    link = settings.SITE_URL.rstrip("/") + reverse("web:invitation-accept", args=[invitation.token])
+    link = settings.SITE_URL.rstrip("/") + reverse("organisations:invitation-accept", args=[invitation.token])
     send_mail(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
         + _("Invitation to %(organisation)s") % {"organisation": invitation.organisation.name},
@@ -410,7 +410,7 @@ def invitation_accept(*, invitation: Invitation, name: str = "", password: str |
         kind="invitation.accepted",
         title=_("%(email)s joined %(organisation)s")
         % {"email": invitation.email, "organisation": invitation.organisation.name},
-        url=reverse("web:organisation-members", args=[invitation.organisation.key]),
+        url=reverse("organisations:organisation-members", args=[invitation.organisation.key]),
     )
     return user
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from matchmaking.forms import Form, country_choices, term_choices
 from matchmaking.participants.models import (
     ClockStart,
     Consent,
@@ -16,7 +17,6 @@ from matchmaking.participants.models import (
     SupportRequirement,
 )
 from matchmaking.taxonomies.codelists import BARRIERS
-from matchmaking.web.forms import Form, country_choices, term_choices
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

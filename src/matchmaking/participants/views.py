@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaking.accounts.models import User
+from matchmaking.forms import show_service_errors
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants import forms, selectors, services
 from matchmaking.participants.access import (
@@ -29,7 +30,6 @@ from matchmaking.participants.access import (
 from matchmaking.participants.models import Consent
 from matchmaking.permissions.roles import CASELOAD_ROLES, roles_of
 from matchmaking.placements.selectors import annotate_waiting_list_offers
-from matchmaking.web.forms import show_service_errors
 
 
 def show_error(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from matchmaking.forms import Form, country_choices
 from matchmaking.pathways.models import Offer, Outcome, Referral, Step, SupportService
-from matchmaking.web.forms import Form, country_choices
 
 DATE = forms.DateInput(attrs={"type": "date"})
 SCALE = [(str(i), str(i)) for i in range(1, 11)]

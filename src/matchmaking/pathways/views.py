@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from matchmaking.forms import show_service_errors
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants import selectors as participant_selectors
 from matchmaking.participants.access import (
@@ -26,7 +27,6 @@ from matchmaking.pathways import forms, services
 from matchmaking.pathways.access import can_manage_directory
 from matchmaking.pathways.chart import progress_chart
 from matchmaking.pathways.models import Goal, Referral, RetentionCheck, SelfAssessment, Step, SupportService
-from matchmaking.web.forms import show_service_errors
 
 
 def _actor_org(user: Any, participant: Any) -> Organisation:

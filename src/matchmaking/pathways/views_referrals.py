@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from matchmaking.forms import show_service_errors
 from matchmaking.participants.access import can_use_caseload
 from matchmaking.participants.views import show_error
 from matchmaking.pathways import forms, referrals
 from matchmaking.pathways.access import access_referral_for_service, can_see_referral_identity
-from matchmaking.web.forms import show_service_errors
 
 
 @login_required

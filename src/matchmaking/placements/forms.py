@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from matchmaking.forms import Form, country_choices
 from matchmaking.participants.models import SupportRequirement
 from matchmaking.placements.models import LabourMarket, Proposal, Round
-from matchmaking.web.forms import Form, country_choices
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matchmaking.forms import show_service_errors
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants import esco_lookup
 from matchmaking.participants.access import (
@@ -34,7 +35,6 @@ from matchmaking.placements.access import (
     placement_hosts_for,
 )
 from matchmaking.placements.models import Placement, Proposal, WaitingListEntry
-from matchmaking.web.forms import show_service_errors
 
 
 def _member(user: Any) -> None:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matchmaking.forms import show_service_errors
 from matchmaking.participants.access import visible_participants
 from matchmaking.participants.models import Participant
 from matchmaking.participants.views import show_error
@@ -23,7 +24,6 @@ from matchmaking.placements.access import (
 )
 from matchmaking.placements.models import Contest, Placement, Proposal, Round
 from matchmaking.placements.selectors import annotate_waiting_list_offers
-from matchmaking.web.forms import show_service_errors
 
 
 def _require_rounds(user: object) -> None:

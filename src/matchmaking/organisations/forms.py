@@ -1,58 +1,20 @@
-"""Forms of the web interface. They validate input and hand plain codes to the services."""
+"""Forms for organisation profiles, applications to join, invitations, roles and the organisation
+search. They validate input and hand plain codes to the services."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.forms.utils import ErrorDict
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.organisations.models import Role
-from matchmaking.taxonomies import countries
+from matchmaking.forms import COMMON_LANGUAGES, Form, country_choices, region_choices, term_choices
+from matchmaking.permissions.roles import Role
 from matchmaking.taxonomies.countries import country_name
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
-
-
-def show_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's validation error on the form, on the named field where there is one.
-
-    Works on an unbound form too (another action on the same page failed), so the page can show it.
-    """
-    if not hasattr(form, "cleaned_data"):
-        form.cleaned_data = {}
-        form._errors = ErrorDict(form._errors or {})
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-class Form(forms.Form):
-    """Labels without a trailing colon: screen readers read the label as written."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """All countries, named in the active language."""
-    return [("", _("Choose a country")), *countries.country_choices(get_language() or "en")]
-
-
-def term_choices(scheme: str) -> list[tuple[str, str]]:
-    return [(t.code, t.label) for t in Term.objects.of(scheme)]
-
-
-def region_choices(country: str | None) -> list[tuple[str, str]]:
-    regions = Region.objects.filter(country=country) if country else Region.objects.none()
-    return [("", _("No region / not listed"))] + [(r.code, f"{r.name} ({r.code})") for r in regions]
 
 
 class OrganisationProfileForm(Form):
@@ -108,7 +70,7 @@ class OrganisationProfileForm(Form):
         # Choosing a country reloads the region list without a page reload (htmx).
         self.fields["country"].widget.attrs.update(
             {
-                "hx-get": reverse("web:region-options"),
+                "hx-get": reverse("organisations:region-options"),
                 "hx-target": f"#{self.auto_id % self.add_prefix('region')}" if self.auto_id else "#id_region",
                 "hx-trigger": "change",
                 "hx-swap": "innerHTML",
@@ -204,28 +166,6 @@ class AcceptInvitationForm(Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
-
-
-# The languages offered in the search filter: the network's working languages.
-COMMON_LANGUAGES = (
-    "en",
-    "sv",
-    "no",
-    "nb",
-    "nn",
-    "da",
-    "fi",
-    "de",
-    "fr",
-    "nl",
-    "es",
-    "ca",
-    "pt",
-    "it",
-    "pl",
-    "sl",
-    "el",
-)
 
 
 class OrganisationSearchForm(Form):
