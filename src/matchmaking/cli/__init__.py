@@ -1,24 +1,19 @@
 """The ``matchmaking`` command.
 
-Subcommands that work on files only (``suggest``, ``allocate``) come from the engine and never touch
-Django; the rest set Django up first and run management commands or services.
+``files`` holds the subcommands that run the engine on files (``suggest``, ``allocate``) and never
+touch Django; ``web`` holds the rest, which set Django up first and then run management commands or
+services.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Callable, Sequence
 
+from matchmaking.cli import files, web
+
 Handler = Callable[[argparse.Namespace], int]
-
-
-def _django_setup(profile: str = "dev") -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"matchmaking.config.settings.{profile}")
-    import django
-
-    django.setup()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,11 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
         "and run the matching engine on files.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    from matchmaking import commands as web_commands
-    from matchmaking.engine import commands as engine_commands
-
-    web_commands.register(sub, django_setup=_django_setup)
-    engine_commands.register(sub)
+    web.register(sub)
+    files.register(sub)
     return parser
 
 
@@ -43,7 +35,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matchmaking.config.settings.demo")
     handler: Handler = args.handler
     return handler(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

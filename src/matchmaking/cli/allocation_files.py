@@ -4,9 +4,9 @@ Every fault in a file is collected with the file name, the row (line number, the
 line 1), the field and the value, so a case worker can fix the whole file at once. The formats are
 documented in docs/allocation-files.md.
 
-Columns ``fewer_opportunities`` and ``group`` are read into ``Monitoring``, kept apart from the
-``Participant`` that matching sees: they serve the positive-action floor and the fairness report
-only, never a score.
+Columns ``fewer_opportunities`` and ``group`` are read into the engine's ``Monitoring``, kept apart
+from the ``Participant`` that matching sees: they serve the positive-action floor and the fairness
+report only, never a score.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from matchmaking.engine.allocation_round import Monitoring, RoundResult
 from matchmaking.engine.languages import cefr_rank
 from matchmaking.engine.people import INFORMAL, Language, Participant, Placement, Skill
 
@@ -53,6 +54,7 @@ PLACEMENT_COLUMNS = (
     "labour_market",
     "preferences",
 )
+GROUP = "group"  # the one fairness audit of a participants file, by its 'group' column
 LABOUR_MARKETS = ("regular", "social-economy", "training")
 TRUE = {"yes", "y", "true", "1", "x"}
 FALSE = {"no", "n", "false", "0", ""}
@@ -64,14 +66,6 @@ class InputError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
-
-
-@dataclass(frozen=True)
-class Monitoring:
-    """Per participant, for the floor and the fairness report only."""
-
-    fewer_opportunities: bool
-    group: str | None
 
 
 @dataclass(frozen=True)
@@ -228,7 +222,7 @@ def read_participants(path: str | Path) -> ParticipantsFile:
             )
         )
         monitoring.append(
-            Monitoring(row.parse("fewer_opportunities", _yes_no, False), row.text("group") or None)
+            Monitoring(row.parse("fewer_opportunities", _yes_no, False), {GROUP: row.text("group") or None})
         )
         preferences.append(row.items("preferences") or None)
     if problems:
@@ -302,6 +296,24 @@ def check_preference_ids(
 
 
 RESULT_COLUMNS = ("participant", "placement", "score", "choice", "skill_gap", "explanation")
+
+
+def result_rows(result: RoundResult, placements: PlacementsFile) -> list[dict[str, str]]:
+    """One row per participant, in file order, for ``write_results``."""
+    rows = []
+    for outcome in result.outcomes:
+        placed = outcome.placed
+        rows.append(
+            {
+                "participant": outcome.participant,
+                "placement": placements.placements[outcome.placement].id if placed else "",
+                "score": f"{outcome.score:.1f}" if outcome.score is not None else "",
+                "choice": str(outcome.choice) if outcome.choice is not None else "",
+                "skill_gap": ";".join(outcome.skill_gap),
+                "explanation": " | ".join(r.text for r in outcome.reasons),
+            }
+        )
+    return rows
 
 
 def write_results(path: Path, rows: list[dict[str, str]]) -> None:

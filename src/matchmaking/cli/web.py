@@ -1,4 +1,11 @@
-"""Subcommands of ``matchmaking`` that run the web application and its database jobs."""
+"""Subcommands of ``matchmaking`` that run the web application and its database jobs.
+
+This is the one module of the command that imports inside functions, on purpose: the modules it
+uses (settings, models, services, management commands) can only be imported once ``django.setup()``
+has run, and that happens when one of these subcommands is chosen (``_django_setup``), not when the
+parser is built. Importing them at the top would make every run of ``matchmaking``, including
+``--help`` and the file-only ``suggest`` and ``allocate``, configure Django and need its settings.
+"""
 
 from __future__ import annotations
 
@@ -13,17 +20,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-SetUp = Callable[[], None]
+
+def _django_setup(profile: str = "dev") -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"matchmaking.config.settings.{profile}")
+    import django
+
+    django.setup()
 
 
-def register(sub: Any, *, django_setup: SetUp) -> None:
+def register(sub: Any) -> None:
+    """Add the subcommands that need Django; each sets Django up before it runs."""
+
     def add(
         name: str, handler: Callable[[argparse.Namespace], int], help_text: str
     ) -> argparse.ArgumentParser:
         parser = sub.add_parser(name, help=help_text, description=help_text)
 
         def run(args: argparse.Namespace) -> int:
-            django_setup()
+            _django_setup()
             return handler(args)
 
         parser.set_defaults(handler=run)
@@ -88,7 +102,7 @@ def register(sub: Any, *, django_setup: SetUp) -> None:
 
     p = sub.add_parser("manage", help="Run a Django management command.", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
-    p.set_defaults(handler=lambda args: (django_setup(), _manage(args.rest))[1])
+    p.set_defaults(handler=lambda args: (_django_setup(), _manage(args.rest))[1])
 
 
 def _manage(argv: list[str]) -> int:

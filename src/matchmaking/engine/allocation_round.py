@@ -1,103 +1,277 @@
-"""One allocation round from files: score every pair, build preferences, allocate, explain, audit.
+"""One allocation round: score every pair, build both sides' lists, allocate, explain, audit.
 
-Used by ``matchmaking allocate`` and usable on its own. Scores come from ``people.match`` on the
-``Participant`` records only; the ``Monitoring`` columns reach the floor and the fairness audit and
-nothing else.
+The one pipeline behind the web app's allocation rounds and ``matchmaking allocate``, so both give the
+same allocation for the same records. Scores come from ``people.match`` on ``Participant`` records
+only; ``Monitoring`` reaches the optimal allocation's floor and the fairness audits and nothing else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-import numpy as np
-
-from matchmaking.engine.allocation import optimal_allocation, stable_allocation
-from matchmaking.engine.allocation_files import ParticipantsFile, PlacementsFile
+from matchmaking.engine.allocation import stable_allocation
 from matchmaking.engine.fairness import FairnessAudit, fairness_audit
-from matchmaking.engine.optimal import CandidatePairs
-from matchmaking.engine.people import PlacementMatch, match
-from matchmaking.engine.reasons import Reason
-from matchmaking.engine.skills import RelatedSkills
+from matchmaking.engine.optimal import CandidatePairs, optimal_allocation
+from matchmaking.engine.people import Participant, Placement, PlacementMatch, match
+from matchmaking.engine.reasons import Labeller, Reason
 
 STABLE = "stable"
 OPTIMAL = "optimal"
 Step = Callable[[int, int], None]
+Stated = Sequence[Sequence[str] | None]
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """What is known about a participant for monitoring only, kept apart from ``Participant``.
+
+    Parameters
+    ----------
+    fewer_opportunities : bool
+        Counts towards the optimal allocation's floor; never towards a score.
+    groups : Mapping[str, str | None]
+        The participant's group in each fairness audit, by audit name; ``None`` leaves them out of
+        that audit.
+
+    Examples
+    --------
+    >>> Monitoring(True, {"region": "north"}).groups["region"]
+    'north'
+    """
+
+    fewer_opportunities: bool = False
+    groups: Mapping[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One participant's result of a round, with everything needed to explain it.
+
+    Parameters
+    ----------
+    participant : str
+        The participant's id.
+    placement : int
+        Index of the placement given, or -1 when not placed.
+    score : float or None
+        The pair's score (``None`` when not placed).
+    choice : int or None
+        Where the placement is on the participant's own list (1 = first choice).
+    skill_gap : tuple of str
+        Required skills of the placement the participant lacks.
+    reasons : tuple of Reason
+        Why this pair scored as it did, or why the participant was not placed.
+    options : tuple of int
+        Every placement the participant could take, in the participant's order (for waiting lists).
+    """
+
+    participant: str
+    placement: int
+    score: float | None
+    choice: int | None
+    skill_gap: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+    options: tuple[int, ...]
+
+    @property
+    def placed(self) -> bool:
+        return self.placement >= 0
 
 
 @dataclass(frozen=True)
 class RoundResult:
-    """Who got what, with the score, the choice number, the skill gap and an explanation each."""
+    """The outcome of every participant, the fairness audits and the allocation's own reasons.
 
-    rows: list[dict[str, str]]
-    placed: int
-    unplaced: int
+    Parameters
+    ----------
+    outcomes : tuple of Outcome
+        One per participant, in input order.
+    seats : int
+        Seats offered by all placements together.
+    audits : Mapping[str, FairnessAudit]
+        One audit per group name found in the monitoring data.
+    reasons : tuple of Reason
+        Reasons about the whole allocation (for example whether the floor was met).
+    """
+
+    outcomes: tuple[Outcome, ...]
     seats: int
-    audit: FairnessAudit
+    audits: Mapping[str, FairnessAudit]
     reasons: tuple[Reason, ...]
+
+    @property
+    def assignment(self) -> list[int]:
+        """Each participant's placement index, or -1."""
+        return [o.placement for o in self.outcomes]
+
+    @property
+    def placed(self) -> int:
+        return sum(1 for o in self.outcomes if o.placed)
+
+    @property
+    def unplaced(self) -> int:
+        return len(self.outcomes) - self.placed
 
 
 def score_all(
-    people: ParticipantsFile,
-    places: PlacementsFile,
-    related: RelatedSkills | None = None,
+    people: Sequence[Participant],
+    placements: Sequence[Placement],
+    *,
+    labels: Labeller | None = None,
     step: Step | None = None,
 ) -> list[list[PlacementMatch]]:
-    """``matches[i][j]``: participant i at placement j (eligibility, score, gap, reasons)."""
+    """Score every participant against every placement.
+
+    Parameters
+    ----------
+    people, placements : sequences of Participant and Placement
+    labels : callable, optional
+        Turns skill and occupation codes into the labels shown in reasons.
+    step : callable, optional
+        Called as ``step(done, total)`` after each participant, for progress bars.
+
+    Returns
+    -------
+    list of list of PlacementMatch
+        ``matches[i][j]`` for participant ``i`` at placement ``j``.
+
+    Examples
+    --------
+    >>> found = score_all([Participant("p1")], [Placement("q1"), Placement("q2")])
+    >>> [m.placement for m in found[0]]
+    ['q1', 'q2']
+    """
     matches = []
-    total = len(people.participants)
-    for number, person in enumerate(people.participants, start=1):
-        matches.append([match(person, place, related=related) for place in places.placements])
+    total = len(people)
+    for number, person in enumerate(people, start=1):
+        matches.append([match(person, place, labels=labels) for place in placements])
         if step is not None:
             step(number, total)
     return matches
 
 
-def acceptable_lists(
-    matches: list[list[PlacementMatch]], people: ParticipantsFile, places: PlacementsFile
+def preference_lists(
+    matches: Sequence[Sequence[PlacementMatch]],
+    participant_preferences: Stated | None = None,
+    placement_preferences: Stated | None = None,
 ) -> tuple[list[list[int]], list[list[int]]]:
-    """Both sides' preference lists over eligible pairs.
+    """Both sides' lists of the counterparts they would accept, most preferred first.
 
-    A stated ``preferences`` column is followed (ineligible entries dropped); otherwise a side ranks
-    every eligible counterpart by score, best first, ties in file order.
+    A stated list (of ids) is followed, with the ineligible pairs dropped, because a person's own
+    order counts more than the score; without one, a side ranks every eligible counterpart by score,
+    ties in input order, so the outcome never depends on anything but the data.
+
+    Parameters
+    ----------
+    matches : ``matches[i][j]`` as returned by ``score_all``
+    participant_preferences, placement_preferences : sequences of id lists or ``None``, optional
+        One entry per participant (placement): the placement (participant) ids in the order wanted,
+        or ``None`` to rank by score.
+
+    Returns
+    -------
+    tuple of two lists of lists of int
+        The participants' lists of placement indices and the placements' lists of participant
+        indices.
+
+    Examples
+    --------
+    >>> from matchmaking.engine.people import Skill
+    >>> cook = Placement("q1", required_skills=("cook",))
+    >>> people = [Participant("p1"), Participant("p2", skills=(Skill("cook"),))]
+    >>> preference_lists(score_all(people, [cook, Placement("q2")]))
+    ([[0, 1], [0, 1]], [[1, 0], [0, 1]])
     """
-    place_index = {p.id: j for j, p in enumerate(places.placements)}
-    person_index = {p.id: i for i, p in enumerate(people.participants)}
+    n = len(matches)
+    m = len(matches[0]) if n else 0
+    place_index = {matches[0][j].placement: j for j in range(m)} if n else {}
+    person_index = {row[0].participant: i for i, row in enumerate(matches)} if m else {}
     participant_lists = []
     for i, row in enumerate(matches):
-        stated = people.preferences[i]
+        stated = participant_preferences[i] if participant_preferences is not None else None
         if stated is not None:
-            order = [place_index[pid] for pid in stated]
+            order = [_index(place_index, pid, "placement") for pid in stated]
         else:
-            order = sorted(range(len(row)), key=lambda j, row=row: (-row[j].score, j))  # type: ignore[misc]
+            order = sorted(range(m), key=lambda j, row=row: (-row[j].score, j))  # type: ignore[misc]
         participant_lists.append([j for j in order if row[j].eligible])
     placement_lists = []
-    for j in range(len(places.placements)):
-        stated = places.preferences[j]
+    for j in range(m):
+        stated = placement_preferences[j] if placement_preferences is not None else None
         if stated is not None:
-            order = [person_index[pid] for pid in stated]
+            order = [_index(person_index, pid, "participant") for pid in stated]
         else:
-            order = sorted(range(len(matches)), key=lambda i, j=j: (-matches[i][j].score, i))  # type: ignore[misc]
+            order = sorted(range(n), key=lambda i, j=j: (-matches[i][j].score, i))  # type: ignore[misc]
         placement_lists.append([i for i in order if matches[i][j].eligible])
     return participant_lists, placement_lists
 
 
+def _index(known: Mapping[str, int], key: str, what: str) -> int:
+    try:
+        return known[key]
+    except KeyError:
+        raise ValueError(f"a stated preference names an unknown {what} id {key!r}") from None
+
+
 def run_round(
-    people: ParticipantsFile,
-    places: PlacementsFile,
+    people: Sequence[Participant],
+    placements: Sequence[Placement],
+    monitoring: Sequence[Monitoring],
     method: str,
     *,
     floor: int = 0,
-    related: RelatedSkills | None = None,
+    participant_preferences: Stated | None = None,
+    placement_preferences: Stated | None = None,
+    labels: Labeller | None = None,
     step: Step | None = None,
 ) -> RoundResult:
-    """Allocate with ``method`` (``stable`` or ``optimal``) and explain every participant's outcome."""
-    matches = score_all(people, places, related, step)
-    participant_lists, placement_lists = acceptable_lists(matches, people, places)
-    capacities = [p.seats for p in places.placements]
+    """Allocate participants to placements and explain every outcome.
+
+    Monitoring data is taken as its own argument so that it can reach the floor and the audits
+    while the scores provably see only the ``Participant`` records.
+
+    Parameters
+    ----------
+    people, placements : sequences of Participant and Placement
+        Each placement's ``seats`` are the seats this round may fill.
+    monitoring : sequence of Monitoring
+        One per participant, in the same order.
+    method : {"stable", "optimal"}
+        Stable: nobody would both rather be together. Optimal: most placed, then best total score.
+    floor : int, optional
+        Optimal only: place at least this many participants flagged ``fewer_opportunities``.
+    participant_preferences, placement_preferences : optional
+        Stated lists of ids, see ``preference_lists``.
+    labels : callable, optional
+        Code → label for the reasons' text.
+    step : callable, optional
+        ``step(done, total)`` while scoring, for progress bars.
+
+    Returns
+    -------
+    RoundResult
+
+    Examples
+    --------
+    >>> from matchmaking.engine.people import Skill
+    >>> people = [Participant("p1", skills=(Skill("cook"),)), Participant("p2")]
+    >>> kitchen = Placement("q1", seats=1, required_skills=("cook",))
+    >>> result = run_round(people, [kitchen], [Monitoring(), Monitoring()], "stable")
+    >>> [(o.participant, o.placement, o.score) for o in result.outcomes]
+    [('p1', 0, 60.0), ('p2', -1, None)]
+    >>> result.outcomes[1].reasons[0].code
+    'unplaced-full'
+    """
+    if len(monitoring) != len(people):
+        raise ValueError(f"{len(monitoring)} monitoring records for {len(people)} participants")
+    matches = score_all(people, placements, labels=labels, step=step)
+    participant_lists, placement_lists = preference_lists(
+        matches, participant_preferences, placement_preferences
+    )
+    capacities = [p.seats for p in placements]
     reasons: tuple[Reason, ...] = ()
     if method == STABLE:
-        assignment = stable_allocation(participant_lists, placement_lists, capacities)
+        assignment = [int(j) for j in stable_allocation(participant_lists, placement_lists, capacities)]
     elif method == OPTIMAL:
         mutual = [set(lst) for lst in placement_lists]
         pairs = [(i, j) for i, lst in enumerate(participant_lists) for j in lst if i in mutual[j]]
@@ -105,58 +279,49 @@ def run_round(
             [i for i, _ in pairs], [j for _, j in pairs], [matches[i][j].score for i, j in pairs]
         )
         result = optimal_allocation(
-            len(people.participants),
+            len(people),
             capacities,
             candidates,
-            fewer_opportunities=[m.fewer_opportunities for m in people.monitoring],
+            fewer_opportunities=[m.fewer_opportunities for m in monitoring],
             floor=floor,
         )
-        assignment, reasons = result.assignment, result.reasons
+        assignment, reasons = [int(j) for j in result.assignment], result.reasons
     else:
         raise ValueError(f"unknown method {method!r} (use stable or optimal)")
-    rows = [_row(people, places, matches, participant_lists, i, int(j)) for i, j in enumerate(assignment)]
-    placed = int(np.sum(assignment >= 0))
-    audit = fairness_audit(assignment, [m.group for m in people.monitoring])
-    return RoundResult(rows, placed, len(rows) - placed, sum(capacities), audit, reasons)
+    outcomes = tuple(
+        _outcome(matches[i], participant_lists[i], j, people[i].id) for i, j in enumerate(assignment)
+    )
+    return RoundResult(outcomes, sum(capacities), _audits(assignment, monitoring), reasons)
 
 
-def _row(
-    people: ParticipantsFile,
-    places: PlacementsFile,
-    matches: list[list[PlacementMatch]],
-    lists: list[list[int]],
-    i: int,
-    j: int,
-) -> dict[str, str]:
-    person = people.participants[i]
+def _outcome(row: list[PlacementMatch], listed: list[int], j: int, participant: str) -> Outcome:
     if j >= 0:
-        found = matches[i][j]
-        return {
-            "participant": person.id,
-            "placement": places.placements[j].id,
-            "score": f"{found.score:.1f}",
-            "choice": str(lists[i].index(j) + 1),
-            "skill_gap": ";".join(found.skill_gap),
-            "explanation": " | ".join(r.text for r in found.reasons),
-        }
-    return {
-        "participant": person.id,
-        "placement": "",
-        "score": "",
-        "choice": "",
-        "skill_gap": "",
-        "explanation": _unplaced_explanation(matches[i], lists[i]),
-    }
+        found = row[j]
+        return Outcome(
+            participant, j, found.score, listed.index(j) + 1, found.skill_gap, found.reasons, tuple(listed)
+        )
+    return Outcome(participant, -1, None, None, (), (_unplaced(row, listed),), tuple(listed))
 
 
-def _unplaced_explanation(row: list[PlacementMatch], listed: list[int]) -> str:
+def _unplaced(row: list[PlacementMatch], listed: list[int]) -> Reason:
     if listed:
-        return (
-            f"Not placed: all {len(listed)} placement(s) this participant could take filled their seats "
-            "with participants they ranked higher or that the allocation placed there"
+        return Reason.of(
+            "unplaced-full",
+            "Not placed: all {count} placement(s) this participant could take filled their seats "
+            "with participants they ranked higher or that the allocation placed there",
+            count=len(listed),
         )
     if not row:
-        return "Not placed: there are no placements"
+        return Reason.of("unplaced-none", "Not placed: there are no placements")
     closest = min(row, key=lambda m: (len(m.reasons), -m.score))
-    why = "; ".join(r.text for r in closest.reasons)
-    return f"Not placed: no placement meets the hard rules (closest, {closest.placement}: {why})"
+    return Reason.of(
+        "unplaced-rules",
+        "Not placed: no placement meets the hard rules (closest, {placement}: {why})",
+        placement=closest.placement,
+        why="; ".join(r.text for r in closest.reasons),
+    )
+
+
+def _audits(assignment: list[int], monitoring: Sequence[Monitoring]) -> dict[str, FairnessAudit]:
+    names = list(dict.fromkeys(name for m in monitoring for name in m.groups))
+    return {name: fairness_audit(assignment, [m.groups.get(name) for m in monitoring]) for name in names}

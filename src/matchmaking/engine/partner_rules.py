@@ -71,11 +71,6 @@ def explain_exclusion(ours: Opportunity, theirs: Opportunity, network: Network |
     return [r for r in reasons if r is not None]
 
 
-def is_compatible(ours: Opportunity, theirs: Opportunity) -> bool:
-    """True when no hard rule is broken (the fast path of ``explain_exclusion``)."""
-    return not explain_exclusion(ours, theirs)
-
-
 def _same_organisation(ours: Opportunity, theirs: Opportunity, name: str) -> Reason | None:
     if ours.organisation != theirs.organisation:
         return None

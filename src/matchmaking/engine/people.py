@@ -9,25 +9,23 @@ interpreter), never as diagnoses, and only exclude placements that cannot meet t
 Score (0–100), a weighted average of:
 
 * **required skills** — share of the placement's required skills the person has (formal or informal
-  count the same; a *related* skill counts half, see ``RelatedSkills``);
+  count the same);
 * **desired skills** — the same for the nice-to-have skills;
 * **occupation interest** — 1 if the person said they are interested in the placement's occupation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from matchmaking.engine.languages import CEFR_LEVELS, cefr_rank, language_family
 from matchmaking.engine.reasons import Labeller, Reason, plain_label
 from matchmaking.engine.scoring import ScorePart, breakdown
-from matchmaking.engine.skills import RelatedSkills
 
 FORMAL = "formal"
 INFORMAL = "informal"
-RELATED_CREDIT = 0.5
 
 
 @dataclass(frozen=True)
@@ -109,7 +107,6 @@ class PlacementMatch:
     score: float
     parts: tuple[ScorePart, ...]
     skill_gap: tuple[str, ...]
-    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     reasons: tuple[Reason, ...] = ()
 
 
@@ -202,7 +199,6 @@ def match(
     person: Participant,
     placement: Placement,
     *,
-    related: RelatedSkills | None = None,
     weights: PlacementWeights | None = None,
     labels: Labeller | None = None,
 ) -> PlacementMatch:
@@ -211,32 +207,29 @@ def match(
     broken = exclusions(person, placement)
     have = person.skill_uris()
     gap = tuple(s for s in placement.required_skills if s not in have)
-    partial = related.partial_matches(have, gap) if related else {}
     fits = {
-        "required_skills": skill_fit(placement.required_skills, have, partial),
-        "desired_skills": skill_fit(placement.desired_skills, have, {}),
+        "required_skills": skill_fit(placement.required_skills, have),
+        "desired_skills": skill_fit(placement.desired_skills, have),
         "occupation_interest": 1.0 if placement.occupation in person.occupation_interests else 0.0,
     }
     parts = breakdown(fits, (weights or PlacementWeights()).parts())
     score = 0.0 if broken else round(sum(p.points for p in parts), 1)
-    reasons = broken or _reasons(person, placement, gap, partial, labels)
-    return PlacementMatch(person.id, placement.id, not broken, score, parts, gap, partial, tuple(reasons))
+    reasons = broken or _reasons(person, placement, gap, labels)
+    return PlacementMatch(person.id, placement.id, not broken, score, parts, gap, tuple(reasons))
 
 
-def skill_fit(needed: Iterable[str], have: frozenset[str], partial: Mapping[str, tuple[str, ...]]) -> float:
-    """Share of ``needed`` skills held; a skill covered only by a related one counts ``RELATED_CREDIT``."""
+def skill_fit(needed: Iterable[str], have: frozenset[str]) -> float:
+    """Share of ``needed`` skills held (a skill listed twice counts once)."""
     needed = list(dict.fromkeys(needed))
     if not needed:
         return 0.0
-    credit = sum(1.0 if s in have else RELATED_CREDIT if s in partial else 0.0 for s in needed)
-    return credit / len(needed)
+    return sum(1 for s in needed if s in have) / len(needed)
 
 
 def _reasons(
     person: Participant,
     placement: Placement,
     gap: tuple[str, ...],
-    partial: Mapping[str, tuple[str, ...]],
     labels: Labeller,
 ) -> list[Reason]:
     have = person.skill_uris()
@@ -254,12 +247,6 @@ def _reasons(
     if shown_informal:
         reasons.append(
             Reason.of("informal-skills", "Learnt informally: {skills}", labels, skills=shown_informal)
-        )
-    if partial:
-        reasons.append(
-            Reason.of(
-                "related-skills", "Related skills count half for: {skills}", labels, skills=tuple(partial)
-            )
         )
     if gap:
         reasons.append(Reason.of("skill-gap", "Skill gap (required, missing): {skills}", labels, skills=gap))

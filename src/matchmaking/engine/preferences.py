@@ -35,10 +35,6 @@ class PreferenceLists:
         """The length of every list."""
         return np.diff(self.indptr)
 
-    def row(self, r: int) -> list[int]:
-        """One list as plain Python integers (for explanations and tests)."""
-        return [int(x) for x in self.indices[self.indptr[r] : self.indptr[r + 1]]]
-
     def row_of_entry(self) -> IndexArray:
         """For every entry, the row it belongs to."""
         return np.repeat(np.arange(self.rows, dtype=np.int32), self.lengths)

@@ -3,8 +3,9 @@
 This is the only place that builds the engine's ``Participant``. It copies what matching may use
 (skills, languages, occupation interests, availability, practical support requirements, willingness to
 go abroad, country) and nothing else: the "fewer opportunities" flag and its reasons, the age group and
-anything in the identifying record never reach a score. The flag is handed separately to the optimal
-allocation's positive-action floor and to the fairness audit, where it is visible in every result.
+anything in the identifying record never reach a score. The flag, the age group and the organisation
+are handed separately, as the engine's ``Monitoring``, to the optimal allocation's positive-action
+floor and to the fairness audits, where they are visible in every result.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from matchmaking.engine import people as engine
+from matchmaking.engine.allocation_round import Monitoring, score_all
 from matchmaking.engine.people import PlacementMatch
 from matchmaking.participants.models import Participant
 from matchmaking.placements.models import Placement
@@ -47,6 +51,19 @@ def engine_placement(placement: Placement, seats: int | None = None) -> engine.P
         region=placement.region.code if placement.region_id else "",
         support_offered=frozenset(placement.support_offered),
         labour_market=placement.labour_market,
+    )
+
+
+def engine_monitoring(participant: Participant) -> Monitoring:
+    """The participant's groups for the round's fairness audits, and the flag for the floor."""
+    flag = participant.fewer_opportunities
+    return Monitoring(
+        fewer_opportunities=flag,
+        groups={
+            "fewer_opportunities": _("fewer opportunities") if flag else _("others"),
+            "age_group": participant.get_age_group_display() if participant.age_group else None,
+            "organisation": participant.organisation.name,
+        },
     )
 
 
@@ -91,12 +108,7 @@ def score_matrix(
     labels = Labels.of(participants, placements)
     people = [engine_participant(p) for p in participants]
     places = [engine_placement(pl, (seats or {}).get(pl.pk)) for pl in placements]
-    matches = []
-    for number, person in enumerate(people, start=1):
-        matches.append([engine.match(person, place, labels=labels) for place in places])
-        if step is not None:
-            step(number, len(people))
-    return people, places, matches, labels
+    return people, places, score_all(people, places, labels=labels, step=step), labels
 
 
 def score_one(participant: Participant, placement: Placement) -> PlacementMatch:

@@ -22,9 +22,9 @@ from matchmaking import permissions
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.core.tasks import enqueue_on_commit
-from matchmaking.engine.allocation import stable_allocation
-from matchmaking.engine.fairness import fairness_audit
-from matchmaking.engine.optimal import CandidatePairs, optimal_allocation
+from matchmaking.engine.allocation_round import run_round
+from matchmaking.engine.fairness import FairnessAudit
+from matchmaking.engine.reasons import Reason
 from matchmaking.participants.models import Participant
 from matchmaking.placements import matching
 from matchmaking.placements.models import Placement, Proposal, Round
@@ -125,93 +125,63 @@ def round_compute(*, round_id: int) -> None:
 
 
 def _compute(found: Round) -> None:
+    """Run the engine's allocation round on the round's records and store its proposals."""
     participants = list(found.participants.prefetch_related("skills", "languages").order_by("pk"))
     placements = list(
         found.placements.prefetch_related("skills", "languages").select_related("region").order_by("pk")
     )
     seats = free_seats(placements, exclude_round=found)
-    _people, _places, matches, labels = matching.score_matrix(
-        participants, placements, seats=seats, step=_progress(found.pk)
+    labels = matching.Labels.of(participants, placements)
+    result = run_round(
+        [matching.engine_participant(p) for p in participants],
+        [matching.engine_placement(pl, seats[pl.pk]) for pl in placements],
+        [matching.engine_monitoring(p) for p in participants],
+        found.method,
+        floor=found.floor if found.method == Round.Method.OPTIMAL else 0,
+        labels=labels,
+        step=_progress(found.pk),
     )
-    capacities = [seats[pl.pk] for pl in placements]
-    participant_lists = [
-        [
-            j
-            for j in sorted(range(len(placements)), key=lambda j, row=row: (-row[j].score, j))
-            if row[j].eligible
-        ]
-        for row in matches
-    ]
-    placement_lists = [
-        [
-            i
-            for i in sorted(range(len(participants)), key=lambda i, j=j: (-matches[i][j].score, i))
-            if matches[i][j].eligible
-        ]
-        for j in range(len(placements))
-    ]
     flags = [p.fewer_opportunities for p in participants]
-    notes: list[dict[str, Any]] = []
-    if found.method == Round.Method.STABLE:
-        assignment = [int(j) for j in stable_allocation(participant_lists, placement_lists, capacities)]
-    else:
-        pairs = [(i, j) for i, lst in enumerate(participant_lists) for j in lst]
-        candidates = CandidatePairs.of(
-            [i for i, _ in pairs], [j for _, j in pairs], [matches[i][j].score for i, j in pairs]
-        )
-        result = optimal_allocation(
-            len(participants), capacities, candidates, fewer_opportunities=flags, floor=found.floor
-        )
-        assignment = [int(j) for j in result.assignment]
-        notes = [r.as_dict() for r in result.reasons]
-    yes, no = _("fewer opportunities"), _("others")
-    audits = {
-        "fewer_opportunities": fairness_audit(assignment, [yes if f else no for f in flags]),
-        "age_group": fairness_audit(
-            assignment, [p.get_age_group_display() if p.age_group else None for p in participants]
-        ),
-        "organisation": fairness_audit(assignment, [p.organisation.name for p in participants]),
-    }
     with transaction.atomic():
         found.proposals.all().delete()
         proposals = []
-        for i, person in enumerate(participants):
-            j = assignment[i]
-            pair = matches[i][j] if j >= 0 else None
+        for person, outcome in zip(participants, result.outcomes, strict=True):
+            chosen = placements[outcome.placement] if outcome.placed else None
             proposals.append(
                 Proposal(
                     round=found,
                     participant=person,
-                    placement=placements[j] if j >= 0 else None,
-                    engine_placement=placements[j] if j >= 0 else None,
-                    score=pair.score if pair else None,
-                    choice=participant_lists[i].index(j) + 1 if j >= 0 else None,
-                    reasons=[r.as_dict() for r in pair.reasons]
-                    if pair
-                    else _unplaced(matches[i], participant_lists[i]),
-                    skill_gap=[{"uri": u, "label": labels(u)} for u in pair.skill_gap] if pair else [],
-                    wanted=[placements[k].pk for k in participant_lists[i][:WANTED]],
+                    placement=chosen,
+                    engine_placement=chosen,
+                    score=outcome.score,
+                    choice=outcome.choice,
+                    reasons=[r.as_dict() for r in outcome.reasons]
+                    if outcome.placed
+                    else _unplaced(outcome.reasons),
+                    skill_gap=[{"uri": u, "label": labels(u)} for u in outcome.skill_gap],
+                    wanted=[placements[k].pk for k in outcome.options[:WANTED]],
                 )
             )
         Proposal.objects.bulk_create(proposals)
-        placed = sum(1 for j in assignment if j >= 0)
         found.summary = {
-            "placed": placed,
-            "unplaced": len(assignment) - placed,
-            "seats": sum(capacities),
-            "fewer_opportunities_placed": sum(1 for i, j in enumerate(assignment) if j >= 0 and flags[i]),
+            "placed": result.placed,
+            "unplaced": result.unplaced,
+            "seats": result.seats,
+            "fewer_opportunities_placed": sum(
+                1 for o, flag in zip(result.outcomes, flags, strict=True) if o.placed and flag
+            ),
             "fewer_opportunities": sum(flags),
             "floor": found.floor,
-            "notes": notes,
+            "notes": [r.as_dict() for r in result.reasons],
         }
-        found.fairness = {name: _audit_dict(audit) for name, audit in audits.items()}
+        found.fairness = {name: _audit_dict(audit) for name, audit in result.audits.items()}
         found.status = Round.Status.PROPOSED
         found.proposed_at = timezone.now()
         found.progress_done = found.progress_total = len(participants)
         found.save()
 
 
-def _audit_dict(audit: Any) -> dict[str, Any]:
+def _audit_dict(audit: FairnessAudit) -> dict[str, Any]:
     return {
         "best": audit.best_group,
         "threshold": audit.threshold,
@@ -230,20 +200,16 @@ def _audit_dict(audit: Any) -> dict[str, Any]:
     }
 
 
-def _unplaced(row: list[Any], listed: list[int]) -> list[dict[str, Any]]:
-    if listed:
+def _unplaced(reasons: tuple[Reason, ...]) -> list[dict[str, Any]]:
+    """The engine's reason for not placing someone, in the web app's (translated) words."""
+    (reason,) = reasons
+    if reason.code == "unplaced-full":
         text = _("Not placed: every placement this person could take was filled by people it ranked higher.")
-        return [{"code": "unplaced-full", "text": text}]
-    if not row:
-        return [{"code": "unplaced-none", "text": _("Not placed: there are no placements in this round.")}]
-    closest = min(row, key=lambda m: (len(m.reasons), -m.score))
-    why = "; ".join(r.text for r in closest.reasons)
-    return [
-        {
-            "code": "unplaced-rules",
-            "text": _("Not placed: no placement meets the hard rules (closest: %s)") % why,
-        }
-    ]
+    elif reason.code == "unplaced-none":
+        text = _("Not placed: there are no placements in this round.")
+    else:
+        text = _("Not placed: no placement meets the hard rules (closest: %s)") % reason.params["why"]
+    return [{"code": reason.code, "text": text}]
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Person ↔ placement matching: hard rules, score, skill gap, related skills, sensitive data."""
+"""Person ↔ placement matching: hard rules, score, skill gap, sensitive data."""
 
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ from pathlib import Path
 import pytest
 
 import matchmaking.engine
-from matchmaking.engine.allocation_files import read_participants, read_placements
+from matchmaking.cli.allocation_files import (
+    ParticipantsFile,
+    PlacementsFile,
+    read_participants,
+    read_placements,
+)
 from matchmaking.engine.allocation_round import run_round, score_all
 from matchmaking.engine.people import INFORMAL, Language, Participant, Placement, Skill, exclusions, match
-from matchmaking.engine.skills import RelatedSkills
 
 SENSITIVE = ("barrier", "health", "disab", "migra", "gender", "sex", "age", "birth", "ethnic", "religio")
 
@@ -54,29 +58,6 @@ def test_score_gap_and_reasons() -> None:
     assert "Has 2 of 4 required skills" in texts
     assert "Learnt informally: esco:clean" in texts
     assert any(t.startswith("Skill gap (required, missing)") for t in texts)
-
-
-def test_related_skill_earns_half_credit_but_stays_in_the_gap() -> None:
-    related = RelatedSkills([("esco:serve-drinks", "esco:serve-food")])
-    result = match(ANNA, KITCHEN, related=related)
-    assert result.score == pytest.approx(70.0 + 60 * 0.5 / 4)
-    assert "esco:serve-food" in result.skill_gap
-    assert result.related == {"esco:serve-food": ("esco:serve-drinks",)}
-
-
-def test_related_skills_from_labels_and_groups() -> None:
-    by_label = RelatedSkills.from_labels(
-        {
-            "a": "manage a team",
-            "b": "manage staff team",
-            "c": "use spreadsheets software",
-            "d": "use word processing software",
-        }
-    )
-    assert by_label.related("a") == {"b"}
-    assert by_label.related("c") == frozenset()
-    by_group = RelatedSkills.from_groups([["a", "b", "c"], ["c", "d"]])
-    assert by_group.related("c") == {"a", "b", "d"}
 
 
 @pytest.mark.parametrize(
@@ -178,11 +159,20 @@ def test_changing_monitoring_data_changes_no_score(tmp_path: Path) -> None:
     for flags in (("no", "a", "no", "a"), ("yes", "b", "no", "c"), ("yes", "x", "yes", "y")):
         people_path, places_path = _files(tmp_path, *flags)
         people, places = read_participants(people_path), read_placements(places_path)
-        scores = [[m.score for m in row] for row in score_all(people, places)]
-        stable = [r["placement"] for r in run_round(people, places, "stable").rows]
-        optimal = [r["placement"] for r in run_round(people, places, "optimal").rows]
-        outcomes.append((scores, stable, optimal))
+        scores = [[m.score for m in row] for row in score_all(people.participants, places.placements)]
+        outcomes.append((scores, *(_allocation(people, places, method) for method in ("stable", "optimal"))))
     assert outcomes[0] == outcomes[1] == outcomes[2]
+
+
+def _allocation(people: ParticipantsFile, places: PlacementsFile, method: str) -> list[int]:
+    return run_round(
+        people.participants,
+        places.placements,
+        people.monitoring,
+        method,
+        participant_preferences=people.preferences,
+        placement_preferences=places.preferences,
+    ).assignment
 
 
 def test_engine_never_imports_django() -> None:
