@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -171,3 +174,41 @@ def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main([*args, "--method", "stable", "--out", str(out)]) == 2
     assert "cannot be read" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_errors_are_one_line_when_piped(tmp_path: Path) -> None:
+    """A message longer than any terminal arrives in one piece through a pipe, to be searched for."""
+    people = write(tmp_path, "participants-of-the-spring-round-in-the-north.csv", PEOPLE)
+    places = write(tmp_path, "q.csv", PLACES.replace("q2,1,", "q2,a-number-of-seats-nobody-can-read,"))
+    args = ["allocate", "--participants", str(people), "--placements", str(places)]
+    args += ["--method", "stable", "--out", str(tmp_path / "r.csv")]
+    env = {**os.environ, "COLUMNS": "40"}
+    done = subprocess.run(
+        [sys.executable, "-m", "matchmaking.cli", *args], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 2
+    expected = "  q.csv, row 3, field 'seats', value 'a-number-of-seats-nobody-can-read': not a whole number"
+    assert len(expected) > 90
+    assert expected in done.stderr.splitlines()
+    long_floor = "  --floor, value 3: the floor applies to --method optimal only"
+    done = subprocess.run(
+        [sys.executable, "-m", "matchmaking.cli", *args, "--floor", "3"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert long_floor in done.stderr.splitlines()
+
+
+def test_long_error_keeps_its_line_in_a_narrow_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "30")
+    missing = tmp_path / ("a-participants-file-with-a-rather-long-name-" * 2 + ".csv")
+    args = ["allocate", "--participants", str(missing), "--placements", str(missing)]
+    assert main([*args, "--method", "stable", "--out", str(tmp_path / "r.csv")]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    wanted = f"  {missing}: cannot be read (No such file or directory)"
+    assert len(wanted) > 100
+    assert wanted in lines
