@@ -80,6 +80,11 @@ def user_organisations(*, user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=roles.keys()).order_by("name")
 
 
+def active_organisation(*, key: str) -> Organisation | None:
+    """The active member organisation with ``key`` (``None`` for an unknown or suspended one)."""
+    return Organisation.objects.filter(key=key, status=Organisation.Status.ACTIVE).first()
+
+
 def application_list(*, user: Any, status: str | None = None) -> QuerySet[JoinApplication]:
     if not can_review_applications(user):
         return JoinApplication.objects.none()

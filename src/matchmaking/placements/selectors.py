@@ -65,3 +65,26 @@ def annotate_waiting_list_offers(proposals: Iterable[Proposal]) -> list[Any]:
     for proposal in found:
         proposal.waiting_list_offers = offers.get(proposal.pk, [])
     return found
+
+
+def placement_list(
+    *, query: str = "", country: str = "", labour_market: str = "", host: str = "", status: str = ""
+) -> QuerySet[Placement]:
+    """Placements for the network's members, with ``taken`` seats, skills and languages; empty
+    criteria are ignored. Ordered open first, then by start and title."""
+    found = with_seats_taken(Placement.objects.select_related("host", "region")).prefetch_related(
+        "skills", "languages"
+    )
+    if query:
+        found = found.filter(
+            Q(title__icontains=query) | Q(occupation_label__icontains=query) | Q(host__name__icontains=query)
+        )
+    for field, value in (
+        ("country", country),
+        ("labour_market", labour_market),
+        ("host__key", host),
+        ("status", status),
+    ):
+        if value:
+            found = found.filter(**{field: value})
+    return found.order_by("status", "start", "title", "pk")

@@ -94,9 +94,12 @@ def placement_save(
     placement: Placement | None = None,
     key: str | None = None,
     region: str | None = None,
+    clear_region: bool = False,
     is_demo: bool = False,
 ) -> Placement:
-    """Create or update a placement with its skills and language requirements."""
+    """Create or update a placement with its skills and language requirements.
+
+    ``region`` (a NUTS code) sets the region; without one the region stays, unless ``clear_region``."""
     _require(actor is None or can_publish_placement(actor, host))
     errors = validate_placement(data)
     if placement is not None and isinstance(data.get("seats"), int):
@@ -114,7 +117,10 @@ def placement_save(
         if name in data:
             setattr(placement, name, data[name])
     placement.country = placement.country.upper()
-    placement.region = Region.objects.filter(code=region).first() if region else placement.region
+    if clear_region:
+        placement.region = None
+    elif region:
+        placement.region = Region.objects.filter(code=region).first()
     placement.esco_version = esco_version()
     placement.save()
     if "required_skills" in data or "desired_skills" in data:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from matchmaking.taxonomies.models import Term
+from matchmaking.taxonomies.models import Region, Term
 
 
 def terms_by_code(*, scheme: str, codes: Iterable[str], field: str) -> list[Term]:
@@ -18,3 +18,8 @@ def terms_by_code(*, scheme: str, codes: Iterable[str], field: str) -> list[Term
     if missing:
         raise ValidationError({field: _("Unknown code(s): %(codes)s") % {"codes": ", ".join(missing)}})
     return [found[c] for c in wanted]
+
+
+def is_region_code(code: str) -> bool:
+    """Whether ``code`` is a NUTS 2024 level-2 region."""
+    return Region.objects.filter(code=code).exists()

@@ -1,0 +1,134 @@
+"""API endpoints for (pseudonymous) participants.
+
+Participants are shown by pseudonym only, to users with caseload access; the identifying details are
+never exposed here, and every read of a participant is written to the access log, as on the web.
+"""
+
+# No "from __future__ import annotations": paginated handlers are wrapped, and django-ninja reads
+# their annotations in the wrapper's module, so they must be real types, not strings.
+from datetime import date
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from matchmaking import permissions
+from matchmaking.core.api_schemas import ErrorOut, Paging, Shown, clean_text
+from matchmaking.participants import selectors
+from matchmaking.participants.models import Participant
+
+router = Router(tags=["participants"])
+
+
+class SkillRef(Schema):
+    uri: str = Field(..., min_length=1, max_length=200)
+    label: str = Field("", max_length=300)
+
+
+class LanguageLevel(Schema):
+    code: str = Field(..., pattern=r"^[a-zA-Z]{2,3}$")
+    level: str = Field(..., pattern=r"^[a-cA-C][12]$")
+
+
+class ParticipantSkillOut(Schema):
+    uri: str
+    label: str
+    how: str
+    source: str
+    validated: bool
+    evidence: str
+    esco_version: str
+
+
+class ClockOut(Schema):
+    started_on: date
+    due_on: date
+    days: int
+    young: bool
+    stopped_on: date | None
+    overdue: bool
+
+
+class ParticipantOut(Schema):
+    """The pseudonymous record; the identifying details are never part of the API."""
+
+    pseudonym: str
+    organisation: str
+    status: str
+    registered_on: date
+    clock: ClockOut | None
+    home_country: str
+    region: str | None
+    available_from: date | None
+    available_until: date | None
+    willing_to_go_abroad: bool
+    support_requirements: list[str]
+    occupation_interests: list[SkillRef]
+    fewer_opportunities: bool
+    languages: list[LanguageLevel]
+    skills: list[ParticipantSkillOut]
+
+
+class ParticipantQuery(Schema):
+    q: str = Field("", max_length=60)
+    status: str = Field("active", max_length=10)
+
+
+def _participant(p: Participant, clock: Any) -> dict[str, Any]:
+    return {
+        "pseudonym": p.pseudonym, "organisation": p.organisation.key, "status": p.status,
+        "registered_on": p.registered_on,
+        "clock": None if clock is None else {
+            "started_on": clock.started_on, "due_on": clock.due_on, "days": clock.days,
+            "young": clock.young, "stopped_on": clock.stopped_on, "overdue": clock.overdue,
+        },
+        "home_country": p.home_country, "region": p.region.code if p.region_id else None,
+        "available_from": p.available_from, "available_until": p.available_until,
+        "willing_to_go_abroad": p.willing_to_go_abroad,
+        "support_requirements": list(p.support_requirements),
+        "occupation_interests": [
+            {"uri": o.get("uri", ""), "label": o.get("label", "")} for o in p.occupation_interests
+        ],
+        "fewer_opportunities": p.fewer_opportunities,
+        "languages": [{"code": lang.code, "level": lang.level} for lang in p.languages.all()],
+        "skills": [
+            {"uri": s.uri, "label": s.label, "how": s.how, "source": s.source, "validated": s.validated,
+             "evidence": s.evidence, "esco_version": s.esco_version}
+            for s in p.skills.all()
+        ],
+    }  # fmt: skip
+
+
+def _read_participant(request: HttpRequest, participant: Participant) -> dict[str, Any]:
+    """Every read of a participant through the API is logged, like a look at the record page."""
+    selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
+    first_offer_on = getattr(participant, "first_offer_on", "unset")  # annotated on the caseload
+    clock = selectors.participant_clock(participant, timezone.localdate(), first_offer_on=first_offer_on)
+    return _participant(participant, clock)
+
+
+def _require_caseload(user: Any) -> None:
+    if not permissions.can_use_caseload(user):
+        raise Http404
+
+
+@router.get("/participants", response={200: list[ParticipantOut], 404: ErrorOut})
+@paginate(Paging)
+def participant_list(request: HttpRequest, filters: Query[ParticipantQuery]) -> Any:
+    """Your caseload, pseudonymous (case workers, organisation administrators, coordinators)."""
+    _require_caseload(request.user)
+    status = filters.status if filters.status in Participant.Status.values else ""
+    found = selectors.caseload(
+        user=request.user, filters=selectors.CaseloadFilters(query=clean_text(filters.q), status=status)
+    ).prefetch_related("skills", "languages")
+    # Only the participants on the page sent are read, so only they are logged.
+    return Shown(found.select_related("region"), lambda p: _read_participant(request, p))
+
+
+@router.get("/participants/{pseudonym}", response={200: ParticipantOut, 404: ErrorOut})
+def participant_detail(request: HttpRequest, pseudonym: str) -> dict[str, Any]:
+    _require_caseload(request.user)
+    participant = permissions.access_participant(request.user, clean_text(pseudonym)[:12])
+    return _read_participant(request, participant)
