@@ -6,7 +6,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from matchmaking.exchanges.demo import SEED_EXCHANGES
+from matchmaking.demo.exchanges import SEED_EXCHANGES
 from matchmaking.exchanges.models import Exchange, State
 from matchmaking.library.models import Story
 from matchmaking.library.services import story_create

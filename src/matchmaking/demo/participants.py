@@ -28,6 +28,7 @@ from matchmaking.participants.models import (
     SkillSource,
     SupportRequirement,
 )
+from matchmaking.taxonomies.codelists import BARRIERS, codes
 
 SEED = 20260501
 # Caseload organisation → (how many participants, local language, first names, key-worker email).
@@ -76,18 +77,14 @@ def _pseudonym(rng: random.Random) -> str:
 
 
 def clear() -> None:
-    """Remove the previous demo participants (and, by cascade, their plans, proposals and referrals)."""
-    from matchmaking.pathways.models import Referral
-    from matchmaking.placements.models import Round
+    """Remove the previous demo participants (and, by cascade, their plans and proposals). The apps
+    above (placements, pathways) clear their own demo data first."""
 
-    Round.objects.filter(is_demo=True).delete()
-    Referral.objects.filter(participant__is_demo=True).delete()
     Participant.objects.filter(is_demo=True).delete()
 
 
 @transaction.atomic
 def demo_extend(*, today: date) -> str:
-    clear()
     rng = random.Random(SEED)
     occupations = list(demo_occupations())
     version = esco_version()
@@ -151,7 +148,6 @@ def demo_extend(*, today: date) -> str:
 
 
 def _details(rng, identities, languages, skills, consents, groups, version, today) -> None:
-    from matchmaking.taxonomies.codelists import BARRIERS, codes
 
     ParticipantIdentity.objects.bulk_create(
         ParticipantIdentity(

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from matchmaking.organisations.models import Organisation
+from matchmaking.participants.clock import add_months
 from matchmaking.participants.models import Consent, Participant
-from matchmaking.pathways.clock import add_months
 from matchmaking.pathways.models import (
     Goal,
     Meeting,
@@ -88,12 +88,12 @@ NOTES = [
 
 
 def clear() -> None:
+    Referral.objects.filter(participant__is_demo=True).delete()
     SupportService.objects.filter(is_demo=True).exclude(referrals__participant__is_demo=False).delete()
 
 
 @transaction.atomic
 def demo_extend(*, today: date) -> str:
-    clear()
     rng = random.Random(SEED)
     services = []
     for name, category, country, languages, org_key in SERVICES:

@@ -14,10 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from matchmaking.accounts.models import User
+from matchmaking.core.models import Notification
+from matchmaking.demo.network import demo_users
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants.demo_esco import demo_occupations, transversal_skills
 from matchmaking.participants.esco_lookup import esco_version
 from matchmaking.participants.models import Participant, SupportRequirement
+from matchmaking.pathways.models import Offer
 from matchmaking.placements import rounds
 from matchmaking.placements.models import (
     Contest,
@@ -63,8 +66,6 @@ DEMO_NOTIFICATION_KINDS = ("round.confirmed", "round.unplaced", "placement.waiti
 
 
 def clear() -> None:
-    from matchmaking.core.models import Notification
-    from matchmaking.demo.network import demo_users
 
     demo_emails = [user.email for user in demo_users()]
     Notification.objects.filter(kind__in=DEMO_NOTIFICATION_KINDS, recipient__email__in=demo_emails).delete()
@@ -74,7 +75,6 @@ def clear() -> None:
 
 @transaction.atomic
 def demo_extend(*, today: date) -> str:
-    clear()
     rng = random.Random(SEED)
     hosts = list(
         Organisation.objects.filter(is_demo=True)
@@ -218,7 +218,6 @@ def _rounds(rng: random.Random, today: date) -> int:
 
 
 def _decide(rng: random.Random, found: Round, coordinator: User | None, today: date) -> None:
-    from matchmaking.pathways.models import Offer
 
     proposals = list(
         found.proposals.filter(status=Proposal.Status.CONFIRMED).select_related("placement", "participant")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from types import ModuleType
 
 from django.db import transaction
 from django.utils import timezone
 
 from matchmaking.accounts.models import User
 from matchmaking.accounts.services import email_mark_verified
+from matchmaking.demo import exchanges, library, mobility, participants, pathways, placements
 from matchmaking.demo.network import DemoUser, build_demo_document, demo_users
 from matchmaking.interchange.document import parse_document
 from matchmaking.interchange.services import ImportSummary, interchange_import, known_organisation_keys
@@ -26,9 +27,10 @@ def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
 
 
-# Each capability adds its own demo data in ``matchmaking.<app>.demo.demo_extend(today=...)``, which
-# must be idempotent like the rest and returns a one-line summary. They run in this order.
-DEMO_EXTENSIONS = ("mobility", "exchanges", "library", "participants", "placements", "pathways")
+# Each capability's demo data: ``clear()``, where there is one, removes the previous demo rows of that
+# capability (run for all of them first, the last one first) and ``demo_extend(today=...)`` adds them
+# again and returns a one-line summary. They run in this order.
+DEMO_EXTENSIONS: tuple[ModuleType, ...] = (mobility, exchanges, library, participants, placements, pathways)
 
 
 @dataclass
@@ -61,17 +63,15 @@ def demo_load(*, today: date | None = None) -> DemoLoadResult:
         organisation = Organisation.objects.get(key=demo_user.organisation)
         if not user.memberships.filter(organisation=organisation, role=demo_user.role).exists():
             membership_add(actor=None, organisation=organisation, user=user, role=demo_user.role)
+    for app in reversed(DEMO_EXTENSIONS):
+        if hasattr(app, "clear"):
+            app.clear()
     extensions = [_extend(app, today or timezone.localdate()) for app in DEMO_EXTENSIONS]
     return DemoLoadResult(
         summary=summary, users_created=created, users=users, extensions=[e for e in extensions if e]
     )
 
 
-def _extend(app: str, today: date) -> str:
-    try:
-        module = importlib.import_module(f"matchmaking.{app}.demo")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"matchmaking.{app}.demo":
-            raise
-        return ""
-    return f"{app}: {module.demo_extend(today=today)}"
+def _extend(app: ModuleType, today: date) -> str:
+    name = app.__name__.rsplit(".", 1)[-1]
+    return f"{name}: {app.demo_extend(today=today)}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from matchmaking.core.notifications import notify
 from matchmaking.core.periodic import periodic_job
 from matchmaking.exchanges.models import Exchange, State
+from matchmaking.exchanges.services import exchange_expire, members_of
 
 FOLLOW_UP_AFTER = timedelta(days=182)
 
@@ -18,7 +19,6 @@ FOLLOW_UP_AFTER = timedelta(days=182)
 @periodic_job("exchange-proposals-expiry", every=timedelta(hours=1))
 def exchange_proposals_expiry(now: datetime) -> str:
     """Expire proposals nobody answered in time and tell the organisation that sent them."""
-    from matchmaking.exchanges.services import exchange_expire
 
     due = Exchange.objects.filter(state=State.PROPOSED, expires_at__lt=now)
     expired = sum(1 for exchange in due if exchange_expire(exchange=exchange))
@@ -28,7 +28,6 @@ def exchange_proposals_expiry(now: datetime) -> str:
 @periodic_job("exchange-follow-up-prompt", every=timedelta(days=1))
 def exchange_follow_up_prompt(now: datetime) -> str:
     """Six months after a visit, ask both organisations whether cooperation followed (once)."""
-    from matchmaking.exchanges.services import members_of
 
     cutoff = timezone.localdate(now) - FOLLOW_UP_AFTER
     due = Exchange.objects.filter(

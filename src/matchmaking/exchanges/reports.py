@@ -14,6 +14,7 @@ from matchmaking.core.audit import audit_record, changed_values
 from matchmaking.exchanges.models import CompletionReport, Exchange, State, Testimonial
 from matchmaking.exchanges.services import acting_side
 from matchmaking.mobility.models import Direction, Opportunity
+from matchmaking.mobility.services import opportunity_create
 
 REPORT_FIELDS = ("summary", "outcomes", "host_lessons", "visitor_lessons", "follow_up_actions")
 REPORT_STATES = (State.UNDER_WAY, State.COMPLETED)
@@ -128,7 +129,6 @@ def quote_set_consent(*, actor: Any, testimonial: Testimonial, consent: bool) ->
 def reciprocal_visit_draft(*, actor: Any, exchange: Exchange) -> Opportunity:
     """One click after a visit: a draft the other way round. The host drafts a request to visit the
     visitors; the visitors draft an offer to host their hosts."""
-    from matchmaking.mobility.services import opportunity_create
 
     side = acting_side(actor, exchange)
     if exchange.state not in FEEDBACK_STATES:

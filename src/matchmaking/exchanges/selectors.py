@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from matchmaking.core.models import AuditEvent
 from matchmaking.exchanges.models import Exchange, Message, ProgrammeItem, Testimonial, Visitor
 from matchmaking.permissions.roles import is_coordinator, is_member, roles_of
 
@@ -29,7 +30,6 @@ def exchange_messages(*, exchange: Exchange) -> QuerySet[Message]:
 
 
 def exchange_history(*, exchange: Exchange) -> Any:
-    from matchmaking.core.models import AuditEvent
 
     return AuditEvent.objects.filter(
         object_type="exchanges.exchange", object_id=str(exchange.pk), action__in=_STATE_ACTIONS

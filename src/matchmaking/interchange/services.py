@@ -128,11 +128,21 @@ def _upsert_organisation(actor: Any, record: OrganisationRecord, is_demo: bool) 
         ), False
 
 
+def _opportunity_data(record: OpportunityRecord) -> dict[str, Any]:
+    """A record of the file as the data ``opportunity_create``/``opportunity_update`` take."""
+    data = asdict(record)
+    for key in ("id", "organisation"):
+        data.pop(key)
+    for key in mobility_services.TERM_LISTS:
+        data[key] = list(data[key])
+    return data
+
+
 def _upsert_opportunity(
     actor: Any, record: OpportunityRecord, organisations: dict[str, Organisation]
 ) -> tuple[Opportunity, bool]:
     organisation = organisations.get(record.organisation) or Organisation.objects.get(key=record.organisation)
-    data = mobility_services.opportunity_data_from_record(record)
+    data = _opportunity_data(record)
     existing = Opportunity.objects.filter(key=record.id).first()
     with transaction.atomic():
         if existing is None:

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from matchmaking.library.models import Story
+from matchmaking.permissions.roles import roles_of
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,6 @@ def story_facets() -> dict[str, Any]:
 
 
 def draft_stories(*, user: Any) -> QuerySet[Story]:
-    from matchmaking.permissions.roles import roles_of
 
     own = list(roles_of(user).keys())
     return (

@@ -18,6 +18,7 @@ from matchmaking.exchanges.models import Exchange, State
 from matchmaking.exchanges.services import acting_side, members_of
 from matchmaking.library.access import can_edit_story
 from matchmaking.library.models import Story
+from matchmaking.taxonomies.models import Term
 
 STORY_FIELDS = ("title", "summary", "outcomes", "host_lessons", "visitor_lessons")
 
@@ -77,8 +78,6 @@ def story_update(*, actor: Any, story: Story, data: dict[str, Any]) -> Story:
     if not story.title or not story.summary:
         raise ValidationError(_("A story needs a title and a summary of the exchange."))
     if "topics" in data:
-        from matchmaking.taxonomies.models import Term
-
         story.topics.set(Term.objects.filter(scheme="practice-topics", code__in=data["topics"] or []))
     old, new = changed_values(before, _data(story))
     if new:

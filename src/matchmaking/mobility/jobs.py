@@ -11,6 +11,7 @@ from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.core.periodic import periodic_job
 from matchmaking.mobility.models import Opportunity
+from matchmaking.mobility.tasks import schedule_refresh
 from matchmaking.organisations.models import Membership
 
 REMIND_DAYS_BEFORE = 14
@@ -63,7 +64,5 @@ def opportunities_expiry(now: datetime) -> str:
         )
         reminded += 1
     if expired:
-        from matchmaking.mobility.tasks import schedule_refresh
-
         schedule_refresh()
     return f"{expired} expired, {reminded} reminded"

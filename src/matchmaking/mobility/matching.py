@@ -93,11 +93,18 @@ def _labeller() -> Any:
     return lambda code: labels.get(code, code.replace("-", " "))
 
 
-def past_exchange_pairs() -> list[tuple[str, str]]:
-    from matchmaking.exchanges.models import HOLDING_STATES, Exchange
+# Exchange states from "agreed" on: the two organisations have worked together. The same list as
+# ``exchanges.models.HOLDING_STATES`` (a test keeps them equal); exchanges sit above offers and
+# requests, so they are read here through the organisations' reverse relation, never imported.
+EXCHANGE_STATES_WENT_AHEAD = ("agreed", "planning", "confirmed", "under-way", "completed", "reported")
 
+
+def past_exchange_pairs() -> list[tuple[str, str]]:
+    """(host key, visitor key) of every exchange that went ahead."""
     return list(
-        Exchange.objects.filter(state__in=HOLDING_STATES).values_list("host__key", "visitor__key").distinct()
+        Organisation.objects.filter(hosted_exchanges__state__in=EXCHANGE_STATES_WENT_AHEAD)
+        .values_list("key", "hosted_exchanges__visitor__key")
+        .distinct()
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from matchmaking.core.audit import audit_record, changed_values
 from matchmaking.core.tasks import enqueue_on_commit
-from matchmaking.interchange.document import OpportunityRecord
+from matchmaking.mobility import tasks
 from matchmaking.mobility.access import can_edit_opportunity, can_post_opportunities
 from matchmaking.mobility.models import ActivityType, Direction, Funding, Opportunity, SavedSearch, Support
 from matchmaking.organisations.models import Organisation
@@ -21,7 +20,7 @@ from matchmaking.permissions.roles import is_member
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME
 from matchmaking.taxonomies.selectors import terms_by_code
 
-_TERM_LISTS = {"topics": "practice-topics", "target_groups": "target-groups", "languages": LANGUAGES_SCHEME}
+TERM_LISTS = {"topics": "practice-topics", "target_groups": "target-groups", "languages": LANGUAGES_SCHEME}
 _SCALARS = ("direction", "earliest", "latest", "duration_days", "group_size", "description")
 _EXTRA = ("funding", "activity_code", "support_offered", "support_notes")
 
@@ -63,15 +62,6 @@ def opportunity_full_data(opportunity: Opportunity) -> dict[str, Any]:
     }
 
 
-def opportunity_data_from_record(record: OpportunityRecord) -> dict[str, Any]:
-    data = asdict(record)
-    for key in ("id", "organisation"):
-        data.pop(key)
-    for key in _TERM_LISTS:
-        data[key] = list(data[key])
-    return data
-
-
 def _apply(opportunity: Opportunity, data: dict[str, Any]) -> None:
     if "type" in data:
         opportunity.type = terms_by_code(scheme="opportunity-types", codes=[data["type"]], field="type")[0]
@@ -103,7 +93,7 @@ def _apply(opportunity: Opportunity, data: dict[str, Any]) -> None:
             )
     opportunity.full_clean(exclude=["topics", "target_groups", "languages", "created_by"])
     opportunity.save()
-    for name, scheme in _TERM_LISTS.items():
+    for name, scheme in TERM_LISTS.items():
         if name in data:
             getattr(opportunity, name).set(terms_by_code(scheme=scheme, codes=data[name] or [], field=name))
 
@@ -119,7 +109,6 @@ def new_opportunity_key(organisation: Organisation, direction: str, type_code: s
 
 def _changed(opportunity: Opportunity, *, created: bool = False) -> None:
     """After any change: refresh suggestions in the background; alert saved searches for new ones."""
-    from matchmaking.mobility import tasks
 
     tasks.schedule_refresh()
     if created and opportunity.status == Opportunity.Status.OPEN:

@@ -12,14 +12,16 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from matchmaking.core.notifications import notify
+from matchmaking.mobility import matching
+from matchmaking.mobility.models import Opportunity, SavedSearch
+from matchmaking.mobility.selectors import OpportunityFilters, filter_opportunities
 from matchmaking.organisations.models import Organisation
+from matchmaking.permissions.roles import roles_of
 
 
 @task()
 def refresh_suggestions(opportunity_keys: list[str] | None = None) -> int:
     """Recompute partner suggestions (all opportunities by default; the network is small)."""
-    from matchmaking.mobility import matching
-    from matchmaking.mobility.models import Opportunity
 
     if opportunity_keys is None:
         return matching.refresh()
@@ -29,9 +31,6 @@ def refresh_suggestions(opportunity_keys: list[str] | None = None) -> int:
 @task()
 def saved_search_alerts(opportunity_id: int) -> int:
     """Notify every user whose saved search matches a newly opened opportunity (not their own)."""
-    from matchmaking.mobility.models import Opportunity, SavedSearch
-    from matchmaking.mobility.selectors import OpportunityFilters, filter_opportunities
-    from matchmaking.permissions.roles import roles_of
 
     opportunity = Opportunity.objects.select_related("organisation").filter(pk=opportunity_id).first()
     if opportunity is None or opportunity.status != Opportunity.Status.OPEN:

@@ -8,11 +8,12 @@ from typing import Any
 from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from matchmaking.accounts.models import User
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.models import PersonalDataAccess
 from matchmaking.participants.access import can_see_personal_details, visible_participants
+from matchmaking.participants.clock import Clock, youth_guarantee_clock
 from matchmaking.participants.models import Participant, ParticipantIdentity
-from matchmaking.pathways.clock import Clock, youth_guarantee_clock
 from matchmaking.permissions.roles import PERSONAL_DATA_ROLES
 
 
@@ -128,7 +129,6 @@ def access_history(*, participant: Participant) -> QuerySet[PersonalDataAccess]:
 
 def group_candidates(*, participant: Participant) -> QuerySet:
     """Users who may join a follow-up group: holders of roles with personal-data access."""
-    from matchmaking.accounts.models import User
 
     return (
         User.objects.filter(is_active=True, memberships__role__in=list(PERSONAL_DATA_ROLES))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matchmaking.participants import views, views_privacy, views_skills
+from matchmaking.participants import views, views_skills
 
 app_name = "participants"
 
@@ -21,7 +21,4 @@ urlpatterns = [
     path("<str:pseudonym>/skills/reject/", views_skills.skill_reject, name="skill-reject"),
     path("<str:pseudonym>/skills/remove/", views_skills.skill_remove, name="skill-remove"),
     path("<str:pseudonym>/occupations/", views_skills.occupation_interest, name="occupation-interest"),
-    path("<str:pseudonym>/export/", views_privacy.export, name="export"),
-    path("<str:pseudonym>/access-log/", views_privacy.access_history, name="access-history"),
-    path("<str:pseudonym>/erase/", views_privacy.erase, name="erase"),
 ]

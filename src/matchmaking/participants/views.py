@@ -29,7 +29,6 @@ from matchmaking.participants.access import (
 )
 from matchmaking.participants.models import Consent
 from matchmaking.permissions.roles import CASELOAD_ROLES, roles_of
-from matchmaking.placements.selectors import annotate_waiting_list_offers
 
 
 def show_error(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
@@ -126,11 +125,6 @@ def participant_detail(request: HttpRequest, pseudonym: str) -> HttpResponse:
         "group": participant.group.select_related("user", "organisation").filter(ended_on__isnull=True),
         "clock": selectors.participant_clock(participant, timezone.localdate()),
         "mobilities": participant.mobilities.select_related("receiving"),
-        "proposals": annotate_waiting_list_offers(
-            participant.proposals.select_related("placement__host", "round").order_by("-round__created_at")[
-                :5
-            ]
-        ),
     }
     return render(request, "participants/participant_detail.html", context)
 

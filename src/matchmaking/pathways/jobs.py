@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matchmaking.core.models import Notification
 from matchmaking.core.notifications import notify
 from matchmaking.core.periodic import periodic_job
 from matchmaking.participants.models import Participant
+from matchmaking.participants.selectors import participant_clock
 from matchmaking.pathways.models import Referral, RetentionCheck
 
 
@@ -20,7 +22,7 @@ from matchmaking.pathways.models import Referral, RetentionCheck
 def retention_check_reminders(now: datetime) -> str:
     """Remind key workers of retention checks (3, 6, 12 months after exit) that are due."""
     due = RetentionCheck.objects.filter(
-        due_on__lte=now.date(), done_on__isnull=True, reminded_at__isnull=True
+        due_on__lte=timezone.localdate(now), done_on__isnull=True, reminded_at__isnull=True
     )
     count = 0
     for check in due.select_related("outcome__participant__key_worker"):
@@ -41,9 +43,9 @@ def retention_check_reminders(now: datetime) -> str:
 @periodic_job("referral-reminders", every=timedelta(days=1))
 def referral_reminders(now: datetime) -> str:
     """Remind the sender of referrals still unanswered after the reminder date."""
-    late = now.date() - timedelta(days=settings.REFERRAL_REMINDER_DAYS)
+    late = timezone.localdate(now) - timedelta(days=settings.REFERRAL_REMINDER_DAYS)
     due = Referral.objects.filter(status=Referral.Status.SENT, reminded_at__isnull=True).filter(
-        Q(remind_on__lte=now.date()) | Q(remind_on__isnull=True, sent_on__lte=late)
+        Q(remind_on__lte=timezone.localdate(now)) | Q(remind_on__isnull=True, sent_on__lte=late)
     )
     count = 0
     for referral in due.select_related("participant", "service", "sent_by"):
@@ -63,14 +65,13 @@ def referral_reminders(now: datetime) -> str:
 @periodic_job("youth-guarantee-alerts", every=timedelta(days=1))
 def youth_guarantee_alerts(now: datetime) -> str:
     """Alert the key worker once when a participant's Youth Guarantee clock passes its limit."""
-    from matchmaking.participants.selectors import participant_clock
 
     count = 0
     active = Participant.objects.filter(
         status=Participant.Status.ACTIVE, offers__isnull=True, key_worker__isnull=False
     )
     for participant in active.select_related("key_worker"):
-        clock = participant_clock(participant, now.date(), first_offer_on=None)
+        clock = participant_clock(participant, timezone.localdate(now), first_offer_on=None)
         url = participant.get_absolute_url()
         if not clock or not clock.overdue:
             continue
@@ -85,11 +86,3 @@ def youth_guarantee_alerts(now: datetime) -> str:
         )
         count += 1
     return f"{count} Youth Guarantee alerts"
-
-
-@periodic_job("participant-retention", every=timedelta(days=1))
-def participant_retention(now: datetime) -> str:
-    """Erase participants past their retention period, keeping only anonymous statistics."""
-    from matchmaking.participants.privacy import retention_enforce
-
-    return f"{retention_enforce(now)} participants erased at the end of their retention period"

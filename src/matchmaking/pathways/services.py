@@ -16,12 +16,12 @@ from matchmaking.core.access_log import access_log_record
 from matchmaking.core.audit import audit_record
 from matchmaking.core.models import PersonalDataAccess
 from matchmaking.core.notifications import notify
-from matchmaking.organisations.models import Organisation
+from matchmaking.organisations.models import Membership, Organisation
 from matchmaking.participants.access import can_edit_participant, can_record_pathway
+from matchmaking.participants.clock import add_months
 from matchmaking.participants.models import Consent, Participant
 from matchmaking.participants.services import consent_active
 from matchmaking.pathways.access import can_manage_directory
-from matchmaking.pathways.clock import add_months
 from matchmaking.pathways.models import (
     Goal,
     Meeting,
@@ -239,8 +239,6 @@ def referral_send(
     )
     _audit(actor, "referral.send", participant, {"service": service.name, "consent": consent.pk})
     if service.organisation_id:
-        from matchmaking.organisations.models import Membership
-
         notify(
             recipients=[
                 m.user

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
+from matchmaking.pathways.models import Offer
 from matchmaking.placements.access import can_answer_contest, can_contest_proposal, can_decide_proposal
 from matchmaking.placements.models import Contest, MobilityRecord, Placement, Proposal, activity_code_for
 from matchmaking.placements.services import waiting_list_seat_freed
@@ -80,7 +81,6 @@ def proposal_decide(
 
 def _record_offer(actor: Any, proposal: Proposal) -> None:
     """An accepted placement is a typed offer: it stops the Youth Guarantee clock."""
-    from matchmaking.pathways.models import Offer
 
     placement: Placement = proposal.placement  # type: ignore[assignment]
     Offer.objects.create(

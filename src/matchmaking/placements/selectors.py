@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from matchmaking.participants.models import Participant
 from matchmaking.placements.models import Placement, Proposal, WaitingListEntry
 
 
@@ -88,3 +89,12 @@ def placement_list(
         if value:
             found = found.filter(**{field: value})
     return found.order_by("status", "start", "title", "pk")
+
+
+def participant_recent_proposals(*, participant: Participant, limit: int = 5) -> list[Any]:
+    """The person's latest proposals, newest round first, each with its waiting-list offers."""
+    return annotate_waiting_list_offers(
+        participant.proposals.select_related("placement__host", "round").order_by("-round__created_at")[
+            :limit
+        ]
+    )

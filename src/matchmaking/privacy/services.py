@@ -17,6 +17,7 @@ from matchmaking.core.access_log import access_log_record
 from matchmaking.core.models import AuditEvent, PersonalDataAccess
 from matchmaking.participants.access import can_erase_participant, can_see_personal_details
 from matchmaking.participants.models import Participant
+from matchmaking.pathways.models import Goal, Meeting, Offer, Referral, SelfAssessment, StatisticRecord
 
 EXPORT_FORMAT = 1
 
@@ -37,7 +38,6 @@ def participant_export(*, actor: Any, participant: Participant, path: str = "") 
     """Everything stored about the person, as one JSON-ready document; the export itself is logged."""
     if not can_see_personal_details(actor, participant):
         raise PermissionDenied
-    from matchmaking.pathways.models import Goal, Meeting, Offer, Referral, SelfAssessment
 
     identity = getattr(participant, "identity", None)
     document: dict[str, Any] = {
@@ -163,7 +163,6 @@ def participant_erase(*, actor: Any, participant: Participant, reason: str = "")
     """
     if actor is not None and not can_erase_participant(actor, participant):
         raise PermissionDenied
-    from matchmaking.pathways.models import Referral, StatisticRecord
 
     outcome = getattr(participant, "outcome", None)
     StatisticRecord.objects.create(
@@ -201,7 +200,7 @@ def participant_erase(*, actor: Any, participant: Participant, reason: str = "")
 
 
 def participants_due_for_erasure(now: datetime) -> Any:
-    today = now.date()
+    today = timezone.localdate(now)
     left = today - timedelta(days=settings.PARTICIPANT_RETENTION_DAYS)
     idle = now - timedelta(days=settings.PARTICIPANT_INACTIVE_RETENTION_DAYS)
     return Participant.objects.filter(

@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from matchmaking.participants import forms, privacy, selectors
+from matchmaking.participants import forms, selectors
 from matchmaking.participants.access import (
     access_participant,
     access_participant_for_edit,
     can_erase_participant,
     can_see_personal_details,
 )
+from matchmaking.privacy import services as privacy
 
 
 @login_required
@@ -40,7 +41,7 @@ def access_history(request: HttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
     return render(
         request,
-        "participants/access_history.html",
+        "privacy/access_history.html",
         {"participant": participant, "entries": selectors.access_history(participant=participant)},
     )
 
@@ -61,4 +62,4 @@ def erase(request: HttpRequest, pseudonym: str) -> HttpResponse:
             )
             messages.success(request, _("The participant's data has been erased."))
             return redirect("participants:caseload")
-    return render(request, "participants/erase.html", {"participant": participant, "form": form})
+    return render(request, "privacy/erase.html", {"participant": participant, "form": form})

@@ -8,10 +8,11 @@ from datetime import date
 from django.contrib import admin
 from django.urls import reverse
 
-from matchmaking.participants import privacy, services
+from matchmaking.participants import services
 from matchmaking.participants.models import ParticipantIdentity
 from matchmaking.pathways import services as pathway_services
 from matchmaking.pathways.models import SupportService
+from matchmaking.privacy import services as privacy
 from tests.factories_participants import consent
 
 SECRETS = (

@@ -60,7 +60,7 @@ def _urls(world, found, proposal, contest, pl):
         "participants:skill-reject",
         "participants:skill-remove",
         "participants:occupation-interest",
-        "participants:erase",
+        "privacy:erase",
         "pathways:plan",
         "pathways:progress",
         "pathways:referrals",

@@ -18,8 +18,8 @@ PAGES = [
     "participants:group",
     "participants:skills",
     "participants:skill-search",
-    "participants:export",
-    "participants:access-history",
+    "privacy:export",
+    "privacy:access-history",
     "pathways:plan",
     "pathways:progress",
     "pathways:referrals",
@@ -34,7 +34,7 @@ EDIT_PAGES = [
     "participants:group",
     "participants:skills",
     "participants:skill-search",
-    "participants:access-history",
+    "privacy:access-history",
 ]
 POSTS = [
     "participants:languages",
@@ -45,7 +45,7 @@ POSTS = [
     "participants:skill-reject",
     "participants:skill-remove",
     "participants:occupation-interest",
-    "participants:erase",
+    "privacy:erase",
     "pathways:plan",
     "pathways:progress",
     "pathways:referrals",
@@ -60,7 +60,7 @@ def test_case_worker_sees_every_page(client, world, name):
     assert response.status_code == 200, name
 
 
-@pytest.mark.parametrize("name", [*PAGES, "participants:erase"])
+@pytest.mark.parametrize("name", [*PAGES, "privacy:erase"])
 def test_case_worker_of_another_organisation_gets_404(client, world, name):
     client.force_login(world.stranger)
     assert client.get(reverse(name, args=[world.person.pseudonym])).status_code == 404
@@ -76,7 +76,7 @@ def test_posts_by_another_organisation_get_404(client, world, name):
 def test_group_member_without_personal_access_sees_only_the_pseudonym(client, world, name):
     client.force_login(world.helper)
     response = client.get(reverse(name, args=[world.person.pseudonym]))
-    if name in EDIT_PAGES or name in ("participants:participant-identity", "participants:export"):
+    if name in EDIT_PAGES or name in ("participants:participant-identity", "privacy:export"):
         assert response.status_code == 404, name
         return
     assert response.status_code == 200, name

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from matchmaking.core.models import AuditEvent, Notification, PersonalDataAccess
 from matchmaking.core.periodic import run_periodic
-from matchmaking.participants import privacy
 from matchmaking.participants.models import Participant
 from matchmaking.pathways import services
 from matchmaking.pathways.models import Goal, Referral, RetentionCheck, StatisticRecord, Step, SupportService
+from matchmaking.privacy import services as privacy
 from tests.factories_participants import consent
 
 
@@ -155,7 +155,7 @@ def test_offer_stops_the_youth_guarantee_clock_and_caseload_shows_it(client, wor
 def test_clock_limits():
     from datetime import date
 
-    from matchmaking.pathways.clock import youth_guarantee_clock
+    from matchmaking.participants.clock import youth_guarantee_clock
 
     young = youth_guarantee_clock(
         started_on=date(2026, 1, 31), age_group="young", first_offer_on=None, today=date(2026, 6, 1)
@@ -212,7 +212,7 @@ def test_outcome_schedules_retention_checks_and_job_reminds(client, world):
 
 def test_export_is_logged_and_complete(client, world):
     client.force_login(world.worker)
-    response = client.get(reverse("participants:export", args=[world.person.pseudonym]))
+    response = client.get(reverse("privacy:export", args=[world.person.pseudonym]))
     data = response.json()
     assert data["participant"]["pseudonym"] == world.person.pseudonym
     assert data["identity"]["family_name"] == "Secret-Name"
@@ -224,11 +224,11 @@ def test_erasure_keeps_only_statistics_and_tombstones_logs(client, world):
     client.get(reverse("participants:participant-identity", args=[world.person.pseudonym]))
     pk, pseudonym = world.person.pk, world.person.pseudonym
     client.force_login(world.worker)
-    assert client.get(reverse("participants:erase", args=[pseudonym])).status_code == 404  # admins only
+    assert client.get(reverse("privacy:erase", args=[pseudonym])).status_code == 404  # admins only
     client.force_login(world.admin)
-    client.post(reverse("participants:erase", args=[pseudonym]), {"confirm": "wrong"})
+    client.post(reverse("privacy:erase", args=[pseudonym]), {"confirm": "wrong"})
     assert Participant.objects.filter(pk=pk).exists()
-    client.post(reverse("participants:erase", args=[pseudonym]), {"confirm": pseudonym})
+    client.post(reverse("privacy:erase", args=[pseudonym]), {"confirm": pseudonym})
     assert not Participant.objects.filter(pk=pk).exists()
     assert StatisticRecord.objects.count() == 1
     assert not PersonalDataAccess.objects.filter(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from matchmaking.pathways.chart import progress_chart
-from matchmaking.pathways.clock import add_months
+from matchmaking.participants.clock import add_months
 
 
 def test_add_months_clamps_to_the_end_of_the_month():

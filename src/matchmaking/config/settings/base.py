@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "matchmaking.participants",
     "matchmaking.placements",
     "matchmaking.pathways",
+    "matchmaking.privacy",
     "matchmaking.web",
 ]
 INSTALLED_APPS += env_list("EXTRA_INSTALLED_APPS")

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from matchmaking.mobility.access import can_post_opportunities
 from matchmaking.mobility.matching import reason_text
 
 register = template.Library()
@@ -42,6 +43,5 @@ def percent(value: float) -> str:
 def posts_for(user: Any, organisation: Any) -> bool:
     """``{% if user|posts_for:organisation %}``: may the user post offers and requests for it (and so
     see its partner suggestions)? Asks the permission module."""
-    from matchmaking.mobility.access import can_post_opportunities
 
     return can_post_opportunities(user, organisation)
