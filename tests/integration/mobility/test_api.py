@@ -15,7 +15,11 @@ from matchmaking.organisations.models import Role
 from tests.factories import OrganisationFactory, member
 from tests.factories_mobility import exchange, pair
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # django-ninja deprecated returning (status, body) tuples: handlers return bodies or Status.
+    pytest.mark.filterwarnings("error:Returning tuple:DeprecationWarning"),
+]
 
 
 def bearer(user) -> dict[str, str]:

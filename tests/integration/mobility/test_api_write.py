@@ -16,7 +16,11 @@ from matchmaking.organisations.models import Role
 from tests.factories import OrganisationFactory, member
 from tests.factories_mobility import exchange, item, pair, visitor_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # django-ninja deprecated returning (status, body) tuples: handlers return bodies or Status.
+    pytest.mark.filterwarnings("error:Returning tuple:DeprecationWarning"),
+]
 
 
 def bearer(user) -> dict[str, str]:
@@ -160,3 +164,33 @@ def test_report_and_story_read(client, coordinator):
     draft = client.get(f"/api/exchanges/{ex.pk}/story", **bearer(visitor_user)).json()
     assert (draft["slug"], draft["status"]) == (story.slug, "draft")
     assert client.get(f"/api/exchanges/{ex.pk}/story", **bearer(outsider)).status_code == 404
+
+
+def test_a_refused_step_is_409_and_a_missing_reason_422_naming_it(client):
+    host, visitor, _offer, _request, host_user, _visitor_user = pair()
+    ex = exchange(host, visitor)
+    auth = bearer(host_user)
+    url = f"/api/exchanges/{ex.pk}/decline"
+    missing = _json(client, "post", url, auth)
+    assert missing.status_code == 422
+    assert missing.json()["detail"][0]["loc"] == ["body", "reason"]
+    declined = _json(client, "post", url, auth, {"reason": "No capacity this spring."})
+    assert declined.status_code == 200, declined.content
+    assert declined.json()["state"] == "declined"
+    again = _json(client, "post", url, auth, {"reason": "Still none."})
+    assert again.status_code == 409
+    assert isinstance(again.json()["detail"], str)
+
+
+def test_visitor_and_programme_lists_are_paged(client):
+    host, visitor, _offer, _request, host_user, _visitor_user = pair()
+    ex = exchange(host, visitor, state=State.PLANNING, group_size=3)
+    first, second = visitor_of(ex, name="Aino Korhonen"), visitor_of(ex, name="Bo Berg")
+    auth = bearer(host_user)
+    url = f"/api/exchanges/{ex.pk}/visitors"
+    assert {v["id"] for v in client.get(url, **auth).json()} == {first.pk, second.pk}
+    page = client.get(url, {"limit": 1}, **auth).json()
+    rest = client.get(url, {"limit": 1, "offset": 1}, **auth).json()
+    assert len(page) == len(rest) == 1
+    assert {page[0]["id"], rest[0]["id"]} == {first.pk, second.pk}
+    assert client.get(url, {"offset": 5}, **auth).json() == []

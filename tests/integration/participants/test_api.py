@@ -8,12 +8,16 @@ import json
 import pytest
 
 from matchmaking.accounts.services import api_token_create
-from matchmaking.core.models import PersonalDataAccess
+from matchmaking.core.models import AuditEvent, PersonalDataAccess
 from matchmaking.organisations.models import Role
 from matchmaking.placements import rounds
 from matchmaking.placements.models import Placement
+from matchmaking.taxonomies.models import Region
 from tests.factories import OrganisationFactory, member
 from tests.factories_participants import HYGIENE, participant, placement
+
+# django-ninja deprecated returning (status, body) tuples: handlers return bodies or Status.
+pytestmark = pytest.mark.filterwarnings("error:Returning tuple:DeprecationWarning")
 
 SATISFY_CUSTOMERS = "http://data.europa.eu/esco/skill/8330c86e-63cf-4be6-849f-4f77628cc5c5"
 KITCHEN_ASSISTANT = "http://data.europa.eu/esco/occupation/e1cf6897-158d-4b48-a39e-2a3a8cac216c"
@@ -153,6 +157,20 @@ def test_seats_cannot_drop_below_those_taken(client, api):
     assert _patch(client, "/api/placements/kitchen", {"seats": 3}, bearer(w.host_admin)).status_code == 200
 
 
+def test_region_is_set_and_cleared_through_the_service(client, api):
+    region, _ = Region.objects.get_or_create(code="SE11", defaults={"name": "Stockholm", "country": "SE"})
+    auth = bearer(api.host_admin)
+    assert _patch(client, "/api/placements/kitchen", {"region": "SE11"}, auth).json()["region"] == "SE11"
+    assert Placement.objects.get(key="kitchen").region == region
+    unchanged = _patch(client, "/api/placements/kitchen", {"city": "Göteborg"}, auth)
+    assert unchanged.json()["region"] == "SE11"
+    cleared = _patch(client, "/api/placements/kitchen", {"region": None}, auth)
+    assert cleared.status_code == 200, cleared.content
+    assert cleared.json()["region"] is None
+    assert Placement.objects.get(key="kitchen").region is None
+    assert AuditEvent.objects.filter(action="placement.update").count() == 3
+
+
 @pytest.fixture
 def confirmed(api):
     w = api
@@ -196,6 +214,23 @@ def test_rounds_for_coordinator_and_involved_organisations(client, confirmed):
     assert after[0]["status"] == "confirmed"
     unplaced = client.get(f"/api/rounds/{w.round.pk}/proposals", **bearer(w.worker)).json()
     assert sorted(p["status"] for p in unplaced) == ["confirmed", "unplaced"]
+
+
+def test_lists_are_paged_with_limit_and_offset(client, confirmed):
+    w = confirmed
+    auth = bearer(w.coordinator)
+    url = f"/api/rounds/{w.round.pk}/proposals"
+    everyone = [p["participant"] for p in client.get(url, **auth).json()]
+    assert len(everyone) == 2
+    assert [p["participant"] for p in client.get(url, {"limit": 1}, **auth).json()] == everyone[:1]
+    assert [p["participant"] for p in client.get(url, {"limit": 1, "offset": 1}, **auth).json()] == everyone[
+        1:
+    ]
+    # Out-of-range values are brought into range, as before: at least one item, never a negative offset.
+    assert len(client.get(url, {"limit": 0, "offset": -3}, **auth).json()) == 1
+    assert len(client.get("/api/participants", {"limit": 1}, **bearer(w.worker)).json()) == 1
+    assert client.get("/api/placements", {"offset": 10}, **auth).json() == []
+    assert client.get("/api/rounds", {"limit": "abc"}, **auth).status_code == 422
 
 
 def test_rounds_of_others_are_404(client, confirmed):
