@@ -1,5 +1,99 @@
 """The matching engine: plain data in, scores, rankings, allocations and explanations out.
 
-Pure Python with numpy/scipy (and OR-Tools for optimisation). It never imports Django, so it can be
-used as a library, from the command line on files, and inside the web app alike.
+Pure Python with numpy/scipy (and OR-Tools for optimisation). It never imports Django or any other
+part of the project, so it can be used as a library, from the command line on files, and inside the
+web app alike. Everything below is the public API; the modules' other names may change.
+
+>>> from matchmaking.engine import Participant, Placement, Skill, match
+>>> found = match(Participant("p1", skills=(Skill("cook"),)), Placement("q1", required_skills=("cook",)))
+>>> found.score, found.reasons[0].text
+(60.0, 'Has 1 of 1 required skills')
 """
+
+from matchmaking.engine.allocation import stable_allocation
+from matchmaking.engine.allocation_round import (
+    OPTIMAL,
+    STABLE,
+    Monitoring,
+    Outcome,
+    RoundResult,
+    preference_lists,
+    run_round,
+    score_all,
+)
+from matchmaking.engine.fairness import FairnessAudit, GroupRate, fairness_audit
+from matchmaking.engine.network import Network, Opportunity, Organisation
+from matchmaking.engine.optimal import CandidatePairs, OptimalAllocation, optimal_allocation
+from matchmaking.engine.partner_rules import explain_exclusion
+from matchmaking.engine.partners import (
+    PartnerSuggestion,
+    PartnerWeights,
+    organisations_to_invite,
+    spread_across_countries,
+    suggest_partners,
+)
+from matchmaking.engine.people import (
+    Language,
+    Participant,
+    Placement,
+    PlacementMatch,
+    PlacementWeights,
+    Skill,
+    exclusions,
+    match,
+)
+from matchmaking.engine.ranking import (
+    TopK,
+    participant_matrix,
+    placement_weight_matrix,
+    recall_at_k,
+    top_k,
+    vocabulary_of,
+)
+from matchmaking.engine.reasons import Reason, plain_label
+from matchmaking.engine.scoring import ScorePart, breakdown
+
+__all__ = [
+    "OPTIMAL",
+    "STABLE",
+    "CandidatePairs",
+    "FairnessAudit",
+    "GroupRate",
+    "Language",
+    "Monitoring",
+    "Network",
+    "Opportunity",
+    "OptimalAllocation",
+    "Organisation",
+    "Outcome",
+    "Participant",
+    "PartnerSuggestion",
+    "PartnerWeights",
+    "Placement",
+    "PlacementMatch",
+    "PlacementWeights",
+    "Reason",
+    "RoundResult",
+    "ScorePart",
+    "Skill",
+    "TopK",
+    "breakdown",
+    "exclusions",
+    "explain_exclusion",
+    "fairness_audit",
+    "match",
+    "optimal_allocation",
+    "organisations_to_invite",
+    "participant_matrix",
+    "placement_weight_matrix",
+    "plain_label",
+    "preference_lists",
+    "recall_at_k",
+    "run_round",
+    "score_all",
+    "spread_across_countries",
+    "stable_allocation",
+    "suggest_partners",
+    "top_k",
+    "vocabulary_of",
+]

@@ -61,10 +61,31 @@ def stable_allocation(
     placement_prefs: PreferenceInput,
     capacities: Sequence[int] | npt.NDArray[np.integer],
 ) -> IntArray:
-    """Each participant's placement index, or -1: the participant-optimal stable allocation.
+    """The participant-optimal stable allocation (deferred acceptance with seats).
 
-    Preferences are lists of indices, most preferred first. A pair is acceptable only if each
-    lists the other. ``capacities[j]`` is the number of seats of placement ``j``.
+    Stable so that no participant and placement would both rather be together than with what
+    they got; participant-optimal so that among all such allocations each participant gets the
+    best placement they can get in any of them.
+
+    Parameters
+    ----------
+    participant_prefs, placement_prefs : lists of index lists, 2-D arrays (-1 padded) or PreferenceLists
+        Each side's acceptable counterparts, most preferred first. A pair counts only if each
+        lists the other.
+    capacities : sequence of int
+        ``capacities[j]`` is the number of seats of placement ``j``.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Each participant's placement index, or -1.
+
+    Examples
+    --------
+    Both participants want placement 0, which has one seat and prefers participant 1:
+
+    >>> stable_allocation([[0, 1], [0]], [[1, 0], [0]], [1, 1]).tolist()
+    [1, 0]
     """
     prepared = mutual_preferences(participant_prefs, placement_prefs, capacities)
     return solve_stable(prepared)

@@ -20,7 +20,19 @@ DEFAULT_THRESHOLD = 0.8
 
 @dataclass(frozen=True)
 class GroupRate:
-    """One group's outcome: how many people, how many placed, the rate and its ratio to the best."""
+    """One group's outcome, compared with the best group so that a gap is visible at a glance.
+
+    Attributes
+    ----------
+    group : str
+    participants, placed : int
+    rate : float
+        ``placed / participants``.
+    ratio_to_best : float
+        ``rate`` divided by the best group's rate (1.0 when nobody is placed anywhere).
+    flagged : bool
+        ``ratio_to_best`` is below the audit's threshold: a person should look into why.
+    """
 
     group: str
     participants: int
@@ -32,7 +44,16 @@ class GroupRate:
 
 @dataclass(frozen=True)
 class FairnessAudit:
-    """Placement rate per group; ``flagged`` lists the groups below ``threshold`` × the best rate."""
+    """Placement rate per group, and which groups fall below ``threshold`` × the best rate.
+
+    Attributes
+    ----------
+    groups : tuple of GroupRate
+        Sorted by group name.
+    best_group : str or None
+        The group with the highest rate (the first by name among equals).
+    threshold : float
+    """
 
     groups: tuple[GroupRate, ...]
     best_group: str | None
@@ -66,10 +87,32 @@ def fairness_audit(
     groups: Sequence[str | None],
     threshold: float = DEFAULT_THRESHOLD,
 ) -> FairnessAudit:
-    """Audit ``assignment`` (placement index or -1 per participant) by ``groups``.
+    """Compare placement rates across groups ("four-fifths rule"), for monitoring only.
 
-    A participant with group ``None`` is left out of the audit. Groups with nobody placed at all
-    when the best group has a rate of zero are not flagged: there is nothing to compare.
+    The audit never changes an allocation; it points a person at a gap worth explaining. Groups
+    with nobody placed when the best group has a rate of zero are not flagged: there is nothing to
+    compare.
+
+    Parameters
+    ----------
+    assignment : sequence of int
+        Each participant's placement index, or -1.
+    groups : sequence of str or None
+        Each participant's group; ``None`` leaves the participant out of the audit.
+    threshold : float, optional
+        Flag a group whose rate is below this share of the best group's rate.
+
+    Returns
+    -------
+    FairnessAudit
+
+    Examples
+    --------
+    >>> audit = fairness_audit([0, 1, -1, -1], ["a", "a", "b", "b"])
+    >>> [(g.group, g.rate, g.flagged) for g in audit.groups]
+    [('a', 1.0, False), ('b', 0.0, True)]
+    >>> audit.reasons()[0].text
+    'b: placed 0 of 2 (0%), 0.00 of the rate of a; below 0.80, please review'
     """
     placed_flags = np.asarray(assignment) >= 0
     if len(placed_flags) != len(groups):

@@ -37,7 +37,23 @@ def _from_record(cls: type[_Record], record: Any) -> _Record:
 
 @dataclass(frozen=True)
 class Organisation:
-    """A member organisation's profile: what it can show (expertise) and wants to learn (interests)."""
+    """A member organisation's profile: what it can show (expertise) and wants to learn (interests).
+
+    Field names are the interchange format's, so records convert without a mapping
+    (``from_record``).
+
+    Attributes
+    ----------
+    id : str
+    name, kind, country : str
+    region : str or None
+    languages, target_groups, expertise, interests : tuple of str
+        Codes of the network's code lists.
+    hosting_capacity : int
+        How many visitors it can take at once; 0 means not stated.
+    description : str
+        Free text, compared with other descriptions.
+    """
 
     id: str
     name: str = ""
@@ -58,7 +74,21 @@ class Organisation:
 
 @dataclass(frozen=True)
 class Opportunity:
-    """An offer (we host, we provide) or a request (we want to go, we seek) of one organisation."""
+    """An offer (we host, we provide) or a request (we want to go, we seek) of one organisation.
+
+    Attributes
+    ----------
+    id, organisation : str
+    type : str
+        The kind of opportunity (job shadowing, study visit, project partnership …).
+    direction : {"offer", "request"}
+    topics, target_groups, languages : tuple of str
+    earliest, latest : datetime.date or None
+        The window in which the visit can happen; ``None`` is open.
+    duration_days : int
+    group_size : int
+    description : str
+    """
 
     id: str
     organisation: str
@@ -84,7 +114,26 @@ def pair(a: str, b: str) -> frozenset[str]:
 
 
 class Network:
-    """Everything one matching run looks at, with lookups and network-wide statistics."""
+    """Everything one partner-matching run looks at, with the statistics that need all of it.
+
+    How rare a topic is and which words are distinctive depend on the whole network, so they are
+    computed once here rather than per pair.
+
+    Parameters
+    ----------
+    organisations : iterable of Organisation
+    opportunities : iterable of Opportunity
+    past_exchanges : iterable of (str, str), optional
+        Pairs of organisation ids that have had an exchange (novelty counts against them).
+    labels : callable, optional
+        Code → label for the reasons' text.
+
+    Examples
+    --------
+    >>> network = Network([Organisation("a", expertise=("outreach",)), Organisation("b")], [])
+    >>> round(network.topic_weight("outreach"), 2), round(network.topic_weight("unheard-of"), 2)
+    (1.41, 2.1)
+    """
 
     def __init__(
         self,

@@ -40,7 +40,20 @@ SCORE_STEPS_PER_POINT = 10  # scores are optimised to 0.1 point
 
 @dataclass(frozen=True)
 class CandidatePairs:
-    """The pairs an optimal allocation may use: parallel arrays of participant, placement, score 0–100."""
+    """The pairs an optimal allocation may use, as parallel arrays so large rounds stay cheap.
+
+    Attributes
+    ----------
+    participant, placement : numpy.ndarray of int64
+        Indices.
+    score : numpy.ndarray of float64
+        The pair's score, 0–100.
+
+    Examples
+    --------
+    >>> CandidatePairs.of([0, 0, 1], [0, 1, 0], [90.0, 50.0, 80.0]).score.tolist()
+    [90.0, 50.0, 80.0]
+    """
 
     participant: IntArray
     placement: IntArray
@@ -65,7 +78,22 @@ class CandidatePairs:
 
 @dataclass(frozen=True)
 class OptimalAllocation:
-    """The result: ``assignment[i]`` is participant i's placement or -1, with the floor's report."""
+    """The result of an optimal allocation, with the floor's report.
+
+    Attributes
+    ----------
+    assignment : numpy.ndarray of int64
+        Each participant's placement index, or -1.
+    placed : int
+    total_score : float
+        Sum of the scores of the pairs used.
+    floor : int
+        The floor asked for.
+    floor_met : bool
+    fewer_opportunities_placed : int
+    reasons : tuple of Reason
+        Says whether the floor was met, and if not the best reachable number.
+    """
 
     assignment: IntArray
     placed: int
@@ -84,10 +112,39 @@ def optimal_allocation(
     fewer_opportunities: Sequence[bool] | BoolArray | None = None,
     floor: int = 0,
 ) -> OptimalAllocation:
-    """Most participants placed, then highest total score, with at least ``floor`` flagged ones placed.
+    """Most participants placed, then the highest total score, with at least ``floor`` flagged placed.
 
-    ``fewer_opportunities`` flags participants for the positive-action floor only; it never changes a
-    score. A floor that cannot be met is lowered to the best reachable value and reported.
+    Placing people comes first because an unplaced person loses more than a placed one gains from
+    a better fit. ``fewer_opportunities`` flags participants for the positive-action floor only; it
+    never changes a score. A floor that cannot be met is lowered to the best reachable value and
+    reported.
+
+    Parameters
+    ----------
+    n_participants : int
+    capacities : sequence of int
+        Seats per placement.
+    pairs : CandidatePairs
+        The acceptable pairs and their scores; other pairs are never used.
+    fewer_opportunities : sequence of bool, optional
+        Per participant, for the floor only.
+    floor : int, optional
+        At least this many flagged participants placed, when any allocation can do it.
+
+    Returns
+    -------
+    OptimalAllocation
+
+    Examples
+    --------
+    One seat, two candidates: the better score wins unless the floor asks for the flagged one.
+
+    >>> pairs = CandidatePairs.of([0, 1], [0, 0], [90.0, 60.0])
+    >>> optimal_allocation(2, [1], pairs).assignment.tolist()
+    [0, -1]
+    >>> found = optimal_allocation(2, [1], pairs, fewer_opportunities=[False, True], floor=1)
+    >>> found.assignment.tolist(), found.floor_met
+    ([-1, 0], True)
     """
     seats = np.asarray(capacities, dtype=np.int64)
     flagged = _flags(fewer_opportunities, n_participants)

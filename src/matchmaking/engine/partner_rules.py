@@ -56,7 +56,28 @@ class Window:
 
 
 def explain_exclusion(ours: Opportunity, theirs: Opportunity, network: Network | None = None) -> list[Reason]:
-    """Every hard rule the pair breaks, each with the amount by which it is missed; empty if none."""
+    """Every hard rule the pair breaks, each with the amount by which it is missed.
+
+    Answers "why not this partner?" with something to act on (move the dates, add a language).
+
+    Parameters
+    ----------
+    ours, theirs : Opportunity
+    network : Network, optional
+        For organisation names and code labels in the text.
+
+    Returns
+    -------
+    list of Reason
+        Empty when the pair may be suggested.
+
+    Examples
+    --------
+    >>> ours = Opportunity("want", "a", "job-shadowing", "request", languages=("en",))
+    >>> theirs = Opportunity("give", "b", "job-shadowing", "offer", languages=("de",))
+    >>> [r.text for r in explain_exclusion(ours, theirs)]
+    ['No shared language: you list en, they list de']
+    """
     names = network.organisation if network else None
     reasons = [
         _same_organisation(ours, theirs, names(ours.organisation).name if names else ours.organisation),

@@ -32,6 +32,11 @@ class PartnerWeights:
 
     ``country_spread`` is how many points a suggestion loses in the *ordering* (not its score) for
     every better-placed suggestion from the same country; 0 turns the re-ranking off.
+
+    Examples
+    --------
+    >>> PartnerWeights(novelty=0).parts()["novelty"]
+    0
     """
 
     topics: float = 40.0
@@ -56,7 +61,19 @@ DEFAULT_WEIGHTS = PartnerWeights()
 
 @dataclass(frozen=True)
 class PartnerSuggestion:
-    """A suggested partner: their opportunity (``None`` when inviting an organisation) and why."""
+    """A suggested partner with its score broken down and explained from the asker's side.
+
+    Attributes
+    ----------
+    organisation : str
+    opportunity : str or None
+        Their opportunity; ``None`` when the organisation is one to invite.
+    country : str
+    score : float
+        0–100.
+    parts : tuple of ScorePart
+    reasons : tuple of Reason
+    """
 
     organisation: str
     opportunity: str | None
@@ -86,7 +103,34 @@ def suggest_partners(
     top: int = 10,
     weights: PartnerWeights = DEFAULT_WEIGHTS,
 ) -> list[PartnerSuggestion]:
-    """Counterpart opportunities for ``opportunity_id`` that break no hard rule, best first."""
+    """Counterpart opportunities for ``opportunity_id`` that break no hard rule, best first.
+
+    Parameters
+    ----------
+    network : Network
+    opportunity_id : str
+    top : int, optional
+    weights : PartnerWeights, optional
+
+    Returns
+    -------
+    list of PartnerSuggestion
+        Ties ordered by organisation and opportunity id, so the list is reproducible.
+
+    Examples
+    --------
+    >>> network = Network(
+    ...     [Organisation("a", expertise=("mentoring",)), Organisation("b", interests=("mentoring",))],
+    ...     [
+    ...         Opportunity("want", "a", "job-shadowing", "request", topics=("outreach",), languages=("en",)),
+    ...         Opportunity("give", "b", "job-shadowing", "offer", topics=("outreach",), languages=("en",)),
+    ...     ],
+    ... )
+    >>> [(s.opportunity, s.score) for s in suggest_partners(network, "want")]
+    [('give', 70.0)]
+    >>> suggest_partners(network, "want")[0].reasons[1].text
+    'They want to learn: mentoring, which you offer'
+    """
     ours = network.opportunity(opportunity_id)
     found = []
     for theirs in network.opportunities.values():
@@ -105,8 +149,30 @@ def organisations_to_invite(
 ) -> list[PartnerSuggestion]:
     """Organisations with no opportunity of their own whose profile fits ``opportunity_id``.
 
-    Rules: another organisation, a shared language, and — when they would host — a stated hosting
-    capacity (0 means "not stated") at least the size of the visiting group.
+    Grows the network: a good partner may simply not have posted anything yet. Rules: another
+    organisation, a shared language, and — when they would host — a stated hosting capacity (0
+    means "not stated") at least the size of the visiting group.
+
+    Parameters
+    ----------
+    network : Network
+    opportunity_id : str
+    top : int, optional
+    weights : PartnerWeights, optional
+
+    Returns
+    -------
+    list of PartnerSuggestion
+        With ``opportunity`` set to ``None``.
+
+    Examples
+    --------
+    >>> network = Network(
+    ...     [Organisation("a"), Organisation("c", languages=("en",), expertise=("outreach",))],
+    ...     [Opportunity("want", "a", "job-shadowing", "request", topics=("outreach",), languages=("en",))],
+    ... )
+    >>> [(s.organisation, s.opportunity, s.score) for s in organisations_to_invite(network, "want")]
+    [('c', None, 55.0)]
     """
     ours = network.opportunity(opportunity_id)
     busy = network.with_open_opportunities()
@@ -133,9 +199,29 @@ def _finish(found: list[PartnerSuggestion], top: int, weights: PartnerWeights) -
 
 
 def spread_across_countries(suggestions: list[PartnerSuggestion], penalty: float) -> list[PartnerSuggestion]:
-    """Greedy re-ranking: each pick lowers the *ordering* value of the rest from its country.
+    """Re-order suggestions so that the top of the list is not all from one country.
 
+    Greedy: each pick lowers the *ordering* value of the rest from its country by ``penalty``.
     Scores are not changed, only the order; a suggestion that moved up says so in its reasons.
+
+    Parameters
+    ----------
+    suggestions : list of PartnerSuggestion
+        Best first.
+    penalty : float
+        Points off, for ordering only, per better-placed suggestion from the same country.
+
+    Returns
+    -------
+    list of PartnerSuggestion
+
+    Examples
+    --------
+    >>> def s(org, country, score):
+    ...     return PartnerSuggestion(org, None, country, score, (), ())
+    >>> found = spread_across_countries([s("a", "SE", 80), s("b", "SE", 75), s("c", "NO", 70)], 10)
+    >>> [x.organisation for x in found], found[1].reasons[0].code
+    (['a', 'c', 'b'], 'country-spread')
     """
     left = list(suggestions)
     picked: list[PartnerSuggestion] = []

@@ -30,7 +30,16 @@ INFORMAL = "informal"
 
 @dataclass(frozen=True)
 class Skill:
-    """An ESCO skill the person has (``uri``), learnt formally or informally, with optional evidence."""
+    """A skill the person has; how it was learnt is kept so informal learning can be named in reasons.
+
+    Attributes
+    ----------
+    uri : str
+        ESCO skill URI (any code works).
+    how : {"formal", "informal"}
+        Counts the same for the score.
+    evidence : str
+    """
 
     uri: str
     how: str = FORMAL
@@ -39,7 +48,13 @@ class Skill:
 
 @dataclass(frozen=True)
 class Language:
-    """A language (ISO 639-1) at a CEFR level (A1–C2)."""
+    """A language (ISO 639-1) at a CEFR level (A1–C2, or "native").
+
+    Attributes
+    ----------
+    code : str
+    level : str
+    """
 
     code: str
     level: str
@@ -47,7 +62,26 @@ class Language:
 
 @dataclass(frozen=True)
 class Participant:
-    """A pseudonymous participant, as matching sees them. No sensitive attributes, on purpose."""
+    """A pseudonymous participant, as matching sees them.
+
+    There is no field for sensitive attributes (barriers, health, gender, age …) on purpose: what
+    is not here cannot reach a score. Monitoring data travels separately (``Monitoring``).
+
+    Attributes
+    ----------
+    id : str
+    skills : tuple of Skill
+    languages : tuple of Language
+    occupation_interests : tuple of str
+        Occupation URIs the person would like to work in.
+    available_from, available_until : datetime.date or None
+        ``None`` is open-ended.
+    support_requirements : frozenset of str
+        Practical requirements (step-free access, a mentor), never diagnoses.
+    willing_to_go_abroad : bool
+    home_country : str
+        Two-letter code.
+    """
 
     id: str
     skills: tuple[Skill, ...] = ()
@@ -65,7 +99,22 @@ class Participant:
 
 @dataclass(frozen=True)
 class Placement:
-    """A placement with seats: an ESCO occupation, skills, languages, dates, place and support offered."""
+    """A placement with seats, described by what the hard rules and the score look at.
+
+    Attributes
+    ----------
+    id : str
+    seats : int
+    occupation : str
+        ESCO occupation URI.
+    required_skills, desired_skills : tuple of str
+    languages : tuple of Language
+        Each needed at least at its level.
+    start, end : datetime.date or None
+    country, region : str
+    support_offered : frozenset of str
+    labour_market : str
+    """
 
     id: str
     seats: int = 1
@@ -83,7 +132,13 @@ class Placement:
 
 @dataclass(frozen=True)
 class PlacementWeights:
-    """How much each fit counts; normalised to sum to 100."""
+    """How much each fit counts; any non-negative numbers, normalised to sum to 100.
+
+    Examples
+    --------
+    >>> PlacementWeights(required_skills=1, desired_skills=0, occupation_interest=1).parts()
+    {'required_skills': 1, 'desired_skills': 0, 'occupation_interest': 1}
+    """
 
     required_skills: float = 60.0
     desired_skills: float = 20.0
@@ -99,7 +154,22 @@ class PlacementWeights:
 
 @dataclass(frozen=True)
 class PlacementMatch:
-    """The result for one pair: eligible or not, the score, breakdown, skill gap and reasons."""
+    """The result for one pair, with everything needed to explain it.
+
+    Attributes
+    ----------
+    participant, placement : str
+        The ids.
+    eligible : bool
+        No hard rule is broken.
+    score : float
+        0–100, rounded to 0.1; 0 when not eligible.
+    parts : tuple of ScorePart
+    skill_gap : tuple of str
+        Required skills the person lacks: where a training step would help.
+    reasons : tuple of Reason
+        Why the score is what it is, or the hard rules broken.
+    """
 
     participant: str
     placement: str
@@ -111,7 +181,24 @@ class PlacementMatch:
 
 
 def exclusions(person: Participant, placement: Placement) -> list[Reason]:
-    """Every hard rule the pair breaks, with by how much; empty when the person can take the placement."""
+    """Every hard rule the pair breaks, each saying by how much, so "why not?" has an answer.
+
+    Parameters
+    ----------
+    person : Participant
+    placement : Placement
+
+    Returns
+    -------
+    list of Reason
+        Empty when the person can take the placement.
+
+    Examples
+    --------
+    >>> needs_b1 = Placement("q1", languages=(Language("en", "B1"),))
+    >>> [r.text for r in exclusions(Participant("p1", languages=(Language("en", "A2"),)), needs_b1)]
+    ['Needs en at B1; the participant has A2']
+    """
     found = [
         _language_rule(person, placement),
         _dates_rule(person, placement),
@@ -202,7 +289,33 @@ def match(
     weights: PlacementWeights | None = None,
     labels: Labeller | None = None,
 ) -> PlacementMatch:
-    """Score one pair and explain it; ineligible pairs get score 0 and the broken rules as reasons."""
+    """Score one participant at one placement and explain the score.
+
+    Ineligible pairs get score 0 and the broken rules as reasons, so they are never offered but
+    can still be explained.
+
+    Parameters
+    ----------
+    person : Participant
+    placement : Placement
+    weights : PlacementWeights, optional
+    labels : callable, optional
+        Code → label for the reasons' text.
+
+    Returns
+    -------
+    PlacementMatch
+
+    Examples
+    --------
+    >>> anna = Participant("p1", skills=(Skill("cook"), Skill("clean", how="informal")))
+    >>> kitchen = Placement("q1", required_skills=("cook", "clean", "serve"))
+    >>> found = match(anna, kitchen)
+    >>> found.score, found.skill_gap
+    (40.0, ('serve',))
+    >>> [r.text for r in found.reasons]
+    ['Has 2 of 3 required skills', 'Learnt informally: clean', 'Skill gap (required, missing): serve']
+    """
     labels = labels or plain_label
     broken = exclusions(person, placement)
     have = person.skill_uris()

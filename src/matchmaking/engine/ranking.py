@@ -32,14 +32,37 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class TopK:
-    """``placements[i]``: participant i's best placement indices, best first, -1 padding; ``scores``."""
+    """The shortlist of every participant, as two arrays so a million rows stay compact.
+
+    Attributes
+    ----------
+    placements : numpy.ndarray of int32, shape (participants, k)
+        Best placement indices first, -1 where a row has fewer than ``k``.
+    scores : numpy.ndarray of float32, shape (participants, k)
+        The matching scores, 0 in the padding.
+    """
 
     placements: IndexArray
     scores: FloatArray
 
 
 def vocabulary_of(*collections: Iterable[Iterable[str]]) -> dict[str, int]:
-    """A column number for every distinct item (skill or occupation URI), in first-seen order."""
+    """A column number for every distinct item (skill or occupation URI), in first-seen order.
+
+    Parameters
+    ----------
+    *collections : iterables of iterables of str
+        For example the participants' items and the placements' items.
+
+    Returns
+    -------
+    dict of str to int
+
+    Examples
+    --------
+    >>> vocabulary_of([["cook", "clean"]], [["cook", "serve"]])
+    {'cook': 0, 'clean': 1, 'serve': 2}
+    """
     vocabulary: dict[str, int] = {}
     for collection in collections:
         for items in collection:
@@ -49,7 +72,23 @@ def vocabulary_of(*collections: Iterable[Iterable[str]]) -> dict[str, int]:
 
 
 def participant_matrix(items: Sequence[Iterable[str]], vocabulary: Mapping[str, int]) -> sp.csr_matrix:
-    """Participants × vocabulary, 1 where the person has the item; unknown items are ignored."""
+    """Participants × vocabulary, 1 where the person has the item; unknown items are ignored.
+
+    Parameters
+    ----------
+    items : sequence of iterables of str
+        Each participant's skills and occupations of interest.
+    vocabulary : mapping of str to int
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of float32
+
+    Examples
+    --------
+    >>> participant_matrix([["cook"], ["clean", "unknown"]], {"cook": 0, "clean": 1}).toarray().tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
     rows: list[int] = []
     cols: list[int] = []
     for r, held in enumerate(items):
@@ -69,8 +108,30 @@ def placement_weight_matrix(
 ) -> sp.csr_matrix:
     """Placements × vocabulary: the points each held item earns, so ``A @ W.T`` is a 0–100 score.
 
-    ``weights`` are (required skills, desired skills, occupation interest), normalised to 100; a
-    required skill is worth ``required / len(required skills)`` points, and so on.
+    Built so that the product equals ``people.match``'s score before the hard rules, which are
+    applied to the shortlist only.
+
+    Parameters
+    ----------
+    required, desired : sequences of sequences of str
+        Each placement's required and desired skills.
+    occupations : sequence of str
+        Each placement's occupation ("" for none).
+    vocabulary : mapping of str to int
+    weights : (float, float, float), optional
+        Required skills, desired skills, occupation interest; normalised to 100. A required skill
+        is worth ``required / len(required skills)`` points, and so on.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of float32
+
+    Examples
+    --------
+    >>> vocabulary = vocabulary_of([["cook", "clean", "kitchen"]])
+    >>> w = placement_weight_matrix([["cook", "clean"]], [[]], ["kitchen"], vocabulary)
+    >>> w.toarray().tolist()
+    [[30.0, 30.0, 20.0]]
     """
     total = sum(weights) or 1.0
     w_req, w_des, w_occ = (100.0 * w / total for w in weights)
@@ -96,12 +157,41 @@ def top_k(
     workers: int = 2,
     progress: Progress | None = None,
 ) -> TopK:
-    """The ``k`` best placements for every participant.
+    """The ``k`` best placements for every participant, in bounded memory.
 
-    ``common_share``: columns asked for by more than this share of placements are handled as
-    common (see the module text); ``None`` multiplies the full matrices instead. Both are exact.
-    ``workers`` chunks run at once in threads (numpy and scipy release the GIL while they work);
-    memory is about ``workers`` chunks' worth of candidate pairs.
+    For batches too large to score every pair with ``people.match``: the shortlist is then
+    explained (and checked against the hard rules) pair by pair.
+
+    Parameters
+    ----------
+    participants : scipy.sparse matrix
+        From ``participant_matrix``.
+    placements : scipy.sparse matrix
+        From ``placement_weight_matrix``, over the same vocabulary.
+    k : int, optional
+    chunk_rows : int, optional
+        Participants per chunk.
+    common_share : float or None, optional
+        Columns asked for by more than this share of placements are handled as common (see the
+        module text); ``None`` multiplies the full matrices instead. Both are exact.
+    workers : int, optional
+        Chunks run at once in threads (numpy and scipy release the GIL while they work); memory is
+        about ``workers`` chunks' worth of candidate pairs.
+    progress : callable, optional
+        ``progress(done, total)`` after each chunk.
+
+    Returns
+    -------
+    TopK
+
+    Examples
+    --------
+    >>> vocabulary = vocabulary_of([["cook", "clean"]])
+    >>> people = participant_matrix([["cook"], ["clean"]], vocabulary)
+    >>> places = placement_weight_matrix([["cook"], ["cook", "clean"]], [[], []], ["", ""], vocabulary)
+    >>> found = top_k(people, places, k=2)
+    >>> found.placements.tolist(), found.scores.tolist()
+    ([[0, 1], [1, -1]], [[60.0, 30.0], [30.0, 0.0]])
     """
     if k < 1:
         raise ValueError("k must be at least 1")
@@ -275,9 +365,26 @@ def _may_reach_top(
 def recall_at_k(approximate: TopK, exact: TopK) -> float:
     """Share of the exact top-k found by the approximate ranking, counting ties fairly.
 
-    A returned placement counts as correct when its exact score reaches the k-th best exact score
-    (so any of several equally good placements is as right as another). Rows whose exact list is
-    shorter than k count only the slots that exist.
+    Measures what a faster ranking loses instead of assuming it loses nothing. A returned
+    placement counts as correct when its score reaches the k-th best exact score (so any of
+    several equally good placements is as right as another). Rows whose exact list is shorter than
+    k count only the slots that exist.
+
+    Parameters
+    ----------
+    approximate, exact : TopK
+
+    Returns
+    -------
+    float
+        0–1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> exact = TopK(np.array([[0, 1]], np.int32), np.array([[60, 30]], np.float32))
+    >>> recall_at_k(TopK(np.array([[0, 2]], np.int32), np.array([[60, 10]], np.float32)), exact)
+    0.5
     """
     found = 0
     wanted = 0

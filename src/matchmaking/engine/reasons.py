@@ -17,14 +17,47 @@ Labeller = Callable[[str], str]
 
 
 def plain_label(code: str) -> str:
-    """Fallback label when no taxonomy labels are given: ``work-placements`` → ``work placements``."""
+    """The label to show when no taxonomy labels are given, so that a code still reads as words.
+
+    Parameters
+    ----------
+    code : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> plain_label("work-placements")
+    'work placements'
+    """
     return code.replace("-", " ")
 
 
 @dataclass(frozen=True)
 class Reason:
-    """One explanation: a stable ``code``, an English ``template`` with ``{name}`` slots, its
-    ``params`` and the rendered ``text``."""
+    """One explanation, kept as data so it can be translated and tested, not just shown.
+
+    Attributes
+    ----------
+    code : str
+        Stable identifier of the kind of reason.
+    template : str
+        The English sentence with ``{name}`` slots (the message id for translation).
+    params : Mapping
+        What fills the slots; lists of codes stay codes here.
+    text : str
+        The rendered English sentence, code lists shown with their labels.
+
+    Examples
+    --------
+    >>> reason = Reason.of("skill-gap", "Missing: {skills}", skills=("food-hygiene",))
+    >>> reason.text
+    'Missing: food hygiene'
+    >>> reason.as_dict()["params"]
+    {'skills': ['food-hygiene']}
+    """
 
     code: str
     template: str

@@ -186,3 +186,16 @@ def test_engine_never_imports_django() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_public_api_is_documented_with_examples() -> None:
+    """Every name of the engine's public API exists; functions show an example, classes their fields."""
+    missing = []
+    for name in matchmaking.engine.__all__:
+        value = getattr(matchmaking.engine, name)
+        doc = inspect.getdoc(value) or ""
+        if inspect.isfunction(value) and not all(h in doc for h in ("Parameters", "Returns", "Examples")):
+            missing.append(name)
+        if inspect.isclass(value) and not any(h in doc for h in ("Parameters", "Attributes", "Examples")):
+            missing.append(name)
+    assert missing == []
