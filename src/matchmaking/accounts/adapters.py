@@ -8,6 +8,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest
 
+from matchmaking.accounts.models import User
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -23,7 +25,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
         if sociallogin.is_existing:
             return
-        from matchmaking.accounts.models import User
 
         email = (sociallogin.user.email or "").lower()
         user = User.objects.filter(email=email, is_active=True).first() if email else None

@@ -277,7 +277,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_export_mobilities(args: argparse.Namespace) -> int:
-    from matchmaking.exchanges.mobilities import export_mobilities_file
+    from matchmaking.monitoring.mobilities import export_mobilities_file
 
     try:
         _print(export_mobilities_file(args.file, args.date_from, args.date_to, args.organisation))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("mobility/", include("matchmaking.mobility.urls")),
     path("exchanges/", include("matchmaking.exchanges.urls")),
     path("library/", include("matchmaking.library.urls")),
+    path("monitoring/", include("matchmaking.monitoring.urls")),
     path("participants/", include("matchmaking.privacy.urls")),
     path("participants/", include("matchmaking.participants.urls")),
     path("placements/", include("matchmaking.placements.urls")),

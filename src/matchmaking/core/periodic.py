@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from matchmaking.core.models import PeriodicJobRun
+
 logger = logging.getLogger(__name__)
 
 
@@ -50,7 +52,6 @@ def run_periodic(
     *, now: datetime | None = None, force: bool = False, only: str | None = None
 ) -> list[tuple[str, str]]:
     """Run every job that is due (or all with ``force``); returns (name, summary or error) pairs."""
-    from matchmaking.core.models import PeriodicJobRun
 
     now = now or timezone.now()
     results = []

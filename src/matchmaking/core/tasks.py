@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from matchmaking.core.models import Notification
+
 
 def enqueue_on_commit(task_obj: Any, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(lambda: task_obj.enqueue(*args, **kwargs))
@@ -22,7 +24,6 @@ def enqueue_on_commit(task_obj: Any, *args: Any, **kwargs: Any) -> None:
 @task()
 def send_notification_email(notification_id: int) -> bool:
     """Email one notification; idempotent (a notification already emailed is not sent twice)."""
-    from matchmaking.core.models import Notification
 
     notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if notification is None or notification.emailed_at is not None:

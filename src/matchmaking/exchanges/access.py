@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from matchmaking.exchanges.models import Exchange
-from matchmaking.permissions.roles import AnyUser, is_active_user, is_coordinator, is_member, roles_of
+from matchmaking.permissions.roles import AnyUser, is_active_user, is_coordinator, roles_of
 
 
 def exchange_sides(user: AnyUser, exchange: Exchange) -> set[int]:
@@ -52,17 +52,3 @@ def can_see_fewer_opportunities(user: AnyUser, exchange: Exchange) -> bool:
     """The "fewer opportunities" flag of a visitor: the sending (visiting) organisation and coordinators.
     The host never sees it."""
     return is_active_user(user) and (exchange.visitor_id in roles_of(user) or is_coordinator(user))
-
-
-def can_export_mobilities(user: AnyUser) -> bool:
-    """Coordinators export every mobility; any member exports its own organisations' mobilities."""
-    return is_active_user(user) and is_member(user)
-
-
-def mobility_export_organisations(user: AnyUser) -> list[int] | None:
-    """The organisations whose sent or received mobilities ``user`` may export (None: all of them)."""
-    if not can_export_mobilities(user):
-        return []
-    if is_coordinator(user):
-        return None
-    return list(roles_of(user))

@@ -1,13 +1,15 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from matchmaking.exchanges import views, views_mobilities, views_programme, views_report
+from matchmaking.exchanges import views, views_programme, views_report
 
 app_name = "exchanges"
 
 urlpatterns = [
     path("", views.exchange_list, name="exchange-list"),
     path("propose/", views.exchange_propose, name="exchange-propose"),
-    path("mobilities/", views_mobilities.mobility_export_page, name="mobility-export"),
+    # The export moved to the monitoring pages; old links and bookmarks keep working.
+    path("mobilities/", RedirectView.as_view(pattern_name="monitoring:mobility-export", query_string=True)),
     path("<int:pk>/", views.exchange_detail, name="exchange-detail"),
     path("<int:pk>/do/<str:action>/", views.exchange_transition, name="exchange-transition"),
     path("<int:pk>/messages/", views.message_post, name="message-post"),

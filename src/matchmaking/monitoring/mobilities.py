@@ -23,9 +23,10 @@ from typing import Any
 
 from django.db.models import Q
 
-from matchmaking.exchanges.access import mobility_export_organisations
 from matchmaking.exchanges.models import HOLDING_STATES, Visitor
+from matchmaking.monitoring.access import mobility_export_organisations
 from matchmaking.organisations.models import Organisation
+from matchmaking.placements.models import MobilityRecord
 
 COLUMNS = (
     "mobility_id",
@@ -155,11 +156,7 @@ def mobility_export(*, user: Any, filters: MobilityFilters | None = None) -> Mob
 def _placement_rows(
     out: MobilityExport, f: MobilityFilters, scope: list[int] | None, own: set[int], coordinator: bool
 ) -> None:
-    """Placements abroad, when the placements app records them as mobility records."""
-    try:
-        from matchmaking.placements.models import MobilityRecord
-    except ImportError:  # pragma: no cover - the placements app is optional here
-        return
+    """Placements abroad, recorded by the placements app as mobility records."""
     records = MobilityRecord.objects.select_related("sending", "receiving", "participant")
     if scope is not None:
         records = records.filter(Q(sending_id__in=own) | Q(receiving_id__in=own))

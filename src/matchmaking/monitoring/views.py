@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from matchmaking.core.audit import audit_record
-from matchmaking.exchanges import mobilities
-from matchmaking.exchanges.access import can_export_mobilities, mobility_export_organisations
-from matchmaking.exchanges.forms import MobilityExportForm
+from matchmaking.monitoring import mobilities
+from matchmaking.monitoring.access import can_export_mobilities, mobility_export_organisations
+from matchmaking.monitoring.forms import MobilityExportForm
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import is_coordinator
 
@@ -56,7 +56,7 @@ def mobility_export_page(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "coordinator": is_coordinator(request.user),
     }
-    return render(request, "exchanges/mobility_export.html", context)
+    return render(request, "monitoring/mobility_export.html", context)
 
 
 def _download(

@@ -8,6 +8,7 @@ import pycountry
 from django.db import transaction
 
 from matchmaking.taxonomies import codelists, regions
+from matchmaking.taxonomies.models import Region, Term
 
 LANGUAGES_SCHEME = "languages"
 
@@ -33,8 +34,6 @@ def taxonomy_sync(*, term_model: Any = None, region_model: Any = None) -> dict[s
     Models can be passed in so a data migration can use its historical models.
     """
     if term_model is None or region_model is None:
-        from matchmaking.taxonomies.models import Region, Term
-
         term_model, region_model = Term, Region
     counts: dict[str, int] = {}
     for scheme_name in codelists.SCHEMES:

@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matchmaking.core.models import Notification
+from matchmaking.exchanges.selectors import exchange_list
+from matchmaking.mobility.models import Opportunity
 from matchmaking.organisations import selectors as organisation_selectors
 from matchmaking.organisations.models import JoinApplication
+from matchmaking.participants.selectors import CaseloadFilters, caseload_rows
 from matchmaking.permissions.roles import is_coordinator, requires_two_factor
 
 # Exchanges that are over need nobody's attention on the dashboard.
@@ -26,8 +29,6 @@ class Dashboard:
 
 
 def dashboard_for(*, user: Any) -> Dashboard:
-    from matchmaking.exchanges.selectors import exchange_list
-    from matchmaking.mobility.models import Opportunity
 
     organisations = list(organisation_selectors.user_organisations(user=user))
     board = Dashboard(
@@ -45,7 +46,5 @@ def dashboard_for(*, user: Any) -> Dashboard:
         sees_participants=requires_two_factor(user) and not is_coordinator(user),
     )
     if board.sees_participants:
-        from matchmaking.participants.selectors import CaseloadFilters, caseload_rows
-
         board.overdue_clocks = caseload_rows(user=user, filters=CaseloadFilters(clock="overdue"), limit=5)
     return board

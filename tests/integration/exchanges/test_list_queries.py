@@ -62,4 +62,4 @@ def test_mobility_export_page(client, world):
         grow(n)
         return [f"{n} mobilities"]
 
-    assert_same_queries(client, reverse("exchanges:mobility-export"), mobilities)
+    assert_same_queries(client, reverse("monitoring:mobility-export"), mobilities)

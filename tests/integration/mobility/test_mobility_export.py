@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from matchmaking.cli import main
 from matchmaking.core.models import AuditEvent
-from matchmaking.exchanges import mobilities
+from matchmaking.monitoring import mobilities
 from matchmaking.exchanges.models import State
 from matchmaking.organisations.models import Role
 from tests.factories import OrganisationFactory, member
@@ -107,20 +107,27 @@ def test_filters_by_period_and_organisation(world, coordinator):
 
 def test_web_page_and_downloads(world, client):
     client.force_login(world["host_user"])
-    page = client.get("/exchanges/mobilities/")
+    page = client.get("/monitoring/mobilities/")
     assert page.status_code == 200
     assert b"download=xlsx" in page.content
-    response = client.get("/exchanges/mobilities/", {"download": "csv"})
+    response = client.get("/monitoring/mobilities/", {"download": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert len(response.content.decode("utf-8-sig").strip().splitlines()) == 3
     assert AuditEvent.objects.filter(action="mobilities.exported").exists()
-    xlsx = client.get("/exchanges/mobilities/", {"download": "xlsx"})
+    xlsx = client.get("/monitoring/mobilities/", {"download": "xlsx"})
     assert load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["Mobilities", "Summary"]
     # Another organisation cannot be chosen: the form refuses it and the rows stay the user's own.
-    other = client.get("/exchanges/mobilities/", {"organisation": world["third"].key, "download": "csv"})
+    other = client.get("/monitoring/mobilities/", {"organisation": world["third"].key, "download": "csv"})
     assert other["Content-Type"].startswith("text/html")
     client.logout()
-    assert client.get("/exchanges/mobilities/").status_code == 302
+    assert client.get("/monitoring/mobilities/").status_code == 302
+
+
+def test_the_old_address_of_the_export_redirects_with_its_filters(world, client):
+    client.force_login(world["host_user"])
+    response = client.get("/exchanges/mobilities/", {"download": "csv"})
+    assert response.status_code == 302
+    assert response["Location"] == "/monitoring/mobilities/?download=csv"
 
 
 def test_command_writes_csv_with_summary_and_xlsx(world, tmp_path, capsys):

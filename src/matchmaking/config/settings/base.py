@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "matchmaking.placements",
     "matchmaking.pathways",
     "matchmaking.privacy",
+    "matchmaking.monitoring",
     "matchmaking.web",
 ]
 INSTALLED_APPS += env_list("EXTRA_INSTALLED_APPS")

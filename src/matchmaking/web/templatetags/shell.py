@@ -6,6 +6,9 @@ from typing import Any
 
 from django import template
 
+from matchmaking.core.audit import action_label
+from matchmaking.taxonomies.countries import country_name
+
 register = template.Library()
 
 
@@ -21,14 +24,11 @@ def country(code: str) -> str:
     """A country code as the country's name in the reader's language."""
     from django.utils.translation import get_language
 
-    from matchmaking.taxonomies.countries import country_name
-
     return country_name(code or "", get_language() or "en")
 
 
 @register.filter
 def audit_action(action: str) -> str:
     """An audit action code (``organisation.updated``) as words, translated where we have the words."""
-    from matchmaking.core.audit import action_label
 
     return action_label(action)

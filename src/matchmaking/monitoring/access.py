@@ -1,0 +1,20 @@
+"""Who may see and export monitoring data: coordinators the whole network, members their own
+organisations' mobilities."""
+
+from __future__ import annotations
+
+from matchmaking.permissions.roles import AnyUser, is_active_user, is_coordinator, is_member, roles_of
+
+
+def can_export_mobilities(user: AnyUser) -> bool:
+    """Coordinators export every mobility; any member exports its own organisations' mobilities."""
+    return is_active_user(user) and is_member(user)
+
+
+def mobility_export_organisations(user: AnyUser) -> list[int] | None:
+    """The organisations whose sent or received mobilities ``user`` may export (None: all of them)."""
+    if not can_export_mobilities(user):
+        return []
+    if is_coordinator(user):
+        return None
+    return list(roles_of(user))
