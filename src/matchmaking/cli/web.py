@@ -1,15 +1,17 @@
 """Subcommands of ``matchmaking`` that run the web application and its database jobs.
 
-This is the one module of the command that imports inside functions, on purpose: the modules it
-uses (settings, models, services, management commands) can only be imported once ``django.setup()``
-has run, and that happens when one of these subcommands is chosen (``_django_setup``), not when the
+This is the one module of the command that imports inside functions, and only what needs Django:
+settings, models, services and management commands can only be imported once ``django.setup()`` has
+run, and that happens when one of these subcommands is chosen (``_django_setup``), not when the
 parser is built. Importing them at the top would make every run of ``matchmaking``, including
 ``--help`` and the file-only ``suggest`` and ``allocate``, configure Django and need its settings.
+Modules that work without Django are imported at the top as usual.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import signal
@@ -19,6 +21,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from matchmaking.interchange.document import InterchangeError, read_document
 
 
 def _django_setup(profile: str = "dev") -> None:
@@ -238,7 +242,6 @@ def cmd_run_periodic(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from matchmaking.interchange.document import InterchangeError, read_document
     from matchmaking.interchange.services import (
         interchange_import,
         known_opportunity_keys,
@@ -288,8 +291,6 @@ def cmd_export_mobilities(args: argparse.Namespace) -> int:
 
 
 def cmd_createcoordinator(args: argparse.Namespace) -> int:
-    import getpass
-
     from matchmaking.accounts.models import User
     from matchmaking.organisations.models import Organisation, Role
     from matchmaking.organisations.services import membership_add

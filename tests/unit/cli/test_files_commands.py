@@ -212,3 +212,15 @@ def test_long_error_keeps_its_line_in_a_narrow_terminal(
     wanted = f"  {missing}: cannot be read (No such file or directory)"
     assert len(wanted) > 100
     assert wanted in lines
+
+
+def test_the_command_sets_up_django_only_for_the_subcommands_that_need_it() -> None:
+    code = (
+        "import sys\n"
+        "from matchmaking.cli import build_parser\n"
+        "build_parser().parse_args(['allocate', '--participants', 'p', '--placements', 'q', "
+        "'--method', 'stable', '--out', 'r'])\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] == 'django'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
