@@ -34,8 +34,10 @@ errors.install(api)
 
 api.add_router("/", organisations_router)
 api.add_router("/", mobility_router)
-api.add_router("/", exchanges_router)
+# The library before exchanges: its GET /exchanges/{id}/story must come before the exchanges'
+# POST /exchanges/{id}/{action}, which would otherwise answer it with 405.
 api.add_router("/", library_router)
+api.add_router("/", exchanges_router)
 api.add_router("/", placements_router)
 api.add_router("/", participants_router)
 

@@ -17,7 +17,6 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from matchmaking import permissions
 from matchmaking.core.api_schemas import (
     MAX_ID,
     ErrorOut,
@@ -30,6 +29,11 @@ from matchmaking.core.api_schemas import (
 from matchmaking.exchanges import programme as programme_services
 from matchmaking.exchanges import selectors
 from matchmaking.exchanges import services as exchange_services
+from matchmaking.exchanges.access import (
+    access_exchange,
+    access_exchange_for_action,
+    can_see_fewer_opportunities,
+)
 from matchmaking.exchanges.models import Exchange, ProgrammeItem, Visitor
 
 router = Router(tags=["exchanges"])
@@ -174,20 +178,6 @@ class ReportOut(Schema):
     quotes: list[QuoteOut] = Field(description="Quotes whose author agreed to publication.")
 
 
-class ExchangeStoryOut(Schema):
-    slug: str
-    title: str
-    status: str
-    summary: str
-    outcomes: str
-    host_lessons: list[str]
-    visitor_lessons: list[str]
-    topics: list[str]
-    host_approved: bool
-    visitor_approved: bool
-    published_at: Any = None
-
-
 # --- helpers ----------------------------------------------------------------------------------------
 
 
@@ -195,13 +185,13 @@ def _exchange_for_action(request: HttpRequest, exchange_id: int) -> Exchange:
     """The exchange, for one of its two organisations; anyone else (coordinators too) gets a 404."""
     if not 0 < exchange_id < MAX_ID:
         raise Http404
-    return permissions.access_exchange_for_action(request.user, exchange_id)
+    return access_exchange_for_action(request.user, exchange_id)
 
 
 def _exchange_for_reading(request: HttpRequest, exchange_id: int) -> Exchange:
     if not 0 < exchange_id < MAX_ID:
         raise Http404
-    return permissions.access_exchange(request.user, exchange_id)
+    return access_exchange(request.user, exchange_id)
 
 
 def _visitor(exchange: Exchange, visitor_id: int) -> Visitor:
@@ -256,7 +246,7 @@ def _item_out(item: ProgrammeItem) -> dict[str, Any]:
 def _visitor_data(request: HttpRequest, exchange: Exchange, data: dict[str, Any]) -> dict[str, Any]:
     """Checks the input; the "fewer opportunities" flag is the sending organisation's to set."""
     no_nul_characters(data)
-    flag_owner = permissions.can_see_fewer_opportunities(request.user, exchange)
+    flag_owner = can_see_fewer_opportunities(request.user, exchange)
     if data.get("fewer_opportunities") and not flag_owner:
         raise ValidationError({"fewer_opportunities": "Only the sending organisation records this flag."})
     if not flag_owner:
@@ -271,7 +261,7 @@ def _save_visitor(
     visitor = programme_services.visitor_save(
         actor=request.user, exchange=exchange, data=data, visitor=visitor
     )
-    return _visitor_out(visitor, permissions.can_see_fewer_opportunities(request.user, exchange))
+    return _visitor_out(visitor, can_see_fewer_opportunities(request.user, exchange))
 
 
 def _save_item(
@@ -307,7 +297,7 @@ def visitor_list(request: HttpRequest, exchange_id: int) -> Any:
     programme_services.log_visitor_reads(
         user=request.user, exchange=exchange, purpose="api: visitors", path=request.path
     )
-    show = permissions.can_see_fewer_opportunities(request.user, exchange)
+    show = can_see_fewer_opportunities(request.user, exchange)
     return Shown(exchange.visitors.all(), lambda v: _visitor_out(v, show))
 
 
@@ -389,7 +379,7 @@ def programme_delete(request: HttpRequest, exchange_id: int, item_id: int) -> St
     return Status(204, None)
 
 
-# --- Report and story (read) ------------------------------------------------------------------------
+# --- Report (read; the story is in the library's API) ---------------------------------------------
 
 
 @router.get("/exchanges/{exchange_id}/report", response={200: ReportOut, 404: ErrorOut})
@@ -412,24 +402,6 @@ def report_detail(request: HttpRequest, exchange_id: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.get("/exchanges/{exchange_id}/story", response={200: ExchangeStoryOut, 404: ErrorOut})
-def exchange_story(request: HttpRequest, exchange_id: int) -> dict[str, Any]:
-    """The exchange's good-practice story, draft or published (404 until one is written)."""
-    exchange = _exchange_for_reading(request, exchange_id)
-    story = getattr(exchange, "story", None)
-    if story is None or not permissions.can_view_story(request.user, story):
-        raise Http404
-    return {
-        "slug": story.slug, "title": story.title, "status": story.status, "summary": story.summary,
-        "outcomes": story.outcomes, "host_lessons": story.host_lesson_list(),
-        "visitor_lessons": story.visitor_lesson_list(),
-        "topics": sorted(t.code for t in story.topics.all()),
-        "host_approved": story.host_approved_at is not None,
-        "visitor_approved": story.visitor_approved_at is not None,
-        "published_at": story.published_at,
-    }  # fmt: skip
-
-
 # --- State changes ----------------------------------------------------------------------------------
 # Last: "/exchanges/{id}/{action}" would otherwise catch ".../visitors" and ".../programme".
 
@@ -444,7 +416,7 @@ def exchange_action(request: HttpRequest, exchange_id: int, action: str, payload
     A step the exchange is not ready for is a 409 with the reason; a missing reason a 422."""
     if not 0 < exchange_id < MAX_ID or action not in exchange_services.TRANSITIONS:
         raise Http404
-    exchange = permissions.access_exchange_for_action(request.user, exchange_id)
+    exchange = access_exchange_for_action(request.user, exchange_id)
     exchange = exchange_services.exchange_transition(
         actor=request.user, exchange=exchange, action=action, reason=payload.reason
     )

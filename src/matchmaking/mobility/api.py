@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from matchmaking import permissions
 from matchmaking.core.api_schemas import (
     ErrorOut,
     FieldErrorsOut,
@@ -23,7 +22,13 @@ from matchmaking.core.api_schemas import (
 )
 from matchmaking.mobility import selectors
 from matchmaking.mobility import services as mobility_services
+from matchmaking.mobility.access import (
+    access_opportunity,
+    access_opportunity_for_edit,
+    can_post_opportunities,
+)
 from matchmaking.mobility.services import opportunity_full_data
+from matchmaking.organisations.access import access_organisation
 
 router = Router(tags=["mobility"])
 
@@ -142,15 +147,15 @@ def opportunity_list(request: HttpRequest, filters: Query[OpportunityQuery]) -> 
 
 @router.get("/opportunities/{key}", response={200: OpportunityOut, 404: ErrorOut})
 def opportunity_detail(request: HttpRequest, key: str) -> dict[str, Any]:
-    return _opportunity(permissions.access_opportunity(request.user, key))
+    return _opportunity(access_opportunity(request.user, key))
 
 
 @router.post("/opportunities", response={201: OpportunityOut, 404: ErrorOut, 422: FieldErrorsOut})
 def opportunity_create(request: HttpRequest, payload: OpportunityIn) -> Status[dict[str, Any]]:
     """Post an offer or a request for one of your organisations (another organisation: 404)."""
     data = payload.dict()
-    organisation = permissions.access_organisation(request.user, data.pop("organisation"))
-    if not permissions.can_post_opportunities(request.user, organisation):
+    organisation = access_organisation(request.user, data.pop("organisation"))
+    if not can_post_opportunities(request.user, organisation):
         raise Http404
     no_nul_characters(data)
     opportunity = mobility_services.opportunity_create(
@@ -162,7 +167,7 @@ def opportunity_create(request: HttpRequest, payload: OpportunityIn) -> Status[d
 @router.patch("/opportunities/{key}", response={200: OpportunityOut, 404: ErrorOut, 422: FieldErrorsOut})
 def opportunity_update(request: HttpRequest, key: str, payload: OpportunityPatch) -> dict[str, Any]:
     """Change an offer or request of your organisation: only the fields sent."""
-    opportunity = permissions.access_opportunity_for_edit(request.user, key)
+    opportunity = access_opportunity_for_edit(request.user, key)
     nullable = ("earliest", "latest")
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in nullable}
     no_nul_characters(data)
@@ -176,7 +181,7 @@ def opportunity_update(request: HttpRequest, key: str, payload: OpportunityPatch
 )
 def opportunity_status(request: HttpRequest, key: str, payload: StatusIn) -> dict[str, Any]:
     """Publish, pause, close or reopen; a change that is not allowed now is a 409 with the reason."""
-    opportunity = permissions.access_opportunity_for_edit(request.user, key)
+    opportunity = access_opportunity_for_edit(request.user, key)
     no_nul_characters({"reason": payload.reason})
     opportunity = mobility_services.opportunity_set_status(
         actor=request.user, opportunity=opportunity, status=payload.status, reason=payload.reason
@@ -187,5 +192,5 @@ def opportunity_status(request: HttpRequest, key: str, payload: StatusIn) -> dic
 @router.get("/opportunities/{key}/suggestions", response={200: list[SuggestionOut], 404: ErrorOut})
 @paginate(ListPaging)
 def opportunity_suggestions(request: HttpRequest, key: str) -> Any:
-    opportunity = permissions.access_opportunity_for_edit(request.user, key)
+    opportunity = access_opportunity_for_edit(request.user, key)
     return Shown(selectors.suggestion_list(opportunity=opportunity), _suggestion)

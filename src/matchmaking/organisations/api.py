@@ -8,11 +8,12 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from matchmaking import permissions
 from matchmaking.core.api_schemas import ErrorOut, Paging, Shown
 from matchmaking.organisations import selectors
+from matchmaking.organisations.access import access_organisation
 from matchmaking.organisations.models import Organisation
 from matchmaking.organisations.services import organisation_profile
+from matchmaking.permissions.roles import roles_of
 
 router = Router(tags=["organisations"])
 
@@ -56,7 +57,7 @@ def _out(organisation: Organisation) -> dict[str, object]:
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> dict[str, object]:
     user = request.user
-    memberships = {o.key: permissions.roles_of(user)[o.pk] for o in selectors.user_organisations(user=user)}
+    memberships = {o.key: roles_of(user)[o.pk] for o in selectors.user_organisations(user=user)}
     return {"email": user.email, "name": user.name, "memberships": memberships}
 
 
@@ -79,4 +80,4 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationQuery]) -
 
 @router.get("/organisations/{key}", response={200: OrganisationOut, 404: ErrorOut})
 def organisation_detail(request: HttpRequest, key: str) -> dict[str, object]:
-    return _out(permissions.access_organisation(request.user, key))
+    return _out(access_organisation(request.user, key))

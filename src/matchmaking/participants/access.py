@@ -26,6 +26,7 @@ from matchmaking.permissions.roles import (
     is_coordinator,
     role_in,
     roles_of,
+    signed_in,
 )
 
 
@@ -40,11 +41,12 @@ def _caseload_org(user: AnyUser, participant: Participant) -> bool:
 
 def group_member_of(user: AnyUser, participant: Participant) -> FollowUpMember | None:
     """The user's current follow-up group membership for this participant, or None."""
-    if not is_active_user(user):
+    person = signed_in(user)
+    if person is None:
         return None
     today = timezone.localdate()
     return (
-        participant.group.filter(user=user, started_on__lte=today)
+        participant.group.filter(user=person, started_on__lte=today)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .first()
     )

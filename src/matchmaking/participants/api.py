@@ -14,9 +14,9 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from matchmaking import permissions
 from matchmaking.core.api_schemas import ErrorOut, Paging, Shown, clean_text
 from matchmaking.participants import selectors
+from matchmaking.participants.access import access_participant, can_use_caseload
 from matchmaking.participants.models import Participant
 
 router = Router(tags=["participants"])
@@ -110,7 +110,7 @@ def _read_participant(request: HttpRequest, participant: Participant) -> dict[st
 
 
 def _require_caseload(user: Any) -> None:
-    if not permissions.can_use_caseload(user):
+    if not can_use_caseload(user):
         raise Http404
 
 
@@ -130,5 +130,5 @@ def participant_list(request: HttpRequest, filters: Query[ParticipantQuery]) -> 
 @router.get("/participants/{pseudonym}", response={200: ParticipantOut, 404: ErrorOut})
 def participant_detail(request: HttpRequest, pseudonym: str) -> dict[str, Any]:
     _require_caseload(request.user)
-    participant = permissions.access_participant(request.user, clean_text(pseudonym)[:12])
+    participant = access_participant(request.user, clean_text(pseudonym)[:12])
     return _read_participant(request, participant)

@@ -6,7 +6,7 @@ This module sits below the organisations app, so it reads memberships through th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeAlias
 
 from allauth.mfa.models import Authenticator
 from django.db import models
@@ -17,9 +17,8 @@ if TYPE_CHECKING:
 
     from matchmaking.accounts.models import User
 
-    AnyUser = User | AnonymousUser | None
-else:
-    AnyUser = Any
+# Whoever makes a request: a person signed in, an anonymous visitor, or nobody (a background job).
+AnyUser: TypeAlias = "User | AnonymousUser | None"
 
 
 class Role(models.TextChoices):
@@ -42,30 +41,41 @@ CASELOAD_ROLES = frozenset({Role.CASE_WORKER, Role.ORG_ADMIN})
 PERSONAL_ROLES = frozenset({Role.CASE_WORKER, Role.ORG_ADMIN, Role.COORDINATOR})
 
 
+def signed_in(user: AnyUser) -> User | None:
+    """The person when signed in and not suspended; None for everybody else, who is denied everything."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return user
+
+
 def is_active_user(user: AnyUser) -> bool:
-    """A signed-in, not suspended person: everybody else is denied everything."""
-    return user is not None and bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
+    return signed_in(user) is not None
+
+
+# Roles are read once per request and kept on the user object under this attribute.
+_ROLES_CACHE = "_matchmaking_roles"
 
 
 def roles_of(user: AnyUser) -> dict[int, str]:
     """organisation id → role, cached on the user object for the length of one request."""
-    if user is None or not is_active_user(user):
+    person = signed_in(user)
+    if person is None:
         return {}
-    cached: dict[int, str] | None = getattr(user, "_matchmaking_roles", None)
+    cached: dict[int, str] | None = getattr(person, _ROLES_CACHE, None)
     if cached is None:
         cached = dict(
-            user.memberships.filter(organisation__status=ACTIVE_ORGANISATION).values_list(
+            person.memberships.filter(organisation__status=ACTIVE_ORGANISATION).values_list(
                 "organisation_id", "role"
             )
         )
-        user._matchmaking_roles = cached  # type: ignore[union-attr]
+        setattr(person, _ROLES_CACHE, cached)
     return cached
 
 
 def forget_roles(user: AnyUser) -> None:
     """Drop the cached roles after a membership change."""
-    if hasattr(user, "_matchmaking_roles"):
-        del user._matchmaking_roles  # type: ignore[union-attr]
+    if hasattr(user, _ROLES_CACHE):
+        delattr(user, _ROLES_CACHE)
 
 
 def role_in(user: AnyUser, organisation: models.Model) -> str | None:
@@ -90,4 +100,8 @@ def requires_two_factor(user: AnyUser) -> bool:
 
 
 def has_two_factor(user: AnyUser) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    person = signed_in(user)
+    return (
+        person is not None
+        and Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
+    )

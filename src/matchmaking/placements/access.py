@@ -107,8 +107,10 @@ def proposals_visible_in_round(user: AnyUser, allocation_round: Round) -> QueryS
 
 def can_decide_proposal(user: AnyUser, proposal: Proposal) -> bool:
     """The host's members accept or decline a confirmed proposal."""
-    return bool(
-        is_active_user(user) and proposal.placement_id and role_in(user, proposal.placement.host) is not None
+    return (
+        is_active_user(user)
+        and proposal.placement is not None
+        and role_in(user, proposal.placement.host) is not None
     )
 
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from matchmaking import permissions
 from matchmaking.core.api_schemas import (
     MAX_ID,
     ErrorOut,
@@ -29,8 +28,18 @@ from matchmaking.core.api_schemas import (
 from matchmaking.organisations import selectors as organisation_selectors
 from matchmaking.participants import esco_lookup
 from matchmaking.participants.api import LanguageLevel, SkillRef
+from matchmaking.permissions.roles import roles_of
 from matchmaking.placements import selectors
 from matchmaking.placements import services as placement_services
+from matchmaking.placements.access import (
+    access_placement,
+    access_placement_for_edit,
+    access_round_for_reading,
+    can_manage_rounds,
+    can_publish_placement,
+    proposals_visible_in_round,
+    visible_rounds,
+)
 from matchmaking.placements.models import Placement, Round
 from matchmaking.taxonomies import selectors as taxonomy_selectors
 
@@ -223,14 +232,14 @@ def _round(found: Round, user: Any) -> dict[str, Any]:
         "confirmed_at": found.confirmed_at, "progress_done": found.progress_done,
         "progress_total": found.progress_total, "summary": found.summary,
         # The fairness report compares groups of the whole round: for the coordinators who run it.
-        "fairness": found.fairness if permissions.can_manage_rounds(user) else None,
+        "fairness": found.fairness if can_manage_rounds(user) else None,
     }  # fmt: skip
 
 
 def _access_round(request: HttpRequest, round_id: int) -> Round:
     if not 0 < round_id < MAX_ID:
         raise Http404
-    return permissions.access_round_for_reading(request.user, round_id)
+    return access_round_for_reading(request.user, round_id)
 
 
 # --- Placements ------------------------------------------------------------------------------------
@@ -240,7 +249,7 @@ def _access_round(request: HttpRequest, round_id: int) -> Round:
 @paginate(Paging)
 def placement_list(request: HttpRequest, filters: Query[PlacementQuery]) -> Any:
     """Published placements, for members of the network."""
-    if not permissions.roles_of(request.user):
+    if not roles_of(request.user):
         raise Http404
     found = selectors.placement_list(
         query=clean_text(filters.q),
@@ -254,7 +263,7 @@ def placement_list(request: HttpRequest, filters: Query[PlacementQuery]) -> Any:
 
 @router.get("/placements/{key}", response={200: PlacementOut, 404: ErrorOut})
 def placement_detail(request: HttpRequest, key: str) -> dict[str, Any]:
-    return _placement(permissions.access_placement(request.user, clean_text(key)))
+    return _placement(access_placement(request.user, clean_text(key)))
 
 
 @router.post("/placements", response={201: PlacementOut, 404: ErrorOut, 422: FieldErrorsOut})
@@ -262,7 +271,7 @@ def placement_create(request: HttpRequest, payload: PlacementIn) -> Status[dict[
     """Publish a placement for one of your organisations (another organisation: 404)."""
     data = payload.dict()
     host = organisation_selectors.active_organisation(key=clean_text(data.pop("host")))
-    if host is None or not permissions.can_publish_placement(request.user, host):
+    if host is None or not can_publish_placement(request.user, host):
         raise Http404
     data = _placement_data(data)
     region = data.pop("region") or None
@@ -273,7 +282,7 @@ def placement_create(request: HttpRequest, payload: PlacementIn) -> Status[dict[
 @router.patch("/placements/{key}", response={200: PlacementOut, 404: ErrorOut, 422: FieldErrorsOut})
 def placement_update(request: HttpRequest, key: str, payload: PlacementPatch) -> dict[str, Any]:
     """Change a placement of your organisation: only the fields sent (``region: null`` clears it)."""
-    placement = permissions.access_placement_for_edit(request.user, clean_text(key))
+    placement = access_placement_for_edit(request.user, clean_text(key))
     nullable = ("start", "end", "region")
     sent = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in nullable}
     current = _placement(placement)
@@ -302,7 +311,7 @@ def placement_update(request: HttpRequest, key: str, payload: PlacementPatch) ->
 @paginate(Paging)
 def round_list(request: HttpRequest, filters: Query[RoundQuery]) -> Any:
     """Rounds you coordinate, or that involve your placements or your participants."""
-    found = permissions.visible_rounds(request.user)
+    found = visible_rounds(request.user)
     if filters.status in Round.Status.values:
         found = found.filter(status=filters.status)
     return Shown(found.order_by("-created_at", "-id"), lambda r: _round(r, request.user))
@@ -319,7 +328,7 @@ def round_proposals(request: HttpRequest, round_id: int) -> Any:
     """The proposals you may see, with reasons and skill gaps, by pseudonym: every one for the
     coordinator; a host's own once the round is confirmed; a caseload's own participants'."""
     found = _access_round(request, round_id)
-    proposals = permissions.proposals_visible_in_round(request.user, found).select_related(
+    proposals = proposals_visible_in_round(request.user, found).select_related(
         "participant", "placement__host"
     )
     return Shown(proposals.order_by("participant__pseudonym", "pk"), _proposal)
