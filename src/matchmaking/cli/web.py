@@ -106,13 +106,14 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("manage", help="Run a Django management command.", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
-    p.set_defaults(handler=lambda args: (_django_setup(), _manage(args.rest))[1])
+    p.set_defaults(handler=_manage)
 
 
-def _manage(argv: list[str]) -> int:
+def _manage(args: argparse.Namespace) -> int:
+    _django_setup()
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["matchmaking manage", *argv])
+    execute_from_command_line(["matchmaking manage", *args.rest])
     return 0
 
 

@@ -48,7 +48,7 @@ def engine_placement(placement: Placement, seats: int | None = None) -> engine.P
         start=placement.start,
         end=placement.end,
         country=placement.country,
-        region=placement.region.code if placement.region_id else "",
+        region=placement.region.code if placement.region is not None else "",
         support_offered=frozenset(placement.support_offered),
         labour_market=placement.labour_market,
     )

@@ -264,7 +264,8 @@ def round_confirm(*, actor: Any, allocation_round: Round) -> Round:
     proposals = list(locked.proposals.filter(status=Proposal.Status.PROPOSED, placement__isnull=False))
     wanted: dict[int, int] = {}
     for p in proposals:
-        wanted[p.placement_id] = wanted.get(p.placement_id, 0) + 1
+        if p.placement_id is not None:  # always, by the filter above
+            wanted[p.placement_id] = wanted.get(p.placement_id, 0) + 1
     # Lock the placements in a fixed order (no deadlocks), then count seats already held.
     placements = {
         pl.pk: pl for pl in Placement.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
