@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matchmaking import permissions
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.core.tasks import enqueue_on_commit
@@ -27,6 +26,7 @@ from matchmaking.engine.fairness import FairnessAudit
 from matchmaking.engine.reasons import Reason
 from matchmaking.participants.models import Participant
 from matchmaking.placements import matching
+from matchmaking.placements.access import can_manage_rounds
 from matchmaking.placements.models import Placement, Proposal, Round
 
 # How many of the placements a person could take are kept with their proposal (waiting-list offers).
@@ -49,7 +49,7 @@ def round_create(
     placements: Iterable[Placement],
     is_demo: bool = False,
 ) -> Round:
-    _require(actor is None or permissions.can_manage_rounds(actor))
+    _require(actor is None or can_manage_rounds(actor))
     participants, placements = list(participants), list(placements)
     if method not in Round.Method.values:
         raise ValidationError({"method": _("Choose stable or optimal.")})
@@ -87,7 +87,7 @@ def free_seats(placements: Iterable[Placement], *, exclude_round: Round | None =
 @transaction.atomic
 def round_propose(*, actor: Any, allocation_round: Round) -> Round:
     """Ask the engine for a proposal: large rounds go to the background worker, with visible progress."""
-    _require(actor is None or permissions.can_manage_rounds(actor))
+    _require(actor is None or can_manage_rounds(actor))
     locked = Round.objects.select_for_update().get(pk=allocation_round.pk)
     if locked.status not in (Round.Status.DRAFT, Round.Status.PROPOSED, Round.Status.FAILED):
         raise ValidationError(_("This round can no longer be recomputed."))
@@ -217,7 +217,7 @@ def proposal_override(
     *, actor: Any, proposal: Proposal, placement: Placement | None, reason: str
 ) -> Proposal:
     """A person changes the engine's proposal; the reason is required and kept."""
-    _require(permissions.can_manage_rounds(actor))
+    _require(can_manage_rounds(actor))
     if proposal.round.status != Round.Status.PROPOSED or proposal.status != Proposal.Status.PROPOSED:
         raise ValidationError(_("Only proposals of a round waiting for review can be changed."))
     if not reason.strip():
@@ -257,7 +257,7 @@ def proposal_override(
 @transaction.atomic
 def round_confirm(*, actor: Any, allocation_round: Round) -> Round:
     """Confirm the reviewed proposal: seats are taken now, under row locks, or not at all."""
-    _require(actor is None or permissions.can_manage_rounds(actor))
+    _require(actor is None or can_manage_rounds(actor))
     locked = Round.objects.select_for_update().get(pk=allocation_round.pk)
     if locked.status != Round.Status.PROPOSED:
         raise ValidationError(_("Only a proposed round can be confirmed."))
