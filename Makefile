@@ -43,14 +43,16 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Tests that need no database (the engine and its doctests, pure modules), tests that do, and the
+# browser journeys; `make test` runs all three.
 unit: $(DEV_STAMP)
-	$(BIN)/pytest tests/unit
+	$(BIN)/pytest -m "not database and not browser"
 
 integration: $(DEV_STAMP)
-	$(BIN)/pytest tests/integration
+	$(BIN)/pytest -m "database and not browser"
 
 browser: $(DEV_STAMP) system-deps
-	$(BIN)/pytest tests/e2e
+	$(BIN)/pytest -m browser
 
 test: $(DEV_STAMP) system-deps lint
 	$(BIN)/pytest

@@ -30,3 +30,17 @@ def staff(db):
     from tests.factories import member
 
     return member(Role.STAFF, email="staff@example.org")
+
+
+# Fixtures that give a test the database; a test that uses one (or the django_db mark) is tagged
+# "database", so `make unit` runs the others without one and CI runs the tagged ones on PostgreSQL.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") or fixtures & DATABASE_FIXTURES:
+            item.add_marker(pytest.mark.database)
