@@ -1,6 +1,7 @@
 """The shared form kit every app's forms and views build on: a form base with accessible labels,
-choices from the code lists, showing a service's validation error on a form, and the query string
-that keeps a filter form's values across pages. It sits below the domain apps and imports none."""
+choices from the code lists, showing a service's validation error on a form, the query string
+that keeps a filter form's values across pages, and the types of a request (from htmx, signed in).
+It sits below the domain apps and imports none."""
 
 from __future__ import annotations
 
@@ -10,21 +11,39 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_htmx.middleware import HtmxDetails
 
+from matchmaking.accounts.models import User
 from matchmaking.taxonomies import countries
 from matchmaking.taxonomies.models import Region, Term
 
+# A choice: the stored code and the label shown, which may be translated lazily.
+Choice = tuple[str, str | Promise]
 
-def show_service_errors(form: forms.Form, exc: ValidationError) -> None:
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as the htmx middleware leaves it: ``request.htmx`` tells whether htmx sent it."""
+
+    htmx: HtmxDetails
+
+
+class AuthenticatedHttpRequest(HtmxHttpRequest):
+    """A request to a view that only signed-in people reach (``login_required``, an API's auth)."""
+
+    user: User
+
+
+def show_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's validation error on the form, on the named field where there is one.
 
     Works on an unbound form too (another action on the same page failed), so the page can show it.
     """
     if not hasattr(form, "cleaned_data"):
         form.cleaned_data = {}
-        form._errors = ErrorDict(form._errors or {})
+        form._errors = ErrorDict(form._errors or {})  # type: ignore[attr-defined]  # private, set by full_clean()
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -40,16 +59,23 @@ class Form(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-def country_choices() -> list[tuple[str, str]]:
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's choice field of that name, to set its choices (``form.fields`` holds plain fields)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), name
+    return field
+
+
+def country_choices() -> list[Choice]:
     """All countries, named in the active language."""
     return [("", _("Choose a country")), *countries.country_choices(get_language() or "en")]
 
 
-def term_choices(scheme: str) -> list[tuple[str, str]]:
+def term_choices(scheme: str) -> list[Choice]:
     return [(t.code, t.label) for t in Term.objects.of(scheme)]
 
 
-def region_choices(country: str | None) -> list[tuple[str, str]]:
+def region_choices(country: str | None) -> list[Choice]:
     regions = Region.objects.filter(country=country) if country else Region.objects.none()
     return [("", _("No region / not listed"))] + [(r.code, f"{r.name} ({r.code})") for r in regions]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +27,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     return api_token, token
 
 
-def api_token_user(token: str) -> Any:
+def api_token_user(token: str) -> User | None:
     """The active user a token belongs to, or None; records when it was last used."""
     api_token = (
         ApiToken.objects.select_related("user")

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 
-class CoordinatorModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CoordinatorModelAdmin(admin.ModelAdmin):
     """Coordinators may view and change; deletions go through services, so the admin never deletes."""
 
     def _site_allows(self, request: HttpRequest) -> bool:

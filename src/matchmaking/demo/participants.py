@@ -147,7 +147,16 @@ def demo_extend(*, today: date) -> str:
     return f"{len(people)} participants"
 
 
-def _details(rng, identities, languages, skills, consents, groups, version, today) -> None:
+def _details(
+    rng: random.Random,
+    identities: list[tuple[Participant, str, str, date]],
+    languages: list[tuple[Participant, dict[str, str]]],
+    skills: list[tuple[Participant, dict[str, str], User | None]],
+    consents: list[tuple[Participant, date, bool, User | None]],
+    groups: list[tuple[Participant, str, str, bool]],
+    version: str,
+    today: date,
+) -> None:
 
     ParticipantIdentity.objects.bulk_create(
         ParticipantIdentity(

@@ -205,9 +205,10 @@ def _referrals(
                 given_on=today - timedelta(days=40),
             )
         else:
-            consent = person.consents.filter(purpose=Consent.Purpose.SUPPORT).first()
-            if consent is None:
+            support = person.consents.filter(purpose=Consent.Purpose.SUPPORT).first()
+            if support is None:
                 continue
+            consent = support
         status = statuses[n % len(statuses)]
         sent = today - timedelta(days=rng.randint(3, 60))
         Referral.objects.create(

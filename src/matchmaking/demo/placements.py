@@ -224,6 +224,7 @@ def _decide(rng: random.Random, found: Round, coordinator: User | None, today: d
     )
     now = timezone.now()
     for n, proposal in enumerate(proposals):
+        assert proposal.placement is not None  # confirmed proposals are for a placement
         if n % 3 == 0:
             proposal.status, proposal.decided_at = Proposal.Status.ACCEPTED, now
             Offer.objects.create(
@@ -249,7 +250,11 @@ def _decide(rng: random.Random, found: Round, coordinator: User | None, today: d
             answered_at=now,
         )
     full = next(
-        (p.placement for p in proposals if p.status == Proposal.Status.ACCEPTED and p.placement.seats == 1),
+        (
+            p.placement
+            for p in proposals
+            if p.status == Proposal.Status.ACCEPTED and p.placement is not None and p.placement.seats == 1
+        ),
         None,
     )
     if full:

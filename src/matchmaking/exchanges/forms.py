@@ -7,8 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.exchanges.models import CompletionReport, Feedback, FollowUp, ProgrammeItem, Visitor
-from matchmaking.forms import Form
+from matchmaking.exchanges.models import (
+    CompletionReport,
+    Exchange,
+    Feedback,
+    FollowUp,
+    ProgrammeItem,
+    Visitor,
+)
+from matchmaking.forms import Form, choice_field
 from matchmaking.mobility.forms import DATE
 from matchmaking.mobility.models import ActivityType, Funding
 
@@ -98,11 +105,13 @@ class ProgrammeItemForm(forms.ModelForm):
         }
         help_texts = {"visitors": _("Leave all unticked for an item for the whole group.")}
 
-    def __init__(self, *args: Any, exchange: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, exchange: Exchange, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["visitors"].queryset = exchange.visitors.all()
-        self.fields["visitors"].required = False
+        visitors = self.fields["visitors"]
+        assert isinstance(visitors, forms.ModelMultipleChoiceField)
+        visitors.queryset = exchange.visitors.all()
+        visitors.required = False
 
     def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -140,9 +149,9 @@ class TestimonialForm(Form):
         label=_("The person agrees that this quote is published with their name"), required=False
     )
 
-    def __init__(self, *args: Any, exchange: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, exchange: Exchange, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["side"].choices = [
+        choice_field(self, "side").choices = [
             (exchange.visitor_id, exchange.visitor.name),
             (exchange.host_id, exchange.host.name),
         ]

@@ -8,6 +8,7 @@ mobility record; the programme is a day-by-day agenda, items assigned to all or 
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -164,11 +165,11 @@ class Visitor(models.Model):
         return self.name
 
     @property
-    def first_day(self):
+    def first_day(self) -> date:
         return self.start or self.exchange.start
 
     @property
-    def last_day(self):
+    def last_day(self) -> date:
         return self.end or self.exchange.end
 
 

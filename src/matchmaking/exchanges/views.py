@@ -99,7 +99,7 @@ def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_act": can_act,
         "actions": services.allowed_actions(request.user, exchange),
         "steps": [(s, State(s).label) for s in STEPS],
-        "step_index": STEPS.index(exchange.state) if exchange.state in STEPS else -1,
+        "step_index": STEPS.index(State(exchange.state)) if exchange.state in STEPS else -1,
         "thread": selectors.exchange_messages(exchange=exchange),
         "history": selectors.exchange_history(exchange=exchange),
         "visitors": visitors,

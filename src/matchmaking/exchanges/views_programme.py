@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matchmaking.core.access_log import access_log_record
 from matchmaking.exchanges import exports, forms, programme
 from matchmaking.exchanges.access import access_exchange_for_action
-from matchmaking.exchanges.models import ProgrammeItem, Visitor
+from matchmaking.exchanges.models import Exchange, ProgrammeItem, Visitor
 from matchmaking.forms import show_service_errors
 
 
-def _visitor(exchange, visitor_id) -> Visitor:
+def _visitor(exchange: Exchange, visitor_id: int | str) -> Visitor:
     return get_object_or_404(Visitor, pk=visitor_id, exchange=exchange)
 
 

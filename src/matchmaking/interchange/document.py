@@ -306,7 +306,7 @@ def _organisation(o: dict[str, Any], p: _Problems) -> OrganisationRecord:
     erasmus_id = o.get("erasmus_id") or None
     if erasmus_id and not ERASMUS_ID.match(erasmus_id):
         p.add(section, rid, "erasmus_id", f"{erasmus_id!r} is not 'E' followed by 8 digits")
-    values = {k: tuple(v) if k in _LIST_FIELDS else v for k, v in o.items()}
+    values: dict[str, Any] = {k: tuple(v) if k in _LIST_FIELDS else v for k, v in o.items()}
     values["region"] = region
     values["erasmus_id"] = erasmus_id
     return OrganisationRecord(**values)
@@ -343,7 +343,7 @@ def _opportunity(o: dict[str, Any], p: _Problems) -> OpportunityRecord:
                     section, rid, "duration_days",
                     f"{duration} days do not fit the window of {window} days ({earliest} to {latest})",
                 )  # fmt: skip
-    values = {k: tuple(v) if k in _LIST_FIELDS else v for k, v in o.items()}
+    values: dict[str, Any] = {k: tuple(v) if k in _LIST_FIELDS else v for k, v in o.items()}
     values["earliest"], values["latest"] = earliest, latest
     return OpportunityRecord(**values)
 

@@ -125,12 +125,17 @@ def exchange_record(exchange: Exchange) -> ExchangeRecord:
     )
 
 
+def _tuples(values: dict[str, Any]) -> dict[str, Any]:
+    """The lists of a profile or an opportunity's data as tuples, as the records hold them."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+
+
 def interchange_export() -> dict[str, Any]:
     """Every organisation, opportunity and exchange, in the current format version."""
     organisations = [
         OrganisationRecord(
             id=o.key,
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in organisation_profile(o).items()},
+            **_tuples(organisation_profile(o)),
         )
         for o in _organisations()
     ]
@@ -138,7 +143,7 @@ def interchange_export() -> dict[str, Any]:
         OpportunityRecord(
             id=o.key,
             organisation=o.organisation.key,
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in opportunity_data(o).items()},
+            **_tuples(opportunity_data(o)),
         )
         for o in _opportunities()
     ]

@@ -97,11 +97,11 @@ def interchange_import(*, actor: Any, document: InterchangeDocument, is_demo: bo
             summary.opportunities_created += 1
         else:
             summary.opportunities_updated += 1
-    for record in document.exchanges:
+    for exchange in document.exchanges:
         try:
-            created = _upsert_exchange(actor, record, organisations, opportunities)
+            created = _upsert_exchange(actor, exchange, organisations, opportunities)
         except ValidationError as exc:
-            problems.append(f"exchanges[{record.id}]: {_messages(exc)}")
+            problems.append(f"exchanges[{exchange.id}]: {_messages(exc)}")
             continue
         if created:
             summary.exchanges_created += 1

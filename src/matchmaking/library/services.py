@@ -56,7 +56,7 @@ def story_create(*, actor: Any, exchange: Exchange) -> Story:
         host_lessons=report.host_lessons if report else "",
         visitor_lessons=report.visitor_lessons if report else "",
     )
-    topics = set()
+    topics: set[Term] = set()
     for opp in (exchange.offer, exchange.request):
         if opp is not None:
             topics.update(opp.topics.all())

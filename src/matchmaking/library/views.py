@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pycountry
 from django import forms
 from django.conf import settings
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaking.exchanges.access import access_exchange_for_action, can_act_on_exchange, exchange_sides
-from matchmaking.forms import Form, show_service_errors, term_choices
+from matchmaking.forms import Choice, Form, HtmxHttpRequest, choice_field, show_service_errors, term_choices
 from matchmaking.library import selectors, services
 from matchmaking.library.access import access_story, can_edit_story
 from matchmaking.library.models import Story
@@ -30,14 +32,14 @@ class StorySearchForm(Form):
     type = forms.ChoiceField(label=gettext_lazy("Type"), required=False)
     year = forms.TypedChoiceField(label=gettext_lazy("Year"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, facets: dict, **kwargs) -> None:
+    def __init__(self, *args: Any, facets: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        any_ = [("", gettext_lazy("Any"))]
+        any_: list[Choice] = [("", gettext_lazy("Any"))]
         names = {c.alpha_2: c.name for c in pycountry.countries}
-        self.fields["topic"].choices = any_ + term_choices("practice-topics")
-        self.fields["country"].choices = any_ + [(c, names.get(c, c)) for c in facets["countries"]]
-        self.fields["type"].choices = any_ + term_choices("opportunity-types")
-        self.fields["year"].choices = any_ + [(y, str(y)) for y in facets["years"]]
+        choice_field(self, "topic").choices = any_ + term_choices("practice-topics")
+        choice_field(self, "country").choices = any_ + [(c, names.get(c, c)) for c in facets["countries"]]
+        choice_field(self, "type").choices = any_ + term_choices("opportunity-types")
+        choice_field(self, "year").choices = any_ + [(y, str(y)) for y in facets["years"]]
 
 
 class StoryForm(forms.ModelForm):
@@ -53,13 +55,13 @@ class StoryForm(forms.ModelForm):
             "visitor_lessons": gettext_lazy("One per line."),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
 
 @require_GET
-def story_list(request: HttpRequest) -> HttpResponse:
+def story_list(request: HtmxHttpRequest) -> HttpResponse:
     form = StorySearchForm(request.GET or None, facets=selectors.story_facets())
     filters = selectors.StoryFilters()
     if form.is_valid():

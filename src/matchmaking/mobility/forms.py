@@ -8,7 +8,7 @@ import pycountry
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.forms import COMMON_LANGUAGES, Form, term_choices
+from matchmaking.forms import COMMON_LANGUAGES, Choice, Form, choice_field, term_choices
 from matchmaking.mobility.models import ActivityType, Direction, Funding, Opportunity, Support
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Term
 
@@ -67,17 +67,18 @@ class OpportunityForm(Form):
 
     def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = organisations
+        choice_field(self, "organisation").choices = organisations
         if len(organisations) == 1:
             self.fields["organisation"].widget = forms.HiddenInput()
             self.fields["organisation"].initial = organisations[0][0]
-        self.fields["type"].choices = [("", _("Choose a type")), *term_choices("opportunity-types")]
-        self.fields["topics"].choices = term_choices("practice-topics")
-        self.fields["target_groups"].choices = term_choices("target-groups")
-        self.fields["languages"].choices = language_choices()
+        choice_field(self, "type").choices = [("", _("Choose a type")), *term_choices("opportunity-types")]
+        choice_field(self, "topics").choices = term_choices("practice-topics")
+        choice_field(self, "target_groups").choices = term_choices("target-groups")
+        choice_field(self, "languages").choices = language_choices()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("funding") not in (Funding.ERASMUS_KA1, Funding.ERASMUS_KA2) and data.get(
             "activity_code"
         ):
@@ -106,20 +107,20 @@ class OpportunitySearchForm(Form):
 
     def __init__(self, *args: Any, countries: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        any_ = [("", _("Any"))]
+        any_: list[Choice] = [("", _("Any"))]
         names = {c.alpha_2: c.name for c in pycountry.countries}
-        self.fields["direction"].choices = [
+        choice_field(self, "direction").choices = [
             *any_,
             (Direction.OFFER, _("Offers")),
             (Direction.REQUEST, _("Requests")),
         ]
-        self.fields["type"].choices = any_ + term_choices("opportunity-types")
-        self.fields["topic"].choices = any_ + term_choices("practice-topics")
-        self.fields["target_group"].choices = any_ + term_choices("target-groups")
-        self.fields["language"].choices = any_ + language_choices()
-        self.fields["country"].choices = any_ + [(c, names.get(c, c)) for c in countries]
-        self.fields["funding"].choices = any_ + [c for c in Funding.choices if c[0]]
-        self.fields["support"].choices = any_ + list(Support.choices)
+        choice_field(self, "type").choices = any_ + term_choices("opportunity-types")
+        choice_field(self, "topic").choices = any_ + term_choices("practice-topics")
+        choice_field(self, "target_group").choices = any_ + term_choices("target-groups")
+        choice_field(self, "language").choices = any_ + language_choices()
+        choice_field(self, "country").choices = any_ + [(c, names.get(c, c)) for c in countries]
+        choice_field(self, "funding").choices = any_ + [c for c in Funding.choices if c[0]]
+        choice_field(self, "support").choices = any_ + list(Support.choices)
 
 
 class SuggestionFilterForm(Form):
@@ -132,12 +133,12 @@ class SuggestionFilterForm(Form):
 
     def __init__(self, *args: Any, countries: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        any_ = [("", _("Any"))]
+        any_: list[Choice] = [("", _("Any"))]
         names = {c.alpha_2: c.name for c in pycountry.countries}
-        self.fields["country"].choices = any_ + [(c, names.get(c, c)) for c in countries]
-        self.fields["kind"].choices = any_ + term_choices("organisation-kinds")
-        self.fields["type"].choices = any_ + term_choices("opportunity-types")
-        self.fields["language"].choices = any_ + language_choices()
+        choice_field(self, "country").choices = any_ + [(c, names.get(c, c)) for c in countries]
+        choice_field(self, "kind").choices = any_ + term_choices("organisation-kinds")
+        choice_field(self, "type").choices = any_ + term_choices("opportunity-types")
+        choice_field(self, "language").choices = any_ + language_choices()
 
 
 class WhyNotForm(Form):
@@ -145,7 +146,7 @@ class WhyNotForm(Form):
 
     def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("Choose an organisation")), *organisations]
+        choice_field(self, "organisation").choices = [("", _("Choose an organisation")), *organisations]
 
 
 class SavedSearchForm(Form):

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.forms import query_without_page, show_service_errors
+from matchmaking.forms import HtmxHttpRequest, query_without_page, show_service_errors
 from matchmaking.mobility import forms, matching, selectors, services
 from matchmaking.mobility.access import (
     access_opportunity,
@@ -40,7 +40,7 @@ def _member_required(user: Any) -> None:
 
 @login_required
 @require_GET
-def opportunity_list(request: HttpRequest) -> HttpResponse:
+def opportunity_list(request: HtmxHttpRequest) -> HttpResponse:
     _member_required(request.user)
     form = forms.OpportunitySearchForm(request.GET or None, countries=selectors.suggestion_countries())
     filters = selectors.OpportunityFilters()
@@ -174,7 +174,7 @@ def _suggestion_filters(form: forms.SuggestionFilterForm) -> selectors.Suggestio
 
 @login_required
 @require_GET
-def suggestions(request: HttpRequest, key: str) -> HttpResponse:
+def suggestions(request: HtmxHttpRequest, key: str) -> HttpResponse:
     opportunity = access_opportunity_for_edit(request.user, key)
     form = forms.SuggestionFilterForm(request.GET or None, countries=selectors.suggestion_countries())
     run = SuggestionRun.objects.filter(opportunity=opportunity).first()
@@ -198,7 +198,7 @@ def suggestions(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def organisation_suggestions(request: HttpRequest, org_key: str) -> HttpResponse:
+def organisation_suggestions(request: HtmxHttpRequest, org_key: str) -> HttpResponse:
     organisation = access_organisation(request.user, org_key)
     if not can_post_opportunities(request.user, organisation):
         raise Http404
@@ -217,7 +217,7 @@ def organisation_suggestions(request: HttpRequest, org_key: str) -> HttpResponse
 
 @login_required
 @require_GET
-def why_not(request: HttpRequest, key: str) -> HttpResponse:
+def why_not(request: HtmxHttpRequest, key: str) -> HttpResponse:
     opportunity = access_opportunity_for_edit(request.user, key)
     other = (
         Organisation.objects.filter(key=request.GET.get("organisation", "")).select_related("kind").first()

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.forms import Form
+from matchmaking.forms import Form, choice_field
 from matchmaking.mobility.forms import DATE
 
 
@@ -20,10 +20,11 @@ class MobilityExportForm(Form):
 
     def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("All you may see")), *organisations]
+        choice_field(self, "organisation").choices = [("", _("All you may see")), *organisations]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("The end of the period is before its start."))
         return data

@@ -262,8 +262,8 @@ def to_xlsx(export: MobilityExport) -> bytes:
     for index, name in enumerate(COLUMNS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 2)
     summary = book.create_sheet("Summary")
-    for row in summary_rows(export):
-        summary.append(row)
+    for line in summary_rows(export):
+        summary.append(line)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

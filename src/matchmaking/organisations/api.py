@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from matchmaking.core.api_schemas import ErrorOut, Paging, Shown
+from matchmaking.forms import AuthenticatedHttpRequest
 from matchmaking.organisations import selectors
 from matchmaking.organisations.access import access_organisation
 from matchmaking.organisations.models import Organisation
@@ -55,7 +56,7 @@ def _out(organisation: Organisation) -> dict[str, object]:
 
 
 @router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> dict[str, object]:
+def me(request: AuthenticatedHttpRequest) -> dict[str, object]:
     user = request.user
     memberships = {o.key: roles_of(user)[o.pk] for o in selectors.user_organisations(user=user)}
     return {"email": user.email, "name": user.name, "memberships": memberships}

@@ -11,7 +11,15 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.forms import COMMON_LANGUAGES, Form, country_choices, region_choices, term_choices
+from matchmaking.forms import (
+    COMMON_LANGUAGES,
+    Choice,
+    Form,
+    choice_field,
+    country_choices,
+    region_choices,
+    term_choices,
+)
 from matchmaking.permissions.roles import Role
 from matchmaking.taxonomies.countries import country_name
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
@@ -63,26 +71,29 @@ class OrganisationProfileForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("Choose a kind")), *term_choices("organisation-kinds")]
-        self.fields["country"].choices = country_choices()
+        choice_field(self, "kind").choices = [("", _("Choose a kind")), *term_choices("organisation-kinds")]
+        choice_field(self, "country").choices = country_choices()
         country = self.data.get(self.add_prefix("country")) or self.initial.get("country")
-        self.fields["region"].choices = region_choices(country)
+        choice_field(self, "region").choices = region_choices(country)
         # Choosing a country reloads the region list without a page reload (htmx).
         self.fields["country"].widget.attrs.update(
             {
                 "hx-get": reverse("organisations:region-options"),
-                "hx-target": f"#{self.auto_id % self.add_prefix('region')}" if self.auto_id else "#id_region",
+                "hx-target": f"#{self.auto_id % self.add_prefix('region')}"
+                if isinstance(self.auto_id, str) and self.auto_id
+                else "#id_region",
                 "hx-trigger": "change",
                 "hx-swap": "innerHTML",
             }
         )
-        self.fields["languages"].choices = term_choices(LANGUAGES_SCHEME)
-        self.fields["target_groups"].choices = term_choices("target-groups")
-        self.fields["expertise"].choices = term_choices("practice-topics")
-        self.fields["interests"].choices = term_choices("practice-topics")
+        choice_field(self, "languages").choices = term_choices(LANGUAGES_SCHEME)
+        choice_field(self, "target_groups").choices = term_choices("target-groups")
+        choice_field(self, "expertise").choices = term_choices("practice-topics")
+        choice_field(self, "interests").choices = term_choices("practice-topics")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         region, country = data.get("region"), data.get("country")
         if region and country and not Region.objects.filter(code=region, country=country).exists():
             self.add_error("region", _("This region is not in the chosen country."))
@@ -137,7 +148,7 @@ class InvitationForm(Form):
     def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Role.choices)
-        self.fields["role"].choices = [(r, labels[r]) for r in roles]
+        choice_field(self, "role").choices = [(r, labels[r]) for r in roles]
 
 
 class RoleForm(Form):
@@ -146,7 +157,7 @@ class RoleForm(Form):
     def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Role.choices)
-        self.fields["role"].choices = [(r, labels[r]) for r in roles]
+        choice_field(self, "role").choices = [(r, labels[r]) for r in roles]
 
 
 class AcceptInvitationForm(Form):
@@ -155,7 +166,8 @@ class AcceptInvitationForm(Form):
     password2 = forms.CharField(label=_("Repeat the password"), widget=forms.PasswordInput)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         if data.get("password1"):
@@ -179,14 +191,14 @@ class OrganisationSearchForm(Form):
     def __init__(self, *args: Any, countries: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         present = countries
-        any_ = [("", _("Any"))]
+        any_: list[Choice] = [("", _("Any"))]
         language = get_language() or "en"
-        self.fields["country"].choices = any_ + [(c, country_name(c, language)) for c in present]
-        self.fields["kind"].choices = any_ + term_choices("organisation-kinds")
-        self.fields["topic"].choices = any_ + term_choices("practice-topics")
-        self.fields["target_group"].choices = any_ + term_choices("target-groups")
+        choice_field(self, "country").choices = any_ + [(c, country_name(c, language)) for c in present]
+        choice_field(self, "kind").choices = any_ + term_choices("organisation-kinds")
+        choice_field(self, "topic").choices = any_ + term_choices("practice-topics")
+        choice_field(self, "target_group").choices = any_ + term_choices("target-groups")
         used = Term.objects.of(LANGUAGES_SCHEME).filter(code__in=COMMON_LANGUAGES)
-        self.fields["language"].choices = any_ + [(t.code, t.label) for t in used]
+        choice_field(self, "language").choices = any_ + [(t.code, t.label) for t in used]
 
 
 def profile_rows(profile: dict[str, Any]) -> list[tuple[str, str]]:

@@ -62,7 +62,7 @@ def organisation_profile(organisation: Organisation) -> dict[str, Any]:
         "name": organisation.name,
         "kind": organisation.kind.code,
         "country": organisation.country,
-        "region": organisation.region.code if organisation.region_id else None,
+        "region": organisation.region.code if organisation.region else None,
         "city": organisation.city,
         "languages": sorted(t.code for t in organisation.languages.all()),
         "target_groups": sorted(t.code for t in organisation.target_groups.all()),
@@ -100,7 +100,7 @@ def _apply_profile(organisation: Organisation, profile: dict[str, Any]) -> None:
             setattr(organisation, name, profile[name] if profile[name] is not None else "")
     if "erasmus_id" in profile:
         organisation.erasmus_id = profile["erasmus_id"] or ""
-    if organisation.region_id and organisation.region.country != organisation.country:
+    if organisation.region and organisation.region.country != organisation.country:
         raise ValidationError({"region": _("This region is not in the organisation's country.")})
     organisation.full_clean(exclude=["languages", "target_groups", "expertise", "interests"])
     organisation.save()

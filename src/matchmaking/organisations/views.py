@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.models import AuditEvent
-from matchmaking.forms import query_without_page, region_choices
+from matchmaking.forms import HtmxHttpRequest, query_without_page, region_choices, show_service_errors
 from matchmaking.organisations import forms, selectors, services
 from matchmaking.organisations.access import (
     access_application,
@@ -34,7 +34,7 @@ from matchmaking.permissions.roles import is_coordinator
 
 @login_required
 @require_safe
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: HtmxHttpRequest) -> HttpResponse:
     form = forms.OrganisationSearchForm(
         request.GET or None, countries=selectors.organisation_countries(user=request.user)
     )
@@ -87,7 +87,7 @@ def organisation_edit(request: HttpRequest, key: str) -> HttpResponse:
                 actor=request.user, organisation=organisation, profile=form.profile()
             )
         except ValidationError as exc:
-            forms.show_service_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("The profile has been saved."))
             return redirect(organisation.get_absolute_url())
@@ -138,7 +138,7 @@ def organisation_members(request: HttpRequest, key: str) -> HttpResponse:
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as exc:
-            forms.show_service_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(
                 request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email}

@@ -22,7 +22,7 @@ import math
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -260,7 +260,8 @@ class _Index:
         raw_df: dict[str, int] = {}
         self.label_terms: list[tuple[str, ...]] = []
         self.label_folded: list[str] = []
-        for i, item in enumerate(items):
+        each: Sequence[Skill | Occupation] = items
+        for i, item in enumerate(each):
             fields: dict[str, int] = {}
             raw: set[str] = set()
             for level, texts in (
