@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from matchmaking.core.models import Notification
@@ -35,6 +36,11 @@ def notification_mark_read(*, user: Any, notification_id: int | None = None) -> 
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=timezone.now())
+
+
+def notification_list(*, user: Any) -> QuerySet[Notification]:
+    """The notifications of ``user``, newest first."""
+    return Notification.objects.filter(recipient=user)
 
 
 def notification_unread_count(*, user: Any) -> int:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from matchmaking.core.audit import audit_record
-from matchmaking.monitoring import mobilities
-from matchmaking.monitoring.access import can_export_mobilities, mobility_export_organisations
+from matchmaking.forms import AuthenticatedHttpRequest
+from matchmaking.monitoring import mobilities, selectors, services
+from matchmaking.monitoring.access import can_export_mobilities
 from matchmaking.monitoring.forms import MobilityExportForm
-from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import is_coordinator
 
 DOWNLOADS = {
@@ -22,18 +21,12 @@ DOWNLOADS = {
 }
 
 
-def _organisations(user) -> list[Organisation]:
-    scope = mobility_export_organisations(user)
-    qs = Organisation.objects.order_by("name")
-    return list(qs if scope is None else qs.filter(pk__in=scope))
-
-
 @login_required
 @require_GET
-def mobility_export_page(request: HttpRequest) -> HttpResponse:
+def mobility_export_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_export_mobilities(request.user):
         raise Http404
-    organisations = _organisations(request.user)
+    organisations = selectors.export_organisations(user=request.user)
     form = MobilityExportForm(request.GET or None, organisations=[(o.key, o.name) for o in organisations])
     filters = mobilities.MobilityFilters()
     if form.is_bound and form.is_valid():
@@ -60,7 +53,10 @@ def mobility_export_page(request: HttpRequest) -> HttpResponse:
 
 
 def _download(
-    request: HttpRequest, export: mobilities.MobilityExport, kind: str, filters: mobilities.MobilityFilters
+    request: AuthenticatedHttpRequest,
+    export: mobilities.MobilityExport,
+    kind: str,
+    filters: mobilities.MobilityFilters,
 ) -> HttpResponse:
     content_type, extension = DOWNLOADS[kind]
     if kind == "xlsx":
@@ -69,18 +65,7 @@ def _download(
         body = mobilities.summary_csv(export)
     else:
         body = mobilities.to_csv(export)
-    audit_record(
-        actor=request.user,
-        action="mobilities.exported",
-        obj=request.user,
-        after={
-            "format": kind,
-            "rows": len(export.rows),
-            "from": filters.date_from,
-            "to": filters.date_to,
-            "organisation": filters.organisation_id,
-        },
-    )
+    services.mobility_export_record(actor=request.user, kind=kind, export=export, filters=filters)
     stem = "mobilities-summary" if kind == "summary" else "mobilities"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = (

@@ -1,5 +1,5 @@
-"""Views of the web interface: thin. They check access through each app's ``access`` module, read through selectors,
-write through services, and render templates (or htmx fragments)."""
+"""Views of the web interface: thin. They check access through each app's ``access`` module, read
+through selectors, write through services, and render templates (or htmx fragments)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from matchmaking.core.models import Notification
-from matchmaking.core.notifications import notification_mark_read
+from matchmaking.core import notifications
 from matchmaking.permissions.roles import is_coordinator
 from matchmaking.web.dashboard import dashboard_for
 
@@ -43,12 +42,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def notification_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         notification_id = request.POST.get("notification")
-        notification_mark_read(
+        notifications.notification_mark_read(
             user=request.user,
             notification_id=int(notification_id) if notification_id and notification_id.isdigit() else None,
         )
         return redirect("web:notifications")
-    page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(notifications.notification_list(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "web/notification_list.html", {"page": page})
