@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from allauth.mfa.models import Authenticator
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -19,6 +20,13 @@ if TYPE_CHECKING:
 
 # Whoever makes a request: a person signed in, an anonymous visitor, or nobody (a background job).
 AnyUser: TypeAlias = "User | AnonymousUser | None"
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request that passed ``login_required`` or the API's authentication: its user is a person
+    signed in (inactive accounts cannot sign in). Views and endpoints annotate their request with it."""
+
+    user: User
 
 
 class Role(models.TextChoices):
