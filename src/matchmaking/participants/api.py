@@ -9,7 +9,7 @@ never exposed here, and every read of a participant is written to the access log
 from datetime import date
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -17,7 +17,9 @@ from ninja.pagination import paginate
 from matchmaking.core.api_schemas import ErrorOut, Paging, Shown, clean_text
 from matchmaking.participants import selectors
 from matchmaking.participants.access import access_participant, can_use_caseload
+from matchmaking.participants.clock import Clock
 from matchmaking.participants.models import Participant
+from matchmaking.permissions.roles import AnyUser, AuthenticatedHttpRequest
 
 router = Router(tags=["participants"])
 
@@ -76,7 +78,7 @@ class ParticipantQuery(Schema):
     status: str = Field("active", max_length=10)
 
 
-def _participant(p: Participant, clock: Any) -> dict[str, Any]:
+def _participant(p: Participant, clock: Clock | None) -> dict[str, Any]:
     return {
         "pseudonym": p.pseudonym, "organisation": p.organisation.key, "status": p.status,
         "registered_on": p.registered_on,
@@ -84,7 +86,7 @@ def _participant(p: Participant, clock: Any) -> dict[str, Any]:
             "started_on": clock.started_on, "due_on": clock.due_on, "days": clock.days,
             "young": clock.young, "stopped_on": clock.stopped_on, "overdue": clock.overdue,
         },
-        "home_country": p.home_country, "region": p.region.code if p.region_id else None,
+        "home_country": p.home_country, "region": p.region.code if p.region else None,
         "available_from": p.available_from, "available_until": p.available_until,
         "willing_to_go_abroad": p.willing_to_go_abroad,
         "support_requirements": list(p.support_requirements),
@@ -101,22 +103,23 @@ def _participant(p: Participant, clock: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _read_participant(request: HttpRequest, participant: Participant) -> dict[str, Any]:
+def _read_participant(request: AuthenticatedHttpRequest, participant: Participant) -> dict[str, Any]:
     """Every read of a participant through the API is logged, like a look at the record page."""
     selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
-    first_offer_on = getattr(participant, "first_offer_on", "unset")  # annotated on the caseload
+    # Annotated on the caseload; a participant read on its own has the first offer looked up.
+    first_offer_on: date | selectors.Unset | None = getattr(participant, "first_offer_on", "unset")
     clock = selectors.participant_clock(participant, timezone.localdate(), first_offer_on=first_offer_on)
     return _participant(participant, clock)
 
 
-def _require_caseload(user: Any) -> None:
+def _require_caseload(user: AnyUser) -> None:
     if not can_use_caseload(user):
         raise Http404
 
 
 @router.get("/participants", response={200: list[ParticipantOut], 404: ErrorOut})
 @paginate(Paging)
-def participant_list(request: HttpRequest, filters: Query[ParticipantQuery]) -> Any:
+def participant_list(request: AuthenticatedHttpRequest, filters: Query[ParticipantQuery]) -> Shown:
     """Your caseload, pseudonymous (case workers, organisation administrators, coordinators)."""
     _require_caseload(request.user)
     status = filters.status if filters.status in Participant.Status.values else ""
@@ -128,7 +131,7 @@ def participant_list(request: HttpRequest, filters: Query[ParticipantQuery]) -> 
 
 
 @router.get("/participants/{pseudonym}", response={200: ParticipantOut, 404: ErrorOut})
-def participant_detail(request: HttpRequest, pseudonym: str) -> dict[str, Any]:
+def participant_detail(request: AuthenticatedHttpRequest, pseudonym: str) -> dict[str, Any]:
     _require_caseload(request.user)
     participant = access_participant(request.user, clean_text(pseudonym)[:12])
     return _read_participant(request, participant)

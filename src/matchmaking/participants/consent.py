@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.organisations.models import Organisation
@@ -38,7 +38,7 @@ def consent_active(
 @transaction.atomic
 def consent_give(
     *,
-    actor: Any,
+    actor: User,
     participant: Participant,
     purpose: str,
     given_on: date | None = None,
@@ -73,7 +73,7 @@ def consent_give(
 
 
 @transaction.atomic
-def consent_revoke(*, actor: Any, participant: Participant, consent_id: int) -> Consent:
+def consent_revoke(*, actor: User, participant: Participant, consent_id: int) -> Consent:
     """Revoke a consent; revoking the one for barrier reasons deletes the reasons recorded under it."""
     _require(can_edit_participant(actor, participant))
     consent = participant.consents.filter(pk=consent_id).first()
@@ -102,9 +102,9 @@ def consent_revoke(*, actor: Any, participant: Participant, consent_id: int) -> 
 @transaction.atomic
 def group_member_add(
     *,
-    actor: Any,
+    actor: User,
     participant: Participant,
-    user: Any,
+    user: User,
     organisation: Organisation,
     role: str = "",
     can_view_personal: bool = False,
@@ -143,7 +143,7 @@ def group_member_add(
 
 @transaction.atomic
 def group_member_update(
-    *, actor: Any, participant: Participant, member_id: int, can_view_personal: bool
+    *, actor: User, participant: Participant, member_id: int, can_view_personal: bool
 ) -> None:
     _require(can_edit_participant(actor, participant))
     member = participant.group.filter(pk=member_id, ended_on__isnull=True).first()
@@ -163,7 +163,7 @@ def group_member_update(
 
 
 @transaction.atomic
-def group_member_end(*, actor: Any, participant: Participant, member_id: int, reason: str) -> None:
+def group_member_end(*, actor: User, participant: Participant, member_id: int, reason: str) -> None:
     _require(can_edit_participant(actor, participant))
     member = participant.group.filter(pk=member_id, ended_on__isnull=True).first()
     if member is None:

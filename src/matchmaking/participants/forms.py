@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.forms import Form, country_choices, term_choices
+from matchmaking.forms import Form, choice_field, country_choices, term_choices
 from matchmaking.participants.models import (
     ClockStart,
     Consent,
@@ -55,7 +55,7 @@ class ProfileForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["home_country"].choices = country_choices()
+        choice_field(self, "home_country").choices = country_choices()
 
     def profile(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -87,7 +87,7 @@ class LanguageForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = term_choices("languages")
+        choice_field(self, "code").choices = term_choices("languages")
 
 
 class SkillSearchForm(Form):
@@ -123,7 +123,7 @@ class ConsentForm(Form):
 
     def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("None")), *organisations]
+        choice_field(self, "organisation").choices = [("", _("None")), *organisations]
 
 
 class BarriersForm(Form):
@@ -136,7 +136,7 @@ class BarriersForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["barriers"].choices = term_choices(BARRIERS)
+        choice_field(self, "barriers").choices = term_choices(BARRIERS)
 
 
 class GroupMemberForm(Form):
@@ -147,7 +147,7 @@ class GroupMemberForm(Form):
 
     def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = organisations
+        choice_field(self, "organisation").choices = organisations
 
 
 class EndMemberForm(Form):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypedDict
 
 from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -11,10 +12,14 @@ from django.utils import timezone
 from matchmaking.accounts.models import User
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.models import PersonalDataAccess
+from matchmaking.organisations.models import Organisation
 from matchmaking.participants.access import can_see_personal_details, visible_participants
 from matchmaking.participants.clock import Clock, youth_guarantee_clock
 from matchmaking.participants.models import Participant, ParticipantIdentity
-from matchmaking.permissions.roles import PERSONAL_DATA_ROLES
+from matchmaking.permissions.roles import CASELOAD_ROLES, PERSONAL_DATA_ROLES, AnyUser, roles_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,17 @@ class CaseloadFilters:
     clock: str = ""  # "overdue" or "running"
 
 
+class FirstOffer(TypedDict):
+    first_offer_on: date | None
+
+
+# A participant of the caseload, with the date of the first offer made to the person.
+CaseloadParticipant: TypeAlias = "WithAnnotations[Participant, FirstOffer]"
+
+# ``participant_clock`` reads the first offer itself unless the caller has it (even when there is none).
+Unset = Literal["unset"]
+
+
 @dataclass
 class CaseloadRow:
     participant: Participant
@@ -32,7 +48,7 @@ class CaseloadRow:
     open_steps: int
 
 
-def caseload(*, user: Any, filters: CaseloadFilters | None = None) -> QuerySet[Participant]:
+def caseload(*, user: AnyUser, filters: CaseloadFilters | None = None) -> QuerySet[CaseloadParticipant]:
     filters = filters or CaseloadFilters()
     found = visible_participants(user)
     if filters.mine:
@@ -51,7 +67,7 @@ def caseload(*, user: Any, filters: CaseloadFilters | None = None) -> QuerySet[P
 
 
 def caseload_rows(
-    *, user: Any, filters: CaseloadFilters | None = None, limit: int = 500
+    *, user: AnyUser, filters: CaseloadFilters | None = None, limit: int = 500
 ) -> list[CaseloadRow]:
     """The caseload with each person's Youth Guarantee clock, overdue clocks first."""
     filters = filters or CaseloadFilters()
@@ -76,7 +92,9 @@ def caseload_rows(
     return rows[:limit]
 
 
-def participant_clock(participant: Participant, today: Any, first_offer_on: Any = "unset") -> Clock | None:
+def participant_clock(
+    participant: Participant, today: date, first_offer_on: date | Unset | None = "unset"
+) -> Clock | None:
     if participant.status != Participant.Status.ACTIVE and first_offer_on == "unset":
         return None
     if first_offer_on == "unset":
@@ -91,7 +109,7 @@ def participant_clock(participant: Participant, today: Any, first_offer_on: Any 
 
 
 def participant_identity(
-    *, user: Any, participant: Participant, path: str = "", purpose: str = "case work"
+    *, user: AnyUser, participant: Participant, path: str = "", purpose: str = "case work"
 ) -> ParticipantIdentity | None:
     """The identifying details, if the user may see them; every read is written to the access log."""
     if not can_see_personal_details(user, participant):
@@ -109,7 +127,7 @@ def participant_identity(
     return identity
 
 
-def participant_profile_read(*, user: Any, participant: Participant, path: str = "") -> None:
+def participant_profile_read(*, user: User, participant: Participant, path: str = "") -> None:
     """Log a read of the pseudonymous profile (skills, languages, support needs, plan)."""
     access_log_record(
         user=user,
@@ -127,7 +145,7 @@ def access_history(*, participant: Participant) -> QuerySet[PersonalDataAccess]:
     )[:200]
 
 
-def group_candidates(*, participant: Participant) -> QuerySet:
+def group_candidates(*, participant: Participant) -> QuerySet[User]:
     """Users who may join a follow-up group: holders of roles with personal-data access."""
 
     return (
@@ -135,3 +153,23 @@ def group_candidates(*, participant: Participant) -> QuerySet:
         .distinct()
         .order_by("email")
     )
+
+
+def caseload_organisations_of(*, user: AnyUser) -> list[Organisation]:
+    """The organisations whose caseload the user works for (where new participants are registered)."""
+    ids = [org for org, role in roles_of(user).items() if role in CASELOAD_ROLES]
+    return list(Organisation.objects.filter(pk__in=ids))
+
+
+def organisation_choices() -> list[tuple[str, str]]:
+    """(key, name) of the network's active organisations, for consent and follow-up group forms."""
+    return list(Organisation.objects.filter(status=Organisation.Status.ACTIVE).values_list("key", "name"))
+
+
+def organisation_by_key(*, key: str) -> Organisation | None:
+    return Organisation.objects.filter(key=key).first()
+
+
+def active_user_by_email(*, email: str) -> User | None:
+    """The active account with this email (any case), for adding a professional to a follow-up group."""
+    return User.objects.filter(email__iexact=email, is_active=True).first()

@@ -11,10 +11,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matchmaking.accounts.models import User
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.audit import audit_record
 from matchmaking.core.models import PersonalDataAccess
@@ -64,7 +65,7 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("You may not do this."))
 
 
-def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+def _snapshot(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in fields}
 
 
@@ -99,11 +100,11 @@ def _clean_profile(profile: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def participant_create(
     *,
-    actor: Any,
+    actor: User | None,
     organisation: Organisation,
     profile: dict[str, Any],
     identity: dict[str, Any] | None = None,
-    key_worker: Any = None,
+    key_worker: User | None = None,
     region: str | None = None,
     path: str = "",
 ) -> Participant:
@@ -152,7 +153,7 @@ def _write_identity(participant: Participant, identity: dict[str, Any]) -> Parti
 @transaction.atomic
 def participant_update(
     *,
-    actor: Any,
+    actor: User,
     participant: Participant,
     profile: dict[str, Any],
     region: str | None = None,
@@ -191,7 +192,7 @@ def participant_update(
 
 @transaction.atomic
 def identity_update(
-    *, actor: Any, participant: Participant, identity: dict[str, Any], path: str = ""
+    *, actor: User, participant: Participant, identity: dict[str, Any], path: str = ""
 ) -> None:
     _require(can_edit_participant(actor, participant))
     _write_identity(participant, identity)
@@ -214,7 +215,7 @@ def identity_update(
 
 
 @transaction.atomic
-def barriers_set(*, actor: Any, participant: Participant, barriers: list[str], path: str = "") -> None:
+def barriers_set(*, actor: User, participant: Participant, barriers: list[str], path: str = "") -> None:
     """Record the Erasmus+ barrier categories: only with explicit, current consent for this purpose."""
     _require(can_edit_participant(actor, participant))
     unknown = set(barriers) - codes(BARRIERS)
@@ -248,7 +249,7 @@ def barriers_set(*, actor: Any, participant: Participant, barriers: list[str], p
 
 
 @transaction.atomic
-def language_set(*, actor: Any, participant: Participant, code: str, level: str) -> ParticipantLanguage:
+def language_set(*, actor: User, participant: Participant, code: str, level: str) -> ParticipantLanguage:
     _require(can_edit_participant(actor, participant))
     code = code.strip().lower()
     try:
@@ -271,7 +272,7 @@ def language_set(*, actor: Any, participant: Participant, code: str, level: str)
 
 
 @transaction.atomic
-def language_remove(*, actor: Any, participant: Participant, code: str) -> None:
+def language_remove(*, actor: User, participant: Participant, code: str) -> None:
     _require(can_edit_participant(actor, participant))
     deleted, _n = participant.languages.filter(code=code).delete()
     if deleted:
@@ -287,7 +288,7 @@ def language_remove(*, actor: Any, participant: Participant, code: str) -> None:
 @transaction.atomic
 def skill_add(
     *,
-    actor: Any,
+    actor: User,
     participant: Participant,
     uri: str,
     label: str,
@@ -326,7 +327,7 @@ def skill_add(
 
 
 @transaction.atomic
-def skill_remove(*, actor: Any, participant: Participant, skill_id: int) -> None:
+def skill_remove(*, actor: User, participant: Participant, skill_id: int) -> None:
     _require(can_edit_participant(actor, participant))
     skill = participant.skills.filter(pk=skill_id).first()
     if skill is None:
@@ -342,7 +343,7 @@ def skill_remove(*, actor: Any, participant: Participant, skill_id: int) -> None
 
 
 @transaction.atomic
-def skill_reject(*, actor: Any, participant: Participant, uri: str) -> None:
+def skill_reject(*, actor: User, participant: Participant, uri: str) -> None:
     """A suggestion the worker and participant turned down: kept in the trail, not in the profile."""
     _require(can_edit_participant(actor, participant))
     audit_record(
@@ -355,7 +356,7 @@ def skill_reject(*, actor: Any, participant: Participant, uri: str) -> None:
 
 
 @transaction.atomic
-def key_worker_set(*, actor: Any, participant: Participant, user: Any) -> None:
+def key_worker_set(*, actor: User, participant: Participant, user: User) -> None:
     _require(can_edit_participant(actor, participant))
     if role_in(user, participant.organisation) not in CASELOAD_ROLES:
         raise ValidationError(_("The key worker must be a case worker of the organisation holding the case."))
@@ -373,7 +374,9 @@ def key_worker_set(*, actor: Any, participant: Participant, user: Any) -> None:
 
 
 @transaction.atomic
-def occupation_interest_set(*, actor: Any, participant: Participant, uri: str, label: str, add: bool) -> None:
+def occupation_interest_set(
+    *, actor: User, participant: Participant, uri: str, label: str, add: bool
+) -> None:
     """Add or remove an ESCO occupation the person is interested in (it counts in matching)."""
     _require(can_edit_participant(actor, participant))
     if not uri.startswith("http://data.europa.eu/esco/occupation/"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.accounts.models import User
 from matchmaking.forms import show_service_errors
-from matchmaking.organisations.models import Organisation
 from matchmaking.participants import forms, selectors, services
 from matchmaking.participants.access import (
     access_participant,
@@ -28,7 +24,7 @@ from matchmaking.participants.access import (
     can_use_caseload,
 )
 from matchmaking.participants.models import Consent
-from matchmaking.permissions.roles import CASELOAD_ROLES, roles_of
+from matchmaking.permissions.roles import AnyUser, AuthenticatedHttpRequest
 
 
 def show_error(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
@@ -36,19 +32,14 @@ def show_error(request: HttpRequest, exc: ValidationError | PermissionDenied) ->
     messages.error(request, text)
 
 
-def _caseload_orgs(user: Any) -> list[Organisation]:
-    ids = [org for org, role in roles_of(user).items() if role in CASELOAD_ROLES]
-    return list(Organisation.objects.filter(pk__in=ids))
-
-
-def _require_caseload(user: Any) -> None:
+def _require_caseload(user: AnyUser) -> None:
     if not can_use_caseload(user):
         raise Http404("No such page.")
 
 
 @login_required
 @require_GET
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_caseload(request.user)
     form = forms.CaseloadFilterForm(request.GET or None)
     filters = selectors.CaseloadFilters()
@@ -60,16 +51,16 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "form": form,
         "rows": rows,
         "overdue": sum(1 for r in rows if r.clock and r.clock.overdue),
-        "can_create": bool(_caseload_orgs(request.user)),
+        "can_create": bool(selectors.caseload_organisations_of(user=request.user)),
     }
     return render(request, "participants/caseload.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def participant_create(request: HttpRequest) -> HttpResponse:
+def participant_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_caseload(request.user)
-    orgs = _caseload_orgs(request.user)
+    orgs = selectors.caseload_organisations_of(user=request.user)
     if not orgs:
         raise Http404("No caseload.")
     form = forms.NewParticipantForm(
@@ -110,7 +101,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def participant_detail(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def participant_detail(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant(request.user, pseudonym)
     selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
     context = {
@@ -131,7 +122,7 @@ def participant_detail(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def participant_identity(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def participant_identity(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant(request.user, pseudonym)
     if not can_see_personal_details(request.user, participant):
         raise Http404("No such page.")
@@ -149,7 +140,7 @@ def participant_identity(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def participant_edit(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def participant_edit(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
     initial = {name: getattr(participant, name) for name in services.PROFILE_FIELDS}
     initial["region"] = participant.region.code if participant.region else ""
@@ -183,7 +174,7 @@ def participant_edit(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def identity_edit(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def identity_edit(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
     identity = selectors.participant_identity(
         user=request.user, participant=participant, path=request.path, purpose="correct details"
@@ -215,7 +206,7 @@ def identity_edit(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def languages(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def languages(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
     selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
     form = forms.LanguageForm(request.POST or None)
@@ -240,18 +231,14 @@ def languages(request: HttpRequest, pseudonym: str) -> HttpResponse:
     )
 
 
-def _organisation_choices() -> list[tuple[str, str]]:
-    return list(Organisation.objects.filter(status=Organisation.Status.ACTIVE).values_list("key", "name"))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-def consents(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def consents(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
     selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
     form = forms.ConsentForm(
         request.POST if "purpose" in request.POST else None,
-        organisations=_organisation_choices(),
+        organisations=selectors.organisation_choices(),
         initial={"given_on": timezone.localdate()},
     )
     barriers = forms.BarriersForm(
@@ -277,7 +264,7 @@ def consents(request: HttpRequest, pseudonym: str) -> HttpResponse:
             if "purpose" in request.POST and form.is_valid():
                 d = form.cleaned_data
                 organisation = (
-                    Organisation.objects.filter(key=d["organisation"]).first() if d["organisation"] else None
+                    selectors.organisation_by_key(key=d["organisation"]) if d["organisation"] else None
                 )
                 services.consent_give(
                     actor=request.user,
@@ -307,11 +294,11 @@ def consents(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def group(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
     selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
     form = forms.GroupMemberForm(
-        request.POST if "email" in request.POST else None, organisations=_organisation_choices()
+        request.POST if "email" in request.POST else None, organisations=selectors.organisation_choices()
     )
     if request.method == "POST":
         try:
@@ -335,8 +322,8 @@ def group(request: HttpRequest, pseudonym: str) -> HttpResponse:
                 return redirect("participants:group", participant.pseudonym)
             if form.is_valid():
                 d = form.cleaned_data
-                user = User.objects.filter(email__iexact=d["email"], is_active=True).first()
-                organisation = Organisation.objects.filter(key=d["organisation"]).first()
+                user = selectors.active_user_by_email(email=d["email"])
+                organisation = selectors.organisation_by_key(key=d["organisation"])
                 if user is None or organisation is None:
                     raise ValidationError({"email": _("Nobody with this email is a member of the network.")})
                 services.group_member_add(
@@ -361,7 +348,7 @@ def group(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def key_worker(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def key_worker(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
     try:
         services.key_worker_set(actor=request.user, participant=participant, user=request.user)

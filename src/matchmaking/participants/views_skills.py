@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matchmaking.forms import HtmxHttpRequest
 from matchmaking.participants import esco_lookup, forms, selectors, services
 from matchmaking.participants.access import access_participant_for_edit
 from matchmaking.participants.models import SkillSource
 from matchmaking.participants.views import show_error
+from matchmaking.permissions.roles import AuthenticatedHttpRequest
 
 # The guided interview: one question per part, in the order a conversation goes (seed 003: "formal and
 # informal competences"; unseen skills such as care at home count).
@@ -53,7 +55,7 @@ def _default_how(source: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def skills(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def skills(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     """The interview page; posting a story shows ESCO suggestions to accept or reject."""
     participant = access_participant_for_edit(request.user, pseudonym)
     selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
@@ -86,7 +88,7 @@ def skills(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def skill_search(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def skill_search(request: HtmxHttpRequest, pseudonym: str) -> HttpResponse:
     """Autocomplete (htmx): ESCO skills or occupations whose text matches what is typed."""
     participant = access_participant_for_edit(request.user, pseudonym)
     query = request.GET.get("q", "")[:200]
@@ -123,7 +125,7 @@ def skill_search(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def skill_add(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def skill_add(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
     form = forms.SkillForm(request.POST)
     if not form.is_valid():
@@ -142,7 +144,7 @@ def skill_add(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def skill_reject(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def skill_reject(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
     services.skill_reject(actor=request.user, participant=participant, uri=request.POST.get("uri", "")[:200])
     messages.info(request, _("The suggestion was not added."))
@@ -151,7 +153,7 @@ def skill_reject(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def skill_remove(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def skill_remove(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
     try:
         services.skill_remove(
@@ -166,7 +168,7 @@ def skill_remove(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def occupation_interest(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def occupation_interest(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
     try:
         services.occupation_interest_set(

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.forms import Form, country_choices
+from matchmaking.forms import Form, choice_field, country_choices
 from matchmaking.pathways.models import Offer, Outcome, Referral, Step, SupportService
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -30,8 +30,8 @@ class StepForm(Form):
         self, *args: Any, goals: list[tuple[str, str]], organisations: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal"].choices = goals
-        self.fields["owner"].choices = organisations
+        choice_field(self, "goal").choices = goals
+        choice_field(self, "owner").choices = organisations
 
 
 class MeetingForm(Form):
@@ -56,7 +56,7 @@ class ReferralForm(Form):
 
     def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = services
+        choice_field(self, "service").choices = services
 
 
 class ServiceForm(Form):
@@ -71,7 +71,7 @@ class ServiceForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = country_choices()
+        choice_field(self, "country").choices = country_choices()
 
 
 class ServiceFilterForm(Form):
@@ -83,7 +83,7 @@ class ServiceFilterForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any")), *country_choices()[1:]]
+        choice_field(self, "country").choices = [("", _("Any")), *country_choices()[1:]]
 
 
 class OfferForm(Form):
@@ -118,7 +118,7 @@ class ReferralAnswerForm(Form):
 
     def __init__(self, *args: Any, statuses: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = statuses
+        choice_field(self, "status").choices = statuses
 
 
 class ReferralInboxFilterForm(Form):

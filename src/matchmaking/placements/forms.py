@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.forms import Form, country_choices
+from matchmaking.forms import Form, choice_field, country_choices
 from matchmaking.participants.models import SupportRequirement
 from matchmaking.placements.models import LabourMarket, Proposal, Round
 
@@ -68,10 +68,11 @@ class PlacementForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = country_choices()
+        choice_field(self, "country").choices = country_choices()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("language") and not data.get("language_level"):
             self.add_error("language_level", _("Give the level needed."))
         return data
@@ -111,8 +112,8 @@ class RoundForm(Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participants"].choices = participants
-        self.fields["placements"].choices = placements
+        choice_field(self, "participants").choices = participants
+        choice_field(self, "placements").choices = placements
 
 
 class OverrideForm(Form):
@@ -121,7 +122,7 @@ class OverrideForm(Form):
 
     def __init__(self, *args: Any, placements: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["placement"].choices = [("", _("No placement")), *placements]
+        choice_field(self, "placement").choices = [("", _("No placement")), *placements]
 
 
 class DecideForm(Form):
@@ -158,4 +159,4 @@ class PlacementFilterForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any")), *country_choices()[1:]]
+        choice_field(self, "country").choices = [("", _("Any")), *country_choices()[1:]]
