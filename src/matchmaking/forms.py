@@ -1,6 +1,6 @@
 """The shared form kit every app's forms and views build on: a form base with accessible labels,
 choices from the code lists, showing a service's validation error on a form, the query string
-that keeps a filter form's values across pages, and the types of a request (from htmx, signed in).
+that keeps a filter form's values across pages, and the type of a request that may come from htmx.
 It sits below the domain apps and imports none."""
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_htmx.middleware import HtmxDetails
 
-from matchmaking.accounts.models import User
 from matchmaking.taxonomies import countries
 from matchmaking.taxonomies.models import Region, Term
 
@@ -28,12 +27,6 @@ class HtmxHttpRequest(HttpRequest):
     """A request as the htmx middleware leaves it: ``request.htmx`` tells whether htmx sent it."""
 
     htmx: HtmxDetails
-
-
-class AuthenticatedHttpRequest(HtmxHttpRequest):
-    """A request to a view that only signed-in people reach (``login_required``, an API's auth)."""
-
-    user: User
 
 
 def show_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -8,10 +8,11 @@ holds the one place that turns exceptions into these bodies. A handler raises ``
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -53,18 +54,23 @@ def clean_text(text: str) -> str:
     return text.replace("\x00", "").strip()
 
 
-class Shown:
+_Item = TypeVar("_Item")
+
+
+class Shown(Generic[_Item]):
     """A query set (or list) whose items become response data with ``show``, only for the page cut.
 
     Use it when an item needs more than its model's attributes, or when showing it has an effect
     (a participant read is logged): only the items actually sent are shown.
     """
 
-    def __init__(self, items: Any, show: Callable[[Any], Any]) -> None:
+    def __init__(
+        self, items: QuerySet[Any, _Item] | Sequence[_Item], show: Callable[[_Item], dict[str, Any]]
+    ) -> None:
         self.items = items
         self.show = show
 
-    def __getitem__(self, page: slice) -> list[Any]:
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
         return [self.show(item) for item in self.items[page]]
 
 

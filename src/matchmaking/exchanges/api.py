@@ -216,7 +216,7 @@ def _item(exchange: Exchange, item_id: int) -> ProgrammeItem:
     return found
 
 
-def _exchange(e: Any) -> dict[str, Any]:
+def _exchange(e: Exchange) -> dict[str, Any]:
     return {
         "id": e.pk, "title": e.title, "host": e.host.key, "visitor": e.visitor.key, "type": e.type.code,
         "start": e.start, "end": e.end, "group_size": e.group_size, "state": e.state,
@@ -277,7 +277,7 @@ def _save_item(
 
 @router.get("/exchanges", response=list[ExchangeOut])
 @paginate(Paging)
-def exchange_list(request: HttpRequest, state: str = "") -> Any:
+def exchange_list(request: HttpRequest, state: str = "") -> Shown[Exchange]:
     return Shown(selectors.exchange_list(user=request.user, state=state[:20]), _exchange)
 
 
@@ -291,7 +291,7 @@ def exchange_detail(request: HttpRequest, exchange_id: int) -> dict[str, Any]:
 
 @router.get("/exchanges/{exchange_id}/visitors", response={200: list[VisitorOut], 404: ErrorOut})
 @paginate(ListPaging)
-def visitor_list(request: HttpRequest, exchange_id: int) -> Any:
+def visitor_list(request: HttpRequest, exchange_id: int) -> Shown[Visitor]:
     """The people travelling, with their job-shadowing profile (the two organisations only)."""
     exchange = _exchange_for_action(request, exchange_id)
     programme_services.log_visitor_reads(
@@ -339,7 +339,9 @@ def visitor_delete(request: HttpRequest, exchange_id: int, visitor_id: int) -> S
 
 @router.get("/exchanges/{exchange_id}/programme", response={200: list[ProgrammeItemOut], 404: ErrorOut})
 @paginate(ListPaging)
-def programme_list(request: HttpRequest, exchange_id: int, visitor: int | None = None) -> Any:
+def programme_list(
+    request: HttpRequest, exchange_id: int, visitor: int | None = None
+) -> Shown[ProgrammeItem]:
     """The agenda, in the host's time zone (see the exchange's ``time_zone``); ``visitor``: one person's."""
     exchange = _exchange_for_action(request, exchange_id)
     chosen = _visitor(exchange, visitor) if visitor is not None else None

@@ -13,6 +13,7 @@ from matchmaking.core.access_log import access_log_record
 from matchmaking.core.audit import audit_record
 from matchmaking.exchanges.models import Exchange, ProgrammeItem, State, Visitor
 from matchmaking.exchanges.services import acting_side
+from matchmaking.permissions.roles import AnyUser
 
 VISITOR_FIELDS = (
     "name",
@@ -42,7 +43,7 @@ def _visitor_data(visitor: Visitor) -> dict[str, Any]:
 
 @transaction.atomic
 def visitor_save(
-    *, actor: Any, exchange: Exchange, data: dict[str, Any], visitor: Visitor | None = None
+    *, actor: AnyUser, exchange: Exchange, data: dict[str, Any], visitor: Visitor | None = None
 ) -> Visitor:
     """Add a visitor or change one; never more visitors than the exchange's group size."""
     side = acting_side(actor, exchange)
@@ -81,7 +82,7 @@ def visitor_save(
 
 
 @transaction.atomic
-def visitor_remove(*, actor: Any, visitor: Visitor) -> None:
+def visitor_remove(*, actor: AnyUser, visitor: Visitor) -> None:
     exchange = visitor.exchange
     side = acting_side(actor, exchange)
     if exchange.state not in (State.PROPOSED, *PLANNING_STATES):
@@ -104,7 +105,7 @@ def _item_data(item: ProgrammeItem) -> dict[str, Any]:
 
 @transaction.atomic
 def programme_item_save(
-    *, actor: Any, exchange: Exchange, data: dict[str, Any], item: ProgrammeItem | None = None
+    *, actor: AnyUser, exchange: Exchange, data: dict[str, Any], item: ProgrammeItem | None = None
 ) -> ProgrammeItem:
     """Add or change an agenda item: within the exchange's days, ending after it starts,
     for the whole group or for some visitors."""
@@ -138,7 +139,7 @@ def programme_item_save(
 
 
 @transaction.atomic
-def programme_item_remove(*, actor: Any, item: ProgrammeItem) -> None:
+def programme_item_remove(*, actor: AnyUser, item: ProgrammeItem) -> None:
     side = acting_side(actor, item.exchange)
     _editable(item.exchange, PLANNING_STATES, _("The programme"))
     audit_record(
@@ -159,7 +160,7 @@ def programme_for(exchange: Exchange, visitor: Visitor | None = None) -> list[Pr
     return [i for i in items if not i.visitors.all() or visitor in i.visitors.all()]
 
 
-def log_visitor_reads(*, user: Any, exchange: Exchange, purpose: str, path: str = "") -> None:
+def log_visitor_reads(*, user: AnyUser, exchange: Exchange, purpose: str, path: str = "") -> None:
     """Every view of visitors' details is written to the personal-data access log."""
     for visitor in exchange.visitors.all():
         access_log_record(

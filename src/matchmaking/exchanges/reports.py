@@ -15,6 +15,7 @@ from matchmaking.exchanges.models import CompletionReport, Exchange, State, Test
 from matchmaking.exchanges.services import acting_side
 from matchmaking.mobility.models import Direction, Opportunity
 from matchmaking.mobility.services import opportunity_create
+from matchmaking.permissions.roles import AnyUser, signed_in
 
 REPORT_FIELDS = ("summary", "outcomes", "host_lessons", "visitor_lessons", "follow_up_actions")
 REPORT_STATES = (State.UNDER_WAY, State.COMPLETED)
@@ -29,7 +30,7 @@ def _report_data(report: CompletionReport) -> dict[str, Any]:
 
 
 @transaction.atomic
-def report_save(*, actor: Any, exchange: Exchange, data: dict[str, Any]) -> CompletionReport:
+def report_save(*, actor: AnyUser, exchange: Exchange, data: dict[str, Any]) -> CompletionReport:
     """Write or change the completion report (both organisations write in the same report)."""
     side = acting_side(actor, exchange)
     if exchange.state not in REPORT_STATES:
@@ -52,7 +53,7 @@ def report_save(*, actor: Any, exchange: Exchange, data: dict[str, Any]) -> Comp
 
 @transaction.atomic
 def feedback_save(
-    *, actor: Any, exchange: Exchange, feedback: str = "", follow_up: str = ""
+    *, actor: AnyUser, exchange: Exchange, feedback: str = "", follow_up: str = ""
 ) -> CompletionReport:
     """Each side's feedback right after the visit, and its answer six months later."""
     side = acting_side(actor, exchange)
@@ -78,7 +79,7 @@ def feedback_save(
 @transaction.atomic
 def quote_add(
     *,
-    actor: Any,
+    actor: AnyUser,
     exchange: Exchange,
     author_name: str,
     text: str,
@@ -98,7 +99,7 @@ def quote_add(
         author_name=author_name.strip(),
         text=text.strip(),
         consent=consent,
-        consent_recorded_by=actor if consent else None,
+        consent_recorded_by=signed_in(actor) if consent else None,
         consent_recorded_at=timezone.now() if consent else None,
     )
     audit_record(
@@ -110,12 +111,12 @@ def quote_add(
 
 
 @transaction.atomic
-def quote_set_consent(*, actor: Any, testimonial: Testimonial, consent: bool) -> Testimonial:
+def quote_set_consent(*, actor: AnyUser, testimonial: Testimonial, consent: bool) -> Testimonial:
     """Record or withdraw consent; a withdrawn quote disappears from the story at once."""
     side = acting_side(actor, testimonial.exchange)
     before = testimonial.consent
     testimonial.consent = consent
-    testimonial.consent_recorded_by = actor
+    testimonial.consent_recorded_by = signed_in(actor)
     testimonial.consent_recorded_at = timezone.now()
     testimonial.save()
     audit_record(
@@ -126,7 +127,7 @@ def quote_set_consent(*, actor: Any, testimonial: Testimonial, consent: bool) ->
 
 
 @transaction.atomic
-def reciprocal_visit_draft(*, actor: Any, exchange: Exchange) -> Opportunity:
+def reciprocal_visit_draft(*, actor: AnyUser, exchange: Exchange) -> Opportunity:
     """One click after a visit: a draft the other way round. The host drafts a request to visit the
     visitors; the visitors draft an offer to host their hosts."""
 

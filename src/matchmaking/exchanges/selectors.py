@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from matchmaking.core.models import AuditEvent
 from matchmaking.exchanges.models import Exchange, Message, ProgrammeItem, Testimonial, Visitor
-from matchmaking.permissions.roles import is_coordinator, is_member, roles_of
+from matchmaking.permissions.roles import AnyUser, is_coordinator, is_member, roles_of
 
 
-def exchange_list(*, user: Any, state: str = "", organisation_id: int | None = None) -> QuerySet[Exchange]:
+def exchange_list(
+    *, user: AnyUser, state: str = "", organisation_id: int | None = None
+) -> QuerySet[Exchange]:
     if not is_member(user):
         return Exchange.objects.none()
     qs = Exchange.objects.all()
@@ -29,7 +29,7 @@ def exchange_messages(*, exchange: Exchange) -> QuerySet[Message]:
     return exchange.messages.select_related("author", "organisation")
 
 
-def exchange_history(*, exchange: Exchange) -> Any:
+def exchange_history(*, exchange: Exchange) -> QuerySet[AuditEvent]:
 
     return AuditEvent.objects.filter(
         object_type="exchanges.exchange", object_id=str(exchange.pk), action__in=_STATE_ACTIONS

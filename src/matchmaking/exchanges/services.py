@@ -25,7 +25,7 @@ from matchmaking.exchanges.models import HOLDING_STATES, OPEN_STATES, Exchange, 
 from matchmaking.mobility.access import can_edit_opportunity
 from matchmaking.mobility.models import Direction, Opportunity
 from matchmaking.organisations.models import Membership, Organisation
-from matchmaking.permissions.roles import role_in
+from matchmaking.permissions.roles import AnyUser, role_in, signed_in
 
 ANSWER_DAYS = getattr(settings, "EXCHANGE_ANSWER_DAYS", 14)
 
@@ -73,7 +73,7 @@ def _other_side(exchange: Exchange, organisation_id: int) -> int:
     return exchange.visitor_id if organisation_id == exchange.host_id else exchange.host_id
 
 
-def acting_side(actor: Any, exchange: Exchange) -> int:
+def acting_side(actor: AnyUser, exchange: Exchange) -> int:
     """The organisation the actor acts for (the host when they belong to both)."""
     sides = exchange_sides(actor, exchange)
     if not sides:
@@ -81,7 +81,7 @@ def acting_side(actor: Any, exchange: Exchange) -> int:
     return exchange.host_id if exchange.host_id in sides else next(iter(sides))
 
 
-def allowed_actions(actor: Any, exchange: Exchange) -> list[str]:
+def allowed_actions(actor: AnyUser, exchange: Exchange) -> list[str]:
     """The transitions ``actor`` may make now (for the buttons); the services check again."""
     sides = exchange_sides(actor, exchange)
     out = []
@@ -131,7 +131,7 @@ def proposal_defaults(ours: Opportunity, theirs: Opportunity | None) -> dict[str
 @transaction.atomic
 def exchange_propose(
     *,
-    actor: Any,
+    actor: AnyUser,
     ours: Opportunity,
     other: Organisation,
     theirs: Opportunity | None = None,
@@ -179,12 +179,12 @@ def exchange_propose(
         funding=funding,
         activity_code=activity_code,
         time_zone=COUNTRY_TIME_ZONES.get(host.country, settings.TIME_ZONE),
-        created_by=actor,
+        created_by=signed_in(actor),
         state_changed_at=timezone.now(),
         expires_at=timezone.now() + timedelta(days=ANSWER_DAYS),
     )
     Message.objects.create(
-        exchange=exchange, organisation=ours.organisation, author=actor, body=message.strip()
+        exchange=exchange, organisation=ours.organisation, author=signed_in(actor), body=message.strip()
     )
     audit_record(
         actor=actor,
@@ -212,7 +212,7 @@ def exchange_propose(
 # --- The state machine -----------------------------------------------------------------------------
 
 
-def _check_rules(action: str, exchange: Exchange, actor: Any) -> None:
+def _check_rules(action: str, exchange: Exchange, actor: AnyUser) -> None:
     if action == "confirm":
         if not exchange.visitors.exists():
             raise ValidationError(_("Add the visitors before confirming the exchange."))
@@ -227,7 +227,7 @@ def _check_rules(action: str, exchange: Exchange, actor: Any) -> None:
 
 
 @transaction.atomic
-def exchange_transition(*, actor: Any, exchange: Exchange, action: str, reason: str = "") -> Exchange:
+def exchange_transition(*, actor: AnyUser, exchange: Exchange, action: str, reason: str = "") -> Exchange:
     """Move ``exchange`` along: accept, decline, plan, confirm, start, complete, report or cancel."""
     if action not in TRANSITIONS:
         raise ValidationError(_("Unknown action."))
@@ -292,15 +292,15 @@ def exchange_transition(*, actor: Any, exchange: Exchange, action: str, reason: 
     return locked
 
 
-def exchange_accept(*, actor: Any, exchange: Exchange, reason: str = "") -> Exchange:
+def exchange_accept(*, actor: AnyUser, exchange: Exchange, reason: str = "") -> Exchange:
     return exchange_transition(actor=actor, exchange=exchange, action="accept", reason=reason)
 
 
-def exchange_decline(*, actor: Any, exchange: Exchange, reason: str) -> Exchange:
+def exchange_decline(*, actor: AnyUser, exchange: Exchange, reason: str) -> Exchange:
     return exchange_transition(actor=actor, exchange=exchange, action="decline", reason=reason)
 
 
-def exchange_cancel(*, actor: Any, exchange: Exchange, reason: str) -> Exchange:
+def exchange_cancel(*, actor: AnyUser, exchange: Exchange, reason: str) -> Exchange:
     return exchange_transition(actor=actor, exchange=exchange, action="cancel", reason=reason)
 
 
@@ -332,11 +332,13 @@ def exchange_expire(*, exchange: Exchange) -> bool:
 
 
 @transaction.atomic
-def message_post(*, actor: Any, exchange: Exchange, body: str) -> Message:
+def message_post(*, actor: AnyUser, exchange: Exchange, body: str) -> Message:
     side = acting_side(actor, exchange)
     if not body.strip():
         raise ValidationError({"body": _("The message is empty.")})
-    message = Message.objects.create(exchange=exchange, organisation_id=side, author=actor, body=body.strip())
+    message = Message.objects.create(
+        exchange=exchange, organisation_id=side, author=signed_in(actor), body=body.strip()
+    )
     audit_record(
         actor=actor,
         action="exchange.message",
@@ -355,7 +357,9 @@ def message_post(*, actor: Any, exchange: Exchange, body: str) -> Message:
 
 
 @transaction.atomic
-def exchange_update(*, actor: Any, exchange: Exchange, start: date, end: date, group_size: int) -> Exchange:
+def exchange_update(
+    *, actor: AnyUser, exchange: Exchange, start: date, end: date, group_size: int
+) -> Exchange:
     """Change dates or group size before the visit; places already held are re-checked against capacity."""
     side = acting_side(actor, exchange)
     host = Organisation.objects.select_for_update().get(pk=exchange.host_id)

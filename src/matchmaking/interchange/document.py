@@ -371,7 +371,9 @@ def _lines(values: list[str], where: str, name: str, p: _Problems) -> tuple[str,
     return tuple(values)
 
 
-def _visitor(v: dict[str, Any], where: str, start: date | None, end: date | None, p: _Problems) -> Any:
+def _visitor(
+    v: dict[str, Any], where: str, start: date | None, end: date | None, p: _Problems
+) -> VisitorRecord:
     here = f"{where}.visitors[{v['id']}]"
     _check_choice(v.get("kind", "staff"), VISITOR_KINDS, here, "kind", p)
     own: dict[str, date | None] = {}

@@ -26,6 +26,7 @@ from matchmaking.mobility import services as mobility_services
 from matchmaking.mobility.models import Opportunity
 from matchmaking.organisations import services as organisation_services
 from matchmaking.organisations.models import Organisation
+from matchmaking.permissions.roles import AnyUser
 from matchmaking.taxonomies.models import Term
 
 
@@ -71,7 +72,9 @@ def _messages(exc: ValidationError) -> str:
 
 
 @transaction.atomic
-def interchange_import(*, actor: Any, document: InterchangeDocument, is_demo: bool = False) -> ImportSummary:
+def interchange_import(
+    *, actor: AnyUser, document: InterchangeDocument, is_demo: bool = False
+) -> ImportSummary:
     """Create or update every record (matched on its id); any failure rolls the whole import back."""
     summary = ImportSummary()
     problems: list[str] = []
@@ -113,7 +116,9 @@ def interchange_import(*, actor: Any, document: InterchangeDocument, is_demo: bo
     return summary
 
 
-def _upsert_organisation(actor: Any, record: OrganisationRecord, is_demo: bool) -> tuple[Organisation, bool]:
+def _upsert_organisation(
+    actor: AnyUser, record: OrganisationRecord, is_demo: bool
+) -> tuple[Organisation, bool]:
     existing = Organisation.objects.filter(key=record.id).first()
     with transaction.atomic():
         if existing is None:
@@ -139,7 +144,7 @@ def _opportunity_data(record: OpportunityRecord) -> dict[str, Any]:
 
 
 def _upsert_opportunity(
-    actor: Any, record: OpportunityRecord, organisations: dict[str, Organisation]
+    actor: AnyUser, record: OpportunityRecord, organisations: dict[str, Organisation]
 ) -> tuple[Opportunity, bool]:
     organisation = organisations.get(record.organisation) or Organisation.objects.get(key=record.organisation)
     data = _opportunity_data(record)
@@ -187,7 +192,7 @@ def _opportunity(
 
 
 def _upsert_exchange(
-    actor: Any,
+    actor: AnyUser,
     record: ExchangeRecord,
     organisations: dict[str, Organisation],
     opportunities: dict[str, Opportunity],
@@ -264,14 +269,14 @@ def _nested(exc: ValidationError, where: str) -> ValidationError:
     return ValidationError({where: exc.messages})
 
 
-def _exchange_snapshot(exchange: Any) -> dict[str, Any]:
+def _exchange_snapshot(exchange: Exchange) -> dict[str, Any]:
     return {
         "host": exchange.host.key, "visitor": exchange.visitor.key, "state": exchange.state,
         "start": exchange.start, "end": exchange.end, "group_size": exchange.group_size,
     }  # fmt: skip
 
 
-def _replace_visitors_and_programme(exchange: Any, record: ExchangeRecord) -> None:
+def _replace_visitors_and_programme(exchange: Exchange, record: ExchangeRecord) -> None:
 
     by_id: dict[str, Visitor] = {}
     if record.visitors is not None:
@@ -310,7 +315,7 @@ def _replace_visitors_and_programme(exchange: Any, record: ExchangeRecord) -> No
                 item.visitors.set([by_id[ref] for ref in i.visitors])
 
 
-def _save_report(exchange: Any, record: ExchangeRecord) -> None:
+def _save_report(exchange: Exchange, record: ExchangeRecord) -> None:
     """A report in the record replaces the stored one; a record without a report leaves it alone."""
 
     if record.report is None:

@@ -2,7 +2,7 @@
 
 # No "from __future__ import annotations": paginated handlers are wrapped, and django-ninja reads
 # their annotations in the wrapper's module, so they must be real types, not strings.
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -13,6 +13,7 @@ from matchmaking.core.api_schemas import MAX_ID, ErrorOut, Paging, Shown
 from matchmaking.exchanges.access import access_exchange
 from matchmaking.library import selectors
 from matchmaking.library.access import access_story, can_view_story
+from matchmaking.library.models import Story
 
 router = Router(tags=["library"])
 
@@ -38,7 +39,7 @@ class StoryOut(Schema):
     topics: list[str]
 
 
-def _story(s: Any) -> dict[str, Any]:
+def _story(s: Story) -> dict[str, Any]:
     e = s.exchange
     return {
         "slug": s.slug, "title": s.title, "host": e.host.key, "visitor": e.visitor.key, "type": e.type.code,
@@ -49,7 +50,7 @@ def _story(s: Any) -> dict[str, Any]:
 
 @router.get("/stories", response=list[StoryOut], auth=None)
 @paginate(Paging)
-def story_list(request: HttpRequest, filters: Query[StoryQuery]) -> Any:
+def story_list(request: HttpRequest, filters: Query[StoryQuery]) -> Shown[Story]:
     f = selectors.StoryFilters(
         query=filters.q[:200], topic=filters.topic[:60], country=filters.country[:2], type=filters.type[:60]
     )
@@ -72,7 +73,7 @@ class ExchangeStoryOut(Schema):
     topics: list[str]
     host_approved: bool
     visitor_approved: bool
-    published_at: Any = None
+    published_at: datetime | None = None
 
 
 @router.get("/exchanges/{exchange_id}/story", response={200: ExchangeStoryOut, 404: ErrorOut})

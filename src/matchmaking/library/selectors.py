@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from matchmaking.library.models import Story
-from matchmaking.permissions.roles import roles_of
+from matchmaking.permissions.roles import AnyUser, roles_of
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def story_facets() -> dict[str, Any]:
     return {"countries": sorted(countries), "years": years}
 
 
-def draft_stories(*, user: Any) -> QuerySet[Story]:
+def draft_stories(*, user: AnyUser) -> QuerySet[Story]:
 
     own = list(roles_of(user).keys())
     return (

@@ -18,6 +18,7 @@ from matchmaking.exchanges.models import Exchange, State
 from matchmaking.exchanges.services import acting_side, members_of
 from matchmaking.library.access import can_edit_story
 from matchmaking.library.models import Story
+from matchmaking.permissions.roles import AnyUser, signed_in
 from matchmaking.taxonomies.models import Term
 
 STORY_FIELDS = ("title", "summary", "outcomes", "host_lessons", "visitor_lessons")
@@ -37,7 +38,7 @@ def _data(story: Story) -> dict[str, Any]:
 
 
 @transaction.atomic
-def story_create(*, actor: Any, exchange: Exchange) -> Story:
+def story_create(*, actor: AnyUser, exchange: Exchange) -> Story:
     """A draft story from the exchange's completion report; either organisation starts it."""
     side = acting_side(actor, exchange) if actor is not None else exchange.host_id
     if exchange.state != State.REPORTED:
@@ -66,7 +67,7 @@ def story_create(*, actor: Any, exchange: Exchange) -> Story:
 
 
 @transaction.atomic
-def story_update(*, actor: Any, story: Story, data: dict[str, Any]) -> Story:
+def story_update(*, actor: AnyUser, story: Story, data: dict[str, Any]) -> Story:
     """Edit the draft; any change withdraws both approvals, so each side approves the final text."""
     if not can_edit_story(actor, story):
         raise PermissionDenied
@@ -91,7 +92,7 @@ def story_update(*, actor: Any, story: Story, data: dict[str, Any]) -> Story:
 
 
 @transaction.atomic
-def story_approve(*, actor: Any, story: Story) -> Story:
+def story_approve(*, actor: AnyUser, story: Story) -> Story:
     """Approve for the actor's organisation; the second approval publishes the story."""
     story = Story.objects.select_for_update().select_related("exchange").get(pk=story.pk)
     if not can_edit_story(actor, story):
@@ -99,9 +100,9 @@ def story_approve(*, actor: Any, story: Story) -> Story:
     sides = exchange_sides(actor, story.exchange)
     now = timezone.now()
     if story.exchange.host_id in sides and not story.host_approved_at:
-        story.host_approved_by, story.host_approved_at = actor, now
+        story.host_approved_by, story.host_approved_at = signed_in(actor), now
     if story.exchange.visitor_id in sides and not story.visitor_approved_at:
-        story.visitor_approved_by, story.visitor_approved_at = actor, now
+        story.visitor_approved_by, story.visitor_approved_at = signed_in(actor), now
     published = bool(story.host_approved_at and story.visitor_approved_at)
     if published:
         story.status, story.published_at = Story.Status.PUBLISHED, now
@@ -125,7 +126,7 @@ def story_approve(*, actor: Any, story: Story) -> Story:
 
 
 @transaction.atomic
-def story_withdraw(*, actor: Any, story: Story, reason: str) -> Story:
+def story_withdraw(*, actor: AnyUser, story: Story, reason: str) -> Story:
     """Take a published story back to draft (e.g. consent withdrawn); both must approve again."""
     if not can_act_on_exchange(actor, story.exchange):
         raise PermissionDenied

@@ -27,6 +27,7 @@ from matchmaking.mobility.access import (
     access_opportunity_for_edit,
     can_post_opportunities,
 )
+from matchmaking.mobility.models import Opportunity, Suggestion
 from matchmaking.mobility.services import opportunity_full_data
 from matchmaking.organisations.access import access_organisation
 
@@ -53,7 +54,7 @@ class OpportunityOut(Schema):
     status: str
 
 
-def _codes() -> Any:
+def _codes() -> Any:  # pydantic's Field() is typed Any, so it fits any field's annotation
     return Field(default_factory=list, max_length=60)
 
 
@@ -122,11 +123,11 @@ class SuggestionOut(Schema):
     reasons: list[dict[str, Any]]
 
 
-def _opportunity(o: Any) -> dict[str, Any]:
+def _opportunity(o: Opportunity) -> dict[str, Any]:
     return {"id": o.key, "organisation": o.organisation.key, **opportunity_full_data(o)}
 
 
-def _suggestion(s: Any) -> dict[str, Any]:
+def _suggestion(s: Suggestion) -> dict[str, Any]:
     return {
         "rank": s.rank,
         "organisation": s.organisation.key,
@@ -139,7 +140,7 @@ def _suggestion(s: Any) -> dict[str, Any]:
 
 @router.get("/opportunities", response=list[OpportunityOut])
 @paginate(Paging)
-def opportunity_list(request: HttpRequest, filters: Query[OpportunityQuery]) -> Any:
+def opportunity_list(request: HttpRequest, filters: Query[OpportunityQuery]) -> Shown[Opportunity]:
     f = selectors.OpportunityFilters.from_dict(filters.dict())
     qs = selectors.opportunity_list(user=request.user, filters=f).prefetch_related("target_groups")
     return Shown(qs, _opportunity)
@@ -191,6 +192,6 @@ def opportunity_status(request: HttpRequest, key: str, payload: StatusIn) -> dic
 
 @router.get("/opportunities/{key}/suggestions", response={200: list[SuggestionOut], 404: ErrorOut})
 @paginate(ListPaging)
-def opportunity_suggestions(request: HttpRequest, key: str) -> Any:
+def opportunity_suggestions(request: HttpRequest, key: str) -> Shown[Suggestion]:
     opportunity = access_opportunity_for_edit(request.user, key)
     return Shown(selectors.suggestion_list(opportunity=opportunity), _suggestion)

@@ -7,8 +7,9 @@ opportunity or an organisation profile changes, never on a page request.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -88,7 +89,7 @@ def _opportunities(qs: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
     return qs.select_related("organisation", "type").prefetch_related("topics", "target_groups", "languages")
 
 
-def _labeller() -> Any:
+def _labeller() -> Callable[[str], str]:
     labels = term_labels("en")
     return lambda code: labels.get(code, code.replace("-", " "))
 
@@ -133,7 +134,7 @@ def _rows(
     found: list[PartnerSuggestion],
     orgs: dict[str, int],
     opps: dict[str, int],
-    now: Any,
+    now: datetime,
 ) -> list[Suggestion]:
     rows = []
     for rank, s in enumerate(found, start=1):

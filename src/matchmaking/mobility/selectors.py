@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from matchmaking.mobility.access import can_post_opportunities
 from matchmaking.mobility.models import Opportunity, SavedSearch, Suggestion
 from matchmaking.organisations.models import Organisation
-from matchmaking.permissions.roles import is_coordinator, is_member, roles_of
+from matchmaking.permissions.roles import AnyUser, is_coordinator, is_member, roles_of, signed_in
 from matchmaking.taxonomies.models import Term
 
 
@@ -61,7 +61,7 @@ def _with_list_data(qs: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
     )
 
 
-def visible_opportunities(*, user: Any) -> QuerySet[Opportunity]:
+def visible_opportunities(*, user: AnyUser) -> QuerySet[Opportunity]:
     """Open opportunities of active organisations, plus every opportunity of the user's organisations."""
     if not is_member(user):
         return Opportunity.objects.none()
@@ -106,7 +106,7 @@ def filter_opportunities(qs: QuerySet[Opportunity], f: OpportunityFilters) -> Qu
     return qs
 
 
-def opportunity_list(*, user: Any, filters: OpportunityFilters | None = None) -> QuerySet[Opportunity]:
+def opportunity_list(*, user: AnyUser, filters: OpportunityFilters | None = None) -> QuerySet[Opportunity]:
     f = filters or OpportunityFilters()
     qs = visible_opportunities(user=user)
     if f.mine:
@@ -123,12 +123,15 @@ def opportunity_detail(*, opportunity: Opportunity) -> Opportunity:
     )
 
 
-def organisation_opportunities(*, user: Any, organisation: Organisation) -> QuerySet[Opportunity]:
+def organisation_opportunities(*, user: AnyUser, organisation: Organisation) -> QuerySet[Opportunity]:
     return _with_list_data(visible_opportunities(user=user).filter(organisation=organisation))
 
 
-def saved_searches(*, user: Any) -> QuerySet[SavedSearch]:
-    return SavedSearch.objects.filter(user=user) if is_member(user) else SavedSearch.objects.none()
+def saved_searches(*, user: AnyUser) -> QuerySet[SavedSearch]:
+    person = signed_in(user)
+    if person is None or not is_member(person):
+        return SavedSearch.objects.none()
+    return SavedSearch.objects.filter(user=person)
 
 
 def suggestions_for(*, opportunity: Opportunity) -> QuerySet[Suggestion]:
@@ -187,7 +190,7 @@ def suggestion_list(
 
 
 def organisation_suggestions(
-    *, user: Any, organisation: Organisation, filters: SuggestionFilters | None = None, limit: int = 30
+    *, user: AnyUser, organisation: Organisation, filters: SuggestionFilters | None = None, limit: int = 30
 ) -> list[Suggestion]:
     """The best suggestion per partner organisation across all of ``organisation``'s opportunities."""
     if not can_post_opportunities(user, organisation):

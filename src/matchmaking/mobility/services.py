@@ -16,7 +16,7 @@ from matchmaking.mobility import tasks
 from matchmaking.mobility.access import can_edit_opportunity, can_post_opportunities
 from matchmaking.mobility.models import ActivityType, Direction, Funding, Opportunity, SavedSearch, Support
 from matchmaking.organisations.models import Organisation
-from matchmaking.permissions.roles import is_member
+from matchmaking.permissions.roles import AnyUser, is_member, signed_in
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME
 from matchmaking.taxonomies.selectors import terms_by_code
 
@@ -117,7 +117,7 @@ def _changed(opportunity: Opportunity, *, created: bool = False) -> None:
 
 @transaction.atomic
 def opportunity_create(
-    *, actor: Any, organisation: Organisation, data: dict[str, Any], key: str | None = None
+    *, actor: AnyUser, organisation: Organisation, data: dict[str, Any], key: str | None = None
 ) -> Opportunity:
     if actor is not None and not can_post_opportunities(actor, organisation):
         raise PermissionDenied
@@ -125,9 +125,7 @@ def opportunity_create(
     if status not in (Opportunity.Status.OPEN, Opportunity.Status.DRAFT):
         raise ValidationError({"status": _("A new offer or request is either open or a draft.")})
     key = key or new_opportunity_key(organisation, data.get("direction", ""), data.get("type", ""))
-    opportunity = Opportunity(
-        key=key, organisation=organisation, created_by=actor if actor else None, status=status
-    )
+    opportunity = Opportunity(key=key, organisation=organisation, created_by=signed_in(actor), status=status)
     _apply(opportunity, data)
     audit_record(
         actor=actor,
@@ -141,7 +139,7 @@ def opportunity_create(
 
 
 @transaction.atomic
-def opportunity_update(*, actor: Any, opportunity: Opportunity, data: dict[str, Any]) -> Opportunity:
+def opportunity_update(*, actor: AnyUser, opportunity: Opportunity, data: dict[str, Any]) -> Opportunity:
     if actor is not None and not can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     data = {k: v for k, v in data.items() if k != "status"}
@@ -163,7 +161,7 @@ def opportunity_update(*, actor: Any, opportunity: Opportunity, data: dict[str, 
 
 @transaction.atomic
 def opportunity_set_status(
-    *, actor: Any, opportunity: Opportunity, status: str, reason: str = ""
+    *, actor: AnyUser, opportunity: Opportunity, status: str, reason: str = ""
 ) -> Opportunity:
     """Publish, pause, reopen or close; a change not in ``STATUS_CHANGES`` is refused with a message."""
     if actor is not None and not can_edit_opportunity(actor, opportunity):
@@ -203,20 +201,21 @@ def opportunity_set_status(
 
 @transaction.atomic
 def saved_search_create(
-    *, actor: Any, name: str, filters: dict[str, Any], alerts: bool = True
+    *, actor: AnyUser, name: str, filters: dict[str, Any], alerts: bool = True
 ) -> SavedSearch:
-    if not is_member(actor):
+    person = signed_in(actor)
+    if person is None or not is_member(person):
         raise PermissionDenied
     clean = {k: v for k, v in filters.items() if v not in ("", None, [], False)}
     search = SavedSearch.objects.create(
-        user=actor, name=name.strip()[:120] or _("My search"), filters=clean, alerts=alerts
+        user=person, name=name.strip()[:120] or _("My search"), filters=clean, alerts=alerts
     )
     audit_record(actor=actor, action="saved-search.created", obj=search, after={"filters": clean})
     return search
 
 
 @transaction.atomic
-def saved_search_delete(*, actor: Any, search: SavedSearch) -> None:
+def saved_search_delete(*, actor: AnyUser, search: SavedSearch) -> None:
     if search.user_id != getattr(actor, "pk", None):
         raise PermissionDenied
     audit_record(actor=actor, action="saved-search.deleted", obj=search, before={"filters": search.filters})

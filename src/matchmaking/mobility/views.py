@@ -3,8 +3,6 @@ services, templates (htmx fragments for filters)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,14 +24,14 @@ from matchmaking.mobility.models import Opportunity, SavedSearch, SuggestionRun
 from matchmaking.organisations import selectors as organisation_selectors
 from matchmaking.organisations.access import access_organisation, can_view_organisation
 from matchmaking.organisations.models import Organisation
-from matchmaking.permissions.roles import is_member, roles_of
+from matchmaking.permissions.roles import AnyUser, is_member, roles_of
 
 
-def _my_organisations(user: Any) -> list[tuple[str, str]]:
+def _my_organisations(user: AnyUser) -> list[tuple[str, str]]:
     return [(o.key, o.name) for o in organisation_selectors.user_organisations(user=user)]
 
 
-def _member_required(user: Any) -> None:
+def _member_required(user: AnyUser) -> None:
     if not is_member(user):
         raise Http404
 

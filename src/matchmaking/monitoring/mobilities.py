@@ -19,14 +19,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
 from matchmaking.exchanges.models import HOLDING_STATES, Visitor
 from matchmaking.monitoring.access import mobility_export_organisations
 from matchmaking.organisations.models import Organisation
+from matchmaking.permissions.roles import AnyUser
 from matchmaking.placements.models import MobilityRecord
+
+_M = TypeVar("_M", bound=Model)
 
 COLUMNS = (
     "mobility_id",
@@ -85,7 +88,7 @@ def _yes(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def _overlaps(qs: Any, f: MobilityFilters, start: str, end: str) -> Any:
+def _overlaps(qs: QuerySet[_M], f: MobilityFilters, start: str, end: str) -> QuerySet[_M]:
     if f.date_from:
         qs = qs.filter(**{f"{end}__gte": f.date_from})
     if f.date_to:
@@ -102,7 +105,7 @@ def _org_columns(prefix: str, org: Organisation) -> dict[str, str]:
     }
 
 
-def mobility_export(*, user: Any, filters: MobilityFilters | None = None) -> MobilityExport:
+def mobility_export(*, user: AnyUser, filters: MobilityFilters | None = None) -> MobilityExport:
     """Every mobility ``user`` may export (``user=None``: the command line, everything), filtered."""
     f = filters or MobilityFilters()
     scope = None if user is None else mobility_export_organisations(user)

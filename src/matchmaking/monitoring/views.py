@@ -8,11 +8,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from matchmaking.forms import AuthenticatedHttpRequest
 from matchmaking.monitoring import mobilities, selectors, services
 from matchmaking.monitoring.access import can_export_mobilities
 from matchmaking.monitoring.forms import MobilityExportForm
-from matchmaking.permissions.roles import is_coordinator
+from matchmaking.permissions.roles import AuthenticatedHttpRequest, is_coordinator
 
 DOWNLOADS = {
     "csv": ("text/csv; charset=utf-8", "csv"),

@@ -2,19 +2,17 @@
 
 # No "from __future__ import annotations": paginated handlers are wrapped, and django-ninja reads
 # their annotations in the wrapper's module, so they must be real types, not strings.
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from matchmaking.core.api_schemas import ErrorOut, Paging, Shown
-from matchmaking.forms import AuthenticatedHttpRequest
 from matchmaking.organisations import selectors
 from matchmaking.organisations.access import access_organisation
 from matchmaking.organisations.models import Organisation
 from matchmaking.organisations.services import organisation_profile
-from matchmaking.permissions.roles import roles_of
+from matchmaking.permissions.roles import AuthenticatedHttpRequest, roles_of
 
 router = Router(tags=["organisations"])
 
@@ -64,7 +62,7 @@ def me(request: AuthenticatedHttpRequest) -> dict[str, object]:
 
 @router.get("/organisations", response=list[OrganisationOut])
 @paginate(Paging)
-def organisation_list(request: HttpRequest, filters: Query[OrganisationQuery]) -> Any:
+def organisation_list(request: HttpRequest, filters: Query[OrganisationQuery]) -> Shown[Organisation]:
     qs = selectors.organisation_list(
         user=request.user,
         filters=selectors.OrganisationFilters(

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from matchmaking.organisations.access import can_review_applications
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership, Organisation
-from matchmaking.permissions.roles import is_coordinator, is_member, roles_of
+from matchmaking.permissions.roles import AnyUser, is_coordinator, is_member, roles_of
 from matchmaking.taxonomies.models import Term
 
 
@@ -23,7 +22,7 @@ class OrganisationFilters:
     language: str = ""
 
 
-def organisation_list(*, user: Any, filters: OrganisationFilters | None = None) -> QuerySet[Organisation]:
+def organisation_list(*, user: AnyUser, filters: OrganisationFilters | None = None) -> QuerySet[Organisation]:
     """Member organisations the user may see, filtered by keyword and codes, with everything a list shows."""
     if not is_member(user):
         return Organisation.objects.none()
@@ -60,7 +59,7 @@ def organisation_list(*, user: Any, filters: OrganisationFilters | None = None) 
     )
 
 
-def organisation_countries(*, user: Any) -> list[str]:
+def organisation_countries(*, user: AnyUser) -> list[str]:
     """Countries that have at least one visible organisation, for the filter."""
     return sorted(set(organisation_list(user=user).values_list("country", flat=True)))
 
@@ -75,7 +74,7 @@ def organisation_open_invitations(*, organisation: Organisation) -> QuerySet[Inv
     )
 
 
-def user_organisations(*, user: Any) -> QuerySet[Organisation]:
+def user_organisations(*, user: AnyUser) -> QuerySet[Organisation]:
     roles = roles_of(user)
     return Organisation.objects.filter(pk__in=roles.keys()).order_by("name")
 
@@ -85,7 +84,7 @@ def active_organisation(*, key: str) -> Organisation | None:
     return Organisation.objects.filter(key=key, status=Organisation.Status.ACTIVE).first()
 
 
-def application_list(*, user: Any, status: str | None = None) -> QuerySet[JoinApplication]:
+def application_list(*, user: AnyUser, status: str | None = None) -> QuerySet[JoinApplication]:
     if not can_review_applications(user):
         return JoinApplication.objects.none()
     qs = JoinApplication.objects.select_related("decided_by", "organisation")

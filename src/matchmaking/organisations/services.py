@@ -28,7 +28,7 @@ from matchmaking.organisations.access import (
     grantable_roles,
 )
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership, Organisation, Role
-from matchmaking.permissions.roles import forget_roles, is_coordinator
+from matchmaking.permissions.roles import AnyUser, forget_roles, is_coordinator, signed_in
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region
 from matchmaking.taxonomies.selectors import terms_by_code
 
@@ -121,7 +121,7 @@ def _unique_key(name: str) -> str:
 
 @transaction.atomic
 def organisation_create(
-    *, actor: Any, profile: dict[str, Any], key: str | None = None, is_demo: bool = False
+    *, actor: AnyUser, profile: dict[str, Any], key: str | None = None, is_demo: bool = False
 ) -> Organisation:
     """Create a member organisation (coordinators, imports and approved applications)."""
     organisation = Organisation(key=key or _unique_key(profile["name"]), is_demo=is_demo)
@@ -137,7 +137,9 @@ def organisation_create(
 
 
 @transaction.atomic
-def organisation_update(*, actor: Any, organisation: Organisation, profile: dict[str, Any]) -> Organisation:
+def organisation_update(
+    *, actor: AnyUser, organisation: Organisation, profile: dict[str, Any]
+) -> Organisation:
     if actor is not None and not can_edit_organisation(actor, organisation):
         raise PermissionDenied
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -158,7 +160,7 @@ def organisation_update(*, actor: Any, organisation: Organisation, profile: dict
 
 @transaction.atomic
 def organisation_set_status(
-    *, actor: Any, organisation: Organisation, status: str, reason: str
+    *, actor: AnyUser, organisation: Organisation, status: str, reason: str
 ) -> Organisation:
     """Suspend a member organisation (its people lose access) or reinstate it; coordinators only."""
     if not is_coordinator(actor):
@@ -222,7 +224,7 @@ def application_submit(
 
 
 @transaction.atomic
-def application_approve(*, actor: Any, application: JoinApplication) -> Organisation:
+def application_approve(*, actor: AnyUser, application: JoinApplication) -> Organisation:
     """Create the organisation, make the contact person its administrator and send them a login link."""
     if not can_review_applications(actor):
         raise PermissionDenied
@@ -239,7 +241,7 @@ def application_approve(*, actor: Any, application: JoinApplication) -> Organisa
     email_mark_verified(user=user)
     Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": Role.ORG_ADMIN})
     application.status = JoinApplication.Status.APPROVED
-    application.decided_by, application.decided_at = actor, timezone.now()
+    application.decided_by, application.decided_at = signed_in(actor), timezone.now()
     application.organisation = organisation
     application.save()
     audit_record(
@@ -254,7 +256,7 @@ def application_approve(*, actor: Any, application: JoinApplication) -> Organisa
 
 
 @transaction.atomic
-def application_refuse(*, actor: Any, application: JoinApplication, reason: str) -> JoinApplication:
+def application_refuse(*, actor: AnyUser, application: JoinApplication, reason: str) -> JoinApplication:
     if not can_review_applications(actor):
         raise PermissionDenied
     if not reason.strip():
@@ -264,7 +266,7 @@ def application_refuse(*, actor: Any, application: JoinApplication, reason: str)
         raise ValidationError(_("This application has already been decided."))
     application.status = JoinApplication.Status.REFUSED
     application.reason = reason.strip()
-    application.decided_by, application.decided_at = actor, timezone.now()
+    application.decided_by, application.decided_at = signed_in(actor), timezone.now()
     application.save()
     audit_record(
         actor=actor,
@@ -322,7 +324,7 @@ def send_password_setup_email(*, user: User) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, actor: Any, organisation: Organisation, email: str, role: str) -> Invitation:
+def invitation_create(*, actor: AnyUser, organisation: Organisation, email: str, role: str) -> Invitation:
     if not can_manage_members(actor, organisation):
         raise PermissionDenied
     if role not in grantable_roles(actor, organisation):
@@ -337,7 +339,7 @@ def invitation_create(*, actor: Any, organisation: Organisation, email: str, rol
         organisation=organisation,
         email=email,
         role=role,
-        invited_by=actor,
+        invited_by=signed_in(actor),
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     audit_record(
@@ -416,7 +418,7 @@ def invitation_accept(*, invitation: Invitation, name: str = "", password: str |
 
 
 @transaction.atomic
-def membership_change_role(*, actor: Any, membership: Membership, role: str) -> Membership:
+def membership_change_role(*, actor: AnyUser, membership: Membership, role: str) -> Membership:
     organisation = membership.organisation
     if not can_manage_members(actor, organisation):
         raise PermissionDenied
@@ -439,7 +441,7 @@ def membership_change_role(*, actor: Any, membership: Membership, role: str) -> 
 
 
 @transaction.atomic
-def membership_remove(*, actor: Any, membership: Membership) -> None:
+def membership_remove(*, actor: AnyUser, membership: Membership) -> None:
     organisation = membership.organisation
     if not can_manage_members(actor, organisation):
         raise PermissionDenied
@@ -465,7 +467,7 @@ def _keep_one_admin(membership: Membership, *, new_role: str | None) -> None:
         raise ValidationError(_("An organisation needs at least one administrator."))
 
 
-def membership_add(*, actor: Any, organisation: Organisation, user: User, role: str) -> Membership:
+def membership_add(*, actor: AnyUser, organisation: Organisation, user: User, role: str) -> Membership:
     """Add an existing user directly (demo data, coordinators); audited like every change."""
     membership, _created = Membership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role}

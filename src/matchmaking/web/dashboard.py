@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from matchmaking.accounts.models import User
 from matchmaking.core.models import Notification
 from matchmaking.exchanges.selectors import exchange_list
 from matchmaking.mobility.models import Opportunity
@@ -28,7 +29,7 @@ class Dashboard:
     sees_participants: bool = False
 
 
-def dashboard_for(*, user: Any) -> Dashboard:
+def dashboard_for(*, user: User) -> Dashboard:
 
     organisations = list(organisation_selectors.user_organisations(user=user))
     board = Dashboard(

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from matchmaking.core import notifications
-from matchmaking.permissions.roles import is_coordinator
+from matchmaking.permissions.roles import AuthenticatedHttpRequest, is_coordinator
 from matchmaking.web.dashboard import dashboard_for
 
 
@@ -28,7 +28,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     board = dashboard_for(user=request.user)
     return render(
         request,

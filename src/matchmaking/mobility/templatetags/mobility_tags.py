@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaking.mobility.access import can_post_opportunities
 from matchmaking.mobility.matching import reason_text
+from matchmaking.organisations.models import Organisation
+from matchmaking.permissions.roles import AnyUser
 
 register = template.Library()
 
@@ -40,7 +42,7 @@ def percent(value: float) -> str:
 
 
 @register.filter
-def posts_for(user: Any, organisation: Any) -> bool:
+def posts_for(user: AnyUser, organisation: Organisation) -> bool:
     """``{% if user|posts_for:organisation %}``: may the user post offers and requests for it (and so
     see its partner suggestions)? Asks the permission module."""
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
+from django.forms import BaseForm
 
 from matchmaking.core.audit import action_label
 from matchmaking.taxonomies.countries import country_name
@@ -13,7 +12,7 @@ register = template.Library()
 
 
 @register.filter
-def plain_labels(form: Any) -> Any:
+def plain_labels(form: BaseForm) -> BaseForm:
     """Render labels without Django's trailing colon (forms from other apps, e.g. allauth's)."""
     form.label_suffix = ""
     return form
