@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from matchmaking.core.models import AuditEvent
-from matchmaking.exchanges.models import Exchange, Message, ProgrammeItem, Testimonial, Visitor
+from matchmaking.exchanges.models import (
+    CompletionReport,
+    Exchange,
+    Message,
+    ProgrammeItem,
+    Testimonial,
+    Visitor,
+)
 from matchmaking.permissions.roles import AnyUser, is_coordinator, is_member, roles_of
 
 
@@ -55,3 +62,8 @@ def exchange_programme_item(*, exchange: Exchange, item_id: int) -> ProgrammeIte
 def consented_quotes(*, exchange: Exchange) -> QuerySet[Testimonial]:
     """The quotes of ``exchange`` whose author agreed to publication."""
     return exchange.testimonials.filter(consent=True).select_related("organisation")
+
+
+def exchange_report(*, exchange: Exchange) -> CompletionReport | None:
+    """The exchange's completion report, once one is written."""
+    return CompletionReport.objects.filter(exchange=exchange).first()

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from matchmaking.exchanges import forms, reports
+from matchmaking.exchanges import forms, reports, selectors
 from matchmaking.exchanges.access import access_exchange_for_action, exchange_sides
-from matchmaking.exchanges.models import CompletionReport, Testimonial
+from matchmaking.exchanges.models import Testimonial
 from matchmaking.forms import show_service_errors
 
 
@@ -20,7 +20,7 @@ from matchmaking.forms import show_service_errors
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     exchange = access_exchange_for_action(request.user, pk)
-    report = CompletionReport.objects.filter(exchange=exchange).first()
+    report = selectors.exchange_report(exchange=exchange)
     form = forms.ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from matchmaking.mobility.access import can_post_opportunities
-from matchmaking.mobility.models import Opportunity, SavedSearch, Suggestion
+from matchmaking.mobility.models import Opportunity, SavedSearch, Suggestion, SuggestionRun
+from matchmaking.organisations.access import can_view_organisation
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser, is_coordinator, is_member, roles_of, signed_in
 from matchmaking.taxonomies.models import Term
@@ -221,3 +222,21 @@ def organisation_suggestions(
 
 def suggestion_countries() -> list[str]:
     return sorted(set(Organisation.objects.filter(status="active").values_list("country", flat=True)))
+
+
+def suggestion_run(*, opportunity: Opportunity) -> SuggestionRun | None:
+    """When the opportunity's partner suggestions were last computed (None: never)."""
+    return SuggestionRun.objects.filter(opportunity=opportunity).first()
+
+
+def other_active_organisations(*, opportunity: Opportunity) -> QuerySet[Organisation]:
+    """The active organisations besides the opportunity's own: whom one may ask "why not?" about."""
+    return Organisation.objects.filter(status=Organisation.Status.ACTIVE).exclude(
+        pk=opportunity.organisation_id
+    )
+
+
+def organisation_by_key(*, user: AnyUser, key: str) -> Organisation | None:
+    """The organisation with this key, if ``user`` may see it."""
+    found = Organisation.objects.filter(key=key).select_related("kind").first()
+    return found if found is not None and can_view_organisation(user, found) else None

@@ -20,9 +20,9 @@ from matchmaking.mobility.access import (
     can_edit_opportunity,
     can_post_opportunities,
 )
-from matchmaking.mobility.models import Opportunity, SavedSearch, SuggestionRun
+from matchmaking.mobility.models import Opportunity, SavedSearch
 from matchmaking.organisations import selectors as organisation_selectors
-from matchmaking.organisations.access import access_organisation, can_view_organisation
+from matchmaking.organisations.access import access_organisation
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser, is_member, roles_of
 
@@ -175,7 +175,7 @@ def _suggestion_filters(form: forms.SuggestionFilterForm) -> selectors.Suggestio
 def suggestions(request: HtmxHttpRequest, key: str) -> HttpResponse:
     opportunity = access_opportunity_for_edit(request.user, key)
     form = forms.SuggestionFilterForm(request.GET or None, countries=selectors.suggestion_countries())
-    run = SuggestionRun.objects.filter(opportunity=opportunity).first()
+    run = selectors.suggestion_run(opportunity=opportunity)
     rows = list(selectors.suggestion_list(opportunity=opportunity, filters=_suggestion_filters(form)))
     context = {
         "opportunity": opportunity,
@@ -185,8 +185,7 @@ def suggestions(request: HtmxHttpRequest, key: str) -> HttpResponse:
         "invites": [r for r in rows if not r.their_opportunity_id],
         "why_form": forms.WhyNotForm(
             organisations=[
-                (o.key, o.name)
-                for o in Organisation.objects.filter(status="active").exclude(pk=opportunity.organisation_id)
+                (o.key, o.name) for o in selectors.other_active_organisations(opportunity=opportunity)
             ]
         ),
     }
@@ -217,13 +216,8 @@ def organisation_suggestions(request: HtmxHttpRequest, org_key: str) -> HttpResp
 @require_GET
 def why_not(request: HtmxHttpRequest, key: str) -> HttpResponse:
     opportunity = access_opportunity_for_edit(request.user, key)
-    other = (
-        Organisation.objects.filter(key=request.GET.get("organisation", "")).select_related("kind").first()
-    )
-    if other is None or not can_view_organisation(request.user, other):
-        answer = None
-    else:
-        answer = matching.why_not(opportunity, other)
+    other = selectors.organisation_by_key(user=request.user, key=request.GET.get("organisation", ""))
+    answer = None if other is None else matching.why_not(opportunity, other)
     template = "mobility/partials/why_not.html" if request.htmx else "mobility/why_not.html"
     return render(request, template, {"opportunity": opportunity, "answer": answer, "htmx": request.htmx})
 

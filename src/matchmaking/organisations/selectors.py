@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from matchmaking.organisations.access import can_review_applications
+from matchmaking.accounts.models import User
+from matchmaking.core.models import AuditEvent
+from matchmaking.organisations.access import can_review_applications, can_view_audit
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership, Organisation
 from matchmaking.permissions.roles import AnyUser, is_coordinator, is_member, roles_of
 from matchmaking.taxonomies.models import Term
@@ -91,3 +93,20 @@ def application_list(*, user: AnyUser, status: str | None = None) -> QuerySet[Jo
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at")
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    """The invitation a link's token names (whether it can still be used is the service's question)."""
+    return Invitation.objects.select_related("organisation").filter(token=token).first()
+
+
+def account_exists(*, email: str) -> bool:
+    """Whether someone already has an account with this email address."""
+    return User.objects.filter(email=email).exists()
+
+
+def audit_events(*, user: AnyUser, organisation: Organisation) -> QuerySet[AuditEvent]:
+    """The organisation's audit trail, newest first; empty for whoever may not read it."""
+    if not can_view_audit(user, organisation):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(organisation_id=organisation.pk)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from matchmaking.core.access_log import access_log_record
-from matchmaking.core.models import AuditEvent
 from matchmaking.forms import HtmxHttpRequest, query_without_page, region_choices, show_service_errors
 from matchmaking.organisations import forms, selectors, services
 from matchmaking.organisations.access import (
@@ -28,7 +27,7 @@ from matchmaking.organisations.access import (
     can_view_audit,
     grantable_roles,
 )
-from matchmaking.organisations.models import Invitation, JoinApplication, Membership
+from matchmaking.organisations.models import JoinApplication, Membership
 from matchmaking.permissions.roles import is_coordinator
 
 
@@ -179,10 +178,10 @@ def membership_update(request: HttpRequest, key: str, membership_id: int) -> Htt
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = Invitation.objects.select_related("organisation").filter(token=token).first()
+    invitation = selectors.invitation_by_token(token=token)
     if invitation is None or not services.invitation_is_usable(invitation):
         return render(request, "organisations/invitation_invalid.html", status=404)
-    existing = services.User.objects.filter(email=invitation.email).exists()
+    existing = selectors.account_exists(email=invitation.email)
     form = None if existing else forms.AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and (form is None or form.is_valid()):
         if existing and (not request.user.is_authenticated or request.user.email != invitation.email):
@@ -290,7 +289,7 @@ def audit_trail(request: HttpRequest, key: str) -> HttpResponse:
     organisation = access_organisation(request.user, key)
     if not can_view_audit(request.user, organisation):
         raise Http404
-    page = Paginator(AuditEvent.objects.filter(organisation_id=organisation.pk), 50).get_page(
+    page = Paginator(selectors.audit_events(user=request.user, organisation=organisation), 50).get_page(
         request.GET.get("page")
     )
     return render(request, "organisations/audit_trail.html", {"organisation": organisation, "page": page})
