@@ -17,7 +17,7 @@ from matchmaking.permissions.roles import (
     role_in,
     roles_of,
 )
-from matchmaking.placements.models import Placement, Proposal, Round
+from matchmaking.placements.models import Contest, Placement, Proposal, Round
 
 # --- Placements -------------------------------------------------------------------------------------
 
@@ -127,5 +127,21 @@ def can_contest_proposal(user: AnyUser, proposal: Proposal) -> bool:
     return can_edit_participant(user, proposal.participant)
 
 
+def access_proposal_for_contest(user: AnyUser, proposal_id: int) -> Proposal:
+    proposal = (
+        Proposal.objects.filter(pk=proposal_id).select_related("participant", "placement", "round").first()
+    )
+    if proposal is None or not can_contest_proposal(user, proposal):
+        raise Http404("No such proposal.")
+    return proposal
+
+
 def can_answer_contest(user: AnyUser) -> bool:
     return can_manage_rounds(user)
+
+
+def access_contest_for_answer(user: AnyUser, contest_id: int) -> Contest:
+    contest = Contest.objects.filter(pk=contest_id).select_related("proposal__round").first()
+    if contest is None or not can_answer_contest(user):
+        raise Http404("No such contest.")
+    return contest

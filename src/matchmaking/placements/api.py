@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -28,7 +28,7 @@ from matchmaking.core.api_schemas import (
 from matchmaking.organisations import selectors as organisation_selectors
 from matchmaking.participants import esco_lookup
 from matchmaking.participants.api import LanguageLevel, SkillRef
-from matchmaking.permissions.roles import roles_of
+from matchmaking.permissions.roles import AnyUser, AuthenticatedHttpRequest, roles_of
 from matchmaking.placements import selectors
 from matchmaking.placements import services as placement_services
 from matchmaking.placements.access import (
@@ -40,7 +40,7 @@ from matchmaking.placements.access import (
     proposals_visible_in_round,
     visible_rounds,
 )
-from matchmaking.placements.models import Placement, Round
+from matchmaking.placements.models import Placement, Proposal, Round
 from matchmaking.taxonomies import selectors as taxonomy_selectors
 
 router = Router(tags=["placements"])
@@ -176,7 +176,7 @@ def _placement(p: Placement, taken: int | None = None) -> dict[str, Any]:
         "occupation_label": p.occupation_label, "description": p.description, "seats": p.seats,
         "seats_taken": placement_services.seats_taken(p) if taken is None else taken,
         "start": p.start, "end": p.end, "country": p.country,
-        "region": p.region.code if p.region_id else None, "city": p.city,
+        "region": p.region.code if p.region else None, "city": p.city,
         "support_offered": list(p.support_offered), "labour_market": p.labour_market, "status": p.status,
         "esco_version": p.esco_version,
         "required_skills": [{"uri": s.uri, "label": s.label} for s in skills if s.required],
@@ -212,11 +212,11 @@ def _placement_data(payload: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _proposal(p: Any) -> dict[str, Any]:
+def _proposal(p: Proposal) -> dict[str, Any]:
     return {
         "id": p.pk, "participant": p.participant.pseudonym,
-        "placement": p.placement.key if p.placement_id else None,
-        "host": p.placement.host.key if p.placement_id else None, "status": p.status, "score": p.score,
+        "placement": p.placement.key if p.placement else None,
+        "host": p.placement.host.key if p.placement else None, "status": p.status, "score": p.score,
         "choice": p.choice,
         "reasons": [{"code": str(r.get("code", "")), "text": str(r.get("text", ""))} for r in p.reasons],
         "skill_gap": [{"uri": g.get("uri", ""), "label": g.get("label", "")} for g in p.skill_gap],
@@ -225,7 +225,7 @@ def _proposal(p: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _round(found: Round, user: Any) -> dict[str, Any]:
+def _round(found: Round, user: AnyUser) -> dict[str, Any]:
     return {
         "id": found.pk, "name": found.name, "method": found.method, "floor": found.floor,
         "status": found.status, "created_at": found.created_at, "proposed_at": found.proposed_at,
@@ -236,7 +236,7 @@ def _round(found: Round, user: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _access_round(request: HttpRequest, round_id: int) -> Round:
+def _access_round(request: AuthenticatedHttpRequest, round_id: int) -> Round:
     if not 0 < round_id < MAX_ID:
         raise Http404
     return access_round_for_reading(request.user, round_id)
@@ -247,7 +247,7 @@ def _access_round(request: HttpRequest, round_id: int) -> Round:
 
 @router.get("/placements", response={200: list[PlacementOut], 404: ErrorOut})
 @paginate(Paging)
-def placement_list(request: HttpRequest, filters: Query[PlacementQuery]) -> Any:
+def placement_list(request: AuthenticatedHttpRequest, filters: Query[PlacementQuery]) -> Shown:
     """Published placements, for members of the network."""
     if not roles_of(request.user):
         raise Http404
@@ -262,12 +262,12 @@ def placement_list(request: HttpRequest, filters: Query[PlacementQuery]) -> Any:
 
 
 @router.get("/placements/{key}", response={200: PlacementOut, 404: ErrorOut})
-def placement_detail(request: HttpRequest, key: str) -> dict[str, Any]:
+def placement_detail(request: AuthenticatedHttpRequest, key: str) -> dict[str, Any]:
     return _placement(access_placement(request.user, clean_text(key)))
 
 
 @router.post("/placements", response={201: PlacementOut, 404: ErrorOut, 422: FieldErrorsOut})
-def placement_create(request: HttpRequest, payload: PlacementIn) -> Status[dict[str, Any]]:
+def placement_create(request: AuthenticatedHttpRequest, payload: PlacementIn) -> Status[dict[str, Any]]:
     """Publish a placement for one of your organisations (another organisation: 404)."""
     data = payload.dict()
     host = organisation_selectors.active_organisation(key=clean_text(data.pop("host")))
@@ -280,7 +280,7 @@ def placement_create(request: HttpRequest, payload: PlacementIn) -> Status[dict[
 
 
 @router.patch("/placements/{key}", response={200: PlacementOut, 404: ErrorOut, 422: FieldErrorsOut})
-def placement_update(request: HttpRequest, key: str, payload: PlacementPatch) -> dict[str, Any]:
+def placement_update(request: AuthenticatedHttpRequest, key: str, payload: PlacementPatch) -> dict[str, Any]:
     """Change a placement of your organisation: only the fields sent (``region: null`` clears it)."""
     placement = access_placement_for_edit(request.user, clean_text(key))
     nullable = ("start", "end", "region")
@@ -309,7 +309,7 @@ def placement_update(request: HttpRequest, key: str, payload: PlacementPatch) ->
 
 @router.get("/rounds", response=list[RoundOut])
 @paginate(Paging)
-def round_list(request: HttpRequest, filters: Query[RoundQuery]) -> Any:
+def round_list(request: AuthenticatedHttpRequest, filters: Query[RoundQuery]) -> Shown:
     """Rounds you coordinate, or that involve your placements or your participants."""
     found = visible_rounds(request.user)
     if filters.status in Round.Status.values:
@@ -318,13 +318,13 @@ def round_list(request: HttpRequest, filters: Query[RoundQuery]) -> Any:
 
 
 @router.get("/rounds/{round_id}", response={200: RoundOut, 404: ErrorOut})
-def round_detail(request: HttpRequest, round_id: int) -> dict[str, Any]:
+def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> dict[str, Any]:
     return _round(_access_round(request, round_id), request.user)
 
 
 @router.get("/rounds/{round_id}/proposals", response={200: list[ProposalOut], 404: ErrorOut})
 @paginate(ListPaging)
-def round_proposals(request: HttpRequest, round_id: int) -> Any:
+def round_proposals(request: AuthenticatedHttpRequest, round_id: int) -> Shown:
     """The proposals you may see, with reasons and skill gaps, by pseudonym: every one for the
     coordinator; a host's own once the round is confirmed; a caseload's own participants'."""
     found = _access_round(request, round_id)

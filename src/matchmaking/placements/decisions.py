@@ -3,13 +3,12 @@ behalf and a coordinator answers. Every step is audited and notified."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.pathways.models import Offer
@@ -28,7 +27,7 @@ def _require(allowed: bool) -> None:
 
 @transaction.atomic
 def proposal_decide(
-    *, actor: Any, proposal: Proposal, accept: bool, reason: str = "", note: str = ""
+    *, actor: User, proposal: Proposal, accept: bool, reason: str = "", note: str = ""
 ) -> Proposal:
     _require(can_decide_proposal(actor, proposal))
     locked = (
@@ -36,7 +35,8 @@ def proposal_decide(
         .select_related("placement", "participant")
         .get(pk=proposal.pk)
     )
-    if locked.status != Proposal.Status.CONFIRMED:
+    placement = locked.placement
+    if locked.status != Proposal.Status.CONFIRMED or placement is None:
         raise ValidationError(
             _("Only a confirmed proposal waiting for the host can be accepted or declined.")
         )
@@ -52,22 +52,22 @@ def proposal_decide(
         action="proposal.accept" if accept else "proposal.decline",
         obj=locked,
         after={"reason": reason, "note": note},
-        organisation_id=locked.placement.host_id,
+        organisation_id=placement.host_id,
     )
     if accept:
-        _record_offer(actor, locked)
-        _record_mobility(locked)
+        _record_offer(actor, locked, placement)
+        _record_mobility(locked, placement)
     else:
-        waiting_list_seat_freed(placement=locked.placement)
+        waiting_list_seat_freed(placement=placement)
     participant = locked.participant
     title = (
         _("%(host)s accepted %(participant)s for %(placement)s")
         if accept
         else _("%(host)s declined %(participant)s for %(placement)s")
     ) % {
-        "host": locked.placement.host.name,
+        "host": placement.host.name,
         "participant": participant.pseudonym,
-        "placement": locked.placement.title,
+        "placement": placement.title,
     }
     notify(
         recipients=[participant.key_worker],
@@ -79,10 +79,8 @@ def proposal_decide(
     return locked
 
 
-def _record_offer(actor: Any, proposal: Proposal) -> None:
+def _record_offer(actor: User, proposal: Proposal, placement: Placement) -> None:
     """An accepted placement is a typed offer: it stops the Youth Guarantee clock."""
-
-    placement: Placement = proposal.placement  # type: ignore[assignment]
     Offer.objects.create(
         participant=proposal.participant,
         type=OFFER_TYPE.get(placement.labour_market, "traineeship"),
@@ -93,9 +91,8 @@ def _record_offer(actor: Any, proposal: Proposal) -> None:
     )
 
 
-def _record_mobility(proposal: Proposal) -> MobilityRecord | None:
+def _record_mobility(proposal: Proposal, placement: Placement) -> MobilityRecord | None:
     """A placement abroad becomes a mobility record with the same fields as an exchange's."""
-    placement: Placement = proposal.placement  # type: ignore[assignment]
     participant = proposal.participant
     if not placement.is_abroad_for(participant.home_country):
         return None
@@ -126,7 +123,7 @@ def _record_mobility(proposal: Proposal) -> MobilityRecord | None:
 
 
 @transaction.atomic
-def contest_raise(*, actor: Any, proposal: Proposal, reason: str) -> Contest:
+def contest_raise(*, actor: User, proposal: Proposal, reason: str) -> Contest:
     """A worker contests a proposal on the participant's behalf; coordinators are told."""
     _require(can_contest_proposal(actor, proposal))
     if proposal.status in (Proposal.Status.ACCEPTED, Proposal.Status.WITHDRAWN):
@@ -154,7 +151,7 @@ def contest_raise(*, actor: Any, proposal: Proposal, reason: str) -> Contest:
 
 
 @transaction.atomic
-def contest_answer(*, actor: Any, contest: Contest, upheld: bool, answer: str) -> Contest:
+def contest_answer(*, actor: User, contest: Contest, upheld: bool, answer: str) -> Contest:
     _require(can_answer_contest(actor))
     if contest.outcome != Contest.Outcome.OPEN:
         raise ValidationError(_("This contest has already been answered."))

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from matchmaking.accounts.models import User
 from matchmaking.engine.languages import cefr_rank
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants import services as participant_services
@@ -108,7 +109,9 @@ def read_table(filename: str, content: bytes) -> list[dict[str, Any]]:
     except UnicodeDecodeError as exc:
         raise ImportFailedError([_("The CSV file is not UTF-8 text.")]) from exc
     try:
-        dialect: Any = csv.Sniffer().sniff(text.splitlines()[0] if text.strip() else "", delimiters=",;\t")
+        dialect: type[csv.Dialect] = csv.Sniffer().sniff(
+            text.splitlines()[0] if text.strip() else "", delimiters=",;\t"
+        )
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
@@ -119,11 +122,11 @@ def read_table(filename: str, content: bytes) -> list[dict[str, Any]]:
     ]
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _date(value: Any) -> date | None:
+def _date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -132,15 +135,15 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _bool(value: Any) -> bool:
+def _bool(value: object) -> bool:
     return _text(value).lower() in {"yes", "y", "true", "1", "ja", "sí", "si"}
 
 
-def _list(value: Any) -> list[str]:
+def _list(value: object) -> list[str]:
     return [part.strip() for part in _text(value).split(";") if part.strip()]
 
 
-def _languages(value: Any) -> list[dict[str, str]]:
+def _languages(value: object) -> list[dict[str, str]]:
     found = []
     for part in _list(value):
         code, _sep, level = part.partition(":")
@@ -149,7 +152,7 @@ def _languages(value: Any) -> list[dict[str, str]]:
     return found
 
 
-def _skills(value: Any) -> list[dict[str, str]]:
+def _skills(value: object) -> list[dict[str, str]]:
     skills = []
     for uri in _list(value):
         if not uri.startswith("http://data.europa.eu/esco/skill/"):
@@ -158,7 +161,7 @@ def _skills(value: Any) -> list[dict[str, str]]:
     return skills
 
 
-def import_file(*, actor: Any, kind: str, filename: str, content: bytes) -> ImportReport:
+def import_file(*, actor: User, kind: str, filename: str, content: bytes) -> ImportReport:
     """Check every row, then import all of them in one transaction, or none."""
     if kind not in REQUIRED:
         raise ImportFailedError([_("Unknown kind of import.")])
@@ -209,7 +212,7 @@ def _organisation(key: str, label: str) -> Organisation:
     return organisation
 
 
-def _check_participant(actor: Any, row: dict[str, Any]) -> dict[str, Any]:
+def _check_participant(actor: User, row: dict[str, Any]) -> dict[str, Any]:
     organisation = _organisation(_text(row.get("organisation")), "organisation")
     if not can_create_participant(actor, organisation):
         raise PermissionDenied
@@ -256,7 +259,7 @@ def _check_participant(actor: Any, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _save_participant(actor: Any, item: dict[str, Any]) -> bool:
+def _save_participant(actor: User, item: dict[str, Any]) -> bool:
     existing = (
         Participant.objects.filter(organisation=item["organisation"], reference=item["reference"]).first()
         if item["reference"]
@@ -289,7 +292,7 @@ def _save_participant(actor: Any, item: dict[str, Any]) -> bool:
     return existing is None
 
 
-def _check_placement(actor: Any, row: dict[str, Any]) -> dict[str, Any]:
+def _check_placement(actor: User, row: dict[str, Any]) -> dict[str, Any]:
     host = _organisation(_text(row.get("host")), "host")
     if not can_publish_placement(actor, host):
         raise PermissionDenied
@@ -331,7 +334,7 @@ def _check_placement(actor: Any, row: dict[str, Any]) -> dict[str, Any]:
     return {"host": host, "key": key or None, "data": data, "region": _text(row.get("region")) or None}
 
 
-def _save_placement(actor: Any, item: dict[str, Any]) -> bool:
+def _save_placement(actor: User, item: dict[str, Any]) -> bool:
     existing = Placement.objects.filter(key=item["key"]).first() if item["key"] else None
     services.placement_save(
         actor=actor,

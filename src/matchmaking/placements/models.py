@@ -193,6 +193,10 @@ class Proposal(models.Model):
     # States after the round was confirmed: the person's result, shown as it is.
     SETTLED = (Status.CONFIRMED, Status.ACCEPTED, Status.DECLINED, Status.UNPLACED)
 
+    # Not a column: set by ``selectors.annotate_waiting_list_offers`` for the pages, the full placements
+    # whose waiting list the person could join.
+    waiting_list_offers: list[Placement]
+
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="proposals")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="proposals")
     placement = models.ForeignKey(

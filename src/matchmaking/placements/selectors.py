@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 
+from matchmaking.organisations.models import Organisation
+from matchmaking.participants.access import visible_participants
 from matchmaking.participants.models import Participant
-from matchmaking.placements.models import Placement, Proposal, WaitingListEntry
+from matchmaking.permissions.roles import AnyUser
+from matchmaking.placements.access import placement_hosts_for
+from matchmaking.placements.models import Contest, Placement, Proposal, Round, WaitingListEntry
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
-def with_seats_taken(placements: QuerySet[Placement]) -> QuerySet[Placement]:
+class SeatsTaken(TypedDict):
+    taken: int
+
+
+class RoundSize(TypedDict):
+    n_participants: int
+    n_placements: int
+
+
+# A placement with ``taken``, its seats held by confirmed or accepted proposals.
+PlacementWithSeats: TypeAlias = "WithAnnotations[Placement, SeatsTaken]"
+RoundWithSize: TypeAlias = "WithAnnotations[Round, RoundSize]"
+
+
+def with_seats_taken(placements: QuerySet[Placement]) -> QuerySet[PlacementWithSeats]:
     """Annotate ``taken``: seats held by confirmed or accepted proposals of any round."""
     return placements.annotate(
         taken=Count("proposals", filter=Q(proposals__status__in=Proposal.HOLDS_SEAT), distinct=True)
@@ -59,7 +80,7 @@ def waiting_list_offers(proposals: Iterable[Proposal]) -> dict[int, list[Placeme
     }
 
 
-def annotate_waiting_list_offers(proposals: Iterable[Proposal]) -> list[Any]:
+def annotate_waiting_list_offers(proposals: Iterable[Proposal]) -> list[Proposal]:
     """The proposals as a list, each with ``waiting_list_offers`` set (empty unless not placed)."""
     found = list(proposals)
     offers = waiting_list_offers(found)
@@ -68,18 +89,24 @@ def annotate_waiting_list_offers(proposals: Iterable[Proposal]) -> list[Any]:
     return found
 
 
+def _text_search(found: QuerySet[PlacementWithSeats], query: str) -> QuerySet[PlacementWithSeats]:
+    """Placements whose title, occupation or host name contains ``query`` (all for an empty one)."""
+    if not query:
+        return found
+    return found.filter(
+        Q(title__icontains=query) | Q(occupation_label__icontains=query) | Q(host__name__icontains=query)
+    )
+
+
 def placement_list(
     *, query: str = "", country: str = "", labour_market: str = "", host: str = "", status: str = ""
-) -> QuerySet[Placement]:
+) -> QuerySet[PlacementWithSeats]:
     """Placements for the network's members, with ``taken`` seats, skills and languages; empty
     criteria are ignored. Ordered open first, then by start and title."""
     found = with_seats_taken(Placement.objects.select_related("host", "region")).prefetch_related(
         "skills", "languages"
     )
-    if query:
-        found = found.filter(
-            Q(title__icontains=query) | Q(occupation_label__icontains=query) | Q(host__name__icontains=query)
-        )
+    found = _text_search(found, query)
     for field, value in (
         ("country", country),
         ("labour_market", labour_market),
@@ -91,10 +118,67 @@ def placement_list(
     return found.order_by("status", "start", "title", "pk")
 
 
-def participant_recent_proposals(*, participant: Participant, limit: int = 5) -> list[Any]:
+def participant_recent_proposals(*, participant: Participant, limit: int = 5) -> list[Proposal]:
     """The person's latest proposals, newest round first, each with its waiting-list offers."""
     return annotate_waiting_list_offers(
         participant.proposals.select_related("placement__host", "round").order_by("-round__created_at")[
             :limit
         ]
     )
+
+
+def placement_page(
+    *, query: str = "", labour_market: str = "", country: str = ""
+) -> QuerySet[PlacementWithSeats]:
+    """The placement list page: placements with their hosts and ``taken`` seats; empty criteria are
+    ignored. Open first, then by start and title."""
+    found = _text_search(with_seats_taken(Placement.objects.select_related("host")), query)
+    if labour_market:
+        found = found.filter(labour_market=labour_market)
+    if country:
+        found = found.filter(country=country)
+    return found.order_by("status", "start", "title")
+
+
+def placement_hosts(*, user: AnyUser) -> QuerySet[Organisation]:
+    """The organisations the user may publish placements for."""
+    return Organisation.objects.filter(pk__in=placement_hosts_for(user))
+
+
+def open_placements(*, placement_ids: Iterable[str | int] | None = None) -> QuerySet[PlacementWithSeats]:
+    """Open placements with their hosts and ``taken`` seats (only those of ``placement_ids`` if given),
+    for an allocation round."""
+    found = Placement.objects.filter(status=Placement.Status.OPEN)
+    if placement_ids is not None:
+        found = found.filter(pk__in=placement_ids)
+    return with_seats_taken(found.select_related("host"))
+
+
+def round_participants(
+    *, user: AnyUser, participant_ids: Iterable[str | int] | None = None
+) -> QuerySet[Participant]:
+    """The active participants the user may put in a round (only those of ``participant_ids`` if given)."""
+    found = visible_participants(user).filter(status=Participant.Status.ACTIVE)
+    if participant_ids is not None:
+        found = found.filter(pk__in=participant_ids)
+    return found.select_related("organisation").order_by("organisation__name", "pseudonym")
+
+
+def round_list() -> QuerySet[RoundWithSize]:
+    """Every allocation round with how many participants and placements it has (for coordinators)."""
+    return Round.objects.annotate(
+        n_participants=Count("participants", distinct=True), n_placements=Count("placements", distinct=True)
+    )
+
+
+def round_proposals(*, allocation_round: Round) -> list[Proposal]:
+    """A round's proposals for its page, each with its waiting-list offers."""
+    return annotate_waiting_list_offers(
+        allocation_round.proposals.select_related(
+            "participant__organisation", "placement__host", "overridden_by", "round"
+        ).prefetch_related("contests")
+    )
+
+
+def open_contest_count(*, allocation_round: Round) -> int:
+    return Contest.objects.filter(proposal__round=allocation_round, outcome=Contest.Outcome.OPEN).count()

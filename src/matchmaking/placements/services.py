@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.engine.languages import cefr_rank
@@ -88,7 +88,7 @@ def validate_placement(data: dict[str, Any]) -> dict[str, list[str]]:
 @transaction.atomic
 def placement_save(
     *,
-    actor: Any,
+    actor: User | None,
     host: Organisation,
     data: dict[str, Any],
     placement: Placement | None = None,
@@ -164,14 +164,8 @@ def seats_taken(placement: Placement) -> int:
     return Proposal.objects.filter(placement=placement, status__in=Proposal.HOLDS_SEAT).count()
 
 
-def placements_with_free_seats() -> Any:
-    return Placement.objects.annotate(
-        taken=Count("proposals", filter=Q(proposals__status__in=Proposal.HOLDS_SEAT))
-    )
-
-
 @transaction.atomic
-def waiting_list_add(*, actor: Any, placement: Placement, participant: Participant) -> WaitingListEntry:
+def waiting_list_add(*, actor: User, placement: Placement, participant: Participant) -> WaitingListEntry:
     """Put a participant on a full placement's waiting list (first come, first offered)."""
     _require(can_edit_participant(actor, participant))
     if placement.status != Placement.Status.OPEN:
@@ -194,7 +188,7 @@ def waiting_list_add(*, actor: Any, placement: Placement, participant: Participa
 
 
 @transaction.atomic
-def waiting_list_remove(*, actor: Any, entry: WaitingListEntry) -> None:
+def waiting_list_remove(*, actor: User, entry: WaitingListEntry) -> None:
     _require(can_edit_participant(actor, entry.participant))
     if entry.status != WaitingListEntry.Status.WAITING:
         raise ValidationError(_("This entry is no longer waiting."))

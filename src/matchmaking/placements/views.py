@@ -8,14 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaking.forms import show_service_errors
-from matchmaking.organisations.models import Organisation
 from matchmaking.participants import esco_lookup
 from matchmaking.participants.access import (
     access_participant_for_edit,
@@ -24,46 +22,34 @@ from matchmaking.participants.access import (
     visible_participants,
 )
 from matchmaking.participants.views import show_error
-from matchmaking.permissions.roles import is_active_user, roles_of
-from matchmaking.placements import decisions, forms, importing, services
+from matchmaking.permissions.roles import AnyUser, AuthenticatedHttpRequest, is_active_user, roles_of
+from matchmaking.placements import decisions, forms, importing, selectors, services
 from matchmaking.placements.access import (
     access_placement,
     access_placement_for_edit,
     access_proposal_for_host,
     can_edit_placement,
     can_manage_rounds,
-    placement_hosts_for,
 )
-from matchmaking.placements.models import Placement, Proposal, WaitingListEntry
+from matchmaking.placements.models import Proposal, WaitingListEntry
 
 
-def _member(user: Any) -> None:
+def _member(user: AnyUser) -> None:
     if not (is_active_user(user) and roles_of(user)):
         raise Http404("No such page.")
 
 
 @login_required
 @require_GET
-def placement_list(request: HttpRequest) -> HttpResponse:
+def placement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _member(request.user)
     form = forms.PlacementFilterForm(request.GET or None)
-    found = Placement.objects.select_related("host").annotate(
-        taken=Count("proposals", filter=Q(proposals__status__in=Proposal.HOLDS_SEAT))
+    d = form.cleaned_data if form.is_valid() else {}
+    found = selectors.placement_page(
+        query=d.get("q", ""), labour_market=d.get("labour_market", ""), country=d.get("country", "")
     )
-    if form.is_valid():
-        d = form.cleaned_data
-        if d["q"]:
-            found = found.filter(
-                Q(title__icontains=d["q"])
-                | Q(occupation_label__icontains=d["q"])
-                | Q(host__name__icontains=d["q"])
-            )
-        if d["labour_market"]:
-            found = found.filter(labour_market=d["labour_market"])
-        if d["country"]:
-            found = found.filter(country=d["country"])
-    page = Paginator(found.order_by("status", "start", "title"), 30).get_page(request.GET.get("page"))
-    hosts = Organisation.objects.filter(pk__in=placement_hosts_for(request.user))
+    page = Paginator(found, 30).get_page(request.GET.get("page"))
+    hosts = selectors.placement_hosts(user=request.user)
     context = {
         "form": form,
         "page": page,
@@ -75,7 +61,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def placement_detail(request: HttpRequest, key: str) -> HttpResponse:
+def placement_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     placement = access_placement(request.user, key)
     is_host = can_edit_placement(request.user, placement)
     proposals = placement.proposals.select_related("participant", "round").exclude(
@@ -147,9 +133,9 @@ def _placement_data(form: forms.PlacementForm) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
+def placement_edit(request: AuthenticatedHttpRequest, key: str | None = None) -> HttpResponse:
     placement = access_placement_for_edit(request.user, key) if key else None
-    hosts = list(Organisation.objects.filter(pk__in=placement_hosts_for(request.user)))
+    hosts = list(selectors.placement_hosts(user=request.user))
     if not hosts and placement is None:
         raise Http404("No such page.")
     initial: dict[str, Any] = {
@@ -208,7 +194,7 @@ def placement_edit(request: HttpRequest, key: str | None = None) -> HttpResponse
 
 @login_required
 @require_POST
-def waiting_list(request: HttpRequest, key: str) -> HttpResponse:
+def waiting_list(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     placement = access_placement(request.user, key)
     try:
         if request.POST.get("remove"):
@@ -236,12 +222,14 @@ def waiting_list(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_decide(request: AuthenticatedHttpRequest, proposal_id: int) -> HttpResponse:
     proposal = access_proposal_for_host(request.user, proposal_id)
+    placement = proposal.placement
+    assert placement is not None  # a host decides only on proposals of its placements
     form = forms.DecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose accept or decline."))
-        return redirect(proposal.placement.get_absolute_url())
+        return redirect(placement.get_absolute_url())
     d = form.cleaned_data
     try:
         decisions.proposal_decide(
@@ -255,12 +243,12 @@ def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
         show_error(request, exc)
     else:
         messages.success(request, _("Your decision has been recorded."))
-    return redirect(proposal.placement.get_absolute_url())
+    return redirect(placement.get_absolute_url())
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     _member(request.user)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     report, errors = None, []

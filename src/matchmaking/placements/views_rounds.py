@@ -5,56 +5,41 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.forms import show_service_errors
-from matchmaking.participants.access import visible_participants
-from matchmaking.participants.models import Participant
+from matchmaking.forms import HtmxHttpRequest, show_service_errors
 from matchmaking.participants.views import show_error
-from matchmaking.placements import decisions, forms, rounds
+from matchmaking.permissions.roles import AnyUser, AuthenticatedHttpRequest
+from matchmaking.placements import decisions, forms, rounds, selectors
 from matchmaking.placements.access import (
+    access_contest_for_answer,
+    access_proposal_for_contest,
     access_round,
-    can_answer_contest,
-    can_contest_proposal,
     can_manage_rounds,
 )
-from matchmaking.placements.models import Contest, Placement, Proposal, Round
-from matchmaking.placements.selectors import annotate_waiting_list_offers
+from matchmaking.placements.models import Round
 
 
-def _require_rounds(user: object) -> None:
+def _require_rounds(user: AnyUser) -> None:
     if not can_manage_rounds(user):
         raise Http404("No such page.")
 
 
 @login_required
 @require_GET
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_rounds(request.user)
-    found = Round.objects.annotate(
-        n_participants=Count("participants", distinct=True), n_placements=Count("placements", distinct=True)
-    )
-    return render(request, "placements/round_list.html", {"rounds": found})
+    return render(request, "placements/round_list.html", {"rounds": selectors.round_list()})
 
 
-def _choices(user: object) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    people = (
-        visible_participants(user).filter(status=Participant.Status.ACTIVE).select_related("organisation")
-    )
-    places = (
-        Placement.objects.filter(status=Placement.Status.OPEN)
-        .select_related("host")
-        .annotate(taken=Count("proposals", filter=Q(proposals__status__in=Proposal.HOLDS_SEAT)))
-    )
+def _choices(user: AnyUser) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    people = selectors.round_participants(user=user)
+    places = selectors.open_placements()
     return (
-        [
-            (str(p.pk), f"{p.pseudonym} · {p.organisation.name}")
-            for p in people.order_by("organisation__name", "pseudonym")
-        ],
+        [(str(p.pk), f"{p.pseudonym} · {p.organisation.name}") for p in people],
         [
             (str(p.pk), f"{p.title} · {p.host.name} · {p.seats - p.taken}/{p.seats}")
             for p in places
@@ -65,7 +50,7 @@ def _choices(user: object) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_rounds(request.user)
     people, places = _choices(request.user)
     form = forms.RoundForm(
@@ -79,8 +64,10 @@ def round_create(request: HttpRequest) -> HttpResponse:
                 name=d["name"],
                 method=d["method"],
                 floor=d["floor"] or 0,
-                participants=Participant.objects.filter(pk__in=d["participants"]),
-                placements=Placement.objects.filter(pk__in=d["placements"]),
+                participants=selectors.round_participants(
+                    user=request.user, participant_ids=d["participants"]
+                ),
+                placements=selectors.open_placements(placement_ids=d["placements"]),
             )
         except ValidationError as exc:
             show_service_errors(form, exc)
@@ -92,27 +79,23 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     found = access_round(request.user, round_id)
-    proposals = annotate_waiting_list_offers(
-        found.proposals.select_related(
-            "participant__organisation", "placement__host", "overridden_by", "round"
-        ).prefetch_related("contests")
-    )
+    proposals = selectors.round_proposals(allocation_round=found)
     options = [(str(p.pk), p.title) for p in found.placements.order_by("title")]
     context = {
         "round": found,
         "proposals": proposals,
         "placement_options": options,
         "answer_form": forms.AnswerForm(),
-        "open_contests": Contest.objects.filter(proposal__round=found, outcome=Contest.Outcome.OPEN).count(),
+        "open_contests": selectors.open_contest_count(allocation_round=found),
     }
     return render(request, "placements/round_detail.html", context)
 
 
 @login_required
 @require_GET
-def round_progress(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_progress(request: HtmxHttpRequest, round_id: int) -> HttpResponse:
     """The progress fragment the round page polls (htmx) while the round is computed."""
     found = access_round(request.user, round_id)
     response = render(request, "placements/partials/round_progress.html", {"round": found})
@@ -123,7 +106,7 @@ def round_progress(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_propose(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_propose(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     found = access_round(request.user, round_id)
     try:
         found = rounds.round_propose(actor=request.user, allocation_round=found)
@@ -141,7 +124,7 @@ def round_propose(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_confirm(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_confirm(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     found = access_round(request.user, round_id)
     try:
         rounds.round_confirm(actor=request.user, allocation_round=found)
@@ -154,7 +137,7 @@ def round_confirm(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def proposal_override(request: HttpRequest, round_id: int, proposal_id: int) -> HttpResponse:
+def proposal_override(request: AuthenticatedHttpRequest, round_id: int, proposal_id: int) -> HttpResponse:
     found = access_round(request.user, round_id)
     proposal = found.proposals.filter(pk=proposal_id).select_related("participant", "round").first()
     if proposal is None:
@@ -181,12 +164,8 @@ def proposal_override(request: HttpRequest, round_id: int, proposal_id: int) -> 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def proposal_contest(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    proposal = (
-        Proposal.objects.filter(pk=proposal_id).select_related("participant", "placement", "round").first()
-    )
-    if proposal is None or not can_contest_proposal(request.user, proposal):
-        raise Http404("No such proposal.")
+def proposal_contest(request: AuthenticatedHttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = access_proposal_for_contest(request.user, proposal_id)
     form = forms.ContestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -205,10 +184,8 @@ def proposal_contest(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contest_answer(request: HttpRequest, contest_id: int) -> HttpResponse:
-    contest = Contest.objects.filter(pk=contest_id).select_related("proposal__round").first()
-    if contest is None or not can_answer_contest(request.user):
-        raise Http404("No such contest.")
+def contest_answer(request: AuthenticatedHttpRequest, contest_id: int) -> HttpResponse:
+    contest = access_contest_for_answer(request.user, contest_id)
     form = forms.AnswerForm(request.POST)
     if form.is_valid():
         try:
