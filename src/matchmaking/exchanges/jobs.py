@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from matchmaking.core.notifications import notify
 from matchmaking.core.periodic import periodic_job
 from matchmaking.exchanges.models import Exchange, State
-from matchmaking.exchanges.services import exchange_expire, members_of
+from matchmaking.exchanges.services import exchange_expire, exchange_prompt_follow_up
 
 FOLLOW_UP_AFTER = timedelta(days=182)
 
@@ -35,14 +33,6 @@ def exchange_follow_up_prompt(now: datetime) -> str:
     ).select_related("host", "visitor")
     count = 0
     for exchange in due:
-        notify(
-            recipients=members_of(exchange.host, exchange.visitor),
-            kind="exchange.follow-up",
-            title=_("Six months after your exchange: did cooperation follow?"),
-            body=_("Tell us in one click on the exchange page: %(title)s") % {"title": exchange.title},
-            url=exchange.get_absolute_url(),
-        )
-        exchange.followup_prompted_at = now
-        exchange.save(update_fields=["followup_prompted_at"])
+        exchange_prompt_follow_up(exchange=exchange, now=now)
         count += 1
     return f"{count} follow-up prompts sent"

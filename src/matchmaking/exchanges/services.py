@@ -7,7 +7,7 @@ notifies the other organisation after commit.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.exchanges.access import exchange_sides
@@ -64,7 +65,7 @@ ACTION_PAST = {
 }
 
 
-def members_of(*organisations: Organisation | int) -> list[Any]:
+def members_of(*organisations: Organisation | int) -> list[User]:
     ids = [o if isinstance(o, int) else o.pk for o in organisations]
     return [m.user for m in Membership.objects.filter(organisation_id__in=ids).select_related("user")]
 
@@ -389,3 +390,18 @@ def exchange_update(
         url=locked.get_absolute_url(),
     )
     return locked
+
+
+@transaction.atomic
+def exchange_prompt_follow_up(*, exchange: Exchange, now: datetime) -> Exchange:
+    """Ask both organisations, once, whether cooperation followed the visit."""
+    notify(
+        recipients=members_of(exchange.host, exchange.visitor),
+        kind="exchange.follow-up",
+        title=_("Six months after your exchange: did cooperation follow?"),
+        body=_("Tell us in one click on the exchange page: %(title)s") % {"title": exchange.title},
+        url=exchange.get_absolute_url(),
+    )
+    exchange.followup_prompted_at = now
+    exchange.save(update_fields=["followup_prompted_at"])
+    return exchange

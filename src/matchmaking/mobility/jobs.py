@@ -5,20 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from matchmaking.core.audit import audit_record
-from matchmaking.core.notifications import notify
 from matchmaking.core.periodic import periodic_job
 from matchmaking.mobility.models import Opportunity
+from matchmaking.mobility.services import opportunity_expire, opportunity_remind_expiry
 from matchmaking.mobility.tasks import schedule_refresh
-from matchmaking.organisations.models import Membership
 
 REMIND_DAYS_BEFORE = 14
-
-
-def _members(organisation_id: int) -> list:
-    return [m.user for m in Membership.objects.filter(organisation_id=organisation_id).select_related("user")]
 
 
 @periodic_job("opportunities-expiry", every=timedelta(hours=6))
@@ -29,21 +22,7 @@ def opportunities_expiry(now: datetime) -> str:
     for opp in Opportunity.objects.filter(
         status__in=[Opportunity.Status.OPEN, Opportunity.Status.PAUSED], latest__lt=today
     ).select_related("organisation", "type"):
-        before = opp.status
-        opp.status = Opportunity.Status.EXPIRED
-        opp.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=None, action="opportunity.expired", obj=opp, before={"status": before},
-            after={"status": opp.status}, reason="window over", organisation_id=opp.organisation_id,
-        )  # fmt: skip
-        notify(
-            recipients=_members(opp.organisation_id),
-            kind="mobility.expired",
-            title=_("Your %(what)s has expired") % {"what": opp.type.label.lower()},
-            body=_("Its date window ended on %(date)s. Change the dates to open it again.")
-            % {"date": opp.latest},
-            url=opp.get_absolute_url(),
-        )
+        opportunity_expire(opportunity=opp)
         expired += 1
     reminded = 0
     for opp in Opportunity.objects.filter(
@@ -52,16 +31,7 @@ def opportunities_expiry(now: datetime) -> str:
         latest__gte=today,
         latest__lte=today + timedelta(days=REMIND_DAYS_BEFORE),
     ).select_related("organisation", "type"):
-        opp.reminded_at = now
-        opp.save(update_fields=["reminded_at"])
-        notify(
-            recipients=_members(opp.organisation_id),
-            kind="mobility.expiring",
-            title=_("Your %(what)s expires on %(date)s")
-            % {"what": opp.type.label.lower(), "date": opp.latest},
-            body=_("Extend the dates if you are still looking for partners, or close it."),
-            url=opp.get_absolute_url(),
-        )
+        opportunity_remind_expiry(opportunity=opp, now=now)
         reminded += 1
     if expired:
         schedule_refresh()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,12 +11,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record, changed_values
+from matchmaking.core.notifications import notify
 from matchmaking.core.tasks import enqueue_on_commit
 from matchmaking.mobility import tasks
 from matchmaking.mobility.access import can_edit_opportunity, can_post_opportunities
 from matchmaking.mobility.models import ActivityType, Direction, Funding, Opportunity, SavedSearch, Support
-from matchmaking.organisations.models import Organisation
+from matchmaking.organisations.models import Membership, Organisation
 from matchmaking.permissions.roles import AnyUser, is_member, signed_in
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME
 from matchmaking.taxonomies.selectors import terms_by_code
@@ -220,3 +223,52 @@ def saved_search_delete(*, actor: AnyUser, search: SavedSearch) -> None:
         raise PermissionDenied
     audit_record(actor=actor, action="saved-search.deleted", obj=search, before={"filters": search.filters})
     search.delete()
+
+
+# --- Expiry (the periodic job) -----------------------------------------------------------------------
+
+
+def _members(organisation_id: int) -> list[User]:
+    return [m.user for m in Membership.objects.filter(organisation_id=organisation_id).select_related("user")]
+
+
+@transaction.atomic
+def opportunity_expire(*, opportunity: Opportunity) -> Opportunity:
+    """The date window is over: the offer or request expires and its organisation is told."""
+    before = opportunity.status
+    opportunity.status = Opportunity.Status.EXPIRED
+    opportunity.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=None,
+        action="opportunity.expired",
+        obj=opportunity,
+        before={"status": before},
+        after={"status": opportunity.status},
+        reason="window over",
+        organisation_id=opportunity.organisation_id,
+    )
+    notify(
+        recipients=_members(opportunity.organisation_id),
+        kind="mobility.expired",
+        title=_("Your %(what)s has expired") % {"what": opportunity.type.label.lower()},
+        body=_("Its date window ended on %(date)s. Change the dates to open it again.")
+        % {"date": opportunity.latest},
+        url=opportunity.get_absolute_url(),
+    )
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_remind_expiry(*, opportunity: Opportunity, now: datetime) -> Opportunity:
+    """Remind the organisation, once, that the date window ends soon."""
+    opportunity.reminded_at = now
+    opportunity.save(update_fields=["reminded_at"])
+    notify(
+        recipients=_members(opportunity.organisation_id),
+        kind="mobility.expiring",
+        title=_("Your %(what)s expires on %(date)s")
+        % {"what": opportunity.type.label.lower(), "date": opportunity.latest},
+        body=_("Extend the dates if you are still looking for partners, or close it."),
+        url=opportunity.get_absolute_url(),
+    )
+    return opportunity

@@ -6,7 +6,7 @@ and notifies people after the transaction commits.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -481,3 +481,12 @@ def membership_add(*, actor: AnyUser, organisation: Organisation, user: User, ro
     )
     forget_roles(user)
     return membership
+
+
+@transaction.atomic
+def invitations_delete_stale(*, now: datetime, older_than: timedelta) -> int:
+    """Delete invitations never accepted that expired more than ``older_than`` before ``now``."""
+    deleted, _counts = Invitation.objects.filter(
+        accepted_at__isnull=True, expires_at__lt=now - older_than
+    ).delete()
+    return deleted
