@@ -7,9 +7,10 @@ with presentation attributes (stroke, fill), and a table with the same numbers f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from matchmaking.pathways.models import SelfAssessment
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 40, 16, 12, 40
@@ -46,7 +47,7 @@ class Chart:
     bottom: int
 
 
-def progress_chart(assessments: list[Any], scales: tuple[str, ...]) -> Chart | None:
+def progress_chart(assessments: list[SelfAssessment], scales: tuple[str, ...]) -> Chart | None:
     """Chart data for assessments ordered by date; None with fewer than one assessment."""
     if not assessments:
         return None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.organisations.models import Organisation
@@ -44,7 +47,7 @@ class Step(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     # Which status may follow which: a done or cancelled step is closed.
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.PLANNED: {Status.IN_PROGRESS, Status.DONE, Status.CANCELLED},
         Status.IN_PROGRESS: {Status.DONE, Status.CANCELLED},
         Status.DONE: set(),
@@ -66,6 +69,9 @@ class Step(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not a column: set by the plan page, the statuses this step may move to, with their labels.
+    next_options: list[tuple[str, str | Promise]]
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -153,7 +159,7 @@ class Referral(models.Model):
         REFUSED = "refused", _("Refused")
         COMPLETED = "completed", _("Completed")
 
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.SENT: {Status.ACCEPTED, Status.REFUSED},
         Status.ACCEPTED: {Status.COMPLETED},
         Status.REFUSED: set(),

@@ -9,14 +9,13 @@ worker who sent the referral is notified of each answer.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from matchmaking.accounts.models import User
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.audit import audit_record
 from matchmaking.core.models import PersonalDataAccess
@@ -25,6 +24,7 @@ from matchmaking.participants.models import ParticipantIdentity
 from matchmaking.pathways.access import can_answer_referral, can_see_referral_identity, referrals_for_service
 from matchmaking.pathways.models import Referral
 from matchmaking.pathways.services import check_referral_transition
+from matchmaking.permissions.roles import AnyUser
 
 PURPOSE = "referral to a support service"
 
@@ -35,7 +35,7 @@ SERVICE_STATUSES = (Referral.Status.ACCEPTED, Referral.Status.REFUSED, Referral.
 # --- Read paths ----------------------------------------------------------------------------------------
 
 
-def referrals_received(*, user: Any, status: str = "") -> QuerySet[Referral]:
+def referrals_received(*, user: AnyUser, status: str = "") -> QuerySet[Referral]:
     """The referrals sent to the user's organisations' services, newest first, pseudonymous."""
     found = referrals_for_service(user).select_related("service__organisation", "participant", "consent")
     if status in Referral.Status.values:
@@ -43,7 +43,7 @@ def referrals_received(*, user: Any, status: str = "") -> QuerySet[Referral]:
     return found.order_by("-sent_on", "-id")
 
 
-def referral_read(*, user: Any, referral: Referral, path: str = "") -> None:
+def referral_read(*, user: User, referral: Referral, path: str = "") -> None:
     """A service reading a referral reads personal data (the need): logged like every other read."""
     access_log_record(
         user=user,
@@ -55,7 +55,7 @@ def referral_read(*, user: Any, referral: Referral, path: str = "") -> None:
     )
 
 
-def referral_identity(*, user: Any, referral: Referral, path: str = "") -> ParticipantIdentity | None:
+def referral_identity(*, user: AnyUser, referral: Referral, path: str = "") -> ParticipantIdentity | None:
     """The person's details for the service, only where the consent covers sharing with it; logged."""
     if not can_see_referral_identity(user, referral):
         return None
@@ -83,7 +83,7 @@ def next_statuses(referral: Referral) -> list[tuple[str, str]]:
 
 @transaction.atomic
 def referral_answer(
-    *, actor: Any, referral: Referral, status: str, reason: str = "", path: str = ""
+    *, actor: User, referral: Referral, status: str, reason: str = "", path: str = ""
 ) -> Referral:
     """The service accepts, refuses (with a reason) or completes a referral; the sender is told."""
     if not can_answer_referral(actor, referral):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matchmaking.accounts.models import User
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.audit import audit_record
 from matchmaking.core.models import PersonalDataAccess
@@ -42,7 +43,7 @@ def _require(allowed: bool) -> None:
 
 
 def _audit(
-    actor: Any, action: str, participant: Participant, after: dict[str, Any], reason: str = ""
+    actor: User, action: str, participant: Participant, after: dict[str, Any], reason: str = ""
 ) -> None:
     audit_record(
         actor=actor,
@@ -62,7 +63,7 @@ def _audit(
 
 
 @transaction.atomic
-def goal_create(*, actor: Any, participant: Participant, title: str) -> Goal:
+def goal_create(*, actor: User, participant: Participant, title: str) -> Goal:
     _require(can_record_pathway(actor, participant))
     if not title.strip():
         raise ValidationError({"title": _("Write the goal.")})
@@ -74,7 +75,7 @@ def goal_create(*, actor: Any, participant: Participant, title: str) -> Goal:
 @transaction.atomic
 def step_create(
     *,
-    actor: Any,
+    actor: User,
     goal: Goal,
     title: str,
     step_type: str,
@@ -103,7 +104,7 @@ def step_create(
 
 
 @transaction.atomic
-def step_update(*, actor: Any, step: Step, status: str | None = None, agreed: bool | None = None) -> Step:
+def step_update(*, actor: User, step: Step, status: str | None = None, agreed: bool | None = None) -> Step:
     """Move a step on (planned → in progress → done, or cancelled); closed steps stay closed."""
     _require(can_record_pathway(actor, step.goal.participant))
     before = {"status": step.status, "agreed": step.agreed_with_participant}
@@ -130,7 +131,7 @@ def step_update(*, actor: Any, step: Step, status: str | None = None, agreed: bo
 
 
 @transaction.atomic
-def step_from_gap(*, actor: Any, participant: Participant, uri: str, label: str) -> Step:
+def step_from_gap(*, actor: User, participant: Participant, uri: str, label: str) -> Step:
     """One click: a required skill the person lacks becomes a training step in the plan."""
     _require(can_record_pathway(actor, participant))
     if not uri.startswith("http://data.europa.eu/esco/skill/"):
@@ -156,7 +157,7 @@ def step_from_gap(*, actor: Any, participant: Participant, uri: str, label: str)
 
 @transaction.atomic
 def meeting_record(
-    *, actor: Any, participant: Participant, held_on: date, organisation: Organisation, notes: str = ""
+    *, actor: User, participant: Participant, held_on: date, organisation: Organisation, notes: str = ""
 ) -> Meeting:
     _require(can_record_pathway(actor, participant))
     if held_on > timezone.localdate():
@@ -171,7 +172,7 @@ def meeting_record(
 
 @transaction.atomic
 def assessment_record(
-    *, actor: Any, participant: Participant, recorded_on: date, scores: dict[str, int]
+    *, actor: User, participant: Participant, recorded_on: date, scores: dict[str, int]
 ) -> SelfAssessment:
     _require(can_record_pathway(actor, participant))
     for scale in SelfAssessment.SCALES:
@@ -189,7 +190,7 @@ def assessment_record(
 
 
 @transaction.atomic
-def service_create(*, actor: Any, data: dict[str, Any], is_demo: bool = False) -> SupportService:
+def service_create(*, actor: User | None, data: dict[str, Any], is_demo: bool = False) -> SupportService:
     _require(actor is None or can_manage_directory(actor))
     if data.get("category") not in SupportService.Category.values:
         raise ValidationError({"category": _("Unknown category.")})
@@ -211,7 +212,7 @@ def consent_for_referral(participant: Participant, service: SupportService) -> C
 @transaction.atomic
 def referral_send(
     *,
-    actor: Any,
+    actor: User,
     participant: Participant,
     service: SupportService,
     reason: str = "",
@@ -222,7 +223,7 @@ def referral_send(
     if consent is None:
         raise ValidationError(
             _("No current consent allows this referral: record consent to share with %s first.")
-            % (service.organisation.name if service.organisation_id else _("support services"))
+            % (service.organisation.name if service.organisation else _("support services"))
         )
     if participant.referrals.filter(
         service=service, status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED]
@@ -270,7 +271,7 @@ def check_referral_transition(referral: Referral, status: str, reason: str) -> N
 
 
 @transaction.atomic
-def referral_update(*, actor: Any, referral: Referral, status: str, reason: str = "") -> Referral:
+def referral_update(*, actor: User, referral: Referral, status: str, reason: str = "") -> Referral:
     _require(can_record_pathway(actor, referral.participant))
     check_referral_transition(referral, status, reason)
     referral.status = status
@@ -293,7 +294,7 @@ def referral_update(*, actor: Any, referral: Referral, status: str, reason: str 
 @transaction.atomic
 def offer_record(
     *,
-    actor: Any,
+    actor: User,
     participant: Participant,
     offer_type: str,
     offered_on: date,
@@ -321,7 +322,7 @@ def offer_record(
 @transaction.atomic
 def outcome_record(
     *,
-    actor: Any,
+    actor: User,
     participant: Participant,
     exit_type: str,
     exit_on: date,
@@ -362,7 +363,7 @@ def outcome_record(
 
 @transaction.atomic
 def retention_check_record(
-    *, actor: Any, check: RetentionCheck, still_there: bool, note: str = ""
+    *, actor: User, check: RetentionCheck, still_there: bool, note: str = ""
 ) -> RetentionCheck:
     participant = check.outcome.participant
     _require(can_edit_participant(actor, participant))

@@ -7,12 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from matchmaking.accounts.models import User
 from matchmaking.forms import show_service_errors
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants import selectors as participant_selectors
@@ -22,20 +24,22 @@ from matchmaking.participants.access import (
     can_record_pathway,
     group_member_of,
 )
+from matchmaking.participants.models import Participant
 from matchmaking.participants.views import show_error
-from matchmaking.pathways import forms, services
+from matchmaking.pathways import forms, selectors, services
 from matchmaking.pathways.access import can_manage_directory
 from matchmaking.pathways.chart import progress_chart
-from matchmaking.pathways.models import Goal, Referral, RetentionCheck, SelfAssessment, Step, SupportService
+from matchmaking.pathways.models import Referral, SelfAssessment, Step, SupportService
+from matchmaking.permissions.roles import AuthenticatedHttpRequest
 
 
-def _actor_org(user: Any, participant: Any) -> Organisation:
+def _actor_org(user: User, participant: Participant) -> Organisation:
     """The organisation the worker acts for: their group membership's, else the case's."""
     membership = group_member_of(user, participant)
     return membership.organisation if membership else participant.organisation
 
 
-def _base(request: HttpRequest, participant: Any, tab: str) -> dict[str, Any]:
+def _base(request: AuthenticatedHttpRequest, participant: Participant, tab: str) -> dict[str, Any]:
     participant_selectors.participant_profile_read(
         user=request.user, participant=participant, path=request.path
     )
@@ -47,22 +51,21 @@ def _base(request: HttpRequest, participant: Any, tab: str) -> dict[str, Any]:
     }
 
 
-def _done(request: HttpRequest, text: str, name: str, participant: Any) -> HttpResponse:
+def _done(request: HttpRequest, text: str, name: str, participant: Participant) -> HttpResponse:
     messages.success(request, text)
     return redirect(name, participant.pseudonym)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant(request.user, pseudonym)
-    goals = Goal.objects.filter(participant=participant).prefetch_related("steps__owner")
-    orgs = list(Organisation.objects.filter(status=Organisation.Status.ACTIVE).values_list("pk", "name"))
+    goals = selectors.participant_goals(participant=participant)
     goal_form = forms.GoalForm(request.POST if "new_goal" in request.POST else None)
     step_form = forms.StepForm(
         request.POST if "new_step" in request.POST else None,
         goals=[(str(g.pk), g.title) for g in goals],
-        organisations=[(str(pk), name) for pk, name in orgs],
+        organisations=selectors.active_organisation_choices(),
         initial={"owner": str(_actor_org(request.user, participant).pk)},
     )
     if request.method == "POST":
@@ -78,18 +81,18 @@ def plan(request: HttpRequest, pseudonym: str) -> HttpResponse:
                 d = step_form.cleaned_data
                 services.step_create(
                     actor=request.user,
-                    goal=goals.get(pk=d["goal"]),
+                    goal=selectors.participant_goal(participant=participant, goal_id=d["goal"]),
                     title=d["title"],
                     step_type=d["type"],
-                    owner=Organisation.objects.get(pk=d["owner"]),
+                    owner=selectors.organisation(pk=d["owner"]),
                     due_on=d["due_on"],
                     agreed_with_participant=d["agreed_with_participant"],
                 )
                 return _done(request, _("The step has been added."), "pathways:plan", participant)
             if "step" in request.POST:
-                step = Step.objects.filter(
-                    pk=int(request.POST["step"] or 0), goal__participant=participant
-                ).first()
+                step = selectors.participant_step(
+                    participant=participant, step_id=int(request.POST["step"] or 0)
+                )
                 if step is None:
                     raise ValidationError(_("No such step."))
                 agreed = {"yes": True, "no": False}.get(request.POST.get("agreed", ""))
@@ -115,28 +118,19 @@ def plan(request: HttpRequest, pseudonym: str) -> HttpResponse:
     for goal in goals:
         for step in goal.steps.all():
             step.next_options = [(t, labels[t]) for t in sorted(Step.TRANSITIONS.get(step.status, ()))]
-    gaps = {}
-    for proposal in participant.proposals.exclude(status="withdrawn"):
-        for gap in proposal.skill_gap:
-            gaps.setdefault(gap["uri"], gap["label"])
-    planned = set(
-        Step.objects.filter(goal__participant=participant)
-        .exclude(status="cancelled")
-        .values_list("skill_uri", flat=True)
-    )
     context = {
         **_base(request, participant, "plan"),
         "goals": goals,
         "goal_form": goal_form,
         "step_form": step_form,
-        "gaps": [(uri, label) for uri, label in gaps.items() if uri not in planned],
+        "gaps": selectors.skill_gaps_to_plan(participant=participant),
     }
     return render(request, "pathways/plan.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def progress(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant(request.user, pseudonym)
     today = timezone.localdate()
     meeting_form = forms.MeetingForm(
@@ -167,7 +161,7 @@ def progress(request: HttpRequest, pseudonym: str) -> HttpResponse:
                 )
         except ValidationError as exc:
             show_service_errors(meeting_form if "meeting" in request.POST else assessment_form, exc)
-    assessments = list(SelfAssessment.objects.filter(participant=participant))
+    assessments = selectors.participant_assessments(participant=participant)
     context = {
         **_base(request, participant, "progress"),
         "meetings": participant.meetings.select_related("organisation", "recorded_by"),
@@ -179,30 +173,24 @@ def progress(request: HttpRequest, pseudonym: str) -> HttpResponse:
     return render(request, "pathways/progress.html", context)
 
 
-def _services_for(participant: Any, filters: forms.ServiceFilterForm) -> Any:
-    found = SupportService.objects.filter(active=True).select_related("organisation")
-    if filters.is_valid():
-        d = filters.cleaned_data
-        if d["category"]:
-            found = found.filter(category=d["category"])
-        if d["country"]:
-            found = found.filter(country=d["country"])
-        if d["language"]:
-            found = found.filter(languages__icontains=d["language"].lower())
-    return found
+def _services_for(filters: forms.ServiceFilterForm) -> QuerySet[SupportService]:
+    d = filters.cleaned_data if filters.is_valid() else {}
+    return selectors.support_services(
+        category=d.get("category", ""), country=d.get("country", ""), language=d.get("language", "")
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referrals(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def referrals(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant(request.user, pseudonym)
     filters = forms.ServiceFilterForm(request.GET or None, initial={"country": participant.home_country})
-    directory = list(_services_for(participant, filters)[:200])
+    directory = list(_services_for(filters)[:200])
     form = forms.ReferralForm(
         request.POST if "service" in request.POST else None,
         services=[
             (str(s.pk), f"{s.name} ({s.get_category_display()}, {s.country})")
-            for s in (directory if request.method == "GET" else SupportService.objects.filter(active=True))
+            for s in (directory if request.method == "GET" else selectors.active_support_services())
         ],
     )
     if request.method == "POST":
@@ -214,7 +202,7 @@ def referrals(request: HttpRequest, pseudonym: str) -> HttpResponse:
                 services.referral_send(
                     actor=request.user,
                     participant=participant,
-                    service=SupportService.objects.get(pk=d["service"]),
+                    service=selectors.support_service(pk=d["service"]),
                     reason=d["reason"],
                     remind_on=d["remind_on"],
                 )
@@ -248,7 +236,7 @@ def referrals(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outcome(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def outcome(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant(request.user, pseudonym)
     today = timezone.localdate()
     offer_form = forms.OfferForm(
@@ -260,9 +248,9 @@ def outcome(request: HttpRequest, pseudonym: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if "check" in request.POST:
-                check = RetentionCheck.objects.filter(
-                    pk=int(request.POST["check"] or 0), outcome__participant=participant
-                ).first()
+                check = selectors.participant_retention_check(
+                    participant=participant, check_id=int(request.POST["check"] or 0)
+                )
                 if check is None or not can_edit_participant(request.user, participant):
                     raise Http404("No such check.")
                 services.retention_check_record(
@@ -316,12 +304,12 @@ def outcome(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def summary(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def summary(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     """A printable plain-language summary for the participant: the plan, and why a placement was proposed."""
     participant = access_participant(request.user, pseudonym)
     context = {
         **_base(request, participant, "summary"),
-        "goals": Goal.objects.filter(participant=participant).prefetch_related("steps__owner"),
+        "goals": selectors.participant_goals(participant=participant),
         "proposals": participant.proposals.select_related("placement__host", "round").exclude(
             placement__isnull=True
         ),
@@ -334,7 +322,7 @@ def summary(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_manage_directory(request.user):
         raise Http404("No such page.")
     filters = forms.ServiceFilterForm(request.GET or None)
@@ -352,5 +340,5 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pathways/directory.html",
-        {"filters": filters, "form": form, "services": _services_for(None, filters)[:300]},
+        {"filters": filters, "form": form, "services": _services_for(filters)[:300]},
     )

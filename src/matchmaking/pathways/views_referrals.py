@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,11 +15,12 @@ from matchmaking.participants.access import can_use_caseload
 from matchmaking.participants.views import show_error
 from matchmaking.pathways import forms, referrals
 from matchmaking.pathways.access import access_referral_for_service, can_see_referral_identity
+from matchmaking.permissions.roles import AuthenticatedHttpRequest
 
 
 @login_required
 @require_GET
-def referral_inbox(request: HttpRequest) -> HttpResponse:
+def referral_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Referrals sent to the services of the user's organisations, by pseudonym."""
     if not can_use_caseload(request.user):
         raise Http404("No such page.")
@@ -31,7 +32,7 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_answer(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_answer(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = access_referral_for_service(request.user, referral_id)
     form = forms.ReferralAnswerForm(request.POST or None, statuses=referrals.next_statuses(referral))
     if request.method == "POST" and form.is_valid():
