@@ -4,15 +4,17 @@ retention periods enforced by a periodic job."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from matchmaking.accounts.models import User
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.models import AuditEvent, PersonalDataAccess
 from matchmaking.participants.access import can_erase_participant, can_see_personal_details
@@ -22,11 +24,11 @@ from matchmaking.pathways.models import Goal, Meeting, Offer, Referral, SelfAsse
 EXPORT_FORMAT = 1
 
 
-def _rows(queryset: Any, fields: list[str]) -> list[dict[str, Any]]:
+def _rows(queryset: Iterable[models.Model], fields: list[str]) -> list[dict[str, Any]]:
     return [{f: _plain(getattr(obj, f)) for f in fields} for obj in queryset]
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "pk") and hasattr(value, "_meta"):
@@ -34,7 +36,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def participant_export(*, actor: Any, participant: Participant, path: str = "") -> dict[str, Any]:
+def participant_export(*, actor: User, participant: Participant, path: str = "") -> dict[str, Any]:
     """Everything stored about the person, as one JSON-ready document; the export itself is logged."""
     if not can_see_personal_details(actor, participant):
         raise PermissionDenied
@@ -155,7 +157,7 @@ def participant_export(*, actor: Any, participant: Participant, path: str = "") 
 
 
 @transaction.atomic
-def participant_erase(*, actor: Any, participant: Participant, reason: str = "") -> str:
+def participant_erase(*, actor: User | None, participant: Participant, reason: str = "") -> str:
     """Delete the person's records, keep one anonymous statistics row, and tombstone the logs.
 
     Returns the tombstone that now stands for the person in the audit trail and the access log.
@@ -199,7 +201,7 @@ def participant_erase(*, actor: Any, participant: Participant, reason: str = "")
     return tombstone
 
 
-def participants_due_for_erasure(now: datetime) -> Any:
+def participants_due_for_erasure(now: datetime) -> QuerySet[Participant]:
     today = timezone.localdate(now)
     left = today - timedelta(days=settings.PARTICIPANT_RETENTION_DAYS)
     idle = now - timedelta(days=settings.PARTICIPANT_INACTIVE_RETENTION_DAYS)

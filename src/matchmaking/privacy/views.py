@@ -6,7 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,12 +18,13 @@ from matchmaking.participants.access import (
     can_erase_participant,
     can_see_personal_details,
 )
+from matchmaking.permissions.roles import AuthenticatedHttpRequest
 from matchmaking.privacy import services as privacy
 
 
 @login_required
 @require_GET
-def export(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant(request.user, pseudonym)
     if not can_see_personal_details(request.user, participant):
         raise Http404("No such page.")
@@ -37,7 +38,7 @@ def export(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def access_history(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def access_history(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
     return render(
         request,
@@ -48,7 +49,7 @@ def access_history(request: HttpRequest, pseudonym: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def erase(request: HttpRequest, pseudonym: str) -> HttpResponse:
+def erase(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant(request.user, pseudonym)
     if not can_erase_participant(request.user, participant):
         raise Http404("No such page.")
