@@ -7,7 +7,7 @@ proposals of any round, so two confirmations at the same moment can never over-a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.core.tasks import enqueue_on_commit
@@ -41,7 +42,7 @@ def _require(allowed: bool) -> None:
 @transaction.atomic
 def round_create(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     method: str,
     floor: int = 0,
@@ -85,7 +86,7 @@ def free_seats(placements: Iterable[Placement], *, exclude_round: Round | None =
 
 
 @transaction.atomic
-def round_propose(*, actor: Any, allocation_round: Round) -> Round:
+def round_propose(*, actor: User | None, allocation_round: Round) -> Round:
     """Ask the engine for a proposal: large rounds go to the background worker, with visible progress."""
     _require(actor is None or can_manage_rounds(actor))
     locked = Round.objects.select_for_update().get(pk=allocation_round.pk)
@@ -106,7 +107,7 @@ def round_propose(*, actor: Any, allocation_round: Round) -> Round:
     return locked
 
 
-def _progress(round_id: int) -> Any:
+def _progress(round_id: int) -> Callable[[int, int], None]:
     def step(done: int, total: int) -> None:
         if done == total or done % 20 == 0:
             Round.objects.filter(pk=round_id).update(progress_done=done, progress_total=total)
@@ -214,7 +215,7 @@ def _unplaced(reasons: tuple[Reason, ...]) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def proposal_override(
-    *, actor: Any, proposal: Proposal, placement: Placement | None, reason: str
+    *, actor: User, proposal: Proposal, placement: Placement | None, reason: str
 ) -> Proposal:
     """A person changes the engine's proposal; the reason is required and kept."""
     _require(can_manage_rounds(actor))
@@ -255,7 +256,7 @@ def proposal_override(
 
 
 @transaction.atomic
-def round_confirm(*, actor: Any, allocation_round: Round) -> Round:
+def round_confirm(*, actor: User | None, allocation_round: Round) -> Round:
     """Confirm the reviewed proposal: seats are taken now, under row locks, or not at all."""
     _require(actor is None or can_manage_rounds(actor))
     locked = Round.objects.select_for_update().get(pk=allocation_round.pk)
