@@ -16,6 +16,7 @@ from matchmaking.core.periodic import periodic_job
 from matchmaking.participants.models import Participant
 from matchmaking.participants.selectors import participant_clock
 from matchmaking.pathways.models import Referral, RetentionCheck
+from matchmaking.pathways.services import referral_remind, retention_check_remind
 
 
 @periodic_job("retention-check-reminders", every=timedelta(days=1))
@@ -26,16 +27,7 @@ def retention_check_reminders(now: datetime) -> str:
     )
     count = 0
     for check in due.select_related("outcome__participant__key_worker"):
-        participant = check.outcome.participant
-        notify(
-            recipients=[participant.key_worker],
-            kind="retention-check.due",
-            title=_("%(months)d-month follow-up due for %(participant)s")
-            % {"months": check.months, "participant": participant.pseudonym},
-            url=participant.get_absolute_url(),
-        )
-        check.reminded_at = now
-        check.save(update_fields=["reminded_at"])
+        retention_check_remind(check=check, now=now)
         count += 1
     return f"{count} retention-check reminders"
 
@@ -49,15 +41,7 @@ def referral_reminders(now: datetime) -> str:
     )
     count = 0
     for referral in due.select_related("participant", "service", "sent_by"):
-        notify(
-            recipients=[referral.sent_by],
-            kind="referral.reminder",
-            title=_("No answer yet from %(service)s about %(participant)s")
-            % {"service": referral.service.name, "participant": referral.participant.pseudonym},
-            url=referral.participant.get_absolute_url(),
-        )
-        referral.reminded_at = now
-        referral.save(update_fields=["reminded_at"])
+        referral_remind(referral=referral, now=now)
         count += 1
     return f"{count} referral reminders"
 

@@ -3,7 +3,7 @@ outcomes and retention checks. Keyword-only, atomic, permission-checked, audited
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -379,3 +379,38 @@ def retention_check_record(
         organisation_id=participant.organisation_id,
     )
     return check
+
+
+# --- Reminders (periodic jobs) ----------------------------------------------------------------------
+# A reminder changes no record of the person: it is notified and marked as sent, not audited.
+
+
+@transaction.atomic
+def retention_check_remind(*, check: RetentionCheck, now: datetime) -> RetentionCheck:
+    """Remind the key worker, once, that a follow-up check (3, 6, 12 months after exit) is due."""
+    participant = check.outcome.participant
+    notify(
+        recipients=[participant.key_worker],
+        kind="retention-check.due",
+        title=_("%(months)d-month follow-up due for %(participant)s")
+        % {"months": check.months, "participant": participant.pseudonym},
+        url=participant.get_absolute_url(),
+    )
+    check.reminded_at = now
+    check.save(update_fields=["reminded_at"])
+    return check
+
+
+@transaction.atomic
+def referral_remind(*, referral: Referral, now: datetime) -> Referral:
+    """Remind the sender, once, that a referral is still unanswered."""
+    notify(
+        recipients=[referral.sent_by],
+        kind="referral.reminder",
+        title=_("No answer yet from %(service)s about %(participant)s")
+        % {"service": referral.service.name, "participant": referral.participant.pseudonym},
+        url=referral.participant.get_absolute_url(),
+    )
+    referral.reminded_at = now
+    referral.save(update_fields=["reminded_at"])
+    return referral
