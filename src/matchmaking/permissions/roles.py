@@ -6,20 +6,18 @@ This module sits below the organisations app, so it reads memberships through th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TypeAlias
 
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from matchmaking.accounts.models import User
+from matchmaking.accounts.models import User
 
 # Whoever makes a request: a person signed in, an anonymous visitor, or nobody (a background job).
-AnyUser: TypeAlias = "User | AnonymousUser | None"
+AnyUser: TypeAlias = User | AnonymousUser | None
 
 
 class AuthenticatedHttpRequest(HttpRequest):

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
@@ -25,6 +26,7 @@ from matchmaking.core.tasks import enqueue_on_commit
 from matchmaking.engine.allocation_round import run_round
 from matchmaking.engine.fairness import FairnessAudit
 from matchmaking.engine.reasons import Reason
+from matchmaking.organisations.models import Membership
 from matchmaking.participants.models import Participant
 from matchmaking.placements import matching
 from matchmaking.placements.access import can_manage_rounds
@@ -98,8 +100,6 @@ def round_propose(*, actor: User | None, allocation_round: Round) -> Round:
     locked.save(update_fields=["status", "progress_done", "progress_total", "error"])
     audit_record(actor=actor, action="round.propose", obj=locked, after={"pairs": pairs})
     if pairs > settings.ROUND_BACKGROUND_PAIRS:
-        from matchmaking.placements.tasks import compute_round
-
         enqueue_on_commit(compute_round, locked.pk)
     else:
         round_compute(round_id=locked.pk)
@@ -123,6 +123,14 @@ def round_compute(*, round_id: int) -> None:
     except Exception as exc:  # the round shows the failure instead of spinning for ever
         Round.objects.filter(pk=round_id).update(status=Round.Status.FAILED, error=str(exc)[:2000])
         raise
+
+
+@task()
+def compute_round(round_id: int) -> str:
+    """Compute a large allocation round in the background worker; the round page shows the progress.
+    Defined beside ``round_propose``, which enqueues it, and ``round_compute``, which it runs."""
+    round_compute(round_id=round_id)
+    return f"round {round_id} computed"
 
 
 def _compute(found: Round) -> None:
@@ -325,7 +333,6 @@ def _notify_unplaced(found: Round, unplaced: list[Proposal]) -> None:
 
 
 def _notify_confirmed(found: Round, proposals: list[Proposal], placements: dict[int, Placement]) -> None:
-    from matchmaking.organisations.models import Membership
 
     for _pk, placement in placements.items():
         members = [

@@ -2,10 +2,10 @@
 
 from django.db import migrations
 
+from matchmaking.taxonomies.services import taxonomy_sync
+
 
 def load(apps, schema_editor):
-    from matchmaking.taxonomies.services import taxonomy_sync
-
     taxonomy_sync(
         term_model=apps.get_model("taxonomies", "Term"), region_model=apps.get_model("taxonomies", "Region")
     )
