@@ -2,7 +2,7 @@
 # Run a command against a throwaway PostgreSQL server: installed with apt-get if missing (as root),
 # started on a temporary directory as the `postgres` system user (PostgreSQL refuses to run as root),
 # listening on 127.0.0.1 on a free port, and stopped afterwards. The command sees DATABASE_URL.
-#   scripts/with-postgres.sh .venv/bin/pytest tests/integration
+#   scripts/with-postgres.sh .venv/bin/pytest -m "database and not browser"
 set -euo pipefail
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   if [ "$(id -u)" -ne 0 ]; then

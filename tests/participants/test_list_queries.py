@@ -13,7 +13,7 @@ from matchmaking.core.access_log import access_log_record
 from matchmaking.participants.models import Participant, ParticipantSkill
 from matchmaking.pathways.models import Goal, Offer, Step
 from tests.factories_participants import case_worker, group_member, participant
-from tests.integration.list_queries import assert_same_queries
+from tests.list_queries import assert_same_queries
 
 
 def _caseload(world, *, offers: bool = True, days_ago: int = 30):

@@ -21,7 +21,7 @@ from matchmaking.placements.models import Placement, Round
 from tests.factories import OrganisationFactory
 from tests.factories_mobility import exchange, item, opportunity, pair, topics, visitor_of
 from tests.factories_participants import HYGIENE, case_worker, participant, placement
-from tests.integration.list_queries import assert_same_queries
+from tests.list_queries import assert_same_queries
 
 pytestmark = pytest.mark.django_db
 

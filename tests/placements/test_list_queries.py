@@ -10,7 +10,7 @@ from matchmaking.placements import rounds
 from matchmaking.placements.models import Placement, Round, WaitingListEntry
 from tests.factories import OrganisationFactory
 from tests.factories_participants import CUSTOMERS, HYGIENE, case_worker, participant, placement
-from tests.integration.list_queries import assert_same_queries
+from tests.list_queries import assert_same_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -1,3 +1,6 @@
+"""The case-work fixture shared by the participants, placements and pathways tests: each of those
+folders' conftest.py imports it."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace

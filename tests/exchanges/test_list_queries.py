@@ -12,7 +12,7 @@ from django.utils import timezone
 from matchmaking.exchanges.models import Exchange, State
 from tests.factories import OrganisationFactory
 from tests.factories_mobility import exchange, pair, visitor_of
-from tests.integration.list_queries import assert_same_queries
+from tests.list_queries import assert_same_queries
 
 pytestmark = pytest.mark.django_db
 

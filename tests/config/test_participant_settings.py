@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = {
     "YOUTH_GUARANTEE_AGE_LIMIT": ("30", "25"),
     "YOUTH_GUARANTEE_YOUNG_MONTHS": ("4", "3"),

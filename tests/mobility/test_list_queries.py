@@ -10,7 +10,7 @@ from matchmaking.mobility import matching
 from matchmaking.mobility.models import SavedSearch
 from tests.factories import OrganisationFactory
 from tests.factories_mobility import opportunity, pair, topics
-from tests.integration.list_queries import assert_same_queries
+from tests.list_queries import assert_same_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from matchmaking.pathways import services
 from matchmaking.pathways.models import Goal, Meeting, Referral, Step, SupportService
 from tests.factories import OrganisationFactory
 from tests.factories_participants import case_worker, consent, participant
-from tests.integration.list_queries import assert_same_queries
+from tests.list_queries import assert_same_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from matchmaking.core.models import Notification
-from tests.integration.list_queries import assert_same_queries
+from tests.list_queries import assert_same_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from matchmaking.exchanges.models import State
 from matchmaking.library.models import Story
 from tests.factories import OrganisationFactory
 from tests.factories_mobility import exchange, pair, topics
-from tests.integration.list_queries import assert_same_queries
+from tests.list_queries import assert_same_queries
 
 pytestmark = pytest.mark.django_db
 

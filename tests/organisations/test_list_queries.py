@@ -9,7 +9,7 @@ from django.urls import reverse
 from matchmaking.core.models import AuditEvent
 from matchmaking.organisations.models import JoinApplication, Membership, Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, member
-from tests.integration.list_queries import assert_same_queries
+from tests.list_queries import assert_same_queries
 
 pytestmark = pytest.mark.django_db
 

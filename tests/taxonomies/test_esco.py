@@ -27,7 +27,7 @@ from matchmaking.taxonomies.esco import (
     suggest_skills_from_text,
 )
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 BUILD_SCRIPT = REPO / "scripts" / "build_esco.py"
 SOURCE_DIR = REPO.parent / "shared" / "data" / "esco"
 
