@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from matchmaking.cli import main
 from matchmaking.core.models import AuditEvent
-from matchmaking.monitoring import mobilities
 from matchmaking.exchanges.models import State
+from matchmaking.monitoring import mobilities
 from matchmaking.organisations.models import Role
 from tests.factories import OrganisationFactory, member
 from tests.factories_mobility import exchange, pair, visitor_of

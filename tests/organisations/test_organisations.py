@@ -74,7 +74,9 @@ def test_apply_approve_and_set_password(client, coordinator, django_capture_on_c
 
 
 def test_apply_form_names_bad_fields(client):
-    response = client.post(reverse("organisations:apply"), _form_data(region="DE11", erasmus_id="123", country="SE"))
+    response = client.post(
+        reverse("organisations:apply"), _form_data(region="DE11", erasmus_id="123", country="SE")
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Select a valid choice. DE11 is not one of the available choices." in body
@@ -126,7 +128,8 @@ def test_invitation_flow(client, org_admin, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("organisations:organisation-members", args=[org.key]), {"email": "new@example.org", "role": "staff"}
+            reverse("organisations:organisation-members", args=[org.key]),
+            {"email": "new@example.org", "role": "staff"},
         )
     assert response.status_code == 302
     invitation = Invitation.objects.get()

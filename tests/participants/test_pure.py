@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from matchmaking.pathways.chart import progress_chart
 from matchmaking.participants.clock import add_months
+from matchmaking.pathways.chart import progress_chart
 
 
 def test_add_months_clamps_to_the_end_of_the_month():
