@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from matchmaking.accounts.services import api_token_create
 from matchmaking.core.models import AuditEvent
-from matchmaking.exchanges.models import CompletionReport, State, Testimonial
+from matchmaking.exchanges import models as exchange_models
+from matchmaking.exchanges.models import CompletionReport, State
+from matchmaking.library import services as library
 from matchmaking.mobility.models import Opportunity
 from matchmaking.organisations.models import Role
 from tests.factories import OrganisationFactory, member
@@ -145,17 +147,18 @@ def test_visitors_of_a_closed_exchange_cannot_change(client):
 
 
 def test_report_and_story_read(client, coordinator):
-    from matchmaking.library import services as library
 
     host, visitor, _offer, _request, host_user, visitor_user = pair()
     ex = exchange(host, visitor, state=State.REPORTED, start=timezone.localdate() - timedelta(days=40))
     outsider = member(Role.STAFF, OrganisationFactory(), email="out@example.org")
     assert client.get(f"/api/exchanges/{ex.pk}/report", **bearer(host_user)).status_code == 404
     CompletionReport.objects.create(exchange=ex, summary="Two days", host_lessons="One\nTwo")
-    Testimonial.objects.create(
+    exchange_models.Testimonial.objects.create(
         exchange=ex, organisation=visitor, author_name="Maja", text="Good", consent=True
     )
-    Testimonial.objects.create(exchange=ex, organisation=visitor, author_name="Tove", text="Secret")
+    exchange_models.Testimonial.objects.create(
+        exchange=ex, organisation=visitor, author_name="Tove", text="Secret"
+    )
     report = client.get(f"/api/exchanges/{ex.pk}/report", **bearer(coordinator)).json()
     assert report["host_lessons"] == ["One", "Two"]
     assert [q["author_name"] for q in report["quotes"]] == ["Maja"]
