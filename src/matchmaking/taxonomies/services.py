@@ -79,3 +79,8 @@ def _upsert_terms(term_model: Any, scheme: str, rows: list[dict[str, Any]]) -> i
             term.active = False
             term.save(update_fields=["active"])
     return len(rows)
+
+
+def taxonomy_sync_after_migrate(sender: object, **kwargs: object) -> None:
+    """Re-read the data files after every ``migrate``, so an edited code list takes effect."""
+    taxonomy_sync()
