@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from matchmaking.mobility.access import can_post_opportunities
 from matchmaking.mobility.models import Opportunity, SavedSearch, Suggestion, SuggestionRun
@@ -174,6 +174,9 @@ def filter_suggestions(qs: QuerySet[Suggestion], f: SuggestionFilters) -> QueryS
     return qs.distinct()
 
 
+_IS_INVITATION = ExpressionWrapper(Q(their_opportunity__isnull=True), output_field=BooleanField())
+
+
 def suggestion_list(
     *, opportunity: Opportunity, filters: SuggestionFilters | None = None
 ) -> QuerySet[Suggestion]:
@@ -186,7 +189,10 @@ def suggestion_list(
             "organisation", "organisation__kind", "their_opportunity", "their_opportunity__type",
             "their_opportunity__organisation",
         )
-        .order_by("rank")
+        # Partner suggestions and "organisations you could invite" are each ranked from 1: partners
+        # first, then invitations, each by rank (the primary key settles nothing else can).
+        .annotate(is_invitation=_IS_INVITATION)
+        .order_by("is_invitation", "rank", "pk")
     )  # fmt: skip
 
 
