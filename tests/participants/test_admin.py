@@ -63,7 +63,7 @@ def test_no_admin_page_shows_personal_details(client, world, coordinator):
             "date_of_birth": date(1999, 3, 4),
         },
     )
-    privacy.participant_export(actor=w.worker, participant=w.person)
+    privacy.participant_export(actor=w.worker, participant=w.person, purpose="right-of-access")
     consent(w.person, "sharing", w.other)
     service = SupportService.objects.create(
         name="Housing", category="housing", organisation=w.other, country="NO"

@@ -210,13 +210,18 @@ def test_outcome_schedules_retention_checks_and_job_reminds(client, world):
     assert three.still_there is True
 
 
-def test_export_is_logged_and_complete(client, world):
+def test_export_is_logged_with_its_purpose_and_complete(client, world):
     client.force_login(world.worker)
-    response = client.get(reverse("privacy:export", args=[world.person.pseudonym]))
+    url = reverse("privacy:export", args=[world.person.pseudonym])
+    assert client.get(url).status_code == 200  # the page asks why
+    assert client.post(url, {}).status_code == 200  # no purpose, no file
+    assert not PersonalDataAccess.objects.filter(kind="export").exists()
+    response = client.post(url, {"purpose": "right-of-access"})
     data = response.json()
     assert data["participant"]["pseudonym"] == world.person.pseudonym
     assert data["identity"]["family_name"] == "Secret-Name"
-    assert PersonalDataAccess.objects.filter(kind="export", subject_id=str(world.person.pk)).exists()
+    logged = PersonalDataAccess.objects.get(kind="export", subject_id=str(world.person.pk))
+    assert logged.purpose == "export: right-of-access"
 
 
 def test_erasure_keeps_only_statistics_and_tombstones_logs(client, world):
@@ -270,6 +275,8 @@ def test_export_with_everything(client, world):
         offered_on=timezone.localdate(),
         organisation=world.home,
     )
-    document = privacy.participant_export(actor=world.worker, participant=world.person)
+    document = privacy.participant_export(
+        actor=world.worker, participant=world.person, purpose="right-of-access"
+    )
     assert document["goals"][0]["goal"] == "Goal"
     assert document["offers"]

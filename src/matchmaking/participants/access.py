@@ -93,6 +93,14 @@ def can_erase_participant(user: AnyUser, participant: Participant) -> bool:
     )
 
 
+def can_export_participant(user: AnyUser, participant: Participant) -> bool:
+    """The full export holds the identity, the "fewer opportunities" barriers, case notes and the
+    access log: special-category data. It goes to the organisation holding the case only (its case
+    workers and administrators), never to follow-up group members of other organisations, whatever
+    their personal-detail rights, and never to coordinators."""
+    return _caseload_org(user, participant) and can_see_participant(user, participant)
+
+
 def can_create_participant(user: AnyUser, organisation: Organisation) -> bool:
     return is_active_user(user) and role_in(user, organisation) in CASELOAD_ROLES
 

@@ -9,17 +9,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matchmaking.accounts.models import User
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.models import AuditEvent, PersonalDataAccess
-from matchmaking.participants.access import can_erase_participant, can_see_personal_details
+from matchmaking.participants.access import can_erase_participant, can_export_participant
 from matchmaking.participants.models import Participant
 from matchmaking.pathways.models import Goal, Meeting, Offer, Referral, SelfAssessment, StatisticRecord
+from matchmaking.privacy.forms import EXPORT_PURPOSES
 
 EXPORT_FORMAT = 1
 
@@ -36,10 +38,14 @@ def _plain(value: object) -> object:
     return value
 
 
-def participant_export(*, actor: User, participant: Participant, path: str = "") -> dict[str, Any]:
+def participant_export(
+    *, actor: User, participant: Participant, purpose: str, path: str = ""
+) -> dict[str, Any]:
     """Everything stored about the person, as one JSON-ready document; the export itself is logged."""
-    if not can_see_personal_details(actor, participant):
+    if not can_export_participant(actor, participant):
         raise PermissionDenied
+    if purpose not in dict(EXPORT_PURPOSES):
+        raise ValidationError({"purpose": _("Choose why the data is exported.")})
 
     identity = getattr(participant, "identity", None)
     document: dict[str, Any] = {
@@ -149,7 +155,7 @@ def participant_export(*, actor: User, participant: Participant, path: str = "")
         user=actor,
         subject=participant,
         fields=["all"],
-        purpose="copy for the participant",
+        purpose=f"export: {purpose}",
         kind=PersonalDataAccess.EXPORT,
         path=path,
     )

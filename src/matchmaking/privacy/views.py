@@ -16,24 +16,34 @@ from matchmaking.participants.access import (
     access_participant,
     access_participant_for_edit,
     can_erase_participant,
-    can_see_personal_details,
+    can_export_participant,
 )
 from matchmaking.permissions.roles import AuthenticatedHttpRequest
 from matchmaking.privacy import services as privacy
+from matchmaking.privacy.forms import ExportForm
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def export(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
+    """The person's whole record as JSON, for the holding organisation, with the purpose logged."""
     participant = access_participant(request.user, pseudonym)
-    if not can_see_personal_details(request.user, participant):
+    if not can_export_participant(request.user, participant):
         raise Http404("No such page.")
-    document = privacy.participant_export(actor=request.user, participant=participant, path=request.path)
-    response = HttpResponse(
-        json.dumps(document, ensure_ascii=False, indent=2, default=str), content_type="application/json"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{participant.pseudonym}.json"'
-    return response
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        document = privacy.participant_export(
+            actor=request.user,
+            participant=participant,
+            purpose=form.cleaned_data["purpose"],
+            path=request.path,
+        )
+        response = HttpResponse(
+            json.dumps(document, ensure_ascii=False, indent=2, default=str), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{participant.pseudonym}.json"'
+        return response
+    return render(request, "privacy/export.html", {"participant": participant, "form": form})
 
 
 @login_required
