@@ -265,10 +265,56 @@ def run_round(
     if len(monitoring) != len(people):
         raise ValueError(f"{len(monitoring)} monitoring records for {len(people)} participants")
     matches = score_all(people, placements, labels=labels, step=step)
+    return allocate_scored(
+        matches,
+        [p.id for p in people],
+        [p.seats for p in placements],
+        monitoring,
+        method,
+        floor=floor,
+        participant_preferences=participant_preferences,
+        placement_preferences=placement_preferences,
+    )
+
+
+def allocate_scored(
+    matches: Sequence[Sequence[PlacementMatch]],
+    participants: Sequence[str],
+    capacities: Sequence[int],
+    monitoring: Sequence[Monitoring],
+    method: str,
+    *,
+    floor: int = 0,
+    participant_preferences: Stated | None = None,
+    placement_preferences: Stated | None = None,
+) -> RoundResult:
+    """The second half of ``run_round``: allocate and explain pairs that are already scored.
+
+    Parameters
+    ----------
+    matches : ``matches[i][j]`` as returned by ``score_all``
+    participants : sequence of str
+        The participants' ids, in the order of ``matches``.
+    capacities : sequence of int
+        Seats per placement, in the order of ``matches[i]``.
+    monitoring, method, floor, participant_preferences, placement_preferences
+        As for ``run_round``.
+
+    Returns
+    -------
+    RoundResult
+
+    Examples
+    --------
+    >>> matches = score_all([Participant("p1"), Participant("p2")], [Placement("q1")])
+    >>> allocate_scored(matches, ["p1", "p2"], [1], [Monitoring(), Monitoring()], "optimal").placed
+    1
+    """
+    if not len(monitoring) == len(participants) == len(matches):
+        raise ValueError(f"{len(monitoring)} monitoring records for {len(participants)} participants")
     participant_lists, placement_lists = preference_lists(
         matches, participant_preferences, placement_preferences
     )
-    capacities = [p.seats for p in placements]
     reasons: tuple[Reason, ...] = ()
     if method == STABLE:
         assignment = [int(j) for j in stable_allocation(participant_lists, placement_lists, capacities)]
@@ -279,7 +325,7 @@ def run_round(
             [i for i, _ in pairs], [j for _, j in pairs], [matches[i][j].score for i, j in pairs]
         )
         result = optimal_allocation(
-            len(people),
+            len(participants),
             capacities,
             candidates,
             fewer_opportunities=[m.fewer_opportunities for m in monitoring],
@@ -289,12 +335,12 @@ def run_round(
     else:
         raise ValueError(f"unknown method {method!r} (use stable or optimal)")
     outcomes = tuple(
-        _outcome(matches[i], participant_lists[i], j, people[i].id) for i, j in enumerate(assignment)
+        _outcome(matches[i], participant_lists[i], j, participants[i]) for i, j in enumerate(assignment)
     )
     return RoundResult(outcomes, sum(capacities), _audits(assignment, monitoring), reasons)
 
 
-def _outcome(row: list[PlacementMatch], listed: list[int], j: int, participant: str) -> Outcome:
+def _outcome(row: Sequence[PlacementMatch], listed: list[int], j: int, participant: str) -> Outcome:
     if j >= 0:
         found = row[j]
         return Outcome(
@@ -303,7 +349,7 @@ def _outcome(row: list[PlacementMatch], listed: list[int], j: int, participant: 
     return Outcome(participant, -1, None, None, (), (_unplaced(row, listed),), tuple(listed))
 
 
-def _unplaced(row: list[PlacementMatch], listed: list[int]) -> Reason:
+def _unplaced(row: Sequence[PlacementMatch], listed: list[int]) -> Reason:
     if listed:
         return Reason.of(
             "unplaced-full",
