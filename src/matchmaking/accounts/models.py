@@ -61,17 +61,26 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A personal API token; only its SHA-256 hash is stored, the token is shown once when created."""
+    """A personal API token; only its SHA-256 hash is stored, the token is shown once when created.
+
+    A read token may only read (GET and HEAD); every token expires, and a revoked or expired token is
+    refused."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices, default=Scope.WRITE)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 

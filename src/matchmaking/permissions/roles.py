@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.accounts.models import User
+from matchmaking.accounts.services import second_factor_rule
 
 # Whoever makes a request: a person signed in, an anonymous visitor, or nobody (a background job).
 AnyUser: TypeAlias = User | AnonymousUser | None
@@ -101,6 +102,7 @@ def caseload_organisations(user: AnyUser) -> list[int]:
     return [org for org, role in roles_of(user).items() if role in CASELOAD_ROLES]
 
 
+@second_factor_rule  # API tokens ask the same
 def requires_two_factor(user: AnyUser) -> bool:
     return is_coordinator(user) or any(role in PERSONAL_DATA_ROLES for role in roles_of(user).values())
 

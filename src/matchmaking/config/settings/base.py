@@ -165,6 +165,8 @@ if env_str("OIDC_CLIENT_ID", ""):
 
 # Roles that can see participants' personal data must use a second factor (see accounts.policies).
 MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+# How many days a new API token lasts unless its owner chooses fewer; no token lasts more than 365.
+API_TOKEN_DAYS = min(max(env_int("API_TOKEN_DAYS", 90), 1), 365)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -271,6 +273,14 @@ PARTICIPANT_INACTIVE_RETENTION_DAYS = env_int("PARTICIPANT_INACTIVE_RETENTION_DA
 REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 14)
 # Allocation rounds with more participant × placement pairs than this run as a background task.
 ROUND_BACKGROUND_PAIRS = env_int("ROUND_BACKGROUND_PAIRS", 2000)
+# Bulk import of participants and placements: the largest file (bytes, checked before it is read) and the
+# most rows (counted as they are read, so a larger file is refused without being read whole).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
 # Load the ESCO data and build its search indexes when a process starts (a second or two, in the
 # background) rather than on the first skills search.
 ESCO_WARM_ON_START = env_bool("ESCO_WARM_ON_START", True)
+
+# Monitoring: counts from 1 to below this are suppressed in every summary that leaves the tool (small-cell
+# disclosure control; statistical offices use 3, 5 or 10).
+SMALL_CELL_THRESHOLD = max(env_int("SMALL_CELL_THRESHOLD", 5), 2)
