@@ -82,12 +82,14 @@ def test_coordinator_sees_every_mobility_and_flag_reasons_only_as_counts(world, 
     assert book.sheetnames == ["Mobilities", "Summary"]
     assert book["Mobilities"].max_row == 5
     summary = [[c.value for c in row] for row in book["Summary"].iter_rows()]
-    assert ["economic", 1] in [r[:2] for r in summary]
+    # Counts below the threshold leave the tool suppressed.
+    assert ["economic", "<5"] in [r[:2] for r in summary]
     assert "economic" not in [c.value for row in book["Mobilities"].iter_rows() for c in row]
 
 
 def test_members_see_their_own_mobilities_and_the_host_never_the_flag(world):
-    sending = mobilities.mobility_export(user=world["visitor_user"])
+    case_worker = member(Role.CASE_WORKER, world["visitor"], email="cw@example.org")
+    sending = mobilities.mobility_export(user=case_worker)
     hosting = mobilities.mobility_export(user=world["host_user"])
     assert len(sending.rows) == 3
     assert {r["fewer_opportunities"] for r in sending.rows} == {"yes", "no"}
@@ -140,3 +142,39 @@ def test_command_writes_csv_with_summary_and_xlsx(world, tmp_path, capsys):
     assert main(["export-mobilities", str(tmp_path / "m.csv"), "--from", "soon"]) == 2
     assert "--from: bad date 'soon'" in capsys.readouterr().err
     assert main(["export-mobilities", str(tmp_path / "m.csv"), "--organisation", "nobody"]) == 2
+
+
+def test_staff_without_personal_data_rights_get_no_flag_and_no_reason_counts(world):
+    """The probe: a staff member of the sending organisation saw "disability 1, health 1" next to the only
+    flagged row. Staff now get neither the per-person flag nor reason counts."""
+    _placement_record(world["visitor"], world["third"], barriers=["disability", "health"])
+    staff = mobilities.mobility_export(user=world["visitor_user"])
+    assert len(staff.rows) == 4
+    assert {r["fewer_opportunities"] for r in staff.rows} == {""}
+    assert not staff.reasons
+    assert staff.reasons_not_recorded == 0
+    summary = mobilities.summary_csv(staff).decode("utf-8-sig")
+    assert "disability" not in summary
+    assert "health" not in summary
+
+
+@pytest.mark.parametrize(
+    ("counts", "shown"),
+    [
+        ([12, 9, 3, 0], [12, "x", "<5", 0]),  # accompanying hidden: participants = 12 - 3 would show it
+        ([12, 8, 4, 2], [12, "x", "<5", "<5"]),
+        ([4, 3, 1, 1], ["<5", "<5", "<5", "<5"]),  # all three hidden: nothing to work out
+        ([20, 14, 6, 7], [20, 14, 6, 7]),
+        ([3, 3, 0, 3], ["<5", "<5", 0, "<5"]),  # two of the three hidden; the zero tells nothing new
+    ],
+)
+def test_small_cells_are_suppressed_with_secondary_suppression(counts, shown):
+    assert mobilities.suppress_row(counts) == shown
+
+
+def test_a_suppressed_cell_cannot_be_worked_out_from_its_row():
+    for total in range(21):
+        for accompanying in range(total + 1):
+            shown = mobilities.suppress_row([total, total - accompanying, accompanying, 0])
+            hidden = [i for i in range(3) if isinstance(shown[i], str)]
+            assert len(hidden) != 1, (total, accompanying, shown)

@@ -3,7 +3,14 @@ organisations' mobilities."""
 
 from __future__ import annotations
 
-from matchmaking.permissions.roles import AnyUser, is_active_user, is_coordinator, is_member, roles_of
+from matchmaking.permissions.roles import (
+    PERSONAL_DATA_ROLES,
+    AnyUser,
+    is_active_user,
+    is_coordinator,
+    is_member,
+    roles_of,
+)
 
 
 def can_export_mobilities(user: AnyUser) -> bool:
@@ -18,3 +25,12 @@ def mobility_export_organisations(user: AnyUser) -> list[int] | None:
     if is_coordinator(user):
         return None
     return list(roles_of(user))
+
+
+def flag_organisations(user: AnyUser) -> set[int] | None:
+    """The sending organisations whose people's "fewer opportunities" flag ``user`` may see per person
+    (None: every one). The flag is special-category data: coordinators, and an organisation's own
+    roles with personal-data rights (administrators, case workers), never other staff."""
+    if is_coordinator(user):
+        return None
+    return {org for org, role in roles_of(user).items() if role in PERSONAL_DATA_ROLES}

@@ -5,8 +5,14 @@ app records them, from placements abroad. Per person there is the "fewer opportu
 the reasons appear nowhere but as project-level counts in the summary. Who sees what:
 
 - a coordinator: every mobility, every flag;
-- a member organisation: the mobilities it sends or receives; the flag only of those it sends (a host
-  never sees it).
+- a member organisation: the mobilities it sends or receives; the flag only of those it sends, and
+  only to its roles with personal-data rights (administrators and case workers; never to other staff,
+  and a host never sees it).
+
+Every count that leaves as a summary is disclosure-controlled: a count from 1 to below
+``SMALL_CELL_THRESHOLD`` is shown as "<5" (primary suppression), and where a row's total and its parts
+would let a hidden count be worked out, the next smallest cell of that row is hidden too, as "x"
+(secondary suppression).
 
 Column names are stable English identifiers (the file is data, keyed by ``mobility_id``).
 """
@@ -21,10 +27,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db.models import Model, Q, QuerySet
 
 from matchmaking.exchanges.models import HOLDING_STATES, Visitor
-from matchmaking.monitoring.access import mobility_export_organisations
+from matchmaking.monitoring.access import flag_organisations, mobility_export_organisations
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser
 from matchmaking.placements.models import MobilityRecord
@@ -72,8 +79,9 @@ class MobilityExport:
     reasons: Counter[str] = field(default_factory=Counter)
     reasons_not_recorded: int = 0
 
-    def summary(self) -> list[tuple[str, int, int, int, int]]:
-        """(activity type, mobilities, participants, accompanying persons, with fewer opportunities)."""
+    def counts(self) -> list[tuple[str, int, int, int, int]]:
+        """(activity type, mobilities, participants, accompanying persons, with fewer opportunities),
+        exact: for computing, never for showing."""
         table: dict[str, list[int]] = {}
         for row in self.rows:
             counts = table.setdefault(row["activity_type"] or "-", [0, 0, 0, 0])
@@ -82,6 +90,42 @@ class MobilityExport:
             counts[2] += row["accompanying_person"] == "yes"
             counts[3] += row["fewer_opportunities"] == "yes"
         return [(code, *counts) for code, counts in sorted(table.items())]  # type: ignore[misc]
+
+    def summary(self) -> list[tuple[str, Cell, Cell, Cell, Cell]]:
+        """The counts per activity type as they may be shown, with small cells suppressed."""
+        return [(code, *suppress_row(counts)) for code, *counts in self.counts()]  # type: ignore[misc]
+
+
+Cell = int | str
+
+
+def _threshold() -> int:
+    return int(settings.SMALL_CELL_THRESHOLD)
+
+
+def suppress(value: int) -> Cell:
+    """A count from 1 to below the threshold is shown as "<threshold"; zero is shown."""
+    threshold = _threshold()
+    return f"<{threshold}" if 0 < value < threshold else value
+
+
+def suppress_row(counts: list[int]) -> list[Cell]:
+    """(mobilities, participants, accompanying, with fewer opportunities), suppressed.
+
+    Mobilities = participants + accompanying persons, so one hidden cell of those three could be
+    worked out from the other two: then the smallest other cell of the three is hidden as well ("x").
+    """
+    threshold = _threshold()
+    hidden = {i for i, value in enumerate(counts) if 0 < value < threshold}
+    related = (0, 1, 2)
+    if len(hidden & set(related)) == 1:
+        others = sorted((i for i in related if i not in hidden), key=lambda i: counts[i])
+        secondary = others[0]
+        return [
+            "x" if i == secondary else (f"<{threshold}" if i in hidden else value)
+            for i, value in enumerate(counts)
+        ]
+    return [f"<{threshold}" if i in hidden else value for i, value in enumerate(counts)]
 
 
 def _yes(value: bool) -> str:
@@ -109,8 +153,8 @@ def mobility_export(*, user: AnyUser, filters: MobilityFilters | None = None) ->
     """Every mobility ``user`` may export (``user=None``: the command line, everything), filtered."""
     f = filters or MobilityFilters()
     scope = None if user is None else mobility_export_organisations(user)
-    coordinator = user is None or scope is None
     own = set(scope or [])
+    flags = None if user is None else flag_organisations(user)
     out = MobilityExport()
 
     visitors = Visitor.objects.filter(exchange__state__in=HOLDING_STATES).select_related(
@@ -128,7 +172,7 @@ def mobility_export(*, user: AnyUser, filters: MobilityFilters | None = None) ->
         first, last = v.first_day, v.last_day
         if (f.date_from and last < f.date_from) or (f.date_to and first > f.date_to):
             continue
-        sees_flag = coordinator or ex.visitor_id in own
+        sees_flag = flags is None or ex.visitor_id in flags
         out.rows.append(
             {
                 "mobility_id": f"{ex.key}-{v.pk}",
@@ -152,12 +196,12 @@ def mobility_export(*, user: AnyUser, filters: MobilityFilters | None = None) ->
         )
         if sees_flag and v.fewer_opportunities and not v.accompanying:
             out.reasons_not_recorded += 1
-    _placement_rows(out, f, scope, own, coordinator)
+    _placement_rows(out, f, scope, own, flags)
     return out
 
 
 def _placement_rows(
-    out: MobilityExport, f: MobilityFilters, scope: list[int] | None, own: set[int], coordinator: bool
+    out: MobilityExport, f: MobilityFilters, scope: list[int] | None, own: set[int], flags: set[int] | None
 ) -> None:
     """Placements abroad, recorded by the placements app as mobility records."""
     records = MobilityRecord.objects.select_related("sending", "receiving", "participant")
@@ -167,7 +211,7 @@ def _placement_rows(
         records = records.filter(Q(sending_id=f.organisation_id) | Q(receiving_id=f.organisation_id))
     records = _overlaps(records, f, "start", "end")
     for r in records.order_by("start", "pk"):
-        sees_flag = coordinator or r.sending_id in own
+        sees_flag = flags is None or r.sending_id in flags
         out.rows.append(
             {
                 "mobility_id": f"placement-{r.pk}",
@@ -226,13 +270,15 @@ REASONS_HEADER = ("fewer_opportunities_reason", "participants")
 
 
 def summary_rows(export: MobilityExport) -> list[list[Any]]:
-    """The summary sheet: totals per activity type, then the reasons as project-level counts."""
+    """The summary sheet: totals per activity type, then the reasons as project-level counts, every
+    count disclosure-controlled (a person may have several reasons, so the reasons add up to nothing
+    shown and need no secondary suppression)."""
     rows: list[list[Any]] = [list(SUMMARY_HEADER)]
     rows += [list(r) for r in export.summary()]
     rows.append([])
     rows.append(list(REASONS_HEADER))
-    rows += [[code, n] for code, n in sorted(export.reasons.items())]
-    rows.append(["not-recorded", export.reasons_not_recorded])
+    rows += [[code, suppress(n)] for code, n in sorted(export.reasons.items())]
+    rows.append(["not-recorded", suppress(export.reasons_not_recorded)])
     return rows
 
 

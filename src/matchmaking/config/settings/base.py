@@ -284,3 +284,7 @@ ESCO_WARM_ON_START = env_bool("ESCO_WARM_ON_START", True)
 # Monitoring: counts from 1 to below this are suppressed in every summary that leaves the tool (small-cell
 # disclosure control; statistical offices use 3, 5 or 10).
 SMALL_CELL_THRESHOLD = max(env_int("SMALL_CELL_THRESHOLD", 5), 2)
+
+# Monitoring: counts from 1 to below this are suppressed in every summary that leaves the tool (small-cell
+# disclosure control; statistical offices use 3, 5 or 10).
+SMALL_CELL_THRESHOLD = max(env_int("SMALL_CELL_THRESHOLD", 5), 2)
