@@ -63,7 +63,8 @@ def test_placements_import_from_xlsx(client, world):
     sheet.append(
         ["key", "host", "title", "seats", "country", "labour_market", "languages", "required_skills", "start"]
     )
-    sheet.append(["kit-1", "boras", "Kitchen", 2, "SE", "social-economy", "sv:A2", HYGIENE, "2026-09-01"])
+    # a skill of the shipped ESCO: the import refuses any other URI
+    sheet.append(["kit-1", "boras", "Kitchen", 2, "SE", "social-economy", "sv:A2", SKILL, "2026-09-01"])
     sheet.append(["kit-2", "boras", "Bakery", 0, "SE", "moon", "", "not-a-uri", "soon"])
     buffer = io.BytesIO()
     book.save(buffer)

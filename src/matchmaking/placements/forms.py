@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.forms import Form, choice_field, country_choices
@@ -86,6 +87,15 @@ class ImportForm(Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"), help_text=_("All rows are imported, or none: every bad row is named.")
     )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = int(settings.IMPORT_MAX_BYTES)
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s bytes."), params={"limit": f"{limit:,}"}
+            )
+        return upload
 
 
 class RoundForm(Form):

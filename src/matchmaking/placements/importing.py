@@ -1,28 +1,38 @@
 """Bulk import of participants and placements from CSV or XLSX, the way case systems export them.
 
 All or nothing: every row is checked first; if any row is wrong, nothing is imported and every bad row
-is named with the column and the problem. Lists inside a cell are separated by semicolons; languages
-are written ``sv:C2;en:B1``. See docs/case-workers-guide.md for the columns.
+is named with the column, the value and the problem. Lists inside a cell are separated by semicolons;
+languages are written ``sv:C2;en:B1``. See docs/case-workers-guide.md for the columns and the limits.
+
+Limits come before parsing: the file's size (``IMPORT_MAX_BYTES``) first, then the rows, counted as
+they are read (``IMPORT_MAX_ROWS``), so an oversized workbook is refused after reading one row more than
+the limit, never loaded whole. CSV is read with the standard library's parser (RFC 4180 quoting, a
+doubled quote inside a quoted cell is one quote), the delimiter sniffed on the first lines.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from matchmaking.accounts.models import User
 from matchmaking.engine.languages import cefr_rank
-from matchmaking.organisations.models import Organisation
+from matchmaking.organisations.models import Organisation, record_id_validator
 from matchmaking.participants import services as participant_services
 from matchmaking.participants.access import can_create_participant
-from matchmaking.participants.esco_lookup import skill_label
+from matchmaking.participants.esco_lookup import is_occupation_uri, is_skill_uri, skill_label
 from matchmaking.participants.models import Participant, SupportRequirement
 from matchmaking.placements import services
 from matchmaking.placements.access import can_publish_placement
@@ -70,7 +80,49 @@ REQUIRED = {
     "participants": ("organisation", "given_name"),
     "placements": ("host", "title", "seats", "country"),
 }
-MAX_ROWS = 5000
+REQUIRED = {
+    "participants": ("organisation", "given_name"),
+    "placements": ("host", "title", "seats", "country"),
+}
+
+MAX_DESCRIPTION = 10_000
+"""The longest text a cell may hold; ``description`` is the only column that needs as much."""
+# The longest text of each column: the database column's length, so nothing is cut on the way in.
+MAX_LENGTH = {
+    "reference": 60,
+    "organisation": 100,
+    "given_name": 100,
+    "family_name": 100,
+    "email": 254,
+    "phone": 40,
+    "home_country": 2,
+    "key": 100,
+    "host": 100,
+    "title": 200,
+    "occupation_uri": 200,
+    "occupation_label": 300,
+    "country": 2,
+    "region": 5,
+    "city": 100,
+    "labour_market": 20,
+    "description": MAX_DESCRIPTION,
+}
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+MIN_AGE, MAX_AGE = 14, 100  # a participant's age on the day of the import, from the date of birth
+SNIFF_CHARS = 8192  # the sample the CSV delimiter is chosen on
+DELIMITERS = ",;\t"
+SHOWN_CHARS = 60  # a value quoted in a message is cut to this many characters
+
+
+def max_bytes() -> int:
+    """The largest file accepted, in bytes (``IMPORT_MAX_BYTES``)."""
+    return int(settings.IMPORT_MAX_BYTES)
+
+
+def max_rows() -> int:
+    """The most rows a file may hold (``IMPORT_MAX_ROWS``)."""
+    return int(settings.IMPORT_MAX_ROWS)
 
 
 @dataclass
@@ -88,38 +140,228 @@ class ImportFailedError(ValidationError):
         self.errors = errors
 
 
-def read_table(filename: str, content: bytes) -> list[dict[str, Any]]:
-    """Rows as dicts keyed by the lower-cased header, from .csv (UTF-8, comma or semicolon) or .xlsx."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+@dataclass(frozen=True)
+class Line:
+    """One data row: its number in the file (the header is row 1), its cells by column, and how many
+    non-empty cells it has beyond the header's columns."""
 
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:
-            raise ImportFailedError([_("The file is not a readable XLSX workbook.")]) from exc
-        rows = list(book.worksheets[0].iter_rows(values_only=True))
-        if not rows:
-            return []
-        header = [str(h or "").strip().lower() for h in rows[0]]
-        return [
-            dict(zip(header, row, strict=False)) for row in rows[1:] if any(v not in (None, "") for v in row)
-        ]
+    number: int
+    values: dict[str, Any]
+    extra: int = 0
+
+
+def shown(value: object) -> str:
+    """A value as quoted in a message: control characters escaped, cut to ``SHOWN_CHARS``."""
+    text = "" if value is None else str(value)
+    if len(text) > SHOWN_CHARS:
+        return repr(text[:SHOWN_CHARS]) + _("… (%(n)s characters)") % {"n": f"{len(text):,}"}
+    return repr(text)
+
+
+# --- Reading -----------------------------------------------------------------------------------------
+
+
+def _too_many_rows() -> ImportFailedError:
+    return ImportFailedError([_("At most %(n)s rows per file.") % {"n": f"{max_rows():,}"}])
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[Any, ...]]:
+    """The first sheet's rows as they stream from the file (read-only mode), the header first."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFailedError([_("The CSV file is not UTF-8 text.")]) from exc
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            strings = sum(i.file_size for i in archive.infolist() if i.filename.endswith("sharedStrings.xml"))
+    except zipfile.BadZipFile as exc:
+        raise ImportFailedError([_("The file is not a readable XLSX workbook.")]) from exc
+    if strings > 20 * max_bytes():  # the one part openpyxl reads whole, even in read-only mode
+        raise ImportFailedError([_("The workbook holds more text than an import may.")])
     try:
-        dialect: type[csv.Dialect] = csv.Sniffer().sniff(
-            text.splitlines()[0] if text.strip() else "", delimiters=",;\t"
-        )
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+    except Exception as exc:
+        raise ImportFailedError([_("The file is not a readable XLSX workbook.")]) from exc
+    try:
+        yield from sheet.iter_rows(values_only=True)
+    except Exception as exc:
+        raise ImportFailedError([_("The file is not a readable XLSX workbook.")]) from exc
+    finally:
+        book.close()
+
+
+def csv_dialect(text: str) -> type[csv.Dialect]:
+    """The dialect of a CSV text, sniffed on its first lines (not the header alone) among comma,
+    semicolon and tab; RFC 4180 quoting always (a doubled quote in a quoted cell is one quote). The
+    header, whose names hold no delimiter, settles a sniff that picked a character it does not hold;
+    Excel's dialect when nothing can be told."""
+    sample = text[:SNIFF_CHARS]
+    if len(text) > SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    header = text.split("\n", 1)[0]
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
+        delimiter, skip_space = sniffed.delimiter, bool(sniffed.skipinitialspace)
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    return [
-        {str(k or "").strip().lower(): v for k, v in row.items()}
-        for row in reader
-        if any((v or "").strip() for v in row.values() if isinstance(v, str))
-    ]
+        delimiter, skip_space = ",", False
+    in_header = {d: header.count(d) for d in DELIMITERS}
+    if in_header[delimiter] == 0 and max(in_header.values()) > 0:
+        delimiter = max(in_header, key=lambda d: in_header[d])
+    attributes = {
+        "delimiter": delimiter,
+        "quotechar": '"',
+        "doublequote": True,
+        "skipinitialspace": skip_space,
+        "quoting": csv.QUOTE_MINIMAL,
+    }
+    return type("ImportDialect", (csv.excel,), attributes)
+
+
+def _csv_rows(text: str, dialect: type[csv.Dialect]) -> Iterator[list[str]]:
+    """The rows of a CSV text as the parser reads them, the header first."""
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ImportFailedError(
+            [_("Row %(row)d: not valid CSV (%(problem)s)") % {"row": reader.line_num, "problem": exc}]
+        ) from exc
+
+
+def _blank(values: Sequence[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def read_table(filename: str, content: bytes) -> list[Line]:
+    """The data rows keyed by the lower-cased header, from .csv (UTF-8, comma, semicolon or tab) or
+    .xlsx (the first sheet). Stops, refusing the file, at the first row past the limit."""
+    rows: Iterator[tuple[Any, ...] | list[str]]
+    if filename.lower().endswith(".xlsx"):
+        rows = _xlsx_rows(content)
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportFailedError([_("The CSV file is not UTF-8 text.")]) from exc
+        rows = _csv_rows(text, csv_dialect(text))
+    header: list[str] | None = None
+    lines: list[Line] = []
+    limit = max_rows()
+    for number, values in enumerate(rows, start=1):
+        if header is None:
+            header = [str(h or "").strip().lower() for h in values]
+            continue
+        if number > 2 * limit + 1:  # blank rows count too, so a sheet of empty rows ends as well
+            raise _too_many_rows()
+        if _blank(values):
+            continue
+        if len(lines) == limit:
+            raise _too_many_rows()
+        extra = values[len(header) :]
+        lines.append(
+            Line(
+                number,
+                dict(zip(header, values, strict=False)),
+                sum(1 for v in extra if not _blank([v])),
+            )
+        )
+    return lines
+
+
+# --- Cells -------------------------------------------------------------------------------------------
+
+
+class _Cells:
+    """One row's cells, collecting every problem with the field and the value instead of stopping."""
+
+    def __init__(self, line: Line) -> None:
+        self.values = line.values
+        self.problems: list[str] = []
+        if line.extra:
+            self.problems.append(
+                _("%(n)d cell(s) beyond the header's columns (a quote or a delimiter out of place?)")
+                % {"n": line.extra}
+            )
+        for name, value in line.values.items():
+            if isinstance(value, str) and "\x00" in value:
+                self.problem(name, _("contains a NUL character"))
+
+    def problem(self, name: str, message: str, value: object = None) -> None:
+        value = self.values.get(name) if value is None else value
+        self.problems.append(
+            _("%(field)s %(value)s: %(problem)s") % {"field": name, "value": shown(value), "problem": message}
+        )
+
+    def text(self, name: str) -> str:
+        text = _text(self.values.get(name))
+        if "\x00" in text:
+            return ""  # named once already
+        limit = MAX_LENGTH.get(name, MAX_DESCRIPTION)
+        if len(text) > limit:
+            self.problem(name, _("longer than %(n)s characters") % {"n": f"{limit:,}"})
+            return ""
+        return text
+
+    def day(self, name: str) -> date | None:
+        raw = self.values.get(name)
+        try:
+            value = _date(raw) if "\x00" not in _text(raw) else None
+        except ValueError:
+            self.problem(name, _("not a date in the form YYYY-MM-DD"))
+            return None
+        if value is not None and not EARLIEST <= value <= LATEST:
+            self.problem(name, _("not a date from 1900 to 2100"))
+            return None
+        return value
+
+    def date_of_birth(self, name: str, today: date) -> date | None:
+        value = self.day(name)
+        if value is None:
+            return None
+        age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+        if value > today:
+            self.problem(name, _("in the future"))
+        elif not MIN_AGE <= age <= MAX_AGE:
+            self.problem(
+                name,
+                _("an age of %(age)d; a participant is %(min)d to %(max)d years old")
+                % {"age": age, "min": MIN_AGE, "max": MAX_AGE},
+            )
+        else:
+            return value
+        return None
+
+    def items(self, name: str) -> list[str]:
+        return [part.strip() for part in self.text(name).split(";") if part.strip()]
+
+    def languages(self, name: str) -> list[dict[str, str]]:
+        found = []
+        for part in self.items(name):
+            code, _sep, level = part.partition(":")
+            code = code.strip().lower()
+            if not (code.isascii() and code.isalpha() and 2 <= len(code) <= 3):
+                self.problem(name, _("not a language code: %s") % shown(code))
+                continue
+            try:
+                cefr_rank(level)
+            except ValueError as exc:
+                self.problem(name, str(exc))
+                continue
+            found.append({"code": code, "level": level.strip().upper()})
+        return found
+
+    def skills(self, name: str) -> list[dict[str, str]]:
+        skills = []
+        for uri in self.items(name):
+            if not is_skill_uri(uri):
+                self.problem(name, _("not a skill of the shipped ESCO: %s") % uri[:200])
+                continue
+            skills.append({"uri": uri, "label": skill_label(uri)})
+        return skills
+
+    def organisation(self, name: str) -> Organisation | None:
+        key = self.text(name)
+        organisation = Organisation.objects.filter(key=key).first() if key else None
+        if organisation is None:
+            self.problem(name, _("unknown organisation") if key else _("required"))
+        return organisation
 
 
 def _text(value: object) -> str:
@@ -139,48 +381,31 @@ def _bool(value: object) -> bool:
     return _text(value).lower() in {"yes", "y", "true", "1", "ja", "sí", "si"}
 
 
-def _list(value: object) -> list[str]:
-    return [part.strip() for part in _text(value).split(";") if part.strip()]
-
-
-def _languages(value: object) -> list[dict[str, str]]:
-    found = []
-    for part in _list(value):
-        code, _sep, level = part.partition(":")
-        cefr_rank(level)  # raises ValueError naming the level
-        found.append({"code": code.strip().lower(), "level": level.strip().upper()})
-    return found
-
-
-def _skills(value: object) -> list[dict[str, str]]:
-    skills = []
-    for uri in _list(value):
-        if not uri.startswith("http://data.europa.eu/esco/skill/"):
-            raise ValueError(_("not an ESCO skill URI: %s") % uri)
-        skills.append({"uri": uri, "label": skill_label(uri)})
-    return skills
+# --- Importing ---------------------------------------------------------------------------------------
 
 
 def import_file(*, actor: User, kind: str, filename: str, content: bytes) -> ImportReport:
     """Check every row, then import all of them in one transaction, or none."""
     if kind not in REQUIRED:
         raise ImportFailedError([_("Unknown kind of import.")])
-    rows = read_table(filename, content)
-    report = ImportReport(kind=kind, rows=len(rows))
-    if not rows:
+    if len(content) > max_bytes():
+        raise ImportFailedError([_("The file is larger than %(n)s bytes.") % {"n": f"{max_bytes():,}"}])
+    lines = read_table(filename, content)
+    report = ImportReport(kind=kind, rows=len(lines))
+    if not lines:
         raise ImportFailedError([_("The file has no rows.")])
-    if len(rows) > MAX_ROWS:
-        raise ImportFailedError([_("At most %d rows per file.") % MAX_ROWS])
-    missing = [c for c in REQUIRED[kind] if c not in rows[0]]
+    missing = [c for c in REQUIRED[kind] if c not in lines[0].values]
     if missing:
         raise ImportFailedError([_("Missing column(s): %s") % ", ".join(missing)])
     check = _check_participant if kind == "participants" else _check_placement
     prepared = []
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
-        try:
-            prepared.append(check(actor, row))
-        except (ValueError, ValidationError, PermissionDenied) as exc:
-            report.errors.append(_("Row %(row)d: %(problem)s") % {"row": number, "problem": _message(exc)})
+    for line in lines:
+        cells = _Cells(line)
+        item = check(actor, cells)
+        for problem in cells.problems:
+            report.errors.append(_("Row %(row)d, %(problem)s") % {"row": line.number, "problem": problem})
+        if not cells.problems:
+            prepared.append(item)
     if report.errors:
         raise ImportFailedError(report.errors)
     with transaction.atomic():
@@ -193,69 +418,58 @@ def import_file(*, actor: User, kind: str, filename: str, content: bytes) -> Imp
     return report
 
 
-def _message(exc: Exception) -> str:
-    if isinstance(exc, PermissionDenied):
-        return _("you may not import records for this organisation")
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        return "; ".join(
-            f"{name}: {' '.join(str(m) for m in msgs)}" for name, msgs in exc.message_dict.items()
-        )
-    if isinstance(exc, ValidationError):
-        return "; ".join(exc.messages)
-    return str(exc)
-
-
-def _organisation(key: str, label: str) -> Organisation:
-    organisation = Organisation.objects.filter(key=key).first()
-    if organisation is None:
-        raise ValueError(_("%(column)s: unknown organisation %(key)r") % {"column": label, "key": key})
-    return organisation
-
-
-def _check_participant(actor: User, row: dict[str, Any]) -> dict[str, Any]:
-    organisation = _organisation(_text(row.get("organisation")), "organisation")
-    if not can_create_participant(actor, organisation):
-        raise PermissionDenied
-    if not _text(row.get("given_name")):
-        raise ValueError(_("given_name: required"))
-    support = _list(row.get("support_requirements"))
+def _check_participant(actor: User, cells: _Cells) -> dict[str, Any]:
+    organisation = cells.organisation("organisation")
+    if organisation is not None and not can_create_participant(actor, organisation):
+        cells.problem("organisation", _("you may not import records for this organisation"))
+    given_name = cells.text("given_name")
+    if not _text(cells.values.get("given_name")):
+        cells.problem("given_name", _("required"))
+    support = cells.items("support_requirements")
     unknown = set(support) - set(SupportRequirement.values)
     if unknown:
-        raise ValueError(_("support_requirements: unknown %s") % ", ".join(sorted(unknown)))
-    try:
-        dates = {
-            k: _date(row.get(k))
-            for k in ("registered_on", "date_of_birth", "available_from", "available_until")
-        }
-    except ValueError as exc:
-        raise ValueError(_("a date is not in the form YYYY-MM-DD (%s)") % exc) from exc
-    try:
-        languages = _languages(row.get("languages"))
-    except ValueError as exc:
-        raise ValueError(_("languages: %s") % exc) from exc
+        cells.problem("support_requirements", _("unknown %s") % ", ".join(sorted(unknown)))
+    today = date.today()
+    dates = {k: cells.day(k) for k in ("registered_on", "available_from", "available_until")}
+    if (
+        dates["available_from"]
+        and dates["available_until"]
+        and dates["available_until"] < dates["available_from"]
+    ):
+        cells.problem("available_until", _("before available_from"))
+    email = cells.text("email")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            cells.problem("email", _("not a valid email address"))
+    home_country = cells.text("home_country").upper()
+    if home_country and not (home_country.isascii() and home_country.isalpha() and len(home_country) == 2):
+        cells.problem("home_country", _("not a two-letter country code"))
+    reference = cells.text("reference")
     return {
         "organisation": organisation,
-        "reference": _text(row.get("reference"))[:60],
+        "reference": reference,
         "profile": {
-            "reference": _text(row.get("reference"))[:60],
-            "registered_on": dates["registered_on"] or date.today(),
-            "home_country": _text(row.get("home_country")).upper()[:2] or organisation.country,
+            "reference": reference,
+            "registered_on": dates["registered_on"] or today,
+            "home_country": home_country or (organisation.country if organisation else ""),
             "available_from": dates["available_from"],
             "available_until": dates["available_until"],
-            "willing_to_go_abroad": _bool(row.get("willing_to_go_abroad")),
+            "willing_to_go_abroad": _bool(cells.values.get("willing_to_go_abroad")),
             "support_requirements": support,
-            "fewer_opportunities": _bool(row.get("fewer_opportunities")),
+            "fewer_opportunities": _bool(cells.values.get("fewer_opportunities")),
         },
         "identity": {
-            "given_name": _text(row.get("given_name"))[:100],
-            "family_name": _text(row.get("family_name"))[:100],
-            "date_of_birth": dates["date_of_birth"],
-            "email": _text(row.get("email")),
-            "phone": _text(row.get("phone"))[:40],
+            "given_name": given_name,
+            "family_name": cells.text("family_name"),
+            "date_of_birth": cells.date_of_birth("date_of_birth", today),
+            "email": email,
+            "phone": cells.text("phone"),
         },
-        "languages": languages,
-        "skills": [(s, "formal") for s in _skills(row.get("skills_formal"))]
-        + [(s, "informal") for s in _skills(row.get("skills_informal"))],
+        "languages": cells.languages("languages"),
+        "skills": [(s, "formal") for s in cells.skills("skills_formal")]
+        + [(s, "informal") for s in cells.skills("skills_informal")],
     }
 
 
@@ -292,46 +506,48 @@ def _save_participant(actor: User, item: dict[str, Any]) -> bool:
     return existing is None
 
 
-def _check_placement(actor: User, row: dict[str, Any]) -> dict[str, Any]:
-    host = _organisation(_text(row.get("host")), "host")
-    if not can_publish_placement(actor, host):
-        raise PermissionDenied
+def _check_placement(actor: User, cells: _Cells) -> dict[str, Any]:
+    host = cells.organisation("host")
+    if host is not None and not can_publish_placement(actor, host):
+        cells.problem("host", _("you may not import records for this organisation"))
+    seats_text = cells.text("seats")
     try:
-        seats = int(float(_text(row.get("seats")) or 0))
-    except ValueError as exc:
-        raise ValueError(_("seats: not a number")) from exc
-    try:
-        start, end = _date(row.get("start")), _date(row.get("end"))
-    except ValueError as exc:
-        raise ValueError(_("a date is not in the form YYYY-MM-DD (%s)") % exc) from exc
-    try:
-        languages = _languages(row.get("languages"))
-    except ValueError as exc:
-        raise ValueError(_("languages: %s") % exc) from exc
+        seats = int(float(seats_text or 0))
+    except (ValueError, OverflowError):
+        cells.problem("seats", _("not a number"))
+        seats = 1
+    occupation_uri = cells.text("occupation_uri")
+    if occupation_uri and not is_occupation_uri(occupation_uri):
+        cells.problem("occupation_uri", _("not an occupation of the shipped ESCO"))
+    key = cells.text("key")
+    if key:
+        try:
+            record_id_validator(key)
+        except ValidationError as exc:
+            cells.problem("key", " ".join(exc.messages))
     data = {
-        "title": _text(row.get("title"))[:200],
-        "occupation_uri": _text(row.get("occupation_uri")),
-        "occupation_label": _text(row.get("occupation_label"))[:300],
-        "description": _text(row.get("description")),
+        "title": cells.text("title"),
+        "occupation_uri": occupation_uri,
+        "occupation_label": cells.text("occupation_label"),
+        "description": cells.text("description"),
         "seats": seats,
-        "start": start,
-        "end": end,
-        "country": _text(row.get("country")).upper(),
-        "city": _text(row.get("city"))[:100],
-        "labour_market": _text(row.get("labour_market")) or LabourMarket.REGULAR,
-        "support_offered": _list(row.get("support_offered")),
-        "languages": languages,
-        "required_skills": _skills(row.get("required_skills")),
-        "desired_skills": _skills(row.get("desired_skills")),
+        "start": cells.day("start"),
+        "end": cells.day("end"),
+        "country": cells.text("country").upper(),
+        "city": cells.text("city"),
+        "labour_market": cells.text("labour_market") or LabourMarket.REGULAR,
+        "support_offered": cells.items("support_offered"),
+        "languages": cells.languages("languages"),
+        "required_skills": cells.skills("required_skills"),
+        "desired_skills": cells.skills("desired_skills"),
         "status": Placement.Status.OPEN,
     }
-    errors = services.validate_placement(data)
-    if errors:
-        raise ValidationError(errors)
-    key = _text(row.get("key"))
-    if key and Placement.objects.filter(key=key).exclude(host=host).exists():
-        raise ValueError(_("key: the placement %s belongs to another host") % key)
-    return {"host": host, "key": key or None, "data": data, "region": _text(row.get("region")) or None}
+    for name, messages in services.validate_placement(data).items():
+        if name in cells.values or name not in ("skills", "languages", "occupation_uri"):
+            cells.problem(name, " ".join(messages))
+    if key and host and Placement.objects.filter(key=key).exclude(host=host).exists():
+        cells.problem("key", _("the placement belongs to another host"))
+    return {"host": host, "key": key or None, "data": data, "region": cells.text("region") or None}
 
 
 def _save_placement(actor: User, item: dict[str, Any]) -> bool:
