@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from matchmaking.engine.allocation import stable_allocation
 from matchmaking.engine.fairness import FairnessAudit, fairness_audit
 from matchmaking.engine.optimal import CandidatePairs, optimal_allocation
 from matchmaking.engine.people import Participant, Placement, PlacementMatch, match
 from matchmaking.engine.reasons import Labeller, Reason
+from matchmaking.engine.tiebreak import UIntArray, id_numbers, pair_numbers
 
 STABLE = "stable"
 OPTIMAL = "optimal"
@@ -160,7 +163,8 @@ def preference_lists(
 
     A stated list (of ids) is followed, with the ineligible pairs dropped, because a person's own
     order counts more than the score; without one, a side ranks every eligible counterpart by score,
-    ties in input order, so the outcome never depends on anything but the data.
+    equal scores by the pair's tie-break number (``tiebreak``: drawn from the two ids alone), so
+    the outcome depends neither on the input order nor on anything but the data.
 
     Parameters
     ----------
@@ -181,19 +185,22 @@ def preference_lists(
     >>> cook = Placement("q1", required_skills=("cook",))
     >>> people = [Participant("p1"), Participant("p2", skills=(Skill("cook"),))]
     >>> preference_lists(score_all(people, [cook, Placement("q2")]))
-    ([[0, 1], [0, 1]], [[1, 0], [0, 1]])
+    ([[0, 1], [0, 1]], [[1, 0], [1, 0]])
+
+    Both score 0 at q2; the pairs' tie-break numbers, not the input order, put p2 first there.
     """
     n = len(matches)
     m = len(matches[0]) if n else 0
     place_index = {matches[0][j].placement: j for j in range(m)} if n else {}
     person_index = {row[0].participant: i for i, row in enumerate(matches)} if m else {}
+    ties = _pair_ties(matches).reshape(n, m).tolist()
     participant_lists = []
     for i, row in enumerate(matches):
         stated = participant_preferences[i] if participant_preferences is not None else None
         if stated is not None:
             order = [_index(place_index, pid, "placement") for pid in stated]
         else:
-            order = sorted(range(m), key=lambda j, row=row: (-row[j].score, j))  # type: ignore[misc]
+            order = sorted(range(m), key=lambda j, i=i, row=row: (-row[j].score, ties[i][j]))  # type: ignore[misc]
         participant_lists.append([j for j in order if row[j].eligible])
     placement_lists = []
     for j in range(m):
@@ -201,9 +208,27 @@ def preference_lists(
         if stated is not None:
             order = [_index(person_index, pid, "participant") for pid in stated]
         else:
-            order = sorted(range(n), key=lambda i, j=j: (-matches[i][j].score, i))  # type: ignore[misc]
+            order = sorted(range(n), key=lambda i, j=j: (-matches[i][j].score, ties[i][j]))  # type: ignore[misc]
         placement_lists.append([i for i in order if matches[i][j].eligible])
     return participant_lists, placement_lists
+
+
+def _pair_ties(
+    matches: Sequence[Sequence[PlacementMatch]], pairs: tuple[list[int], list[int]] | None = None
+) -> UIntArray:
+    """Tie-break numbers of the given pairs (default: every pair, row by row) from the ids in ``matches``."""
+    n = len(matches)
+    m = len(matches[0]) if n else 0
+    people = id_numbers([row[0].participant for row in matches]) if m else id_numbers([])
+    places = id_numbers([matches[0][j].placement for j in range(m)]) if n else id_numbers([])
+    if pairs is None:
+        rows = np.repeat(np.arange(n, dtype=np.int64), m)
+        cols = np.tile(np.arange(m, dtype=np.int64), n)
+    else:
+        rows, cols = np.asarray(pairs[0], dtype=np.int64), np.asarray(pairs[1], dtype=np.int64)
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    return pair_numbers(people, places, rows, cols)
 
 
 def _index(known: Mapping[str, int], key: str, what: str) -> int:
@@ -321,15 +346,15 @@ def allocate_scored(
     elif method == OPTIMAL:
         mutual = [set(lst) for lst in placement_lists]
         pairs = [(i, j) for i, lst in enumerate(participant_lists) for j in lst if i in mutual[j]]
-        candidates = CandidatePairs.of(
-            [i for i, _ in pairs], [j for _, j in pairs], [matches[i][j].score for i, j in pairs]
-        )
+        rows, cols = [i for i, _ in pairs], [j for _, j in pairs]
+        candidates = CandidatePairs.of(rows, cols, [matches[i][j].score for i, j in pairs])
         result = optimal_allocation(
             len(participants),
             capacities,
             candidates,
             fewer_opportunities=[m.fewer_opportunities for m in monitoring],
             floor=floor,
+            tie_break=_pair_ties(matches, (rows, cols)),
         )
         assignment, reasons = [int(j) for j in result.assignment], result.reasons
     else:

@@ -2,20 +2,27 @@
 
 A min-cost flow network, solved by OR-Tools::
 
-    source ──1──> participant ──1, cost −(BIG + score)──> placement ──seats──> sink
-    source ──────────────────── bypass, cost 0 ─────────────────────────────> sink
+    source ──1──> participant ──1, cost −(BIG + S·score − tie)──> placement ──seats──> sink
+    source ──────────────────────── bypass, cost 0 ─────────────────────────────> sink
 
 Every unit of flow is one participant, placed or sent down the bypass. ``BIG`` is larger than any
-possible total score, so one more placed participant always beats any gain in score: the solver
-finds the largest number of placements first, and the best total score among those.
+possible total of the rest, so one more placed participant always beats any gain in score: the
+solver finds the largest number of placements first, and the best total score among those. ``S``
+is larger than any possible sum of ``tie`` (the top bits of each pair's tie-break number, see
+``tiebreak``), so among allocations equal in both, the smallest sum of tie-break numbers wins: ties
+are broken in a neutral order fixed by the pseudonymous ids, never by the solver's path through
+the network.
 
 The optional *floor* (at least N placed participants flagged "fewer opportunities") is a lower
 bound on the arc from the source to a hub that feeds the flagged participants. Lower bounds become
-supplies: the hub gets N units it must push through flagged participants, the source N fewer. When
-no allocation can meet the floor, the solver says so; we then find the largest floor that can be
-met, solve with that, and report both numbers. Because a set of participants that can be placed
-together can always be extended to a largest possible placement (bipartite matching forms a
-matroid), honouring a feasible floor never lowers the number of people placed.
+supplies: the hub gets N units it must push through flagged participants, the source N fewer. The
+flags reach nothing else. The allocation is first solved without the floor, on a network that does
+not depend on the flags at all; only when that allocation places fewer than N flagged participants
+is it solved again with the floor. When no allocation can meet the floor, the solver says so; we
+then find the largest floor that can be met, solve with that, and report both numbers. Because a
+set of participants that can be placed together can always be extended to a largest possible
+placement (bipartite matching forms a matroid), honouring a feasible floor never lowers the number
+of people placed.
 
 Arcs are added in bulk from numpy arrays: adding them one call at a time is the slow part.
 """
@@ -31,11 +38,14 @@ from ortools.graph.python import min_cost_flow
 
 from matchmaking.engine.preferences import IntArray
 from matchmaking.engine.reasons import Reason
+from matchmaking.engine.tiebreak import UIntArray, index_numbers, pair_numbers
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 SCORE_STEPS_PER_POINT = 10  # scores are optimised to 0.1 point
+MAX_TIE_BITS = 32  # tie-break numbers keep at most their top 32 bits in the costs
+COST_LIMIT = 2**61  # OR-Tools needs the largest cost times the number of nodes to stay below 2**62
 
 
 @dataclass(frozen=True)
@@ -111,13 +121,17 @@ def optimal_allocation(
     *,
     fewer_opportunities: Sequence[bool] | BoolArray | None = None,
     floor: int = 0,
+    tie_break: Sequence[int] | UIntArray | None = None,
 ) -> OptimalAllocation:
     """Most participants placed, then the highest total score, with at least ``floor`` flagged placed.
 
     Placing people comes first because an unplaced person loses more than a placed one gains from
     a better fit. ``fewer_opportunities`` flags participants for the positive-action floor only; it
-    never changes a score. A floor that cannot be met is lowered to the best reachable value and
-    reported.
+    never changes a score or a tie: with ``floor=0`` the result is the same whatever the flags, and
+    with a floor it is the floor-0 result whenever that already places ``floor`` flagged
+    participants. A floor that cannot be met is lowered to the best reachable value and reported.
+    Allocations equal in number placed and total score are told apart by the smallest sum of the
+    pairs' ``tie_break`` numbers.
 
     Parameters
     ----------
@@ -130,6 +144,9 @@ def optimal_allocation(
         Per participant, for the floor only.
     floor : int, optional
         At least this many flagged participants placed, when any allocation can do it.
+    tie_break : sequence of int (unsigned 64-bit), optional
+        Per pair, its tie-break number (``tiebreak.pair_numbers``; ``run_round`` draws them from the
+        ids). By default drawn from the participant and placement indices.
 
     Returns
     -------
@@ -149,26 +166,31 @@ def optimal_allocation(
     seats = np.asarray(capacities, dtype=np.int64)
     flagged = _flags(fewer_opportunities, n_participants)
     _check_pairs(pairs, n_participants, len(seats))
-    network = _Network(n_participants, seats, pairs, flagged)
+    ties = _tie_numbers(tie_break, pairs, n_participants, len(seats))
+    network = _Network(n_participants, seats, pairs, flagged, ties)
     reasons: list[Reason] = []
-    met = True
     target = min(max(floor, 0), int(flagged.sum()))
-    if floor > target:
-        met = False
-    assignment = network.solve(target)
-    if assignment is None:
-        met = False
-        target = network.most_flagged_placeable()
-        assignment = network.solve(target)
-        if assignment is None:  # pragma: no cover - the reduced floor is always reachable
-            raise RuntimeError("the allocation could not be solved")
+    met = floor <= target
+    used = network.solve(0)
+    if used is None:  # pragma: no cover - without a floor the bypass always makes it feasible
+        raise RuntimeError("the allocation could not be solved")
+    if network.flagged_placed(used) < target:
+        found = network.solve(target)
+        if found is None:
+            met = False
+            target = network.most_flagged_placeable()
+            found = network.solve(target) if network.flagged_placed(used) < target else used
+            if found is None:  # pragma: no cover - the reduced floor is always reachable
+                raise RuntimeError("the allocation could not be solved")
+        used = found
     if floor > 0:
         reasons.append(_floor_reason(floor, target, met))
+    assignment = network.assignment(used)
     placed = assignment >= 0
     return OptimalAllocation(
         assignment=assignment,
         placed=int(placed.sum()),
-        total_score=network.total_score(),
+        total_score=float(pairs.score[used].sum()),
         floor=floor,
         floor_met=met,
         fewer_opportunities_placed=int((placed & flagged).sum()),
@@ -183,6 +205,17 @@ def _flags(fewer_opportunities: Sequence[bool] | BoolArray | None, n: int) -> Bo
     if len(flags) != n:
         raise ValueError(f"{len(flags)} 'fewer opportunities' flags for {n} participants")
     return flags
+
+
+def _tie_numbers(
+    tie_break: Sequence[int] | UIntArray | None, pairs: CandidatePairs, n: int, m: int
+) -> UIntArray:
+    if tie_break is None:
+        return pair_numbers(index_numbers(n), index_numbers(m), pairs.participant, pairs.placement)
+    ties = np.asarray(tie_break, dtype=np.uint64)
+    if len(ties) != len(pairs.participant):
+        raise ValueError(f"{len(ties)} tie-break numbers for {len(pairs.participant)} candidate pairs")
+    return ties
 
 
 def _check_pairs(pairs: CandidatePairs, n: int, m: int) -> None:
@@ -213,47 +246,73 @@ def _floor_reason(floor: int, reached: int, met: bool) -> Reason:
 
 
 class _Network:
-    """Node numbering: 0 source, 1 sink, 2 hub, then participants, then placements."""
+    """Node numbering: 0 source, 1 sink, 2 hub, then participants, then placements.
 
-    def __init__(self, n: int, seats: IntArray, pairs: CandidatePairs, flagged: BoolArray) -> None:
+    Costs are integers: ``BIG`` per placed participant, ``unit`` per score step (0.1 point) and,
+    subtracted, the top ``tie_bits`` bits of the pair's tie-break number. ``unit`` exceeds any sum
+    of tie parts and ``BIG`` any sum of the rest, so the order is: placed, then score, then ties.
+    Very large instances keep fewer tie bits so the costs stay in OR-Tools' range.
+    """
+
+    def __init__(
+        self, n: int, seats: IntArray, pairs: CandidatePairs, flagged: BoolArray, ties: UIntArray
+    ) -> None:
         self.n = n
         self.seats = seats
         self.pairs = pairs
         self.flagged = flagged
-        self.steps = np.rint(pairs.score * SCORE_STEPS_PER_POINT).astype(np.int64)
-        most = 100 * SCORE_STEPS_PER_POINT
-        self.big = most * max(1, min(n, int(seats.sum()))) + 1
-        self.used = np.zeros(len(self.steps), dtype=np.bool_)
+        most_placed = max(1, min(n, int(seats.sum())))
+        nodes = 3 + n + len(seats)
+        most_steps = 100 * SCORE_STEPS_PER_POINT
+        self.tie_bits = 0
+        for bits in range(MAX_TIE_BITS, -1, -1):
+            unit, big = _scale(bits, most_placed, most_steps)
+            if (big + most_steps * unit) * (nodes + 1) < COST_LIMIT:
+                self.tie_bits = bits
+                break
+        unit, self.big = _scale(self.tie_bits, most_placed, most_steps)
+        tie = (ties >> np.uint64(64 - self.tie_bits)).astype(np.int64) if self.tie_bits else 0
+        steps = np.rint(pairs.score * SCORE_STEPS_PER_POINT).astype(np.int64)
+        self.gain = self.big + steps * unit - tie
 
-    def solve(self, floor: int) -> IntArray | None:
-        """Solve with a floor; ``None`` if no allocation meets it."""
+    def solve(self, floor: int) -> BoolArray | None:
+        """Solve with a floor: the pairs used, or ``None`` if no allocation meets the floor."""
         flow, pair_arcs = self._build(floor)
         status = flow.solve()
         if status == flow.INFEASIBLE:
             return None
         if status != flow.OPTIMAL:
             raise RuntimeError(f"min-cost flow stopped with status {status}")
-        used = flow.flows(pair_arcs) > 0
-        self.used = used
+        used: BoolArray = flow.flows(pair_arcs) > 0
+        return used
+
+    def assignment(self, used: BoolArray) -> IntArray:
         assignment = np.full(self.n, -1, dtype=np.int64)
         assignment[self.pairs.participant[used]] = self.pairs.placement[used]
         return assignment
 
+    def flagged_placed(self, used: BoolArray) -> int:
+        return int(self.flagged[self.pairs.participant[used]].sum())
+
     def _build(self, floor: int) -> tuple[min_cost_flow.SimpleMinCostFlow, IntArray]:
+        """Without a floor, every participant hangs off the source: the network ignores the flags."""
         n, m = self.n, len(self.seats)
         people = 3 + np.arange(n, dtype=np.int64)
         places = 3 + n + np.arange(m, dtype=np.int64)
-        n_flagged = int(self.flagged.sum())
-        feed = np.where(self.flagged, 2, 0)
+        if floor > 0:
+            feed = np.where(self.flagged, 2, 0)
+            hub = int(self.flagged.sum()) - floor
+        else:
+            feed, hub = np.zeros(n, np.int64), 0
         tails = np.concatenate(([0, 0], feed, self.pairs.participant + 3, places))
         heads = np.concatenate(([1, 2], people, self.pairs.placement + 3 + n, np.ones(m, np.int64)))
-        caps = np.concatenate(([n, n_flagged - floor], np.ones(n + len(self.steps), np.int64), self.seats))
-        costs = np.concatenate((np.zeros(2 + n, np.int64), -(self.big + self.steps), np.zeros(m, np.int64)))
+        caps = np.concatenate(([n, hub], np.ones(n + len(self.gain), np.int64), self.seats))
+        costs = np.concatenate((np.zeros(2 + n, np.int64), -self.gain, np.zeros(m, np.int64)))
         flow = min_cost_flow.SimpleMinCostFlow()
         arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
         flow.set_nodes_supplies(np.array([0, 1, 2]), np.array([n - floor, -n, floor]))
         first_pair = 2 + n
-        return flow, np.asarray(arcs[first_pair : first_pair + len(self.steps)], dtype=np.int64)
+        return flow, np.asarray(arcs[first_pair : first_pair + len(self.gain)], dtype=np.int64)
 
     def most_flagged_placeable(self) -> int:
         """The largest number of flagged participants that can be placed at once (a max flow)."""
@@ -271,6 +330,10 @@ class _Network:
         flow.solve_max_flow_with_min_cost()
         return int(flow.maximum_flow())
 
-    def total_score(self) -> float:
-        """The summed score of the pairs used by the last solution."""
-        return float(self.pairs.score[self.used].sum())
+
+def _scale(tie_bits: int, most_placed: int, most_steps: int) -> tuple[int, int]:
+    """``unit`` above any sum of tie parts, ``BIG`` above any sum of score and tie parts."""
+    tie_most = (1 << tie_bits) - 1
+    unit = most_placed * tie_most + 1
+    big = most_placed * most_steps * unit + 1
+    return unit, big
