@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 
@@ -20,7 +21,7 @@ def test_production_profile_passes_check_deploy():
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "matchmaking.config.settings.production",
-        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
+        "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "mobility.example.org",
         "DATABASE_URL": "sqlite:///:memory:",
         "DEBUG": "false",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import ipaddress
 import json
 import os
 import signal
@@ -22,7 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from waitress.proxy_headers import proxy_headers_middleware
+
 from matchmaking.interchange.document import InterchangeError, read_document
+
+WSGIApplication = Callable[[dict[str, Any], Callable[..., Any]], Any]
 
 
 def _django_setup(profile: str = "dev") -> None:
@@ -173,17 +178,61 @@ def _serve_with_worker(port: int) -> int:
             worker.kill()
 
 
+# The headers a trusted proxy sets (see docs/deployment.md): the client's address, the scheme and the
+# host name the browser used.
+PROXY_HEADERS = {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"}
+
+
+def behind_proxies(application: WSGIApplication, proxies: list[str]) -> WSGIApplication:
+    """``application`` believing the forwarded headers only of a request that comes from ``proxies``.
+
+    From such a proxy, waitress's own proxy handling (the one its ``trusted_proxy`` option turns on)
+    takes the client's address, scheme and host from the headers, trusting the last hop only; from
+    anyone else every forwarded header is removed before Django sees it. Waitress trusts a single
+    address; this dispatch lets ``TRUSTED_PROXIES`` list several, and networks.
+    """
+    networks = [ipaddress.ip_network(proxy, strict=False) for proxy in proxies]
+    trusting = proxy_headers_middleware(
+        application, trusted_proxy="*", trusted_proxy_count=1, trusted_proxy_headers=PROXY_HEADERS
+    )
+    distrusting = proxy_headers_middleware(application, trusted_proxy=None, clear_untrusted=True)
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        try:
+            peer = ipaddress.ip_address(environ.get("REMOTE_ADDR", ""))
+        except ValueError:
+            return distrusting(environ, start_response)
+        if any(peer in network for network in networks):
+            return trusting(environ, start_response)
+        return distrusting(environ, start_response)
+
+    return app
+
+
 def _waitress(*, host: str, port: int, threads: int) -> int:
+    from django.conf import settings
     from django.core.wsgi import get_wsgi_application
     from waitress import serve
     from whitenoise import WhiteNoise  # noqa: F401  (static files are served by the middleware)
 
-    serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="matchmaking")
+    serve(
+        behind_proxies(get_wsgi_application(), settings.TRUSTED_PROXIES),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="matchmaking",
+        # behind_proxies has already dealt with the forwarded headers; waitress's own pass would remove
+        # them all, since on its own it trusts no proxy.
+        clear_untrusted_proxy_headers=False,
+    )
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    _print(f"Serving on http://{args.host}:{args.port}/")
+    from django.conf import settings
+
+    proxies = ", ".join(settings.TRUSTED_PROXIES) or "none (set TRUSTED_PROXIES behind a reverse proxy)"
+    _print(f"Serving on http://{args.host}:{args.port}/  (trusted proxies: {proxies})")
     try:
         return _waitress(host=args.host, port=args.port, threads=args.threads)
     except KeyboardInterrupt:

@@ -1,8 +1,12 @@
-"""Refuse input that no database can store, before any view sees it.
+"""Rules for every request and response.
 
+``RejectNulCharactersMiddleware`` refuses input that no database can store, before any view sees it.
 PostgreSQL rejects the NUL character in text; a search box or an API call that sent one would fail with
 a server error deep in a query. Forms already refuse it field by field; this covers query strings,
 paths and JSON bodies everywhere, with a clear 400.
+
+``PermissionsPolicyMiddleware`` switches off the browser features no page uses (camera, microphone,
+location, payment, USB, ...), so that no page, and nothing a page might embed, can ask for them.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -69,3 +74,17 @@ class RejectNulCharactersMiddleware:
                 {"detail": [{"type": "nul_character", "loc": where, "msg": message}]}, status=422
             )
         return HttpResponseBadRequest(f"{'.'.join(map(str, where))}: {message}")
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off the browser features no page uses (settings.PERMISSIONS_POLICY_DENY) on every response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

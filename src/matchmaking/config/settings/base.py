@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.config.settings.environment import env_bool, env_int, env_list, env_str
+from matchmaking.config.settings.environment import env_bool, env_int, env_list, env_networks, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 REPO_DIR = PACKAGE_DIR.parents[1]
@@ -58,6 +58,7 @@ INSTALLED_APPS += env_list("EXTRA_INSTALLED_APPS")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "matchmaking.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "matchmaking.permissions.session_timeout.SessionIdleTimeoutMiddleware",
     "matchmaking.permissions.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -135,8 +137,12 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Login throttling in allauth's notation (amount/period/per): failed logins count per account ("key",
+# the email address) and per client address ("ip": the address the proxy reports, see TRUSTED_PROXIES).
+# Two rates per account make the wait grow: 5 failures in 5 minutes wait out the 5 minutes, 10 in an hour
+# wait out the hour. A successful login does not count as a failure.
 ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "5/5m/key,10/1h/key,20/5m/ip,60/1h/ip"),
     "login": "30/m/ip",
     "reset_password": "5/m/ip,5/m/key",
 }
@@ -216,6 +222,22 @@ CACHES = {
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# --- Reverse proxy ------------------------------------------------------------------------------
+# Addresses or networks of the reverse proxies whose X-Forwarded-For, -Proto and -Host headers
+# `matchmaking serve` believes; the same headers from anyone else are removed. Empty: nobody is trusted.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+# The server has already replaced REMOTE_ADDR with the client address a trusted proxy reported, so
+# allauth (login throttling) must read REMOTE_ADDR and not X-Forwarded-For again.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+
+# --- Sessions -----------------------------------------------------------------------------------
+# A session ends after this many hours whatever happens, and earlier when idle: after
+# SESSION_IDLE_MINUTES_PERSONAL_DATA for people whose role shows personal data, SESSION_IDLE_MINUTES
+# for everyone else (see permissions/session_timeout.py).
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600
+SESSION_IDLE_MINUTES_PERSONAL_DATA = env_int("SESSION_IDLE_MINUTES_PERSONAL_DATA", 30)
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 8 * 60)
+
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -224,6 +246,25 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page uses, switched off for the pages and anything they embed (Permissions-Policy).
+PERMISSIONS_POLICY_DENY = (
+    "accelerometer",
+    "autoplay",
+    "bluetooth",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
 
 # A strict Content Security Policy: every script and style is a vendored file on our own origin; no
 # inline code, no eval, nothing loaded from another site.

@@ -6,12 +6,20 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from matchmaking.config.settings.base import *
-from matchmaking.config.settings.environment import env_bool, env_int
+from matchmaking.config.settings.environment import env_bool, env_int, secret_key_problem
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
+if (_weakness := secret_key_problem(SECRET_KEY)) is not None:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for production: {_weakness}. Generate one with: "
+        'python3 -c "import secrets; print(secrets.token_urlsafe(64))"'
+    )
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Whether a request came over HTTPS is decided by the server, from the X-Forwarded-Proto header of a
+# proxy listed in TRUSTED_PROXIES only (`matchmaking serve` removes the header when anyone else sends
+# it); Django reads the result from the WSGI scheme, so SECURE_PROXY_SSL_HEADER is left unset: with it,
+# a client that reaches the app without the proxy could claim HTTPS itself.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
