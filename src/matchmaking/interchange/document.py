@@ -22,6 +22,13 @@ from matchmaking.interchange.schema import CURRENT_VERSION, SCHEMAS, SUPPORTED_V
 from matchmaking.taxonomies import codelists, regions
 
 ERASMUS_ID = re.compile(r"^E\d{8}$")
+MAX_DEPTH = 20
+"""The deepest nesting of objects and arrays a document may have (the format itself needs six)."""
+MAX_BYTES = 20 * 1024 * 1024
+"""The largest file read, in bytes: checked before the file is read."""
+SHOWN_CHARS = 60  # a value quoted in a message is cut to this many characters
+# A JSON string (skipped whole, so brackets inside it do not count) or a bracket.
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 
 
@@ -187,18 +194,88 @@ class _Problems:
 def read_document(
     path: str | Path, known_organisations: Collection[str] = (), known_opportunities: Collection[str] = ()
 ) -> InterchangeDocument:
-    """Read a file; any fault raises ``InterchangeError`` naming the file."""
+    """Read a file; any fault raises ``InterchangeError`` naming the file.
+
+    The size is checked before the file is read (``MAX_BYTES``) and the nesting before it is decoded
+    (``MAX_DEPTH``), so no file can exhaust memory or the parser's recursion."""
     path = Path(path)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InterchangeError(
+                [f"the file is larger than {MAX_BYTES:,} bytes ({size:,} bytes)"], str(path)
+            )
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise InterchangeError([f"file not found: {path}"], str(path)) from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise InterchangeError([f"not valid JSON: {exc}"], str(path)) from exc
+    if json_too_deep(text):
+        raise InterchangeError([_too_deep()], str(path))
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InterchangeError([f"not valid JSON: {exc}"], str(path)) from exc
+    except RecursionError as exc:  # not reached after the depth check; never a traceback all the same
+        raise InterchangeError([_too_deep()], str(path)) from exc
     try:
         return parse_document(raw, known_organisations, known_opportunities)
     except InterchangeError as exc:
         raise InterchangeError(exc.problems, str(path)) from exc
+
+
+def _too_deep() -> str:
+    return f"the document is nested deeper than {MAX_DEPTH} levels of objects and arrays"
+
+
+def json_too_deep(text: str, limit: int | None = None) -> bool:
+    """Whether a JSON text nests objects and arrays deeper than ``limit`` (``MAX_DEPTH``), found by
+    counting brackets outside strings, before anything is decoded.
+
+    >>> json_too_deep('{"a": [[1]], "b": "[[[[["}', limit=3)
+    False
+    >>> json_too_deep('[[[[1]]]]', limit=3)
+    True
+    """
+    limit = MAX_DEPTH if limit is None else limit
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        found = match.group()
+        if found in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif found in ("]", "}"):
+            depth -= 1
+    return False
+
+
+def shown(value: Any) -> str:
+    """A value as quoted in a message: control characters escaped, cut to ``SHOWN_CHARS``."""
+    if isinstance(value, str) and len(value) > SHOWN_CHARS:
+        return f"{value[:SHOWN_CHARS]!r}… ({len(value):,} characters)"
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS + 2 else text[:SHOWN_CHARS] + "…"
+
+
+def _walk_problems(raw: dict[str, Any]) -> list[str]:
+    """NUL characters (which no database column takes) and nesting deeper than ``MAX_DEPTH``, found
+    without recursion so that a deep document built in Python is refused too."""
+    problems: list[str] = []
+    stack: list[tuple[Any, tuple[Any, ...], int]] = [(raw, (), 1)]
+    while stack:
+        node, path, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > MAX_DEPTH:
+                return [_too_deep()]
+            pairs = node.items() if isinstance(node, dict) else enumerate(node)
+            for key, value in pairs:
+                if isinstance(key, str) and "\x00" in key:
+                    problems.append(f"{_record_label(raw, path)}: a field name contains a NUL character")
+                stack.append((value, (*path, key), depth + 1))
+        elif isinstance(node, str) and "\x00" in node:
+            problems.append(f"{_record_label(raw, path)}: bad value {shown(node)}: contains a NUL character")
+    return sorted(problems)
 
 
 def parse_document(
@@ -211,6 +288,9 @@ def parse_document(
     """
     if not isinstance(raw, dict):
         raise InterchangeError(["the document must be a JSON object with 'organisations' etc."])
+    walked = _walk_problems(raw)
+    if walked:
+        raise InterchangeError(walked)
     version = raw.get("format_version", 1)
     if isinstance(version, bool) or version not in SUPPORTED_VERSIONS:
         supported = ", ".join(str(v) for v in SUPPORTED_VERSIONS)
@@ -270,10 +350,16 @@ def _structure_problems(raw: dict[str, Any], schema: dict[str, Any]) -> list[str
             message = f"unknown field(s): {error.message.split('(')[-1].rstrip(')')}"
         elif error.validator == "required":
             message = error.message.replace("is a required property", "is required")
+        elif error.validator == "maxLength":
+            message = f"bad value {shown(error.instance)}: longer than {error.validator_value:,} characters"
         else:
-            message = f"bad value {error.instance!r}: {error.message}"
+            message = f"bad value {shown(error.instance)}: {_shorten(error.message)}"
         problems.append(f"{where}: {message}")
     return problems
+
+
+def _shorten(message: str) -> str:
+    return message if len(message) <= 4 * SHOWN_CHARS else message[: 4 * SHOWN_CHARS] + "…"
 
 
 def _check_codes(values: Iterable[str], scheme: str, section: str, rid: str, name: str, p: _Problems) -> None:

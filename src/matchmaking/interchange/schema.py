@@ -11,7 +11,12 @@ from typing import Any
 CURRENT_VERSION = 2
 SUPPORTED_VERSIONS = (1, 2)
 
-_STRING_LIST = {"type": "array", "items": {"type": "string"}}
+MAX_TEXT = 10_000
+"""The longest free text (a description, notes, a report's part), in characters."""
+
+_STRING_LIST = {"type": "array", "items": {"type": "string", "maxLength": MAX_TEXT}}
+_LONG_TEXT = {"type": "string", "maxLength": MAX_TEXT}
+_CODE = {"type": "string", "maxLength": 100}  # a code of a code list, a country, a date or a time
 _ID = {"type": "string", "minLength": 1, "maxLength": 100}
 
 ORGANISATION_V1: dict[str, Any] = {
@@ -21,8 +26,8 @@ ORGANISATION_V1: dict[str, Any] = {
     "properties": {
         "id": _ID,
         "name": {"type": "string", "minLength": 1, "maxLength": 200},
-        "kind": {"type": "string"},
-        "country": {"type": "string"},
+        "kind": _CODE,
+        "country": _CODE,
         "region": {"type": ["string", "null"]},
         "city": {"type": "string", "maxLength": 100},
         "languages": _STRING_LIST,
@@ -30,7 +35,7 @@ ORGANISATION_V1: dict[str, Any] = {
         "expertise": _STRING_LIST,
         "interests": _STRING_LIST,
         "hosting_capacity": {"type": "integer", "minimum": 0, "maximum": 1000},
-        "description": {"type": "string"},
+        "description": _LONG_TEXT,
         "website": {"type": "string", "maxLength": 200},
         "erasmus_id": {"type": ["string", "null"]},
         "erasmus_accreditation": {"type": "string", "maxLength": 200},
@@ -44,16 +49,16 @@ OPPORTUNITY_V1: dict[str, Any] = {
     "properties": {
         "id": _ID,
         "organisation": _ID,
-        "type": {"type": "string"},
-        "direction": {"type": "string"},
+        "type": _CODE,
+        "direction": _CODE,
         "topics": _STRING_LIST,
         "target_groups": _STRING_LIST,
         "languages": _STRING_LIST,
-        "earliest": {"type": "string"},
-        "latest": {"type": "string"},
+        "earliest": _CODE,
+        "latest": _CODE,
         "duration_days": {"type": "integer", "minimum": 1, "maximum": 366},
         "group_size": {"type": "integer", "minimum": 1, "maximum": 500},
-        "description": {"type": "string"},
+        "description": _LONG_TEXT,
     },
 }
 
@@ -69,10 +74,10 @@ DOCUMENT_V1: dict[str, Any] = {
     },
 }
 
-_DATE = {"type": "string"}
+_DATE = _CODE
 _DATE_OR_NULL = {"type": ["string", "null"]}
-_TIME = {"type": "string"}
-_TEXT = {"type": "string"}
+_TIME = _CODE
+_TEXT = _LONG_TEXT
 
 VISITOR_V2: dict[str, Any] = {
     "type": "object",
@@ -84,7 +89,7 @@ VISITOR_V2: dict[str, Any] = {
         "email": {"type": "string", "maxLength": 254},
         "role": {"type": "string", "maxLength": 200},
         "learning_goals": _TEXT,
-        "kind": {"type": "string"},
+        "kind": _CODE,
         "accompanying": {"type": "boolean"},
         "fewer_opportunities": {"type": "boolean"},
         "start": _DATE_OR_NULL,
@@ -101,7 +106,7 @@ PROGRAMME_ITEM_V2: dict[str, Any] = {
         "starts_at": _TIME,
         "ends_at": _TIME,
         "activity": {"type": "string", "minLength": 1, "maxLength": 200},
-        "format": {"type": "string"},
+        "format": _CODE,
         "host_person": {"type": "string", "maxLength": 150},
         "location": {"type": "string", "maxLength": 200},
         "notes": _TEXT,
@@ -118,10 +123,10 @@ REPORT_V2: dict[str, Any] = {
         "host_lessons": _STRING_LIST,
         "visitor_lessons": _STRING_LIST,
         "follow_up_actions": _STRING_LIST,
-        "host_feedback": {"type": "string"},
-        "visitor_feedback": {"type": "string"},
-        "host_follow_up": {"type": "string"},
-        "visitor_follow_up": {"type": "string"},
+        "host_feedback": _CODE,
+        "visitor_feedback": _CODE,
+        "host_follow_up": _CODE,
+        "visitor_follow_up": _CODE,
     },
 }
 
@@ -136,15 +141,15 @@ EXCHANGE_V2: dict[str, Any] = {
         "proposed_by": {"type": ["string", "null"], "minLength": 1, "maxLength": 100},
         "offer": {"type": ["string", "null"], "minLength": 1, "maxLength": 100},
         "request": {"type": ["string", "null"], "minLength": 1, "maxLength": 100},
-        "type": {"type": "string"},
+        "type": _CODE,
         "title": {"type": "string", "maxLength": 200},
-        "state": {"type": "string"},
+        "state": _CODE,
         "state_reason": _TEXT,
         "start": _DATE,
         "end": _DATE,
         "group_size": {"type": "integer", "minimum": 1, "maximum": 500},
-        "funding": {"type": "string"},
-        "activity_code": {"type": "string"},
+        "funding": _CODE,
+        "activity_code": _CODE,
         "time_zone": {"type": "string", "maxLength": 64},
         "visitors": {"type": "array", "items": VISITOR_V2},
         "programme": {"type": "array", "items": PROGRAMME_ITEM_V2},
