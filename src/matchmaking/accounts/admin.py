@@ -13,5 +13,5 @@ class UserAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    list_display = ["user", "name", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["user", "name", "scope", "created_at", "expires_at", "last_used_at", "revoked_at"]
     exclude = ["token_hash"]
