@@ -133,6 +133,12 @@ def _rows(path: Path, columns: tuple[str, ...], problems: list[str]) -> Iterator
             return
         try:
             for values in reader:
+                extra = [v for v in values.pop(None, None) or [] if v.strip()]
+                if extra:
+                    problems.append(
+                        f"{path.name}, row {reader.line_num}: {len(extra)} cell(s) beyond the header's "
+                        "columns (a quote or a comma out of place?)"
+                    )
                 yield _Row(path, reader.line_num, values, problems)
         except (csv.Error, UnicodeDecodeError) as exc:
             problems.append(f"{path.name}, row {reader.line_num}: not valid CSV ({exc})")
