@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaking.core.access_log import access_log_record
+from matchmaking.core.throttle import over_limit
 from matchmaking.exchanges import exports, forms, programme
 from matchmaking.exchanges.access import access_exchange_for_action
 from matchmaking.exchanges.models import Exchange, ProgrammeItem, Visitor
@@ -142,6 +143,8 @@ def programme_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def programme_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     exchange = access_exchange_for_action(request.user, pk)
+    if refused := over_limit(request, "pdf"):
+        return refused
     programme.log_visitor_reads(
         user=request.user, exchange=exchange, purpose="programme PDF", path=request.path
     )

@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matchmaking.core.throttle import over_limit
 from matchmaking.exchanges.access import access_exchange_for_action, can_act_on_exchange, exchange_sides
 from matchmaking.forms import Choice, Form, HtmxHttpRequest, choice_field, show_service_errors, term_choices
 from matchmaking.library import selectors, services
@@ -114,6 +115,8 @@ def story_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     from weasyprint import HTML
 
     story = access_story(request.user, slug)
+    if refused := over_limit(request, "pdf"):
+        return refused
     html = render_to_string(
         "library/story_pdf.html", {**_story_context(story), "LANGUAGE_CODE": get_language() or "en"}
     )

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from matchmaking.core.throttle import over_limit
 from matchmaking.monitoring import mobilities, selectors, services
 from matchmaking.monitoring.access import can_export_mobilities
 from matchmaking.monitoring.forms import MobilityExportForm
@@ -38,7 +39,7 @@ def mobility_export_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     export = mobilities.mobility_export(user=request.user, filters=filters)
     download = request.GET.get("download", "")
     if download in DOWNLOADS and not form.errors:
-        return _download(request, export, download, filters)
+        return over_limit(request, "export") or _download(request, export, download, filters)
     query = request.GET.copy()
     query.pop("download", None)
     context = {

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from matchmaking.core.access_log import access_log_record
+from matchmaking.core.throttle import over_limit
 from matchmaking.forms import HtmxHttpRequest, query_without_page, region_choices, show_service_errors
 from matchmaking.organisations import forms, selectors, services
 from matchmaking.organisations.access import (
@@ -213,6 +214,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and (refused := over_limit(request, "join")):
+        return refused
     form = forms.JoinApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

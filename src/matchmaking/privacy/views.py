@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from matchmaking.core.throttle import over_limit
 from matchmaking.participants import forms, selectors
 from matchmaking.participants.access import (
     access_participant,
@@ -30,6 +31,8 @@ def export(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant(request.user, pseudonym)
     if not can_export_participant(request.user, participant):
         raise Http404("No such page.")
+    if request.method == "POST" and (refused := over_limit(request, "export")):
+        return refused
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         document = privacy.participant_export(
