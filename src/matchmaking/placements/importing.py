@@ -543,7 +543,7 @@ def _check_placement(actor: User, cells: _Cells) -> dict[str, Any]:
         "status": Placement.Status.OPEN,
     }
     for name, messages in services.validate_placement(data).items():
-        if name in cells.values or name not in ("skills", "languages", "occupation_uri"):
+        if name not in ("skills", "languages", "occupation_uri"):  # checked above, against ESCO
             cells.problem(name, " ".join(messages))
     if key and host and Placement.objects.filter(key=key).exclude(host=host).exists():
         cells.problem("key", _("the placement belongs to another host"))
