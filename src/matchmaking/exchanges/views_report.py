@@ -5,13 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from matchmaking.exchanges import forms, reports, selectors
-from matchmaking.exchanges.access import access_exchange_for_action, exchange_sides
+from matchmaking.exchanges.access import (
+    access_exchange,
+    access_exchange_for_action,
+    can_act_on_exchange,
+    exchange_sides,
+)
 from matchmaking.exchanges.models import Testimonial
 from matchmaking.forms import show_service_errors
 
@@ -19,8 +24,19 @@ from matchmaking.forms import show_service_errors
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = access_exchange_for_action(request.user, pk)
+    exchange = access_exchange(request.user, pk)
     report = selectors.exchange_report(exchange=exchange)
+    if not can_act_on_exchange(request.user, exchange):
+        # Coordinators read the report as the API shows it to them: no forms, consented quotes only.
+        if request.method != "GET":
+            raise Http404("No such exchange.")
+        context = {
+            "exchange": exchange,
+            "report": report,
+            "quotes": selectors.consented_quotes(exchange=exchange),
+            "reader_only": True,
+        }
+        return render(request, "exchanges/report.html", context)
     form = forms.ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
         try:
