@@ -145,6 +145,12 @@ ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
     "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "5/5m/key,10/1h/key,20/5m/ip,60/1h/ip"),
     "login": "30/m/ip",
     "reset_password": "5/m/ip,5/m/key",
+    # Throttled by core.throttle: applications to join, the admin's own login form, downloads of
+    # exports and PDFs (rendering a PDF costs a second of CPU; public stories' PDFs are anonymous).
+    "join": env_str("JOIN_RATE_LIMIT", "5/h/ip"),
+    "admin_login": "5/5m/ip,20/1h/ip",
+    "export": "30/m/user",
+    "pdf": "20/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mobility Matchmaking] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -321,10 +327,6 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
 # Load the ESCO data and build its search indexes when a process starts (a second or two, in the
 # background) rather than on the first skills search.
 ESCO_WARM_ON_START = env_bool("ESCO_WARM_ON_START", True)
-
-# Monitoring: counts from 1 to below this are suppressed in every summary that leaves the tool (small-cell
-# disclosure control; statistical offices use 3, 5 or 10).
-SMALL_CELL_THRESHOLD = max(env_int("SMALL_CELL_THRESHOLD", 5), 2)
 
 # Monitoring: counts from 1 to below this are suppressed in every summary that leaves the tool (small-cell
 # disclosure control; statistical offices use 3, 5 or 10).
