@@ -182,6 +182,7 @@ def test_organisation_list_query_count_is_constant(client, staff, django_assert_
     for i in range(15):
         OrganisationFactory(name=f"Org {i}", expertise=["mentoring", "early-outreach"])
     client.force_login(staff)
+    client.get(reverse("web:dashboard"))  # the session's first request records its start once
     with django_assert_max_num_queries(14):
         client.get(reverse("organisations:organisation-list"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -30,7 +32,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # Coordinators read the report as the API shows it to them: no forms, consented quotes only.
         if request.method != "GET":
             raise Http404("No such exchange.")
-        context = {
+        context: dict[str, Any] = {
             "exchange": exchange,
             "report": report,
             "quotes": selectors.consented_quotes(exchange=exchange),
