@@ -3,7 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "demo-only-insecure-key-0123456789abcdefghijklmnopqrstuvwxyz")
-os.environ.setdefault("DEBUG", "true")
+# No debug pages: a demo shows what users get, never tracebacks or the list of addresses.
+os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Demo accounts hold invented data only; MFA_REQUIRED=true shows the production behaviour.
 os.environ.setdefault("MFA_REQUIRED", "false")
