@@ -16,7 +16,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from common import show, timed
-from matchmaking.engine.optimal import CandidatePairs, _Network, optimal_allocation
+from matchmaking.engine.optimal import CandidatePairs, _Network, _tie_numbers, optimal_allocation
 
 
 def instance(n: int, m: int, edges: int, seed: int) -> tuple[list[int], CandidatePairs, np.ndarray]:
@@ -58,19 +58,26 @@ def main() -> None:
         lambda: optimal_allocation(args.participants, seats, pairs, fewer_opportunities=flagged, floor=floor)
     )
     _, plain_seconds = timed(lambda: optimal_allocation(args.participants, seats, pairs))
-    network = _Network(args.participants, np.asarray(seats, dtype=np.int64), pairs, flagged)
-    bulk_flow, _ = network._build(floor)
-    bulk_cost = (bulk_flow.solve(), bulk_flow.optimal_cost())[1]
+    ties = _tie_numbers(None, pairs, args.participants, len(seats))
+    network = _Network(args.participants, np.asarray(seats, dtype=np.int64), pairs, flagged, ties)
+
+    def bulk() -> int:
+        flow, _ = network._build(floor)
+        flow.solve()
+        return int(flow.optimal_cost())
+
+    bulk_cost, bulk_seconds = timed(bulk)
     slow_cost, slow_seconds = timed(lambda: one_arc_at_a_time(network, floor))
     show(
         f"Optimal allocation, {args.participants:,} × {args.placements:,}, 50 candidate placements each",
         [
-            ("with floor (engine, arcs in bulk)", f"{seconds:.2f} s", "< 10 s"),
+            ("with floor (engine: solved without flags, then with the floor)", f"{seconds:.2f} s", "< 10 s"),
             ("without floor (engine)", f"{plain_seconds:.2f} s", ""),
+            ("one floored network, arcs in bulk", f"{bulk_seconds:.2f} s", ""),
             (
-                "with floor, arcs added one call at a time",
+                "the same network, arcs added one call at a time",
                 f"{slow_seconds:.2f} s",
-                f"{slow_seconds / seconds:.1f}× slower",
+                f"{slow_seconds / bulk_seconds:.1f}× slower",
             ),
             ("same optimum both ways", str(slow_cost == bulk_cost), ""),
             ("placed / seats", f"{result.placed:,} / {sum(seats):,}", ""),
