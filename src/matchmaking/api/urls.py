@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import path
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from matchmaking.api import errors
@@ -20,6 +23,21 @@ class MatchmakingAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         # The handler's name only (they are unique), so moving code between modules keeps the ids.
         return operation.view_func.__name__
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Every operation may answer 422 naming the field at fault (bad parameters, NUL characters):
+        say so once for all of them, as the error mapping in ``api/errors.py`` answers it."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        invalid = {
+            "description": "A parameter or field is invalid; each error names where.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FieldErrorsOut"}}},
+        }
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                operation.setdefault("responses", {}).setdefault(422, invalid)
+        return schema
 
 
 api = MatchmakingAPI(

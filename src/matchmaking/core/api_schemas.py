@@ -9,13 +9,15 @@ holds the one place that turns exceptions into these bodies. A handler raises ``
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from datetime import time
+from typing import Annotated, Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
+from pydantic import WithJsonSchema
 
 # The largest id the database can hold; anything above is simply not found.
 MAX_ID = 2**62
@@ -28,8 +30,23 @@ class ErrorOut(Schema):
     detail: str
 
 
+# A time of day in the exchange's own time zone. JSON Schema's "time" format demands an offset, which
+# these times deliberately do not have, so the schema says what the API really takes and gives.
+LocalTime = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+            "description": "Local time in the exchange's time zone, HH:MM or HH:MM:SS, without an offset.",
+            "examples": ["09:30"],
+        }
+    ),
+]
+
+
 class FieldError(Schema):
-    loc: list[str]
+    loc: list[str | int]
     msg: str
 
 

@@ -22,6 +22,7 @@ from matchmaking.core.api_schemas import (
     ErrorOut,
     FieldErrorsOut,
     ListPaging,
+    LocalTime,
     Paging,
     Shown,
     no_nul_characters,
@@ -107,8 +108,8 @@ def _naive(value: time | None) -> time | None:
 class ProgrammeItemOut(Schema):
     id: int
     day: date
-    starts_at: time
-    ends_at: time
+    starts_at: LocalTime
+    ends_at: LocalTime
     activity: str
     format: str
     host_person: str
@@ -119,8 +120,8 @@ class ProgrammeItemOut(Schema):
 
 class ProgrammeItemIn(Schema):
     day: date
-    starts_at: time
-    ends_at: time
+    starts_at: LocalTime
+    ends_at: LocalTime
     activity: str = Field(..., min_length=1, max_length=200)
     format: str = Field("meeting", max_length=20)
     host_person: str = Field("", max_length=150)
@@ -140,8 +141,8 @@ class ProgrammeItemIn(Schema):
 
 class ProgrammeItemPatch(Schema):
     day: date | None = None
-    starts_at: time | None = None
-    ends_at: time | None = None
+    starts_at: LocalTime | None = None
+    ends_at: LocalTime | None = None
     activity: str | None = Field(None, min_length=1, max_length=200)
     format: str | None = Field(None, max_length=20)
     host_person: str | None = Field(None, max_length=150)
