@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from matchmaking.organisations.models import Organisation, record_id_validator
 from matchmaking.participants.models import Participant
@@ -128,6 +129,9 @@ class Round(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         FAILED = "failed", _("Failed")
 
+    class Failure(models.TextChoices):
+        WORKER_LOST = "worker-lost", _("The background computation stopped before it finished")
+
     name = models.CharField(_("name"), max_length=200)
     method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.STABLE)
     floor = models.PositiveIntegerField(
@@ -140,6 +144,13 @@ class Round(models.Model):
     placements = models.ManyToManyField(Placement, blank=True, related_name="rounds")
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    # The heartbeat of a background computation: set when it starts and at each progress step. A round
+    # being computed with no heartbeat for longer than ROUND_TASK_LEASE_SECONDS is reclaimed.
+    progress_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure_code = models.CharField(max_length=30, choices=Failure.choices, blank=True)
+    failure_params = models.JSONField(default=dict, blank=True)
     fairness = models.JSONField(default=dict, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
@@ -168,6 +179,22 @@ class Round(models.Model):
     @property
     def progress_percent(self) -> int:
         return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
+
+    @property
+    def failure_text(self) -> str:
+        """Why the round failed, in the reader's language (stored as a code and its parameters)."""
+        if self.failure_code == Round.Failure.WORKER_LOST:
+            attempts = int(self.failure_params.get("attempts", 0))
+            return ngettext(
+                "The computation was started %(attempts)d time and stopped before it finished each time "
+                "(the background worker stopped or lost its database). Compute the proposal again; if it "
+                "fails again, ask the administrator to check the background worker.",
+                "The computation was started %(attempts)d times and stopped before it finished each time "
+                "(the background worker stopped or lost its database). Compute the proposal again; if it "
+                "fails again, ask the administrator to check the background worker.",
+                attempts,
+            ) % {"attempts": attempts}
+        return ""
 
 
 class Proposal(models.Model):

@@ -7,7 +7,9 @@ proposals of any round, so two confirmations at the same moment can never over-a
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,12 +19,12 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
-from matchmaking.core.tasks import enqueue_on_commit
 from matchmaking.engine.allocation_round import run_round
 from matchmaking.engine.fairness import FairnessAudit
 from matchmaking.engine.reasons import Reason
@@ -34,6 +36,8 @@ from matchmaking.placements.models import Placement, Proposal, Round
 
 # How many of the placements a person could take are kept with their proposal (waiting-list offers).
 WANTED = 10
+# How many times a background computation is started for one request before the round is given up.
+ROUND_TASK_ATTEMPTS = 3
 
 
 def _require(allowed: bool) -> None:
@@ -95,33 +99,69 @@ def round_propose(*, actor: User | None, allocation_round: Round) -> Round:
     if locked.status not in (Round.Status.DRAFT, Round.Status.PROPOSED, Round.Status.FAILED):
         raise ValidationError(_("This round can no longer be recomputed."))
     pairs = locked.participants.count() * locked.placements.count()
+    background = pairs > settings.ROUND_BACKGROUND_PAIRS
     locked.status = Round.Status.RUNNING
     locked.progress_done, locked.progress_total, locked.error = 0, locked.participants.count(), ""
-    locked.save(update_fields=["status", "progress_done", "progress_total", "error"])
+    locked.progress_at, locked.task_id, locked.attempts = timezone.now(), "", 1 if background else 0
+    locked.failure_code, locked.failure_params = "", {}
+    locked.save(
+        update_fields=[
+            "status",
+            "progress_done",
+            "progress_total",
+            "error",
+            "progress_at",
+            "task_id",
+            "attempts",
+            "failure_code",
+            "failure_params",
+        ]
+    )
     audit_record(actor=actor, action="round.propose", obj=locked, after={"pairs": pairs})
-    if pairs > settings.ROUND_BACKGROUND_PAIRS:
-        enqueue_on_commit(compute_round, locked.pk)
+    if background:
+        _enqueue_on_commit(locked.pk, locked.attempts)
     else:
         round_compute(round_id=locked.pk)
         locked.refresh_from_db()
     return locked
 
 
-def _progress(round_id: int) -> Callable[[int, int], None]:
+def _enqueue_on_commit(round_id: int, attempt: int) -> None:
+    """After commit (never for a round that was rolled back), enqueue the computation and remember its
+    task, so that the reclaim job can tell a task that died from one still running."""
+
+    def enqueue() -> None:
+        result = compute_round.enqueue(round_id)
+        Round.objects.filter(pk=round_id, attempts=attempt, status=Round.Status.RUNNING).update(
+            task_id=str(result.id)
+        )
+
+    transaction.on_commit(enqueue)
+
+
+def _progress(round_id: int, attempt: int) -> Callable[[int, int], None]:
+    """Progress for the round page, and the heartbeat the reclaim job watches (``progress_at``)."""
+
     def step(done: int, total: int) -> None:
         if done == total or done % 20 == 0:
-            Round.objects.filter(pk=round_id).update(progress_done=done, progress_total=total)
+            Round.objects.filter(pk=round_id, attempts=attempt, status=Round.Status.RUNNING).update(
+                progress_done=done, progress_total=total, progress_at=timezone.now()
+            )
 
     return step
 
 
 def round_compute(*, round_id: int) -> None:
-    """Score every pair, allocate, explain, audit, and store the proposals. Safe to run twice."""
+    """Score every pair, allocate, explain, audit, and store the proposals. Safe to run twice: a
+    computation replaces the round's proposals, and one that was superseded (the round was reclaimed
+    and started again meanwhile) writes nothing."""
     found = Round.objects.get(pk=round_id)
     try:
         _compute(found)
     except Exception as exc:  # the round shows the failure instead of spinning for ever
-        Round.objects.filter(pk=round_id).update(status=Round.Status.FAILED, error=str(exc)[:2000])
+        Round.objects.filter(pk=round_id, attempts=found.attempts, status=found.status).update(
+            status=Round.Status.FAILED, error=str(exc)[:2000]
+        )
         raise
 
 
@@ -148,10 +188,13 @@ def _compute(found: Round) -> None:
         found.method,
         floor=found.floor if found.method == Round.Method.OPTIMAL else 0,
         labels=labels,
-        step=_progress(found.pk),
+        step=_progress(found.pk, found.attempts),
     )
     flags = [p.fewer_opportunities for p in participants]
     with transaction.atomic():
+        current = Round.objects.select_for_update().get(pk=found.pk)
+        if (current.status, current.attempts) != (found.status, found.attempts):
+            return  # superseded by a later computation, or given up: this result is stale
         found.proposals.all().delete()
         proposals = []
         for person, outcome in zip(participants, result.outcomes, strict=True):
@@ -187,7 +230,60 @@ def _compute(found: Round) -> None:
         found.status = Round.Status.PROPOSED
         found.proposed_at = timezone.now()
         found.progress_done = found.progress_total = len(participants)
+        found.progress_at = timezone.now()
         found.save()
+
+
+@transaction.atomic
+def rounds_reclaim(*, now: datetime) -> str:
+    """Start again (or, after ROUND_TASK_ATTEMPTS, fail with a reason) every round being computed
+    whose background task is gone: failed, finished without storing the proposal, missing, or running
+    with no progress for longer than ROUND_TASK_LEASE_SECONDS (its worker was killed)."""
+    lease = timedelta(seconds=settings.ROUND_TASK_LEASE_SECONDS)
+    restarted, failed = 0, 0
+    for found in Round.objects.select_for_update().filter(status=Round.Status.RUNNING).order_by("pk"):
+        result = _task_result(found.task_id)
+        if result is not None and result.status == TaskResultStatus.READY:
+            continue  # waiting for a worker; a queued task holds nothing
+        if result is None or result.status == TaskResultStatus.RUNNING:
+            heartbeats = [found.progress_at or found.created_at]
+            if result is not None and result.started_at is not None:
+                heartbeats.append(result.started_at)
+            if max(heartbeats) > now - lease:
+                continue  # alive: it reported progress within the lease
+        if result is not None and result.status == TaskResultStatus.RUNNING:
+            DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.FAILED,
+                finished_at=now,
+                exception_class_path="matchmaking.placements.rounds.TaskLost",
+                traceback=f"No progress for more than {settings.ROUND_TASK_LEASE_SECONDS} s: reclaimed.",
+            )
+        before = {"attempts": found.attempts, "task": found.task_id}
+        if found.attempts >= ROUND_TASK_ATTEMPTS:
+            found.status = Round.Status.FAILED
+            found.failure_code = Round.Failure.WORKER_LOST
+            found.failure_params = {"attempts": found.attempts}
+            found.save(update_fields=["status", "failure_code", "failure_params"])
+            audit_record(actor=None, action="round.reclaim", obj=found, before=before, after={"failed": True})
+            failed += 1
+            continue
+        found.attempts += 1
+        found.progress_done, found.progress_at, found.task_id = 0, now, ""
+        found.save(update_fields=["attempts", "progress_done", "progress_at", "task_id"])
+        audit_record(
+            actor=None, action="round.reclaim", obj=found, before=before, after={"attempts": found.attempts}
+        )
+        _enqueue_on_commit(found.pk, found.attempts)
+        restarted += 1
+    return f"{restarted} rounds started again, {failed} rounds failed after {ROUND_TASK_ATTEMPTS} attempts"
+
+
+def _task_result(task_id: str) -> DBTaskResult[Any, Any] | None:
+    try:
+        key = uuid.UUID(task_id)
+    except ValueError:
+        return None
+    return DBTaskResult.objects.filter(pk=key).first()
 
 
 def _audit_dict(audit: FairnessAudit) -> dict[str, Any]:

@@ -320,6 +320,9 @@ PARTICIPANT_INACTIVE_RETENTION_DAYS = env_int("PARTICIPANT_INACTIVE_RETENTION_DA
 REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 14)
 # Allocation rounds with more participant × placement pairs than this run as a background task.
 ROUND_BACKGROUND_PAIRS = env_int("ROUND_BACKGROUND_PAIRS", 2000)
+# A round being computed in the background with no progress for this many seconds is taken as lost (its
+# worker died) and started again, at most three times in all; see docs/deployment.md.
+ROUND_TASK_LEASE_SECONDS = env_int("ROUND_TASK_LEASE_SECONDS", 300)
 # Bulk import of participants and placements: the largest file (bytes, checked before it is read) and the
 # most rows (counted as they are read, so a larger file is refused without being read whole).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)

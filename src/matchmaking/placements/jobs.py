@@ -1,0 +1,14 @@
+"""The placements' periodic jobs (run by ``matchmaking worker`` or ``matchmaking run-periodic``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from matchmaking.core.periodic import periodic_job
+from matchmaking.placements.rounds import rounds_reclaim
+
+
+@periodic_job("round-reclaim", every=timedelta(minutes=1))
+def round_reclaim(now: datetime) -> str:
+    """Start again the allocation rounds whose background computation died; fail them after 3 tries."""
+    return rounds_reclaim(now=now)
