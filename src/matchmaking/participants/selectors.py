@@ -16,7 +16,7 @@ from matchmaking.organisations.models import Organisation
 from matchmaking.participants.access import can_see_personal_details, visible_participants
 from matchmaking.participants.clock import Clock, youth_guarantee_clock
 from matchmaking.participants.models import Participant, ParticipantIdentity
-from matchmaking.permissions.roles import CASELOAD_ROLES, PERSONAL_DATA_ROLES, AnyUser, roles_of
+from matchmaking.permissions.roles import PERSONAL_DATA_ROLES, AnyUser, caseload_organisations
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -157,8 +157,7 @@ def group_candidates(*, participant: Participant) -> QuerySet[User]:
 
 def caseload_organisations_of(*, user: AnyUser) -> list[Organisation]:
     """The organisations whose caseload the user works for (where new participants are registered)."""
-    ids = [org for org, role in roles_of(user).items() if role in CASELOAD_ROLES]
-    return list(Organisation.objects.filter(pk__in=ids))
+    return list(Organisation.objects.filter(pk__in=caseload_organisations(user)))
 
 
 def organisation_choices() -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from matchmaking.participants.access import can_use_caseload
 from matchmaking.pathways.models import Referral
-from matchmaking.permissions.roles import AnyUser, caseload_organisations, is_active_user
+from matchmaking.permissions.roles import AnyUser, caseload_organisations
 
 
 def can_manage_directory(user: AnyUser) -> bool:
@@ -20,16 +20,9 @@ def can_manage_directory(user: AnyUser) -> bool:
     return can_use_caseload(user)
 
 
-def _service_orgs(user: AnyUser) -> list[int]:
-    """Organisations whose support services this user answers for: case workers and administrators."""
-    if not is_active_user(user):
-        return []
-    return caseload_organisations(user)
-
-
 def referrals_for_service(user: AnyUser) -> QuerySet[Referral]:
     """Referrals sent to support services of the user's organisations (never of erased people)."""
-    orgs = _service_orgs(user)
+    orgs = caseload_organisations(user)
     if not orgs:
         return Referral.objects.none()
     return Referral.objects.filter(service__organisation_id__in=orgs).exclude(participant__status="erased")
@@ -40,7 +33,7 @@ def can_answer_referral(user: AnyUser, referral: Referral) -> bool:
     return bool(
         referral.service.organisation_id
         and referral.participant.status != "erased"
-        and referral.service.organisation_id in _service_orgs(user)
+        and referral.service.organisation_id in caseload_organisations(user)
     )
 
 
