@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "matchmaking.pathways",
     "matchmaking.privacy",
     "matchmaking.monitoring",
+    "matchmaking.events",
     "matchmaking.web",
 ]
 INSTALLED_APPS += env_list("EXTRA_INSTALLED_APPS")
