@@ -324,6 +324,13 @@ ROUND_BACKGROUND_PAIRS = env_int("ROUND_BACKGROUND_PAIRS", 2000)
 # A round being computed in the background with no progress for this many seconds is taken as lost (its
 # worker died) and started again, at most three times in all; see docs/deployment.md.
 ROUND_TASK_LEASE_SECONDS = env_int("ROUND_TASK_LEASE_SECONDS", 300)
+# Other background tasks (emails, suggestion refreshes, saved-search alerts): one still running this many
+# seconds after a worker took it is taken as lost, and one lost or failed on a passing error is queued
+# again after TASK_RETRY_BACKOFF_SECONDS × 1, 2, 4, at most TASK_RETRY_LIMIT times (docs/deployment.md).
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 600)
+TASK_RETRY_LIMIT = env_int("TASK_RETRY_LIMIT", 3)
+TASK_RETRY_BACKOFF_SECONDS = env_int("TASK_RETRY_BACKOFF_SECONDS", 60)
+TASK_RECLAIM_BATCH = 500
 # Bulk import of participants and placements: the largest file (bytes, checked before it is read) and the
 # most rows (counted as they are read, so a larger file is refused without being read whole).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
