@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django_tasks_db.models import DBTaskResult
 
-from matchmaking.core.models import PersonalDataAccess
+from matchmaking.core.models import PersonalDataAccess, TaskRecovery
 from matchmaking.core.periodic import periodic_job
+from matchmaking.core.tasks import tasks_reclaim
 
 
 @periodic_job("access-log-retention", every=timedelta(days=1))
@@ -20,9 +22,16 @@ def access_log_retention(now: datetime) -> str:
 
 @periodic_job("task-results-cleanup", every=timedelta(days=1))
 def task_results_cleanup(now: datetime) -> str:
-    """Delete finished background-task results older than 30 days."""
-    from django_tasks_db.models import DBTaskResult
-
+    """Delete finished background-task results older than 30 days, and what was recorded of their recovery."""
     cutoff = now - timedelta(days=30)
     deleted, _ = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()
+    TaskRecovery.objects.filter(updated_at__lt=cutoff).exclude(
+        result_id__in=DBTaskResult.objects.values("pk")
+    ).delete()
     return f"{deleted} finished task results deleted"
+
+
+@periodic_job("task-reclaim", every=timedelta(minutes=1))
+def task_reclaim(now: datetime) -> str:
+    """Queue again the background tasks whose worker died or that failed on a passing error; 3 retries."""
+    return tasks_reclaim(now=now)

@@ -101,3 +101,52 @@ class PeriodicJobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TaskRecovery(models.Model):
+    """What the ``task-reclaim`` job did for one background task beyond what django-tasks-db keeps on the
+    task's own row (status, start, the ids of the workers that claimed it): how many times the task was
+    put back in the queue, and, once it was given up or cancelled, why, as a code and its parameters."""
+
+    class State(models.TextChoices):
+        RETRYING = "retrying", _("Queued again")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Reason(models.TextChoices):
+        WORKER_LOST = "worker-lost", _("The worker running it stopped before it finished")
+        TRANSIENT = "transient-error", _("A passing error (the database or the mail server was busy)")
+        CANCELLED = "cancelled", _("Cancelled by a person")
+
+    result_id = models.UUIDField(unique=True)
+    task_path = models.CharField(max_length=300)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RETRYING)
+    retries = models.PositiveSmallIntegerField(default=0)
+    reason_code = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("background task recovery")
+        verbose_name_plural = _("background task recoveries")
+
+    def __str__(self) -> str:
+        return f"{self.task_path.rsplit('.', 1)[-1]} {self.result_id}"
+
+    @property
+    def reason_text(self) -> str:
+        """Why, in the reader's language."""
+        params = self.reason_params
+        if self.reason_code == TaskRecovery.Reason.WORKER_LOST:
+            return _("The worker running it stopped before it finished (tried %(attempts)s times).") % {
+                "attempts": params.get("attempts", 0)
+            }
+        if self.reason_code == TaskRecovery.Reason.TRANSIENT:
+            return _("It kept failing on a passing error (tried %(attempts)s times): %(error)s") % {
+                "attempts": params.get("attempts", 0),
+                "error": params.get("error", ""),
+            }
+        if self.reason_code == TaskRecovery.Reason.CANCELLED:
+            return str(_("Cancelled by a person."))
+        return ""

@@ -1,4 +1,8 @@
-"""Background tasks of offers and requests: refresh suggestions, alert saved searches."""
+"""Background tasks of offers and requests: refresh suggestions, alert saved searches.
+
+Both are idempotent, so the ``task-reclaim`` job may run them again after a worker died: a refresh
+replaces the stored suggestions, and an alert is not sent twice to the same person for one opportunity.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +15,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from matchmaking.core.models import Notification
 from matchmaking.core.notifications import notify
+from matchmaking.core.tasks import recoverable
 from matchmaking.mobility import matching
 from matchmaking.mobility.models import Opportunity, SavedSearch
 from matchmaking.mobility.selectors import OpportunityFilters, filter_opportunities
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import roles_of
 
+ALERT = "mobility.saved-search"
 
+
+@recoverable
 @task()
 def refresh_suggestions(opportunity_keys: list[str] | None = None) -> int:
     """Recompute partner suggestions (all opportunities by default; the network is small)."""
@@ -28,28 +37,36 @@ def refresh_suggestions(opportunity_keys: list[str] | None = None) -> int:
     return matching.refresh(list(Opportunity.objects.filter(key__in=opportunity_keys)))
 
 
+@recoverable
 @task()
 def saved_search_alerts(opportunity_id: int) -> int:
-    """Notify every user whose saved search matches a newly opened opportunity (not their own)."""
+    """Notify every user whose saved search matches a newly opened opportunity (not their own), once:
+    a user already alerted to it (by another of their searches, or by an earlier run of this task that
+    stopped half-way) is not alerted again."""
 
     opportunity = Opportunity.objects.select_related("organisation").filter(pk=opportunity_id).first()
     if opportunity is None or opportunity.status != Opportunity.Status.OPEN:
         return 0
+    url = reverse("mobility:opportunity-detail", args=[opportunity.key])
+    alerted = set(
+        Notification.objects.filter(kind=ALERT, url=url).values_list("recipient_id", flat=True).distinct()
+    )
     sent = 0
     for search in SavedSearch.objects.filter(alerts=True).select_related("user"):
-        if opportunity.organisation_id in roles_of(search.user):
+        if search.user_id in alerted or opportunity.organisation_id in roles_of(search.user):
             continue
         filters = OpportunityFilters.from_dict({**search.filters, "mine": False})
         if not filter_opportunities(Opportunity.objects.filter(pk=opportunity.pk), filters).exists():
             continue
         notify(
             recipients=[search.user],
-            kind="mobility.saved-search",
+            kind=ALERT,
             title=_("New match for your search “%(name)s”") % {"name": search.name},
             body=_("%(organisation)s posted: %(opportunity)s")
             % {"organisation": opportunity.organisation, "opportunity": opportunity},
-            url=reverse("mobility:opportunity-detail", args=[opportunity.key]),
+            url=url,
         )
+        alerted.add(search.user_id)
         sent += 1
     return sent
 
