@@ -15,8 +15,9 @@ from matchmaking.core.models import PersonalDataAccess
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants.access import can_see_personal_details, visible_participants
 from matchmaking.participants.clock import Clock, youth_guarantee_clock
-from matchmaking.participants.models import Participant, ParticipantIdentity
+from matchmaking.participants.models import Participant, ParticipantIdentity, ParticipantLanguage
 from matchmaking.permissions.roles import PERSONAL_DATA_ROLES, AnyUser, caseload_organisations
+from matchmaking.taxonomies.models import Term
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -172,3 +173,27 @@ def organisation_by_key(*, key: str) -> Organisation | None:
 def active_user_by_email(*, email: str) -> User | None:
     """The active account with this email (any case), for adding a professional to a follow-up group."""
     return User.objects.filter(email__iexact=email, is_active=True).first()
+
+
+@dataclass(frozen=True)
+class SpokenLanguage:
+    """One language the person speaks, named in the reader's language, with its CEFR level."""
+
+    code: str
+    name: str
+    level: str
+    level_label: str
+
+
+def participant_languages(*, participant: Participant) -> list[SpokenLanguage]:
+    """The person's own languages (not the interface's), each with its name from the languages code list."""
+    rows: list[ParticipantLanguage] = list(participant.languages.all())
+    names = {
+        term.code: term.label for term in Term.objects.of("languages").filter(code__in=[r.code for r in rows])
+    }
+    return [
+        SpokenLanguage(
+            code=r.code, name=names.get(r.code, r.code), level=r.level, level_label=r.get_level_display()
+        )
+        for r in rows
+    ]

@@ -113,7 +113,7 @@ def participant_detail(request: AuthenticatedHttpRequest, pseudonym: str) -> Htt
         "can_record": can_record_pathway(request.user, participant),
         "can_erase": can_erase_participant(request.user, participant),
         "skills": participant.skills.all(),
-        "languages": participant.languages.all(),
+        "spoken_languages": selectors.participant_languages(participant=participant),
         "consents": participant.consents.select_related("organisation"),
         "group": participant.group.select_related("user", "organisation").filter(ended_on__isnull=True),
         "clock": selectors.participant_clock(participant, timezone.localdate()),
@@ -229,7 +229,11 @@ def languages(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse
     return render(
         request,
         "participants/languages.html",
-        {"form": form, "participant": participant, "languages": participant.languages.all()},
+        {
+            "form": form,
+            "participant": participant,
+            "spoken_languages": selectors.participant_languages(participant=participant),
+        },
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gettext
+from functools import cache
 from typing import Any
 
 import pycountry
@@ -13,16 +15,32 @@ from matchmaking.taxonomies.models import Region, Term
 LANGUAGES_SCHEME = "languages"
 
 
+# The interface's languages besides English, in which every language gets its name.
+_LABEL_LANGUAGES = ("sv", "nb", "de", "es", "ca")
+# Self-names where pycountry's catalogue of a language has none (it leaves "Norwegian Bokmål" in English).
+_NATIVE = {"sv": "svenska", "nb": "norsk bokmål", "de": "Deutsch", "es": "español", "ca": "català"}
+
+
+@cache
+def _language_catalogue(language: str) -> gettext.NullTranslations:
+    return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
 def _language_terms() -> list[dict[str, Any]]:
-    """ISO 639-1 languages from pycountry, English names; the UI's own six get their native names."""
-    native = {"sv": "svenska", "nb": "norsk bokmål", "de": "Deutsch", "es": "español", "ca": "català"}
+    """ISO 639-1 languages from pycountry, named in each interface language from the ISO 639 translations
+    pycountry ships (English where a catalogue has no name); the interface's own languages carry their
+    native names in their own language."""
     terms = []
     for position, language in enumerate(
         sorted((lang for lang in pycountry.languages if hasattr(lang, "alpha_2")), key=lambda x: x.name)
     ):
         labels = {"en": language.name}
-        if language.alpha_2 in native:
-            labels[language.alpha_2] = native[language.alpha_2]
+        for reader in _LABEL_LANGUAGES:
+            name = _language_catalogue(reader).gettext(language.name)
+            if name != language.name:
+                labels[reader] = name
+        if language.alpha_2 in _NATIVE:
+            labels[language.alpha_2] = _NATIVE[language.alpha_2]
         terms.append({"code": language.alpha_2, "labels": labels, "definitions": {}, "position": position})
     return terms
 
