@@ -14,7 +14,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from matchmaking.core.periodic import registered_jobs, run_periodic
-from matchmaking.placements import rounds
+from matchmaking.placements import round_recovery, rounds
 from matchmaking.placements.models import Round
 from tests.factories import OrganisationFactory
 from tests.factories_participants import CUSTOMERS, participant, placement
@@ -56,7 +56,7 @@ def _task(found: Round, status: str, started_at=T0) -> DBTaskResult:
 
 def _reclaim(now, capture):
     with capture(execute=True):
-        return rounds.rounds_reclaim(now=now)
+        return round_recovery.rounds_reclaim(now=now)
 
 
 def test_the_reclaim_job_runs_every_minute():

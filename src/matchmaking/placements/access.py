@@ -59,6 +59,12 @@ def can_manage_rounds(user: AnyUser) -> bool:
     return is_active_user(user) and is_coordinator(user)
 
 
+def can_cancel_round(user: AnyUser, allocation_round: Round) -> bool:
+    """Stopping a round's computation is for those who run rounds: the coordinators, its creator among
+    them (only coordinators create rounds)."""
+    return can_manage_rounds(user)
+
+
 def access_round(user: AnyUser, round_id: int) -> Round:
     found = Round.objects.filter(pk=round_id).first()
     if found is None or not can_manage_rounds(user):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from matchmaking.core.periodic import periodic_job
-from matchmaking.placements.rounds import rounds_reclaim
+from matchmaking.placements.round_recovery import rounds_reclaim
 
 
 @periodic_job("round-reclaim", every=timedelta(minutes=1))

@@ -7,9 +7,7 @@ proposals of any round, so two confirmations at the same moment can never over-a
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -19,12 +17,12 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import TaskResultStatus, task
-from django_tasks_db.models import DBTaskResult
+from django_tasks import TaskContext, task
 
 from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
+from matchmaking.core.tasks import task_cancelled
 from matchmaking.engine.allocation_round import run_round
 from matchmaking.engine.fairness import FairnessAudit
 from matchmaking.engine.reasons import Reason
@@ -119,14 +117,14 @@ def round_propose(*, actor: User | None, allocation_round: Round) -> Round:
     )
     audit_record(actor=actor, action="round.propose", obj=locked, after={"pairs": pairs})
     if background:
-        _enqueue_on_commit(locked.pk, locked.attempts)
+        enqueue_computation(locked.pk, locked.attempts)
     else:
         round_compute(round_id=locked.pk)
         locked.refresh_from_db()
     return locked
 
 
-def _enqueue_on_commit(round_id: int, attempt: int) -> None:
+def enqueue_computation(round_id: int, attempt: int) -> None:
     """After commit (never for a round that was rolled back), enqueue the computation and remember its
     task, so that the reclaim job can tell a task that died from one still running."""
 
@@ -151,29 +149,30 @@ def _progress(round_id: int, attempt: int) -> Callable[[int, int], None]:
     return step
 
 
-def round_compute(*, round_id: int) -> None:
+def round_compute(*, round_id: int, task_id: str = "") -> None:
     """Score every pair, allocate, explain, audit, and store the proposals. Safe to run twice: a
     computation replaces the round's proposals, and one that was superseded (the round was reclaimed
-    and started again meanwhile) writes nothing."""
+    and started again, or cancelled, meanwhile; or its task ``task_id`` was cancelled) writes nothing."""
     found = Round.objects.get(pk=round_id)
     try:
-        _compute(found)
+        _compute(found, task_id=task_id)
     except Exception as exc:  # the round shows the failure instead of spinning for ever
-        Round.objects.filter(pk=round_id, attempts=found.attempts, status=found.status).update(
-            status=Round.Status.FAILED, error=str(exc)[:2000]
-        )
+        if not (task_id and task_cancelled(task_id)):
+            Round.objects.filter(pk=round_id, attempts=found.attempts, status=found.status).update(
+                status=Round.Status.FAILED, error=str(exc)[:2000]
+            )
         raise
 
 
-@task()
-def compute_round(round_id: int) -> str:
+@task(takes_context=True)
+def compute_round(context: TaskContext, round_id: int) -> str:
     """Compute a large allocation round in the background worker; the round page shows the progress.
     Defined beside ``round_propose``, which enqueues it, and ``round_compute``, which it runs."""
-    round_compute(round_id=round_id)
+    round_compute(round_id=round_id, task_id=str(context.task_result.id))
     return f"round {round_id} computed"
 
 
-def _compute(found: Round) -> None:
+def _compute(found: Round, *, task_id: str = "") -> None:
     """Run the engine's allocation round on the round's records and store its proposals."""
     participants = list(found.participants.prefetch_related("skills", "languages").order_by("pk"))
     placements = list(
@@ -195,6 +194,8 @@ def _compute(found: Round) -> None:
         current = Round.objects.select_for_update().get(pk=found.pk)
         if (current.status, current.attempts) != (found.status, found.attempts):
             return  # superseded by a later computation, or given up: this result is stale
+        if task_id and task_cancelled(task_id):
+            return  # cancelled (the round may be computing again already, under a new task)
         found.proposals.all().delete()
         proposals = []
         for person, outcome in zip(participants, result.outcomes, strict=True):
@@ -232,58 +233,6 @@ def _compute(found: Round) -> None:
         found.progress_done = found.progress_total = len(participants)
         found.progress_at = timezone.now()
         found.save()
-
-
-@transaction.atomic
-def rounds_reclaim(*, now: datetime) -> str:
-    """Start again (or, after ROUND_TASK_ATTEMPTS, fail with a reason) every round being computed
-    whose background task is gone: failed, finished without storing the proposal, missing, or running
-    with no progress for longer than ROUND_TASK_LEASE_SECONDS (its worker was killed)."""
-    lease = timedelta(seconds=settings.ROUND_TASK_LEASE_SECONDS)
-    restarted, failed = 0, 0
-    for found in Round.objects.select_for_update().filter(status=Round.Status.RUNNING).order_by("pk"):
-        result = _task_result(found.task_id)
-        if result is not None and result.status == TaskResultStatus.READY:
-            continue  # waiting for a worker; a queued task holds nothing
-        if result is None or result.status == TaskResultStatus.RUNNING:
-            heartbeats = [found.progress_at or found.created_at]
-            if result is not None and result.started_at is not None:
-                heartbeats.append(result.started_at)
-            if max(heartbeats) > now - lease:
-                continue  # alive: it reported progress within the lease
-        if result is not None and result.status == TaskResultStatus.RUNNING:
-            DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
-                status=TaskResultStatus.FAILED,
-                finished_at=now,
-                exception_class_path="matchmaking.placements.rounds.TaskLost",
-                traceback=f"No progress for more than {settings.ROUND_TASK_LEASE_SECONDS} s: reclaimed.",
-            )
-        before = {"attempts": found.attempts, "task": found.task_id}
-        if found.attempts >= ROUND_TASK_ATTEMPTS:
-            found.status = Round.Status.FAILED
-            found.failure_code = Round.Failure.WORKER_LOST
-            found.failure_params = {"attempts": found.attempts}
-            found.save(update_fields=["status", "failure_code", "failure_params"])
-            audit_record(actor=None, action="round.reclaim", obj=found, before=before, after={"failed": True})
-            failed += 1
-            continue
-        found.attempts += 1
-        found.progress_done, found.progress_at, found.task_id = 0, now, ""
-        found.save(update_fields=["attempts", "progress_done", "progress_at", "task_id"])
-        audit_record(
-            actor=None, action="round.reclaim", obj=found, before=before, after={"attempts": found.attempts}
-        )
-        _enqueue_on_commit(found.pk, found.attempts)
-        restarted += 1
-    return f"{restarted} rounds started again, {failed} rounds failed after {ROUND_TASK_ATTEMPTS} attempts"
-
-
-def _task_result(task_id: str) -> DBTaskResult[Any, Any] | None:
-    try:
-        key = uuid.UUID(task_id)
-    except ValueError:
-        return None
-    return DBTaskResult.objects.filter(pk=key).first()
 
 
 def _audit_dict(audit: FairnessAudit) -> dict[str, Any]:

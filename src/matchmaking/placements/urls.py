@@ -14,6 +14,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/progress/", views_rounds.round_progress, name="round-progress"),
     path("rounds/<int:round_id>/propose/", views_rounds.round_propose, name="round-propose"),
     path("rounds/<int:round_id>/confirm/", views_rounds.round_confirm, name="round-confirm"),
+    path("rounds/<int:round_id>/cancel/", views_rounds.round_cancel, name="round-cancel"),
     path(
         "rounds/<int:round_id>/proposals/<int:proposal_id>/override/",
         views_rounds.proposal_override,

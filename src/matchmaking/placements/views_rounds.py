@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matchmaking.forms import HtmxHttpRequest, show_service_errors
 from matchmaking.participants.views import show_error
 from matchmaking.permissions.roles import AnyUser, AuthenticatedHttpRequest
-from matchmaking.placements import decisions, forms, rounds, selectors
+from matchmaking.placements import decisions, forms, round_recovery, rounds, selectors
 from matchmaking.placements.access import (
     access_contest_for_answer,
     access_proposal_for_contest,
@@ -119,6 +119,20 @@ def round_propose(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespo
             messages.error(request, _("The round could not be computed: %s") % found.error)
         else:
             messages.info(request, _("The round is being computed in the background."))
+    return redirect(found.get_absolute_url())
+
+
+@login_required
+@require_POST
+def round_cancel(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    """Stop a round's background computation, or dismiss its failure, to edit and compute it later."""
+    found = access_round(request.user, round_id)
+    try:
+        found = round_recovery.round_cancel(actor=request.user, allocation_round=found)
+    except (ValidationError, PermissionDenied) as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, _("The computation has been cancelled; nothing it computed is kept."))
     return redirect(found.get_absolute_url())
 
 
