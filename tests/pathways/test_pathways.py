@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -280,3 +281,13 @@ def test_export_with_everything(client, world):
     )
     assert document["goals"][0]["goal"] == "Goal"
     assert document["offers"]
+
+
+def test_plan_page_ids_are_unique_and_every_field_has_its_label(client, world):
+    """The goal and step forms both have a title; each must keep its own id and label."""
+    client.force_login(world.worker)
+    body = client.get(reverse("pathways:plan", args=[world.person.pseudonym])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', body)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for field_id in re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', body):
+        assert f'for="{field_id}"' in body, field_id

@@ -61,9 +61,11 @@ def _done(request: HttpRequest, text: str, name: str, participant: Participant) 
 def plan(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant(request.user, pseudonym)
     goals = selectors.participant_goals(participant=participant)
-    goal_form = forms.GoalForm(request.POST if "new_goal" in request.POST else None)
+    # Both forms have a "title": distinct ids keep each label tied to its own field.
+    goal_form = forms.GoalForm(request.POST if "new_goal" in request.POST else None, auto_id="goal_%s")
     step_form = forms.StepForm(
         request.POST if "new_step" in request.POST else None,
+        auto_id="step_%s",
         goals=[(str(g.pk), g.title) for g in goals],
         organisations=selectors.active_organisation_choices(),
         initial={"owner": str(_actor_org(request.user, participant).pk)},
