@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from matchmaking.organisations.models import Organisation, record_id_validator
-from matchmaking.participants.models import Participant
+from matchmaking.participants.models import Participant, SupportRequirement
 from matchmaking.taxonomies.models import Region
 
 
@@ -63,6 +63,11 @@ class Placement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("placements:placement-detail", args=[self.key])
+
+    def support_offered_labels(self) -> list[str]:
+        """The support the host offers, in the reader's language (the stored values are codes)."""
+        labels = dict(SupportRequirement.choices)
+        return [str(labels.get(code, code)) for code in self.support_offered]
 
     def is_abroad_for(self, country: str) -> bool:
         return bool(country) and self.country != country
