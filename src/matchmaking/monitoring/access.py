@@ -34,3 +34,22 @@ def flag_organisations(user: AnyUser) -> set[int] | None:
     if is_coordinator(user):
         return None
     return {org for org, role in roles_of(user).items() if role in PERSONAL_DATA_ROLES}
+
+
+def can_view_cockpit(user: AnyUser) -> bool:
+    """The monitoring cockpit: the coordinator sees the network, every member its own organisations."""
+    return is_active_user(user) and is_member(user)
+
+
+def cockpit_scope(user: AnyUser) -> set[int] | None:
+    """The organisations whose figures ``user`` may see in the cockpit (None: the whole network)."""
+    if not can_view_cockpit(user):
+        return set()
+    if is_coordinator(user):
+        return None
+    return set(roles_of(user))
+
+
+def can_manage_monitoring(user: AnyUser) -> bool:
+    """Targets and learner counts (denominators) are the coordinator's."""
+    return is_active_user(user) and is_coordinator(user)

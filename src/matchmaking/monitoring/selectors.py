@@ -1,10 +1,36 @@
-"""Reads of the monitoring pages beyond the export itself (``mobilities``)."""
+"""Reads of the monitoring pages: the cockpit's figures, the organisations and regions its filters
+offer, targets and learner counts. The per-mobility export is in ``mobilities``."""
 
 from __future__ import annotations
 
-from matchmaking.monitoring.access import mobility_export_organisations
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking.monitoring import disclosure
+from matchmaking.monitoring.access import cockpit_scope, mobility_export_organisations
+from matchmaking.monitoring.cockpit import (
+    Cockpit,
+    CockpitFilters,
+    Progress,
+    exchanges_by_status,
+    exchanges_by_type,
+    fewer_opportunities_share,
+    participants_by_activity,
+    vet_learners,
+)
+from matchmaking.monitoring.exchange_indicators import (
+    completion_reporting,
+    cooperation_followed,
+    reciprocity,
+    region_flows,
+    staff_flows,
+    time_to_agreement,
+)
+from matchmaking.monitoring.models import LearnerCount, Target
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser
+from matchmaking.taxonomies.models import Region
 
 
 def export_organisations(*, user: AnyUser) -> list[Organisation]:
@@ -12,3 +38,73 @@ def export_organisations(*, user: AnyUser) -> list[Organisation]:
     scope = mobility_export_organisations(user)
     qs = Organisation.objects.order_by("name")
     return list(qs if scope is None else qs.filter(pk__in=scope))
+
+
+def cockpit_organisations(*, user: AnyUser | None) -> list[Organisation]:
+    """The organisations the cockpit's filter offers ``user`` (None: the command line, all)."""
+    scope = None if user is None else cockpit_scope(user)
+    qs = Organisation.objects.order_by("name")
+    return list(qs if scope is None else qs.filter(pk__in=scope))
+
+
+def regions() -> QuerySet[Region]:
+    return Region.objects.order_by("code")
+
+
+def cockpit(*, user: AnyUser | None, filters: CockpitFilters) -> Cockpit:
+    """Every indicator over what ``user`` may see (None: the command line, the whole network)."""
+    scope = None if user is None else cockpit_scope(user)
+    today = timezone.localdate()
+    tables = [
+        exchanges_by_type(filters, scope),
+        exchanges_by_status(filters, scope),
+        participants_by_activity(filters, scope),
+        vet_learners(filters, scope),
+        fewer_opportunities_share(filters, scope),
+        staff_flows(filters, scope),
+        reciprocity(filters, scope),
+        time_to_agreement(filters, scope),
+        completion_reporting(filters, scope, today),
+        cooperation_followed(filters, scope),
+    ]
+    by_code = {t.code: t for t in tables}
+    return Cockpit(
+        filters=filters,
+        tables=by_code,
+        progress=_progress(by_code),
+        flows=region_flows(filters, scope),
+        computed_at=timezone.now(),
+        k=disclosure.threshold(),
+    )
+
+
+def _progress(tables: dict) -> list[Progress]:
+    """The latest year of each indicator with targets, against every target set for it."""
+    out = []
+    for code, title, column in (
+        ("vet-learners-on-mobility", _("VET learners on mobility"), 3),
+        ("fewer-opportunities-share", _("Mobilities for people with fewer opportunities"), 4),
+    ):
+        table = tables[code]
+        rows = [r for r in table.rows if r[column] is not None]
+        if not rows:
+            continue
+        year, value = rows[-1][0], rows[-1][column]
+        targets = [
+            (t.source, t.year, t.value)
+            for t in Target.objects.filter(indicator=code, year__gte=year).order_by("year", "source")
+        ]
+        seen: set[str] = set()
+        firsts = [t for t in targets if not (t[0] in seen or seen.add(t[0]))]  # type: ignore[func-returns-value]
+        out.append(Progress(code=code, title=title, year=int(year), value=value, targets=firsts))
+    return out
+
+
+def targets() -> QuerySet[Target]:
+    return Target.objects.order_by("indicator", "year", "source")
+
+
+def learner_counts() -> QuerySet[LearnerCount]:
+    return LearnerCount.objects.select_related("region", "organisation").order_by(
+        "-year", "region__code", "organisation__name"
+    )

@@ -1,12 +1,22 @@
-"""Writes of the monitoring pages: the audit trail of who downloaded which export."""
+"""Writes of the monitoring pages: targets, learner counts, and the audit trail of the exports."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
+from matchmaking.monitoring.access import can_manage_monitoring
+from matchmaking.monitoring.indicators import definitions
+from matchmaking.monitoring.learners import read_learner_counts
 from matchmaking.monitoring.mobilities import MobilityExport, MobilityFilters
+from matchmaking.monitoring.models import LearnerCount, Target
+from matchmaking.organisations.models import Organisation
+from matchmaking.taxonomies.models import Region
 
 
 @transaction.atomic
@@ -26,3 +36,93 @@ def mobility_export_record(
             "organisation": filters.organisation_id,
         },
     )
+
+
+@transaction.atomic
+def indicators_export_record(*, actor: User, kind: str, filters: dict[str, Any]) -> None:
+    """Record that ``actor`` downloaded the cockpit's tables in format ``kind``."""
+    audit_record(
+        actor=actor,
+        action="indicators.exported",
+        obj=actor,
+        after={"format": kind, "definitions": definitions().version, **filters},
+    )
+
+
+def _check(actor: User) -> None:
+    if not can_manage_monitoring(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def target_set(
+    *, actor: User, indicator: str, year: int, source: str, value: Decimal | None
+) -> Target | None:
+    """Set (or, with ``value`` None, remove) the target of ``indicator`` for ``year`` by ``source``."""
+    _check(actor)
+    if indicator not in {d.code for d in definitions().with_targets()}:
+        raise ValidationError({"indicator": "This indicator has no targets."})
+    if source not in Target.Source.values:
+        raise ValidationError({"source": "Unknown source of a target."})
+    existing = (
+        Target.objects.select_for_update().filter(indicator=indicator, year=year, source=source).first()
+    )
+    before = {"value": existing.value} if existing else {}
+    if value is None:
+        if existing:
+            existing.delete()
+            audit_record(
+                actor=actor,
+                action="target.removed",
+                obj=actor,
+                before={**before, "indicator": indicator, "year": year, "source": source},
+            )
+        return None
+    if not Decimal(0) <= value <= Decimal(100):
+        raise ValidationError({"value": "A target is a percentage from 0 to 100."})
+    target, _created = Target.objects.update_or_create(
+        indicator=indicator, year=year, source=source, defaults={"value": value, "updated_by": actor}
+    )
+    audit_record(actor=actor, action="target.set", obj=target, before=before, after={"value": value})
+    return target
+
+
+@transaction.atomic
+def learner_count_set(
+    *,
+    actor: User,
+    year: int,
+    learners: int,
+    region: Region | None = None,
+    organisation: Organisation | None = None,
+    source: str = "",
+) -> LearnerCount:
+    """Enter the learners of ``year`` in one region or one organisation (replacing an earlier count)."""
+    _check(actor)
+    if (region is None) == (organisation is None):
+        raise ValidationError({"region": "Give a region or an organisation, not both and not neither."})
+    if learners < 0:
+        raise ValidationError({"learners": "A count of learners is zero or more."})
+    count, _created = LearnerCount.objects.update_or_create(
+        year=year, region=region, organisation=organisation,
+        defaults={"learners": learners, "source": source, "updated_by": actor},
+    )  # fmt: skip
+    audit_record(actor=actor, action="learners.set", obj=count, after={"learners": learners, "year": year})
+    return count
+
+
+@transaction.atomic
+def learner_counts_import(*, actor: User, filename: str, content: bytes) -> int:
+    """Import a file of learner counts, all or nothing; returns the rows written. A bad row raises
+    ``ValidationError`` naming it, and nothing changes."""
+    _check(actor)
+    rows = read_learner_counts(filename, content)
+    for row in rows:
+        LearnerCount.objects.update_or_create(
+            year=row.year, region_id=row.region_id, organisation_id=row.organisation_id,
+            defaults={"learners": row.learners, "source": row.source, "updated_by": actor},
+        )  # fmt: skip
+    audit_record(
+        actor=actor, action="learners.imported", obj=actor, after={"file": filename, "rows": len(rows)}
+    )
+    return len(rows)

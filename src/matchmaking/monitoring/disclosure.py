@@ -1,0 +1,205 @@
+"""Statistical disclosure control of every figure that counts people.
+
+Primary suppression: a count from 1 to k−1 is shown as "<k" (zero is shown: it tells nobody anything
+about a person). k is the setting ``SMALL_CELL_THRESHOLD`` (default 5), kept between 3 and 10, the
+thresholds statistical offices use.
+
+Secondary suppression, in a table published with totals: each row with its row total, each column with
+its column total, and the totals row with the grand total are *lines* whose parts add up to their total.
+A line with exactly one hidden entry gives that entry away (the total minus the others); so does a line
+whose hidden entries are all "<k" and add up to a sum that leaves each one value (two "<5" adding up to
+2 are both 1). In such a line one more entry is hidden, shown as "x": the smallest non-zero entry not
+yet hidden, a cell before a total (hiding a known zero protects nothing); a line whose other entries
+are all zero hides its total. Hiding one entry can expose another line, so this repeats until no line
+is exposed. In a two-way table (rows and columns with totals) several lines together can still pin an
+entry down, so such a table is also audited with linear programming, and one more entry beside an
+exposed one is hidden until none is. The test suite attacks every protected table the same way (the
+published figures, "<k" meaning 1 to k−1, "x" meaning 0 or more) and checks that no hidden entry has a
+single possible value.
+
+Shares (percentages) whose numerator or denominator counts fewer than k people are shown as "<k" too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from scipy.optimize import linprog
+
+Cell = int | str
+
+SECONDARY = "x"
+
+
+def threshold() -> int:
+    """k: counts from 1 to k−1 are hidden. The setting, kept between 3 and 10."""
+    return min(max(int(settings.SMALL_CELL_THRESHOLD), 3), 10)
+
+
+def small(value: int, k: int | None = None) -> bool:
+    k = threshold() if k is None else k
+    return 0 < value < k
+
+
+def suppress(value: int, k: int | None = None) -> Cell:
+    """One count on its own (no total beside it): "<k" from 1 to k−1, else the count."""
+    k = threshold() if k is None else k
+    return f"<{k}" if small(value, k) else value
+
+
+def share(numerator: int, denominator: int, k: int | None = None, digits: int = 1) -> Cell | float | None:
+    """numerator / denominator in percent, or "<k" when either counts fewer than k people, or None when
+    the denominator is zero."""
+    k = threshold() if k is None else k
+    if denominator <= 0:
+        return None
+    if small(numerator, k) or small(denominator, k):
+        return f"<{k}"
+    return round(100 * numerator / denominator, digits)
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A table of exact counts with its totals and what may be shown of each entry.
+
+    ``grid`` holds the cells with the row totals as a last column and the column totals (and the grand
+    total) as a last row, when the table has them; ``marks`` holds "" (shown), "primary" or "secondary".
+    """
+
+    grid: list[list[int]]
+    marks: list[list[str]]
+    k: int
+    shape_args: tuple[int, int, bool, bool] = (0, 0, False, False)  # rows, columns, row and column totals
+
+    def shown(self) -> list[list[Cell]]:
+        out: list[list[Cell]] = []
+        for values, marks in zip(self.grid, self.marks, strict=True):
+            out.append(
+                [
+                    f"<{self.k}" if mark == "primary" else SECONDARY if mark == "secondary" else value
+                    for value, mark in zip(values, marks, strict=True)
+                ]
+            )
+        return out
+
+    @property
+    def hidden(self) -> int:
+        return sum(mark != "" for row in self.marks for mark in row)
+
+
+def protect(
+    cells: list[list[int]], *, row_totals: bool = True, column_totals: bool = True, k: int | None = None
+) -> Protected:
+    """Primary and secondary suppression of a table of people counts (rows × columns) with the totals
+    asked for, which are appended to it (last column, last row)."""
+    k = threshold() if k is None else k
+    n_rows = len(cells)
+    n_cols = len(cells[0]) if cells else 0
+    grid = [list(row) for row in cells]
+    if row_totals:
+        for row in grid:
+            row.append(sum(row[:n_cols]))
+    if column_totals:
+        width = n_cols + (1 if row_totals else 0)
+        grid.append([sum(grid[i][j] for i in range(n_rows)) for j in range(width)])
+    marks = [["primary" if small(v, k) else "" for v in row] for row in grid]
+    lines = _lines(n_rows, n_cols, row_totals, column_totals)
+    _line_rule(grid, marks, lines, k)
+    if row_totals and column_totals and n_rows > 1 and n_cols > 1:
+        # In a two-way table several lines together can still give an entry away: audit and hide more.
+        while (pos := _recoverable(grid, marks, lines, k)) is not None:
+            near = [p for line in lines if pos in line for p in line if not marks[p[0]][p[1]]]
+            rest = near or [(i, j) for i, row in enumerate(marks) for j, m in enumerate(row) if not m]
+            if not rest:
+                break
+            pick = min(rest, key=lambda p: (grid[p[0]][p[1]] == 0, grid[p[0]][p[1]], p))
+            marks[pick[0]][pick[1]] = "secondary"
+            _line_rule(grid, marks, lines, k)
+    return Protected(grid=grid, marks=marks, k=k, shape_args=(n_rows, n_cols, row_totals, column_totals))
+
+
+def _line_rule(
+    grid: list[list[int]], marks: list[list[str]], lines: list[list[tuple[int, int]]], k: int
+) -> None:
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if not _exposed(line, grid, marks, k):
+                continue
+            candidates = [pos for pos in line if not marks[pos[0]][pos[1]]]
+            if not candidates:
+                continue
+            total = line[-1]
+            nonzero = [pos for pos in candidates if grid[pos[0]][pos[1]] > 0 and pos != total]
+            if nonzero:
+                pick = min(nonzero, key=lambda pos: (grid[pos[0]][pos[1]], pos))
+            elif total in candidates:
+                pick = total
+            else:
+                pick = min(candidates, key=lambda pos: (grid[pos[0]][pos[1]], pos))
+            marks[pick[0]][pick[1]] = "secondary"
+            changed = True
+
+
+def _recoverable(
+    grid: list[list[int]], marks: list[list[str]], lines: list[list[tuple[int, int]]], k: int
+) -> tuple[int, int] | None:
+    """A hidden entry that linear programming pins to one value from what is shown ("<k" taken as 1
+    to k−1, "x" as 0 or more), or None."""
+    hidden = [(i, j) for i, row in enumerate(marks) for j, mark in enumerate(row) if mark]
+    if not hidden:
+        return None
+    index = {pos: n for n, pos in enumerate(hidden)}
+    a_eq: list[list[float]] = []
+    b_eq: list[float] = []
+    for line in lines:
+        coefficients = [0.0] * len(hidden)
+        rhs = 0.0
+        for n, pos in enumerate(line):
+            sign = -1.0 if n == len(line) - 1 else 1.0
+            if pos in index:
+                coefficients[index[pos]] += sign
+            else:
+                rhs -= sign * grid[pos[0]][pos[1]]
+        if any(coefficients):
+            a_eq.append(coefficients)
+            b_eq.append(rhs)
+    if not a_eq:
+        return None
+    bounds = [(1, k - 1) if marks[i][j] == "primary" else (0, None) for i, j in hidden]
+    for pos, n in index.items():
+        objective = [0.0] * len(hidden)
+        objective[n] = 1.0
+        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        high = linprog([-c for c in objective], A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        if low.status == 0 and high.status == 0 and -high.fun - low.fun < 0.5:
+            return pos
+    return None
+
+
+def _exposed(line: list[tuple[int, int]], grid: list[list[int]], marks: list[list[str]], k: int) -> bool:
+    """Whether the hidden entries of ``line`` can be worked out from it: one hidden entry alone; or,
+    with the total shown, only "<k" entries whose sum (the total minus the rest) leaves each a single
+    value (all of them 1, or all of them k−1)."""
+    hidden = [pos for pos in line if marks[pos[0]][pos[1]]]
+    if len(hidden) == 1:
+        return True
+    total = line[-1]
+    if not hidden or marks[total[0]][total[1]] or any(marks[i][j] != "primary" for i, j in hidden):
+        return False
+    hidden_sum = sum(grid[i][j] for i, j in hidden)
+    return hidden_sum in (len(hidden), len(hidden) * (k - 1))
+
+
+def _lines(n_rows: int, n_cols: int, row_totals: bool, column_totals: bool) -> list[list[tuple[int, int]]]:
+    """Every set of grid positions whose values add up to the last one (the total)."""
+    lines: list[list[tuple[int, int]]] = []
+    if row_totals:
+        rows = n_rows + (1 if column_totals else 0)
+        lines += [[(i, j) for j in range(n_cols + 1)] for i in range(rows)]
+    if column_totals:
+        cols = n_cols + (1 if row_totals else 0)
+        lines += [[(i, j) for i in range(n_rows + 1)] for j in range(cols)]
+    return lines
