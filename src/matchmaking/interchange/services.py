@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from matchmaking.core.audit import audit_record
+from matchmaking.core.tasks import enqueue_on_commit
 from matchmaking.exchanges.capacity import capacity_problem
 from matchmaking.exchanges.models import HOLDING_STATES, CompletionReport, Exchange, ProgrammeItem, Visitor
 from matchmaking.exchanges.services import ANSWER_DAYS, COUNTRY_TIME_ZONES
+from matchmaking.interchange import bulk
+from matchmaking.interchange.bulk import error_text
 from matchmaking.interchange.document import (
     ExchangeRecord,
     InterchangeDocument,
     InterchangeError,
-    OpportunityRecord,
-    OrganisationRecord,
 )
-from matchmaking.mobility import services as mobility_services
-from matchmaking.mobility.models import Opportunity
-from matchmaking.organisations import services as organisation_services
+from matchmaking.mobility.models import Opportunity, SavedSearch
+from matchmaking.mobility.tasks import saved_search_alerts, schedule_refresh
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser
 from matchmaking.taxonomies.models import Term
@@ -57,54 +57,59 @@ def known_opportunity_keys() -> set[str]:
     return set(Opportunity.objects.values_list("key", flat=True))
 
 
-def _profile(record: OrganisationRecord) -> dict[str, Any]:
-    data = asdict(record)
-    data.pop("id")
-    for key in ("languages", "target_groups", "expertise", "interests"):
-        data[key] = list(data[key])
-    return data
-
-
-def _messages(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items())
-    return " ".join(exc.messages)
-
-
-@transaction.atomic
 def interchange_import(
     *, actor: AnyUser, document: InterchangeDocument, is_demo: bool = False
 ) -> ImportSummary:
-    """Create or update every record (matched on its id); any failure rolls the whole import back."""
-    summary = ImportSummary()
+    """Create or update every record (matched on its id); any failure rolls the whole import back.
+
+    Organisations and opportunities are checked first, reading only (``bulk.plan``): a file with
+    problems is refused without ever taking the write lock. Then one short transaction writes them in
+    bulk (``bulk.write``) and the exchanges one by one (they are few, and each is checked against its
+    host's capacity, which only the locked database can tell). If someone changed a planned record
+    in between, the plan is made again; the last attempt plans inside the transaction.
+    """
+    for attempt in range(1, PLAN_ATTEMPTS + 1):
+        last = attempt == PLAN_ATTEMPTS
+        if not last:
+            planned = bulk.plan(actor=actor, document=document, is_demo=is_demo)
+            if planned.problems:
+                raise InterchangeError(planned.problems)
+        try:
+            return _write(actor, document, is_demo, None if last else planned)
+        except (bulk.StalePlanError, IntegrityError):
+            if last:
+                raise
+    raise AssertionError("unreachable")
+
+
+PLAN_ATTEMPTS = 3
+
+
+@transaction.atomic
+def _write(
+    actor: AnyUser, document: InterchangeDocument, is_demo: bool, planned: bulk.Plan | None
+) -> ImportSummary:
+    if planned is None:
+        planned = bulk.plan(actor=actor, document=document, is_demo=is_demo)
+        if planned.problems:
+            raise InterchangeError(planned.problems)
+    bulk.write(actor=actor, plan=planned)
+    orgs, opps = planned.organisations, planned.opportunities
+    summary = ImportSummary(
+        organisations_created=orgs.created, organisations_updated=orgs.updated,
+        opportunities_created=opps.created, opportunities_updated=opps.updated,
+    )  # fmt: skip
+    if orgs.new or orgs.changed or opps.new or opps.changed:
+        schedule_refresh()
+    if opps.new and SavedSearch.objects.exists():
+        for opportunity in opps.new:
+            enqueue_on_commit(saved_search_alerts, opportunity.pk)
     problems: list[str] = []
-    organisations: dict[str, Organisation] = {}
-    opportunities: dict[str, Opportunity] = {}
-    for record in document.organisations:
-        try:
-            organisations[record.id], created = _upsert_organisation(actor, record, is_demo)
-        except ValidationError as exc:
-            problems.append(f"organisations[{record.id}]: {_messages(exc)}")
-            continue
-        if created:
-            summary.organisations_created += 1
-        else:
-            summary.organisations_updated += 1
-    for opp in document.opportunities:
-        try:
-            opportunities[opp.id], created = _upsert_opportunity(actor, opp, organisations)
-        except ValidationError as exc:
-            problems.append(f"opportunities[{opp.id}]: {_messages(exc)}")
-            continue
-        if created:
-            summary.opportunities_created += 1
-        else:
-            summary.opportunities_updated += 1
     for exchange in document.exchanges:
         try:
-            created = _upsert_exchange(actor, exchange, organisations, opportunities)
+            created = _upsert_exchange(actor, exchange, orgs.by_key, opps.by_key)
         except ValidationError as exc:
-            problems.append(f"exchanges[{exchange.id}]: {_messages(exc)}")
+            problems.append(f"exchanges[{exchange.id}]: {error_text(exc)}")
             continue
         if created:
             summary.exchanges_created += 1
@@ -114,52 +119,6 @@ def interchange_import(
         transaction.set_rollback(True)
         raise InterchangeError(problems)
     return summary
-
-
-def _upsert_organisation(
-    actor: AnyUser, record: OrganisationRecord, is_demo: bool
-) -> tuple[Organisation, bool]:
-    existing = Organisation.objects.filter(key=record.id).first()
-    with transaction.atomic():
-        if existing is None:
-            return (
-                organisation_services.organisation_create(
-                    actor=actor, profile=_profile(record), key=record.id, is_demo=is_demo
-                ),
-                True,
-            )
-        return organisation_services.organisation_update(
-            actor=None, organisation=existing, profile=_profile(record)
-        ), False
-
-
-def _opportunity_data(record: OpportunityRecord) -> dict[str, Any]:
-    """A record of the file as the data ``opportunity_create``/``opportunity_update`` take."""
-    data = asdict(record)
-    for key in ("id", "organisation"):
-        data.pop(key)
-    for key in mobility_services.TERM_LISTS:
-        data[key] = list(data[key])
-    return data
-
-
-def _upsert_opportunity(
-    actor: AnyUser, record: OpportunityRecord, organisations: dict[str, Organisation]
-) -> tuple[Opportunity, bool]:
-    organisation = organisations.get(record.organisation) or Organisation.objects.get(key=record.organisation)
-    data = _opportunity_data(record)
-    existing = Opportunity.objects.filter(key=record.id).first()
-    with transaction.atomic():
-        if existing is None:
-            created = mobility_services.opportunity_create(
-                actor=actor, organisation=organisation, key=record.id, data=data
-            )
-            return created, True
-        if existing.organisation_id != organisation.pk:
-            raise ValidationError(
-                {"organisation": f"opportunity {record.id!r} belongs to {existing.organisation.key!r}"}
-            )
-        return mobility_services.opportunity_update(actor=None, opportunity=existing, data=data), False
 
 
 # --- Exchanges (format version 2) ------------------------------------------------------------------
