@@ -25,26 +25,34 @@ def test_the_2030_targets_are_there_from_the_start(db):
     }
 
 
+VET = "vet-learners-on-mobility"
+
+
 def test_the_coordinator_sets_and_removes_a_target(coordinator):
-    services.target_set(actor=coordinator, indicator="vet-learners-on-mobility", year=2026, source="partnership",
-                        value=Decimal("8"))  # fmt: skip
+    services.target_set(actor=coordinator, indicator=VET, year=2026, source="partnership", value=Decimal("8"))
     assert Target.objects.get(year=2026).value == Decimal("8")
     assert AuditEvent.objects.filter(action="target.set").exists()
-    services.target_set(actor=coordinator, indicator="vet-learners-on-mobility", year=2026, source="partnership",
-                        value=None)  # fmt: skip
+    services.target_set(actor=coordinator, indicator=VET, year=2026, source="partnership", value=None)
     assert not Target.objects.filter(year=2026).exists()
     with pytest.raises(ValidationError):
-        services.target_set(actor=coordinator, indicator="exchanges-by-type", year=2026, source="partnership",
-                            value=Decimal("8"))  # fmt: skip
+        services.target_set(
+            actor=coordinator,
+            indicator="exchanges-by-type",
+            year=2026,
+            source="partnership",
+            value=Decimal("8"),
+        )
     with pytest.raises(ValidationError):
-        services.target_set(actor=coordinator, indicator="vet-learners-on-mobility", year=2026, source="council",
-                            value=Decimal("120"))  # fmt: skip
+        services.target_set(
+            actor=coordinator, indicator=VET, year=2026, source="council", value=Decimal("120")
+        )
 
 
 def test_only_the_coordinator_sets_targets_and_learner_counts(org_admin):
     with pytest.raises(PermissionDenied):
-        services.target_set(actor=org_admin, indicator="vet-learners-on-mobility", year=2026, source="partnership",
-                            value=Decimal("8"))  # fmt: skip
+        services.target_set(
+            actor=org_admin, indicator=VET, year=2026, source="partnership", value=Decimal("8")
+        )
     with pytest.raises(PermissionDenied):
         services.learner_counts_import(
             actor=org_admin, filename="l.csv", content=b"year,region,learners\n2026,SE23,5\n"
@@ -53,9 +61,7 @@ def test_only_the_coordinator_sets_targets_and_learner_counts(org_admin):
 
 def test_learner_counts_are_imported_from_csv(coordinator):
     LearnerCount.objects.create(year=2026, region=Region.objects.get(code="SE23"), learners=1)
-    content = (
-        "year;region;organisation;learners;source\n2026;SE23;;240;SCB\n2026;ES51;;1800;Idescat\n".encode()
-    )
+    content = b"year;region;organisation;learners;source\n2026;SE23;;240;SCB\n2026;ES51;;1800;Idescat\n"
     assert services.learner_counts_import(actor=coordinator, filename="learners.csv", content=content) == 2
     assert dict(LearnerCount.objects.values_list("region__code", "learners")) == {"SE23": 240, "ES51": 1800}
 
