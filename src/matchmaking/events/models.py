@@ -50,9 +50,11 @@ class Event(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     organiser = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="organised_events",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="organised_events",
         verbose_name=_("organising organisation"),
-    )  # fmt: skip
+    )
     start = models.DateField(_("first day"))
     end = models.DateField(_("last day"))
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Brussels")
@@ -68,9 +70,10 @@ class Event(models.Model):
     min_meetings = models.PositiveIntegerField(_("fewest meetings per organisation"), default=0)
     max_meetings = models.PositiveIntegerField(_("most meetings per organisation"), default=12)
     newcomer_min_meetings = models.PositiveIntegerField(
-        _("meetings guaranteed to a newcomer"), default=2,
+        _("meetings guaranteed to a newcomer"),
+        default=2,
         help_text=_("An organisation at its first event gets at least this many meetings when possible."),
-    )  # fmt: skip
+    )
     must_meet_mandatory = models.BooleanField(
         _("accepted must-meet requests are always scheduled"), default=True
     )
@@ -186,9 +189,12 @@ class Registration(models.Model):
         Opportunity, blank=True, related_name="+", verbose_name=_("our offers and requests")
     )
     languages = models.ManyToManyField(
-        Term, blank=True, related_name="+", verbose_name=_("languages we can meet in"),
+        Term,
+        blank=True,
+        related_name="+",
+        verbose_name=_("languages we can meet in"),
         limit_choices_to={"scheme": "languages"},
-    )  # fmt: skip
+    )
     available_slots = models.ManyToManyField(
         Slot, blank=True, related_name="available_registrations", verbose_name=_("available")
     )
@@ -317,13 +323,21 @@ class Meeting(models.Model):
     )
     held = models.BooleanField(_("took place"), null=True, blank=True)
     no_show = models.ForeignKey(
-        Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Registration,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("did not come"),
-    )  # fmt: skip
+    )
     exchange = models.ForeignKey(
-        Exchange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Exchange,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("exchange proposal"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

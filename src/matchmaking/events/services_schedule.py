@@ -1,0 +1,45 @@
+"""Queue the computation of an event's schedule (the background task in ``tasks`` does the work)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from matchmaking.core.audit import audit_record
+from matchmaking.core.tasks import enqueue_on_commit
+from matchmaking.events.access import can_manage_event
+from matchmaking.events.models import Event, MeetingRequest, ScheduleStatus, Table
+from matchmaking.events.scheduling import SCHEDULE_STATES
+from matchmaking.events.tasks import compute_event_schedule
+from matchmaking.permissions.roles import AnyUser
+
+
+@transaction.atomic
+def schedule_request(*, actor: AnyUser, event: Event) -> Event:
+    """Queue the computation of the schedule; the event page shows its status."""
+    if not can_manage_event(actor, event):
+        raise PermissionDenied
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if locked.state not in SCHEDULE_STATES:
+        raise ValidationError(
+            {
+                "schedule": _(
+                    "The schedule is computed once meeting requests are open (the event is “%(state)s”)."
+                )
+                % {"state": locked.get_state_display()}
+            }
+        )
+    if locked.schedule_status in (ScheduleStatus.QUEUED, ScheduleStatus.RUNNING):
+        raise ValidationError({"schedule": _("The schedule is already being computed.")})
+    if not Table.objects.filter(event=locked).exists():
+        raise ValidationError({"schedule": _("Add at least one table or room first.")})
+    if not MeetingRequest.objects.filter(event=locked, status=MeetingRequest.Status.ACCEPTED).exists():
+        raise ValidationError({"schedule": _("No meeting request has been accepted yet.")})
+    locked.schedule_status, locked.schedule_progress, locked.schedule_error = ScheduleStatus.QUEUED, 0.0, ""
+    locked.save(update_fields=["schedule_status", "schedule_progress", "schedule_error", "updated_at"])
+    audit_record(
+        actor=actor, action="event.schedule-requested", obj=locked, organisation_id=locked.organiser_id
+    )
+    enqueue_on_commit(compute_event_schedule, locked.pk)
+    return locked
