@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 
 def _data(**overrides) -> EventData:
     start = timezone.localdate() + timedelta(days=40)
-    values = {"title": "Pact for Skills matchmaking", "start": start, "end": start, "time_zone": "Europe/Stockholm",
-              "place": "Borås"}  # fmt: skip
+    values = {"title": "Pact for Skills matchmaking", "start": start, "end": start}
+    values |= {"time_zone": "Europe/Stockholm", "place": "Borås"}
     values.update(overrides)
     return EventData(**values)
 
@@ -230,7 +230,7 @@ def open_event(staff):
 
 
 def test_a_request_is_answered_and_becomes_a_meeting(staff, open_event):
-    found, ours, others = open_event
+    _found, ours, others = open_event
     theirs_user = member(Role.STAFF, others[0].organisation)
     request = services_registration.request_create(
         actor=staff, requester=ours, recipient=others[0], priority=Priority.MUST
@@ -250,7 +250,7 @@ def test_a_request_is_answered_and_becomes_a_meeting(staff, open_event):
 
 
 def test_limits_on_open_requests_and_on_meetings(staff, open_event):
-    found, ours, others = open_event
+    _found, ours, others = open_event
     services_registration.request_create(
         actor=staff, requester=ours, recipient=others[0], priority=Priority.WOULD_LIKE
     )
@@ -290,7 +290,7 @@ def test_the_most_meetings_is_kept_on_accepting(staff, open_event):
 
 
 def test_duplicate_and_reverse_requests_are_refused(staff, open_event):
-    found, ours, others = open_event
+    _found, ours, others = open_event
     services_registration.request_create(
         actor=staff, requester=ours, recipient=others[0], priority=Priority.WOULD_LIKE
     )
