@@ -16,11 +16,22 @@ from matchmaking.engine.allocation import stable_allocation
 from matchmaking.engine.fairness import FairnessAudit, fairness_audit
 from matchmaking.engine.optimal import CandidatePairs, optimal_allocation
 from matchmaking.engine.people import Participant, Placement, PlacementMatch, match
-from matchmaking.engine.reasons import Labeller, Reason
+from matchmaking.engine.reasons import Labeller, Reason, reason_template
 from matchmaking.engine.tiebreak import UIntArray, id_numbers, pair_numbers
 
 STABLE = "stable"
 OPTIMAL = "optimal"
+
+# Why a participant is not placed (codes and English templates; the web app translates them).
+UNPLACED_FULL = reason_template(
+    "unplaced-full",
+    "Not placed: all {count} placement(s) this participant could take filled their seats "
+    "with participants they ranked higher or that the allocation placed there",
+)
+UNPLACED_NONE = reason_template("unplaced-none", "Not placed: there are no placements")
+UNPLACED_RULES = reason_template(
+    "unplaced-rules", "Not placed: no placement meets the hard rules (closest, {placement}: {why})"
+)
 Step = Callable[[int, int], None]
 Stated = Sequence[Sequence[str] | None]
 
@@ -376,21 +387,13 @@ def _outcome(row: Sequence[PlacementMatch], listed: list[int], j: int, participa
 
 def _unplaced(row: Sequence[PlacementMatch], listed: list[int]) -> Reason:
     if listed:
-        return Reason.of(
-            "unplaced-full",
-            "Not placed: all {count} placement(s) this participant could take filled their seats "
-            "with participants they ranked higher or that the allocation placed there",
-            count=len(listed),
-        )
+        return UNPLACED_FULL.of(count=len(listed))
     if not row:
-        return Reason.of("unplaced-none", "Not placed: there are no placements")
+        return UNPLACED_NONE.of()
     closest = min(row, key=lambda m: (len(m.reasons), -m.score))
-    return Reason.of(
-        "unplaced-rules",
-        "Not placed: no placement meets the hard rules (closest, {placement}: {why})",
-        placement=closest.placement,
-        why="; ".join(r.text for r in closest.reasons),
-    )
+    return UNPLACED_RULES.of(
+        placement=closest.placement, why="; ".join(r.text for r in closest.reasons)
+    ).with_parts(closest.reasons)
 
 
 def _audits(assignment: list[int], monitoring: Sequence[Monitoring]) -> dict[str, FairnessAudit]:

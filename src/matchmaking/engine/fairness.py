@@ -13,9 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from matchmaking.engine.reasons import Reason
+from matchmaking.engine.reasons import Reason, reason_template
 
 DEFAULT_THRESHOLD = 0.8
+
+FAIRNESS_FLAG = reason_template(
+    "fairness-flag",
+    "{group}: placed {placed} of {participants} ({rate}), {ratio} of the rate of {best}; below {threshold}, "
+    "please review",
+)
 
 
 @dataclass(frozen=True)
@@ -66,10 +72,7 @@ class FairnessAudit:
     def reasons(self) -> list[Reason]:
         """One sentence per flagged group, for the allocation report."""
         return [
-            Reason.of(
-                "fairness-flag",
-                "{group}: placed {placed} of {participants} ({rate}), {ratio} of the rate of "
-                "{best}; below {threshold}, please review",
+            FAIRNESS_FLAG.of(
                 group=g.group,
                 placed=g.placed,
                 participants=g.participants,

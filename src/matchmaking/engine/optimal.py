@@ -37,7 +37,7 @@ import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
 from matchmaking.engine.preferences import IntArray
-from matchmaking.engine.reasons import Reason
+from matchmaking.engine.reasons import Reason, reason_template
 from matchmaking.engine.tiebreak import UIntArray, index_numbers, pair_numbers
 
 FloatArray = npt.NDArray[np.float64]
@@ -46,6 +46,15 @@ BoolArray = npt.NDArray[np.bool_]
 SCORE_STEPS_PER_POINT = 10  # scores are optimised to 0.1 point
 MAX_TIE_BITS = 32  # tie-break numbers keep at most their top 32 bits in the costs
 COST_LIMIT = 2**61  # OR-Tools needs the largest cost times the number of nodes to stay below 2**62
+
+FLOOR_MET = reason_template(
+    "floor-met", "At least {floor} participants with fewer opportunities are placed, as the floor asks"
+)
+FLOOR_NOT_MET = reason_template(
+    "floor-not-met",
+    "The floor of {floor} participants with fewer opportunities cannot be met: at most "
+    "{reached} of them can be placed in any allocation; this allocation places {reached}",
+)
 
 
 @dataclass(frozen=True)
@@ -231,15 +240,8 @@ def _check_pairs(pairs: CandidatePairs, n: int, m: int) -> None:
 
 def _floor_reason(floor: int, reached: int, met: bool) -> Reason:
     if met:
-        return Reason.of(
-            "floor-met",
-            "At least {floor} participants with fewer opportunities are placed, as the floor asks",
-            floor=floor,
-        )
-    return Reason.of(
-        "floor-not-met",
-        "The floor of {floor} participants with fewer opportunities cannot be met: at most "
-        "{reached} of them can be placed in any allocation; this allocation places {reached}",
+        return FLOOR_MET.of(floor=floor)
+    return FLOOR_NOT_MET.of(
         floor=floor,
         reached=reached,
     )

@@ -15,7 +15,32 @@ from datetime import date
 
 from matchmaking.engine.languages import shared_languages
 from matchmaking.engine.network import OFFER, PROJECT_PARTNERSHIP, REQUEST, Network, Opportunity
-from matchmaking.engine.reasons import Reason, plural
+from matchmaking.engine.reasons import Reason, plural, reason_template
+
+# The sentences that say why a pair is excluded (codes and English templates; the web app translates them).
+SAME_ORGANISATION = reason_template(
+    "same-organisation",
+    "Both opportunities belong to {organisation}; suggestions are always another organisation",
+)
+DIFFERENT_TYPE = reason_template(
+    "different-type", "Different kinds of opportunity: yours is {ours}, theirs is {theirs}"
+)
+SAME_DIRECTION = reason_template(
+    "same-direction", "Both are {direction}s of {type}; an offer is matched with a request"
+)
+DATES_APART = reason_template(
+    "dates",
+    "The date windows do not overlap: {gap} {unit} apart, the visit needs {needed} "
+    "{needed_unit} (short by {short_by} {short_unit})",
+)
+DATES_SHORT = reason_template(
+    "dates",
+    "The date windows overlap {overlap} {unit}, the visit needs {needed} (short by {short_by} {short_unit})",
+)
+NO_SHARED_LANGUAGE = reason_template("languages", "No shared language: you list {ours}, they list {theirs}")
+GROUP_SIZE = reason_template(
+    "group-size", "The visiting group of {group} is {excess} more than the {room} the host can take"
+)
 
 
 @dataclass(frozen=True)
@@ -95,9 +120,7 @@ def explain_exclusion(ours: Opportunity, theirs: Opportunity, network: Network |
 def _same_organisation(ours: Opportunity, theirs: Opportunity, name: str) -> Reason | None:
     if ours.organisation != theirs.organisation:
         return None
-    return Reason.of(
-        "same-organisation",
-        "Both opportunities belong to {organisation}; suggestions are always another organisation",
+    return SAME_ORGANISATION.of(
         organisation=name or ours.organisation,
     )
 
@@ -105,18 +128,14 @@ def _same_organisation(ours: Opportunity, theirs: Opportunity, name: str) -> Rea
 def _type_and_direction(ours: Opportunity, theirs: Opportunity, network: Network | None) -> Reason | None:
     labels = network.labels if network else None
     if ours.type != theirs.type:
-        return Reason.of(
-            "different-type",
-            "Different kinds of opportunity: yours is {ours}, theirs is {theirs}",
+        return DIFFERENT_TYPE.of(
             labels,
             ours=(ours.type,),
             theirs=(theirs.type,),
         )
     if ours.type == PROJECT_PARTNERSHIP or ours.direction != theirs.direction:
         return None
-    return Reason.of(
-        "same-direction",
-        "Both are {direction}s of {type}; an offer is matched with a request",
+    return SAME_DIRECTION.of(
         labels,
         direction=ours.direction,
         type=(ours.type,),
@@ -131,10 +150,7 @@ def _dates(the_roles: Roles) -> Reason | None:
         return None
     if days <= 0:
         gap = 1 - days
-        return Reason.of(
-            "dates",
-            "The date windows do not overlap: {gap} {unit} apart, the visit needs {needed} "
-            "{needed_unit} (short by {short_by} {short_unit})",
+        return DATES_APART.of(
             gap=gap,
             unit=plural(gap, "day", "days"),
             needed=needed,
@@ -142,10 +158,7 @@ def _dates(the_roles: Roles) -> Reason | None:
             short_by=needed - days,
             short_unit=plural(needed - days, "day", "days"),
         )
-    return Reason.of(
-        "dates",
-        "The date windows overlap {overlap} {unit}, the visit needs {needed} "
-        "(short by {short_by} {short_unit})",
+    return DATES_SHORT.of(
         overlap=days,
         unit=plural(days, "day", "days"),
         needed=needed,
@@ -157,9 +170,7 @@ def _dates(the_roles: Roles) -> Reason | None:
 def _languages(ours: Opportunity, theirs: Opportunity) -> Reason | None:
     if shared_languages(ours.languages, theirs.languages):
         return None
-    return Reason.of(
-        "languages",
-        "No shared language: you list {ours}, they list {theirs}",
+    return NO_SHARED_LANGUAGE.of(
         ours=", ".join(ours.languages) or "none",
         theirs=", ".join(theirs.languages) or "none",
     )
@@ -170,9 +181,7 @@ def _group_size(the_roles: Roles) -> Reason | None:
     room = the_roles.offer.group_size
     if group <= room:
         return None
-    return Reason.of(
-        "group-size",
-        "The visiting group of {group} is {excess} more than the {room} the host can take",
+    return GROUP_SIZE.of(
         group=group,
         excess=group - room,
         room=room,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from matchmaking.engine.languages import shared_languages
 from matchmaking.engine.network import Network, Opportunity, Organisation
 from matchmaking.engine.partner_rules import Roles, Window, explain_exclusion, roles
-from matchmaking.engine.reasons import Reason
+from matchmaking.engine.reasons import Reason, reason_template
 from matchmaking.engine.scoring import ScorePart, breakdown
 
 
@@ -57,6 +57,34 @@ class PartnerWeights:
 
 
 DEFAULT_WEIGHTS = PartnerWeights()
+
+# The sentences that explain a suggestion (codes and English templates; the web app translates them).
+COUNTRY_SPREAD = reason_template(
+    "country-spread", "Shown higher to spread suggestions across countries ({country})"
+)
+TOPICS_THEY_SHOW = reason_template("topics", "They can show: {topics} ({matched} of your {total} topics)")
+TOPICS_THEY_SHOW_RARE = reason_template(
+    "topics", "They can show: {topics} ({matched} of your {total} topics); rare in the network: {rare}"
+)
+TOPICS_THEY_WANT = reason_template(
+    "topics", "They want to see: {topics}, which you offer ({matched} of their {total} topics)"
+)
+TOPICS_THEY_WANT_RARE = reason_template(
+    "topics",
+    "They want to see: {topics}, which you offer ({matched} of their {total} topics); "
+    "rare in the network: {rare}",
+)
+TARGET_GROUPS = reason_template("target-groups", "You both work with: {groups}")
+RECIPROCITY_THEY_LEARN = reason_template("reciprocity", "They want to learn: {topics}, which you offer")
+RECIPROCITY_YOU_LEARN = reason_template("reciprocity", "You want to learn: {topics}, which they can show")
+TEXT = reason_template("text", "Your descriptions share key words: {words}")
+NOVELTY_NEW = reason_template("novelty", "You have not had an exchange with them yet: a new partner")
+NOVELTY_KNOWN = reason_template("novelty", "You have had an exchange with them before")
+LANGUAGES_SHARED = reason_template("languages", "Shared language: {languages}")
+DATES_FREE = reason_template(
+    "dates", "Both are free from {start} to {end} ({days} days; the visit needs {needed})"
+)
+INVITE = reason_template("invite", "{name} has no open opportunity yet; invite them to post one")
 
 
 @dataclass(frozen=True)
@@ -238,11 +266,7 @@ def spread_across_countries(suggestions: list[PartnerSuggestion], penalty: float
 
 
 def _spread_reason(country: str) -> Reason:
-    return Reason.of(
-        "country-spread",
-        "Shown higher to spread suggestions across countries ({country})",
-        country=country,
-    )
+    return COUNTRY_SPREAD.of(country=country)
 
 
 def _score_opportunity(
@@ -360,11 +384,9 @@ def _topics_reason(network: Network, sides: _Sides) -> Reason | None:
         return None
     rare = tuple(t for t in matched if network.topic_counts.get(t, 0) <= 2)
     if sides.ours_is_visitor:
-        template = "They can show: {topics} ({matched} of your {total} topics)"
+        template = TOPICS_THEY_SHOW_RARE if rare else TOPICS_THEY_SHOW
     else:
-        template = "They want to see: {topics}, which you offer ({matched} of their {total} topics)"
-    if rare:
-        template += "; rare in the network: {rare}"
+        template = TOPICS_THEY_WANT_RARE if rare else TOPICS_THEY_WANT
     params: dict[str, str | int | tuple[str, ...]] = {
         "topics": matched,
         "matched": len(matched),
@@ -372,14 +394,14 @@ def _topics_reason(network: Network, sides: _Sides) -> Reason | None:
     }
     if rare:
         params["rare"] = rare
-    return Reason.of("topics", template, network.labels, **params)
+    return template.of(network.labels, **params)
 
 
 def _groups_reason(network: Network, sides: _Sides) -> Reason | None:
     shared = tuple(g for g in dict.fromkeys(sides.visitor_groups) if g in sides.host_groups)
     if not shared:
         return None
-    return Reason.of("target-groups", "You both work with: {groups}", network.labels, groups=shared)
+    return TARGET_GROUPS.of(network.labels, groups=shared)
 
 
 def _reciprocity_reason(network: Network, sides: _Sides) -> Reason | None:
@@ -387,21 +409,15 @@ def _reciprocity_reason(network: Network, sides: _Sides) -> Reason | None:
     if not shared:
         return None
     if sides.ours_is_visitor:
-        return Reason.of(
-            "reciprocity", "They want to learn: {topics}, which you offer", network.labels, topics=shared
-        )
-    return Reason.of(
-        "reciprocity", "You want to learn: {topics}, which they can show", network.labels, topics=shared
-    )
+        return RECIPROCITY_THEY_LEARN.of(network.labels, topics=shared)
+    return RECIPROCITY_YOU_LEARN.of(network.labels, topics=shared)
 
 
 def _text_reason(text: tuple[float, tuple[str, ...]]) -> Reason | None:
     similarity, shared_words = text
     if similarity < 0.05 or not shared_words:
         return None
-    return Reason.of(
-        "text",
-        "Your descriptions share key words: {words}",
+    return TEXT.of(
         words=", ".join(shared_words),
         similarity=round(similarity, 2),
     )
@@ -409,24 +425,22 @@ def _text_reason(text: tuple[float, tuple[str, ...]]) -> Reason | None:
 
 def _novelty_reason(novel: bool) -> Reason:
     if novel:
-        return Reason.of("novelty", "You have not had an exchange with them yet: a new partner")
-    return Reason.of("novelty", "You have had an exchange with them before")
+        return NOVELTY_NEW.of()
+    return NOVELTY_KNOWN.of()
 
 
 def _languages_reason(ours: Iterable[str], theirs: Iterable[str]) -> Reason | None:
     shared = shared_languages(tuple(ours), tuple(theirs))
     if not shared:
         return None
-    return Reason.of("languages", "Shared language: {languages}", languages=", ".join(shared))
+    return LANGUAGES_SHARED.of(languages=", ".join(shared))
 
 
 def _dates_reason(the_roles: Roles) -> Reason | None:
     window = Window.common(the_roles.request, the_roles.offer)
     if window.start is None or window.end is None or window.days is None:
         return None
-    return Reason.of(
-        "dates",
-        "Both are free from {start} to {end} ({days} days; the visit needs {needed})",
+    return DATES_FREE.of(
         start=window.start.isoformat(),
         end=window.end.isoformat(),
         days=window.days,
@@ -435,8 +449,6 @@ def _dates_reason(the_roles: Roles) -> Reason | None:
 
 
 def _invite_reason(org: Organisation) -> Reason:
-    return Reason.of(
-        "invite",
-        "{name} has no open opportunity yet; invite them to post one",
+    return INVITE.of(
         name=org.name or org.id,
     )

@@ -21,11 +21,30 @@ from dataclasses import dataclass
 from datetime import date
 
 from matchmaking.engine.languages import CEFR_LEVELS, cefr_rank, language_family
-from matchmaking.engine.reasons import Labeller, Reason, plain_label
+from matchmaking.engine.reasons import Labeller, Reason, plain_label, reason_template
 from matchmaking.engine.scoring import ScorePart, breakdown
 
 FORMAL = "formal"
 INFORMAL = "informal"
+
+# The sentences that explain a participant-placement pair (codes and English templates; the web app
+# translates them).
+LANGUAGE_LEVEL = reason_template("language-level", "Needs {language} at {needed}; the participant has {have}")
+DATES_OUTSIDE = reason_template(
+    "dates",
+    "The placement runs {start} to {end}; the participant is available {available_from} to "
+    "{available_until} ({days} days outside)",
+)
+SUPPORT = reason_template(
+    "support", "The host does not offer: {support} ({count} support requirement(s) not met)"
+)
+ABROAD = reason_template(
+    "abroad", "The placement is in {country}; the participant has not said they would go abroad"
+)
+REQUIRED_SKILLS = reason_template("required-skills", "Has {held} of {total} required skills")
+INFORMAL_SKILLS = reason_template("informal-skills", "Learnt informally: {skills}")
+SKILL_GAP = reason_template("skill-gap", "Skill gap (required, missing): {skills}")
+OCCUPATION_INTEREST = reason_template("occupation-interest", "Interested in this occupation: {occupation}")
 
 
 @dataclass(frozen=True)
@@ -220,9 +239,7 @@ def _language_rule(person: Participant, placement: Placement) -> Reason | None:
     need = missing[0]
     have_rank = levels.get(language_family(need.code))
     level_held = "none" if have_rank is None else CEFR_LEVELS[have_rank]
-    return Reason.of(
-        "language-level",
-        "Needs {language} at {needed}; the participant has {have}",
+    return LANGUAGE_LEVEL.of(
         language=need.code,
         needed=need.level.upper(),
         have=level_held,
@@ -243,10 +260,7 @@ def _dates_rule(person: Participant, placement: Placement) -> Reason | None:
     )
     if not late and not early:
         return None
-    return Reason.of(
-        "dates",
-        "The placement runs {start} to {end}; the participant is available {available_from} to "
-        "{available_until} ({days} days outside)",
+    return DATES_OUTSIDE.of(
         start=_day(placement.start),
         end=_day(placement.end),
         available_from=_day(person.available_from),
@@ -263,9 +277,7 @@ def _support_rule(person: Participant, placement: Placement) -> Reason | None:
     missing = tuple(sorted(person.support_requirements - placement.support_offered))
     if not missing:
         return None
-    return Reason.of(
-        "support",
-        "The host does not offer: {support} ({count} support requirement(s) not met)",
+    return SUPPORT.of(
         support=missing,
         count=len(missing),
     )
@@ -275,9 +287,7 @@ def _abroad_rule(person: Participant, placement: Placement) -> Reason | None:
     abroad = bool(placement.country and person.home_country and placement.country != person.home_country)
     if not abroad or person.willing_to_go_abroad:
         return None
-    return Reason.of(
-        "abroad",
-        "The placement is in {country}; the participant has not said they would go abroad",
+    return ABROAD.of(
         country=placement.country,
     )
 
@@ -349,23 +359,16 @@ def _reasons(
     held = tuple(s for s in placement.required_skills if s in have)
     informal = {s.uri for s in person.skills if s.how == INFORMAL}
     reasons = [
-        Reason.of(
-            "required-skills",
-            "Has {held} of {total} required skills",
+        REQUIRED_SKILLS.of(
             held=len(held),
             total=len(placement.required_skills),
         )
     ]
     shown_informal = tuple(s for s in held if s in informal)
     if shown_informal:
-        reasons.append(
-            Reason.of("informal-skills", "Learnt informally: {skills}", labels, skills=shown_informal)
-        )
+        reasons.append(INFORMAL_SKILLS.of(labels, skills=shown_informal))
     if gap:
-        reasons.append(Reason.of("skill-gap", "Skill gap (required, missing): {skills}", labels, skills=gap))
+        reasons.append(SKILL_GAP.of(labels, skills=gap))
     if placement.occupation and placement.occupation in person.occupation_interests:
-        reasons.append(
-            Reason.of("occupation-interest", "Interested in this occupation: {occupation}", labels,
-                      occupation=(placement.occupation,))
-        )  # fmt: skip
+        reasons.append(OCCUPATION_INTEREST.of(labels, occupation=(placement.occupation,)))
     return reasons

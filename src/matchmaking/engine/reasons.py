@@ -4,12 +4,17 @@ Every score, exclusion and audit flag is explained by ``Reason`` objects. The En
 ready to show; ``code``, ``template`` and ``params`` let the web app translate the same sentence
 later (the template is the message id, the parameters fill it in) and let tests check the facts
 rather than the wording. Lists of codes stay codes in ``params``; the ``text`` shows their labels.
+
+Every kind of sentence is declared once, at module level, with ``reason_template(code, template)``;
+the declarations fill ``TEMPLATES``, which the web app's catalogue of translated sentences is checked
+against (same codes, same templates, same slots).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from string import Formatter
 from typing import Any
 
 ParamValue = str | int | float | tuple[str, ...]
@@ -63,16 +68,37 @@ class Reason:
     template: str
     params: Mapping[str, ParamValue] = field(default_factory=dict)
     text: str = ""
+    parts: tuple[Reason, ...] = ()
 
     @classmethod
     def of(cls, code: str, template: str, labels: Labeller | None = None, **params: ParamValue) -> Reason:
         """Build a reason and render its English text (code lists shown with ``labels``)."""
         return cls(code, template, dict(params), render(template, params, labels or plain_label))
 
+    def with_parts(self, parts: tuple[Reason, ...]) -> Reason:
+        """The same reason, keeping the reasons a slot of it quotes (so they can be translated too).
+
+        Examples
+        --------
+        >>> inner = Reason.of("abroad", "In {country}", country="SE")
+        >>> outer = Reason.of("why", "Because: {why}", why=inner.text).with_parts((inner,))
+        >>> outer.as_dict()["parts"][0]["code"]
+        'abroad'
+        """
+        return Reason(self.code, self.template, self.params, self.text, parts)
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form: lists instead of tuples."""
         params = {k: list(v) if isinstance(v, tuple) else v for k, v in self.params.items()}
-        return {"code": self.code, "template": self.template, "params": params, "text": self.text}
+        found: dict[str, Any] = {
+            "code": self.code,
+            "template": self.template,
+            "params": params,
+            "text": self.text,
+        }
+        if self.parts:
+            found["parts"] = [p.as_dict() for p in self.parts]
+        return found
 
     def __str__(self) -> str:
         return self.text
@@ -90,3 +116,47 @@ def render(template: str, params: Mapping[str, ParamValue], labels: Labeller = p
 def plural(count: int, one: str, many: str) -> str:
     """``1 day`` / ``3 days``: the unit word to put after a number."""
     return one if count == 1 else many
+
+
+@dataclass(frozen=True)
+class ReasonTemplate:
+    """One kind of sentence the engine writes: its code and its English template with ``{slots}``.
+
+    Examples
+    --------
+    >>> gap = ReasonTemplate("skill-gap", "Missing: {skills}")
+    >>> gap.slots
+    ('skills',)
+    >>> gap.of(skills=("food-hygiene",)).text
+    'Missing: food hygiene'
+    """
+
+    code: str
+    template: str
+
+    @property
+    def slots(self) -> tuple[str, ...]:
+        """The names of the template's slots, in order of first appearance."""
+        names = (name for _, name, _, _ in Formatter().parse(self.template) if name)
+        return tuple(dict.fromkeys(names))
+
+    def of(self, labels: Labeller | None = None, **params: ParamValue) -> Reason:
+        """A reason of this kind (see ``Reason.of``)."""
+        return Reason.of(self.code, self.template, labels, **params)
+
+
+TEMPLATES: dict[tuple[str, str], ReasonTemplate] = {}
+"""Every declared kind of sentence, by (code, English template); filled as the modules are imported."""
+
+
+def reason_template(code: str, template: str) -> ReasonTemplate:
+    """Declare one kind of sentence (at module level) and register it in ``TEMPLATES``.
+
+    Examples
+    --------
+    >>> found = reason_template("example", "An example about {topic}")
+    >>> TEMPLATES[("example", "An example about {topic}")] is found
+    True
+    >>> del TEMPLATES[("example", "An example about {topic}")]
+    """
+    return TEMPLATES.setdefault((code, template), ReasonTemplate(code, template))
