@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from matchmaking.core.models import AuditEvent
 from matchmaking.organisations.models import Role
+from matchmaking.participants.models import Participant
 from matchmaking.pathways.models import Offer
 from matchmaking.placements import rounds
 from matchmaking.placements.models import Contest, Proposal, Round
@@ -207,7 +208,7 @@ def test_large_round_runs_in_the_background_with_progress(
 
 def test_changing_sensitive_attributes_changes_no_score(client, setup):
     """The score-invariance test through the web path: barriers, fewer-opportunities flag, age (date of birth)
-    are changed through the pages, the round is recomputed, and every score stays the same."""
+    and gender are changed through the pages, the round is recomputed, and every score stays the same."""
     w = setup
     found = _create_round(client, w, name="Invariance")
     client.post(reverse("placements:round-propose", args=[found.pk]))
@@ -236,6 +237,9 @@ def test_changing_sensitive_attributes_changes_no_score(client, setup):
         assert person.fewer_opportunities
         assert person.barriers
         assert person.age_group == "adult"
+    # Self-declared gender, changed both ways: it feeds the fairness report only.
+    Participant.objects.filter(pk=w.person.pk).update(gender="woman")
+    Participant.objects.filter(pk=w.second.pk).update(gender="non-binary")
 
     client.force_login(w.coordinator)
     client.post(reverse("placements:round-propose", args=[found.pk]))

@@ -11,6 +11,7 @@ from matchmaking.forms import Form, choice_field, country_choices, term_choices
 from matchmaking.participants.models import (
     ClockStart,
     Consent,
+    Gender,
     ParticipantLanguage,
     ParticipantSkill,
     SkillSource,
@@ -45,6 +46,15 @@ class ProfileForm(Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "State what is needed, never a diagnosis. Placements that cannot offer it are not proposed."
+        ),
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender (self-declared, optional)"),
+        required=False,
+        choices=Gender.choices,
+        help_text=_(
+            "Only as the person states it, or 'Not stated'. Used for anonymous monitoring and fairness "
+            "reports only, never for matching."
         ),
     )
     fewer_opportunities = forms.BooleanField(

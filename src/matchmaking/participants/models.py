@@ -41,6 +41,15 @@ class SupportRequirement(models.TextChoices):
     CHILDCARE = "childcare", _("Help with childcare")
 
 
+class Gender(models.TextChoices):
+    """Self-declared and optional; only for monitoring and fairness reports, never an input of matching."""
+
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non-binary", _("Non-binary")
+    NOT_STATED = "", _("Not stated")
+
+
 class AgeGroup(models.TextChoices):
     """Only for the Youth Guarantee clock and monitoring; never an input of matching."""
 
@@ -90,6 +99,9 @@ class Participant(models.Model):
     )
     clock_start_on = models.DateField(_("date the clock starts"), null=True, blank=True)
     age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, blank=True)
+    gender = models.CharField(
+        _("gender (self-declared)"), max_length=12, choices=Gender.choices, blank=True, default=""
+    )
     home_country = models.CharField(_("country of residence"), max_length=2, blank=True)
     region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("region")

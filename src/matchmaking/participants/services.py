@@ -35,6 +35,7 @@ from matchmaking.participants.models import (
     AgeGroup,
     ClockStart,
     Consent,
+    Gender,
     Participant,
     ParticipantIdentity,
     ParticipantLanguage,
@@ -57,6 +58,7 @@ PROFILE_FIELDS = (
     "support_requirements",
     "occupation_interests",
     "fewer_opportunities",
+    "gender",
 )
 
 
@@ -90,6 +92,10 @@ def _clean_profile(profile: dict[str, Any]) -> dict[str, Any]:
         and data["available_until"] < data["available_from"]
     ):
         raise ValidationError({"available_until": _("The end of availability is before its start.")})
+    if "gender" in data and (data["gender"] or "") not in Gender.values:
+        raise ValidationError({"gender": _("Unknown gender: choose from the list or 'Not stated'.")})
+    if "gender" in data:
+        data["gender"] = data["gender"] or ""
     if "clock_start" in data and data["clock_start"] not in ClockStart.values:
         raise ValidationError({"clock_start": _("Unknown clock start.")})
     if "home_country" in data:

@@ -62,6 +62,7 @@ def engine_monitoring(participant: Participant) -> Monitoring:
         groups={
             "fewer_opportunities": _("fewer opportunities") if flag else _("others"),
             "age_group": participant.get_age_group_display() if participant.age_group else None,
+            "gender": participant.get_gender_display(),
             "organisation": participant.organisation.name,
         },
     )

@@ -68,6 +68,7 @@ def participant_export(
             "fewer_opportunities": participant.fewer_opportunities,
             "barriers": participant.barriers,
             "age_group": participant.age_group,
+            "gender": participant.gender,
         },
         "identity": _rows(
             [identity], ["given_name", "family_name", "date_of_birth", "email", "phone", "address"]
