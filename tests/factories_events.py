@@ -42,10 +42,17 @@ def event(
     """An event with its sessions (on the first day), slots and tables."""
     start = start or timezone.localdate() + timedelta(days=30)
     found = Event.objects.create(
-        organiser=organiser, title=title, start=start, end=start + timedelta(days=days - 1),
-        time_zone=kwargs.pop("time_zone", "Europe/Stockholm"), place=kwargs.pop("place", "Borås city hall"),
-        slot_minutes=slot_minutes, break_minutes=break_minutes, state=state, **kwargs,
-    )  # fmt: skip
+        organiser=organiser,
+        title=title,
+        start=start,
+        end=start + timedelta(days=days - 1),
+        time_zone=kwargs.pop("time_zone", "Europe/Stockholm"),
+        place=kwargs.pop("place", "Borås city hall"),
+        slot_minutes=slot_minutes,
+        break_minutes=break_minutes,
+        state=state,
+        **kwargs,
+    )
     for name, starts_at, ends_at in sessions:
         EventSession.objects.create(event=found, name=name, day=start, starts_at=starts_at, ends_at=ends_at)
     _rebuild_slots(found)
@@ -67,16 +74,21 @@ def register(
     **kwargs,
 ) -> Registration:
     registration = Registration.objects.create(
-        event=found, organisation=organisation, newcomer=newcomer,
+        event=found,
+        organisation=organisation,
+        newcomer=newcomer,
         offer_text=kwargs.pop("offer_text", "Early outreach to young people"),
-        seek_text=kwargs.pop("seek_text", "Employer partnerships"), **kwargs,
-    )  # fmt: skip
+        seek_text=kwargs.pop("seek_text", "Employer partnerships"),
+        **kwargs,
+    )
     registration.languages.set(Term.objects.filter(scheme="languages", code__in=languages))
     for i, name in enumerate(delegates):
         Delegate.objects.create(
-            registration=registration, name=name, email=f"{name.lower().replace(' ', '.')}@example.org",
+            registration=registration,
+            name=name,
+            email=f"{name.lower().replace(' ', '.')}@example.org",
             needs_accessible=needs_accessible and i == 0,
-        )  # fmt: skip
+        )
     return registration
 
 
@@ -89,7 +101,12 @@ def accepted(
 ) -> Meeting:
     """An accepted request from ``a`` to ``b`` and its (unplaced) meeting."""
     request = MeetingRequest.objects.create(
-        event=a.event, requester=a, recipient=b, priority=priority, recipient_priority=answer,
-        status=MeetingRequest.Status.ACCEPTED, answered_at=timezone.now(),
-    )  # fmt: skip
+        event=a.event,
+        requester=a,
+        recipient=b,
+        priority=priority,
+        recipient_priority=answer,
+        status=MeetingRequest.Status.ACCEPTED,
+        answered_at=timezone.now(),
+    )
     return Meeting.objects.create(event=a.event, request=request, first=a, second=b)

@@ -39,9 +39,14 @@ def world():
     found.schedule_published_at = timezone.now()
     found.save()
     return {
-        "event": found, "manager": manager, "boras": boras, "vestland": vestland, "meeting": meeting,
-        "boras_user": member(Role.STAFF, boras_org), "vestland_user": member(Role.STAFF, vestland_org),
-    }  # fmt: skip
+        "event": found,
+        "manager": manager,
+        "boras": boras,
+        "vestland": vestland,
+        "meeting": meeting,
+        "boras_user": member(Role.STAFF, boras_org),
+        "vestland_user": member(Role.STAFF, vestland_org),
+    }
 
 
 def test_the_ics_agenda_parses_back_in_the_events_time_zone(client, world):
@@ -118,9 +123,13 @@ def test_feedback_opens_once_the_event_is_held(world):
     world["event"].state = EventState.HELD
     world["event"].save()
     found = services_after.feedback_save(
-        actor=world["boras_user"], meeting=world["meeting"], registration=world["boras"], took_place=True,
-        useful=5, next_step="exchange",
-    )  # fmt: skip
+        actor=world["boras_user"],
+        meeting=world["meeting"],
+        registration=world["boras"],
+        took_place=True,
+        useful=5,
+        next_step="exchange",
+    )
     assert found.useful == 5
 
 
@@ -132,16 +141,22 @@ def test_the_six_month_question_never_opens_before_its_date(world):
     day_before = datetime.combine(opens - timedelta(days=1), time(12), tzinfo=ZONE)
     with pytest.raises(ValidationError) as exc:
         services_after.follow_up_save(
-            actor=world["boras_user"], meeting=world["meeting"], registration=world["boras"], answer="contact",
+            actor=world["boras_user"],
+            meeting=world["meeting"],
+            registration=world["boras"],
+            answer="contact",
             now=day_before,
-        )  # fmt: skip
+        )
     assert "follow_up" in exc.value.error_dict
     assert str(opens.year) in " ".join(exc.value.messages)
     on_the_day = datetime.combine(opens, time(12), tzinfo=ZONE)
     found = services_after.follow_up_save(
-        actor=world["boras_user"], meeting=world["meeting"], registration=world["boras"], answer="exchange",
+        actor=world["boras_user"],
+        meeting=world["meeting"],
+        registration=world["boras"],
+        answer="exchange",
         now=on_the_day,
-    )  # fmt: skip
+    )
     assert found.follow_up == "exchange"
 
 
@@ -157,18 +172,31 @@ def test_a_meeting_becomes_an_exchange_proposal_with_the_host_chosen(client, wor
     assert "Matchmaking day" in draft.message
     # Vestland hosts Borås
     exchange = services_after.meeting_to_exchange(
-        actor=world["vestland_user"], meeting=world["meeting"], registration=world["vestland"], role="host",
-        ours=offer, start=draft.start, end=draft.end, group_size=2, message=draft.message,
-    )  # fmt: skip
+        actor=world["vestland_user"],
+        meeting=world["meeting"],
+        registration=world["vestland"],
+        role="host",
+        ours=offer,
+        start=draft.start,
+        end=draft.end,
+        group_size=2,
+        message=draft.message,
+    )
     assert exchange.host == world["vestland"].organisation
     assert exchange.visitor == world["boras"].organisation
     assert Meeting.objects.get(pk=world["meeting"].pk).exchange == exchange
     with pytest.raises(ValidationError) as exc:  # once only
         services_after.meeting_to_exchange(
-            actor=world["vestland_user"], meeting=Meeting.objects.get(pk=world["meeting"].pk),
-            registration=world["vestland"], role="host", ours=offer, start=draft.start, end=draft.end,
-            group_size=2, message="again",
-        )  # fmt: skip
+            actor=world["vestland_user"],
+            meeting=Meeting.objects.get(pk=world["meeting"].pk),
+            registration=world["vestland"],
+            role="host",
+            ours=offer,
+            start=draft.start,
+            end=draft.end,
+            group_size=2,
+            message="again",
+        )
     assert "role" in exc.value.error_dict
     figures = selectors.event_figures()
     assert figures.events == 1
@@ -181,17 +209,29 @@ def test_the_host_must_offer_and_the_visitor_must_request(world):
     request = opportunity(world["boras"].organisation, direction="request")
     with pytest.raises(ValidationError) as exc:
         services_after.meeting_to_exchange(
-            actor=world["boras_user"], meeting=world["meeting"], registration=world["boras"], role="host",
-            ours=request, start=timezone.localdate() + timedelta(days=40),
-            end=timezone.localdate() + timedelta(days=42), group_size=2, message="Hello",
-        )  # fmt: skip
+            actor=world["boras_user"],
+            meeting=world["meeting"],
+            registration=world["boras"],
+            role="host",
+            ours=request,
+            start=timezone.localdate() + timedelta(days=40),
+            end=timezone.localdate() + timedelta(days=42),
+            group_size=2,
+            message="Hello",
+        )
     assert "ours" in exc.value.error_dict
     with pytest.raises(ValidationError) as exc:
         services_after.meeting_to_exchange(
-            actor=world["boras_user"], meeting=world["meeting"], registration=world["boras"], role="visitor",
-            ours=None, start=timezone.localdate() + timedelta(days=40),
-            end=timezone.localdate() + timedelta(days=42), group_size=2, message="Hello",
-        )  # fmt: skip
+            actor=world["boras_user"],
+            meeting=world["meeting"],
+            registration=world["boras"],
+            role="visitor",
+            ours=None,
+            start=timezone.localdate() + timedelta(days=40),
+            end=timezone.localdate() + timedelta(days=42),
+            group_size=2,
+            message="Hello",
+        )
     assert "ours" in exc.value.error_dict
     assert not Exchange.objects.exists()
 
@@ -206,10 +246,18 @@ def test_the_proposal_page_prefills_and_sends(client, world):
     page = client.get(url).content.decode()
     assert "Vestland" in page
     start = timezone.localdate() + timedelta(days=40)
-    response = client.post(url, {
-        "as": world["boras"].pk, "role": "visitor", "ours": request.pk, "start": start, "end": start + timedelta(days=2),
-        "group_size": 3, "message": "Following our meeting",
-    })  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "as": world["boras"].pk,
+            "role": "visitor",
+            "ours": request.pk,
+            "start": start,
+            "end": start + timedelta(days=2),
+            "group_size": 3,
+            "message": "Following our meeting",
+        },
+    )
     exchange = Exchange.objects.get()
     assert response.status_code == 302
     assert exchange.visitor == world["boras"].organisation

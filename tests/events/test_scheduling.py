@@ -42,8 +42,15 @@ def world():
         accepted(soc, vestland),
         accepted(stuttgart, soc, priority=Priority.WOULD_LIKE, answer=Priority.MUST),
     ]
-    return {"event": found, "manager": manager, "boras": boras, "vestland": vestland, "soc": soc,
-            "stuttgart": stuttgart, "meetings": meetings}  # fmt: skip
+    return {
+        "event": found,
+        "manager": manager,
+        "boras": boras,
+        "vestland": vestland,
+        "soc": soc,
+        "stuttgart": stuttgart,
+        "meetings": meetings,
+    }
 
 
 def test_the_problem_handed_to_the_engine(world):
@@ -159,7 +166,11 @@ def test_computing_is_refused_outside_the_request_states_and_without_accepted_re
 def test_sessions_are_fixed_once_requests_are_open(world):
     with pytest.raises(ValidationError) as exc:
         services.session_add(
-            actor=world["manager"], event=world["event"], name="Evening", day=world["event"].start,
-            starts_at=time(16), ends_at=time(17),
-        )  # fmt: skip
+            actor=world["manager"],
+            event=world["event"],
+            name="Evening",
+            day=world["event"].start,
+            starts_at=time(16),
+            ends_at=time(17),
+        )
     assert "day" in exc.value.error_dict

@@ -174,9 +174,12 @@ def test_registering_a_delegation_of_three_and_the_newcomer_flag(staff):
     org = staff.memberships.get().organisation
     found = event(OrganisationFactory(), state=EventState.REGISTRATION_OPEN)
     registration = services_registration.registration_create(
-        actor=staff, event=found, organisation=org, languages=["en", "sv"],
+        actor=staff,
+        event=found,
+        organisation=org,
+        languages=["en", "sv"],
         delegates=[DelegateData(name="Anna"), DelegateData(name="Björn"), DelegateData(name="Cecilia")],
-    )  # fmt: skip
+    )
     assert registration.delegates.count() == 3
     assert registration.newcomer
     assert {t.code for t in registration.languages.all()} == {"en", "sv"}
