@@ -47,6 +47,7 @@ class WorkerDatabase:
             DJANGO_SETTINGS_MODULE="matchmaking.config.settings.dev",
             DATABASE_URL=self.url,
             ESCO_WARM_ON_START="false",
+            EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",  # the test settings' is in memory
             PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "src")]),
             PYTHONUNBUFFERED="1",
             **extra,
