@@ -17,7 +17,7 @@ from matchmaking.events.models import (
     Registration,
     Table,
 )
-from matchmaking.events.services import _rebuild_slots
+from matchmaking.events.services import rebuild_slots
 from matchmaking.organisations.models import Organisation
 from matchmaking.taxonomies.models import Term
 
@@ -55,7 +55,7 @@ def event(
     )
     for name, starts_at, ends_at in sessions:
         EventSession.objects.create(event=found, name=name, day=start, starts_at=starts_at, ends_at=ends_at)
-    _rebuild_slots(found)
+    rebuild_slots(found)
     for i in range(tables):
         Table.objects.create(
             event=found, name=f"Table {i + 1}", capacity=6, accessible=i < accessible_tables, position=i

@@ -166,7 +166,7 @@ def event_update(*, actor: AnyUser, event: Event, data: EventData) -> Event:
         setattr(locked, key, value.strip() if isinstance(value, str) else value)
     locked.save()
     if locked.state in SLOTS_EDITABLE:
-        _rebuild_slots(locked)
+        rebuild_slots(locked)
     audit_record(
         actor=actor,
         action="event.updated",
@@ -181,7 +181,7 @@ def event_update(*, actor: AnyUser, event: Event, data: EventData) -> Event:
 # --- Sessions, slots and tables ----------------------------------------------------------------------
 
 
-def _rebuild_slots(event: Event) -> int:
+def rebuild_slots(event: Event) -> int:
     """Cut every session into slots of ``slot_minutes`` with ``break_minutes`` between them."""
     zone = event_zone(event)
     Slot.objects.filter(event=event).delete()
@@ -234,7 +234,7 @@ def session_add(
     session = EventSession.objects.create(
         event=locked, name=name.strip(), day=day, starts_at=starts_at, ends_at=ends_at
     )
-    _rebuild_slots(locked)
+    rebuild_slots(locked)
     audit_record(
         actor=actor,
         action="event.session-added",
@@ -255,7 +255,7 @@ def session_remove(*, actor: AnyUser, session: EventSession) -> None:
         raise ValidationError({"day": _("Sessions are fixed once meeting requests are open.")})
     name = session.name
     session.delete()
-    _rebuild_slots(locked)
+    rebuild_slots(locked)
     audit_record(
         actor=actor,
         action="event.session-removed",
