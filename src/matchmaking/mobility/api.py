@@ -27,6 +27,7 @@ from matchmaking.mobility.access import (
     access_opportunity_for_edit,
     can_post_opportunities,
 )
+from matchmaking.mobility.matching import reason_text
 from matchmaking.mobility.models import Opportunity, Suggestion
 from matchmaking.mobility.services import opportunity_full_data
 from matchmaking.organisations.access import access_organisation
@@ -134,7 +135,8 @@ def _suggestion(s: Suggestion) -> dict[str, Any]:
         "opportunity": s.their_opportunity.key if s.their_opportunity else None,
         "score": s.score,
         "parts": s.parts,
-        "reasons": s.reasons,
+        # Stored as code, template and parameters; the text is shown in the request's language.
+        "reasons": [{**r, "text": reason_text(r)} for r in s.reasons],
     }
 
 

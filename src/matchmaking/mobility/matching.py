@@ -7,7 +7,7 @@ opportunity or an organisation profile changes, never on a page request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -16,7 +16,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from matchmaking.engine.languages import shared_languages
@@ -30,10 +29,11 @@ from matchmaking.engine.partners import (
     organisations_to_invite,
     suggest_partners,
 )
-from matchmaking.engine.reasons import Reason, render
+from matchmaking.engine.reasons import Reason
 from matchmaking.mobility.models import Opportunity, Suggestion, SuggestionRun
 from matchmaking.organisations.models import Organisation
 from matchmaking.taxonomies.models import Term
+from matchmaking.taxonomies.reason_text import render_reason
 
 TOP_PARTNERS = 25
 TOP_INVITES = 8
@@ -203,17 +203,9 @@ def refresh(opportunities: Iterable[Opportunity] | None = None) -> int:
 # --- Showing reasons -------------------------------------------------------------------------------
 
 
-def reason_text(reason: dict[str, Any]) -> str:
-    """A stored reason in the user's language when its template is translated, else its English text."""
-    labels = term_labels(get_language() or "en")
-    try:
-        return render(_(reason["template"]), _params(reason), lambda c: labels.get(c, c.replace("-", " ")))
-    except (KeyError, IndexError, ValueError):
-        return str(reason.get("text", ""))
-
-
-def _params(reason: dict[str, Any]) -> dict[str, Any]:
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in (reason.get("params") or {}).items()}
+def reason_text(reason: Mapping[str, Any]) -> str:
+    """A stored reason in the reader's language (its stored English text if its code is unknown)."""
+    return render_reason(reason)
 
 
 @lru_cache(maxsize=16)

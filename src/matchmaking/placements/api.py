@@ -28,6 +28,7 @@ from matchmaking.core.api_schemas import (
 from matchmaking.organisations import selectors as organisation_selectors
 from matchmaking.participants import esco_lookup
 from matchmaking.participants.api import LanguageLevel, SkillRef
+from matchmaking.participants.models import SupportRequirement
 from matchmaking.permissions.roles import AnyUser, AuthenticatedHttpRequest, roles_of
 from matchmaking.placements import selectors
 from matchmaking.placements import services as placement_services
@@ -42,6 +43,7 @@ from matchmaking.placements.access import (
 )
 from matchmaking.placements.models import Placement, Proposal, Round
 from matchmaking.taxonomies import selectors as taxonomy_selectors
+from matchmaking.taxonomies.reason_text import render_reason
 
 router = Router(tags=["placements"])
 
@@ -212,13 +214,21 @@ def _placement_data(payload: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+SUPPORT_LABELS = dict(SupportRequirement.choices)
+
+
+def _reason(reason: dict[str, Any]) -> str:
+    """A stored reason in the request's language (support needs named as the participant's form does)."""
+    return render_reason(reason, labels=SUPPORT_LABELS)
+
+
 def _proposal(p: Proposal) -> dict[str, Any]:
     return {
         "id": p.pk, "participant": p.participant.pseudonym,
         "placement": p.placement.key if p.placement else None,
         "host": p.placement.host.key if p.placement else None, "status": p.status, "score": p.score,
         "choice": p.choice,
-        "reasons": [{"code": str(r.get("code", "")), "text": str(r.get("text", ""))} for r in p.reasons],
+        "reasons": [{"code": str(r.get("code", "")), "text": _reason(r)} for r in p.reasons],
         "skill_gap": [{"uri": g.get("uri", ""), "label": g.get("label", "")} for g in p.skill_gap],
         "overridden": p.overridden, "override_reason": p.override_reason,
         "decline_reason": p.decline_reason, "decline_note": p.decline_note,
