@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.core.models import AuditEvent
@@ -62,8 +69,9 @@ def audit_record(
     )
 
 
-# Words for the actions people see most in change histories; other codes are shown as plain words.
+# Every action code written to the trail, as words (a test keeps this list complete).
 ACTION_LABELS = {
+    # Organisations and members
     "organisation.created": _("Organisation created"),
     "organisation.updated": _("Profile changed"),
     "organisation.status_changed": _("Membership status changed"),
@@ -75,13 +83,305 @@ ACTION_LABELS = {
     "membership.added": _("Member added"),
     "membership.role_changed": _("Role changed"),
     "membership.removed": _("Member removed"),
+    "api_token.created": _("API token created"),
+    "api_token.revoked": _("API token revoked"),
+    # Offers, requests and searches
     "opportunity.created": _("Offer or request created"),
     "opportunity.updated": _("Offer or request changed"),
+    "opportunity.status": _("Offer or request opened or closed"),
+    "opportunity.expired": _("Offer or request expired"),
+    "saved-search.created": _("Search saved"),
+    "saved-search.deleted": _("Saved search deleted"),
+    # Exchanges
+    "exchange.proposed": _("Exchange proposed"),
+    "exchange.updated": _("Exchange changed"),
+    "exchange.accept": _("Exchange accepted"),
+    "exchange.decline": _("Exchange declined"),
+    "exchange.plan": _("Exchange moved to planning"),
+    "exchange.confirm": _("Exchange confirmed"),
+    "exchange.start": _("Exchange started"),
+    "exchange.complete": _("Exchange completed"),
+    "exchange.report": _("Exchange report written"),
+    "exchange.cancel": _("Exchange cancelled"),
+    "exchange.expired": _("Exchange proposal expired"),
+    "exchange.imported": _("Exchange imported"),
+    "exchange.message": _("Message sent"),
+    "exchange.programme-saved": _("Programme item saved"),
+    "exchange.programme-removed": _("Programme item removed"),
+    "exchange.visitor-saved": _("Visitor saved"),
+    "exchange.visitor-removed": _("Visitor removed"),
+    "exchange.feedback": _("Feedback given"),
+    "exchange.quote-added": _("Quote added"),
+    "exchange.quote-consent": _("Consent to a quote changed"),
+    "exchange.reciprocal-draft": _("Return visit drafted"),
+    # Good-practice library
+    "story.created": _("Story created"),
+    "story.updated": _("Story changed"),
+    "story.approved": _("Story approved"),
+    "story.published": _("Story published"),
+    "story.withdrawn": _("Story withdrawn"),
+    # Participants
+    "participant.create": _("Participant registered"),
+    "participant.update": _("Participant's profile changed"),
+    "participant.identity-update": _("Participant's identity changed"),
+    "participant.key-worker": _("Key worker changed"),
+    "participant.barriers": _("Barriers changed"),
+    "participant.language": _("Language saved"),
+    "participant.language-remove": _("Language removed"),
+    "participant.occupation-interest": _("Occupations of interest changed"),
+    "participant.erase": _("Participant's personal data erased"),
+    "skill.add": _("Skill added"),
+    "skill.update": _("Skill changed"),
+    "skill.remove": _("Skill removed"),
+    "skill.reject-suggestion": _("Suggested skill rejected"),
+    "consent.give": _("Consent given"),
+    "consent.revoke": _("Consent withdrawn"),
+    "group.add": _("Added to the group"),
+    "group.access": _("Group access changed"),
+    "group.end": _("Left the group"),
+    # Pathways
+    "goal.create": _("Goal added"),
+    "step.create": _("Step added"),
+    "step.update": _("Step changed"),
+    "meeting.record": _("Meeting recorded"),
+    "assessment.record": _("Assessment recorded"),
+    "offer.record": _("Offer recorded"),
+    "outcome.record": _("Outcome recorded"),
+    "retention-check.record": _("Follow-up check recorded"),
+    "referral.send": _("Referral sent"),
+    "referral.update": _("Referral changed"),
+    "referral.answer": _("Referral answered"),
+    "support-service.create": _("Support service added"),
+    # Placements and allocation rounds
+    "placement.create": _("Placement created"),
+    "placement.update": _("Placement changed"),
+    "waiting-list.add": _("Added to the waiting list"),
+    "waiting-list.remove": _("Removed from the waiting list"),
+    "round.create": _("Allocation round created"),
+    "round.propose": _("Allocation round computed"),
+    "round.confirm": _("Allocation round confirmed"),
+    "round.cancel": _("Allocation round computation cancelled"),
+    "round.reclaim": _("Allocation round computation restarted"),
+    "proposal.accept": _("Proposal accepted"),
+    "proposal.decline": _("Proposal declined"),
+    "proposal.override": _("Proposal changed by a reviewer"),
+    "proposal.contest": _("Proposal contested"),
+    "contest.answer": _("Contest answered"),
+    # Monitoring
+    "target.set": _("Target set"),
+    "target.removed": _("Target removed"),
+    "learners.set": _("Learner numbers entered"),
+    "learners.imported": _("Learner numbers imported"),
+    "indicators.exported": _("Indicators exported"),
+    "mobilities.exported": _("Mobilities exported"),
+    # Networking events
+    "event.created": _("Event created"),
+    "event.updated": _("Event changed"),
+    "event.state": _("Event status changed"),
+    "event.session-added": _("Session added"),
+    "event.session-removed": _("Session removed"),
+    "event.table-added": _("Table added"),
+    "event.table-removed": _("Table removed"),
+    "event.registered": _("Registered for the event"),
+    "event.registration-updated": _("Registration changed"),
+    "event.withdrawn": _("Registration withdrawn"),
+    "event.delegate-added": _("Delegate added"),
+    "event.delegate-removed": _("Delegate removed"),
+    "event.availability": _("Availability changed"),
+    "event.request": _("Meeting requested"),
+    "event.request-answered": _("Meeting request answered"),
+    "event.request-withdrawn": _("Meeting request withdrawn"),
+    "event.schedule-requested": _("Meeting schedule requested"),
+    "event.schedule-computed": _("Meeting schedule computed"),
+    "event.reminders": _("Reminders sent"),
+    "event.check-in": _("Checked in"),
+    "event.meeting-marked": _("Meeting marked"),
+    "event.feedback": _("Event feedback given"),
+    "event.follow-up": _("Event follow-up recorded"),
+    "event.meeting-to-exchange": _("Meeting turned into an exchange"),
 }
 
 
 def action_label(action: str) -> str:
+    """An action code as words in the reader's language (an unknown code as plain words)."""
     label = ACTION_LABELS.get(action)
     if label is not None:
         return str(label)
     return action.replace(".", ": ").replace("_", " ").replace("-", " ").capitalize()
+
+
+# --- Changes as sentences --------------------------------------------------------------------------
+
+# Names of the values services record that are not fields of the changed object (or whose field has no
+# translated name); a field's own verbose name is used first.
+KEY_LABELS = {
+    "accessible": _("step-free access"),
+    "added": _("added"),
+    "attempts": _("attempts"),
+    "author": _("author"),
+    "can_view_personal": _("may see personal data"),
+    "capacity": _("capacity"),
+    "checked_in": _("checked in"),
+    "consent": _("consent"),
+    "count": _("number"),
+    "day": _("day"),
+    "days": _("days"),
+    "definitions": _("definitions"),
+    "delegate": _("delegate"),
+    "delegates": _("delegates"),
+    "email": _("email"),
+    "end": _("end"),
+    "failed": _("failed"),
+    "fields": _("fields"),
+    "file": _("file"),
+    "filters": _("filters"),
+    "floor": _("floor"),
+    "format": _("format"),
+    "from": _("from"),
+    "group_size": _("group size"),
+    "held": _("held"),
+    "host": _("host"),
+    "how": _("how"),
+    "learners": _("learners"),
+    "message": _("message"),
+    "method": _("method"),
+    "months": _("months"),
+    "name": _("name"),
+    "note": _("note"),
+    "organisation": _("organisation"),
+    "outcome": _("outcome"),
+    "pairs": _("pairs"),
+    "participant": _("participant"),
+    "participants": _("participants"),
+    "placement": _("placement"),
+    "placements": _("placements"),
+    "priority": _("priority"),
+    "proposals": _("proposals"),
+    "purpose": _("purpose"),
+    "reason": _("reason"),
+    "role": _("role"),
+    "rows": _("rows"),
+    "scope": _("scope"),
+    "skill": _("skill"),
+    "slots": _("time slots"),
+    "start": _("start"),
+    "state": _("state"),
+    "status": _("status"),
+    "task_cancelled": _("computation cancelled"),
+    "title": _("title"),
+    "to": _("to"),
+    "type": _("type"),
+    "unplaced": _("not placed"),
+    "uri": _("ESCO address"),
+    "user": _("user"),
+    "validated": _("validated"),
+    "value": _("value"),
+    "visitor": _("visitor"),
+    "year": _("year"),
+}
+LONG_TEXT = 160
+
+ValueLabel = Callable[[Any, str, Any], "str | None"]
+"""A caller's words for a stored value: (the model field or None, the key, the value) → text or None."""
+
+
+@dataclass(frozen=True)
+class AuditChange:
+    """One changed value of an audit event, in words: "Field: before → after"."""
+
+    label: str
+    before: str
+    after: str
+    created: bool
+
+    def __str__(self) -> str:
+        if self.created:
+            return f"{self.label}: {self.after}"
+        return f"{self.label}: {self.before} → {self.after}"
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(model: type[models.Model] | None, key: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+
+
+def field_label(field: Any, key: str) -> str:
+    """The field's translated name, else the key's, else the key as plain words."""
+    name = getattr(field, "verbose_name", None)
+    if isinstance(name, Promise):
+        return str(name)
+    if key in KEY_LABELS:
+        return str(KEY_LABELS[key])
+    return str(name or key.replace("_", " "))
+
+
+def value_text(field: Any, key: str, value: Any, labels: ValueLabel | None = None) -> str:
+    """A stored value in words: choice labels, yes/no, localised dates and numbers, lists joined."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(value_text(field, key, v, labels) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{field_label(None, str(k))}: {value_text(None, str(k), v, labels)}" for k, v in value.items()
+        )
+    if labels is not None:
+        found = labels(field, key, value)
+        if found is not None:
+            return found
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if choices and value in choices:
+        return str(choices[value])
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, int | float):
+        return str(formats.number_format(value))
+    text = str(value)
+    if isinstance(field, models.DateTimeField | models.DateField) or key in {
+        "start",
+        "end",
+        "day",
+        "from",
+        "to",
+    }:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+        if isinstance(field, models.DateTimeField) or "T" in text:
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        return formats.date_format(moment.date(), "DATE_FORMAT")
+    return text if len(text) <= LONG_TEXT else text[: LONG_TEXT - 1] + "…"
+
+
+def audit_changes(event: AuditEvent, *, labels: ValueLabel | None = None) -> list[AuditChange]:
+    """The values an event recorded, as "Field: before → after" in the reader's language.
+
+    ``labels`` gives words for values this layer cannot name (code-list codes, countries).
+    """
+    model = _model(event.object_type)
+    before: Mapping[str, Any] = event.before if isinstance(event.before, dict) else {}
+    after: Mapping[str, Any] = event.after if isinstance(event.after, dict) else {}
+    changes = []
+    for key in dict.fromkeys([*before, *after]):
+        field = _field(model, key)
+        changes.append(
+            AuditChange(
+                label=field_label(field, key),
+                before=value_text(field, key, before.get(key), labels),
+                after=value_text(field, key, after.get(key), labels),
+                created=key not in before,
+            )
+        )
+    return changes
