@@ -65,6 +65,11 @@ class Progress:
     value: Value
     targets: list[tuple[str, int, Decimal]]  # (source, target year, value)
 
+    @property
+    def hidden(self) -> bool:
+        """Too few people behind the figure to show it (it reads "<k")."""
+        return isinstance(self.value, str)
+
 
 @dataclass
 class Cockpit:
@@ -157,19 +162,20 @@ def participants_by_activity(f: CockpitFilters, scope: set[int] | None) -> Table
     visitors = _visitors(f, scope).values_list("exchange__activity_code")
     records = _records(f, scope).values_list("activity_code")
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    columns: list[tuple[str, str | Promise]]
     if focus:
         sent_v = side(f, scope, "exchange__visitor")
         got_v = side(f, scope, "exchange__host")
         for code, sent, got in visitors.annotate(
             s=Count("pk", filter=sent_v), r=Count("pk", filter=got_v)
         ).order_by():
-            counts[code or "-"][0] += sent
-            counts[code or "-"][1] += got
+            counts[code or "none"][0] += sent
+            counts[code or "none"][1] += got
         for code, sent, got in records.annotate(
             s=Count("pk", filter=side(f, scope, "sending")), r=Count("pk", filter=side(f, scope, "receiving"))
         ).order_by():
-            counts[code or "-"][0] += sent
-            counts[code or "-"][1] += got
+            counts[code or "none"][0] += sent
+            counts[code or "none"][1] += got
         columns = [
             ("activity_type", _("Erasmus+ activity type")),
             ("sent", _("Sent")),
@@ -177,9 +183,9 @@ def participants_by_activity(f: CockpitFilters, scope: set[int] | None) -> Table
         ]
     else:
         for code, n in visitors.annotate(n=Count("pk")).order_by():
-            counts[code or "-"][0] += n
+            counts[code or "none"][0] += n
         for code, n in records.annotate(n=Count("pk")).order_by():
-            counts[code or "-"][0] += n
+            counts[code or "none"][0] += n
         columns = [("activity_type", _("Erasmus+ activity type")), ("participants", _("Participants"))]
     codes = sorted(counts)
     width = len(columns) - 1
@@ -236,7 +242,8 @@ def fewer_opportunities_share(f: CockpitFilters, scope: set[int] | None) -> Tabl
     order = sorted(years)
     protected = disclosure.protect([[years[y][0], years[y][1] - years[y][0]] for y in order]).shown()
     targets = _targets("fewer-opportunities-share", "partnership")
-    for label, (flagged, others, total) in zip([*order, "total"], protected, strict=True):
+    labels: list[int | str] = [*order, "total"]
+    for label, (flagged, others, total) in zip(labels, protected, strict=True):
         row: list[Value] = [label, flagged, others, total, _share_of(flagged, total)]
         row.append(_target_for(targets, label) if isinstance(label, int) else None)
         if label == "total":

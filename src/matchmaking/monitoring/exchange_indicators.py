@@ -57,7 +57,9 @@ def staff_flows(f: CockpitFilters, scope: set[int] | None) -> Table:
     if not rows:
         return table
     staff = disclosure.protect([[r[3]] for r in rows], row_totals=False).shown()
-    table.rows = [[a or "-", b or "-", n, s[0]] for (a, b, n, _s), s in zip(rows, staff[:-1], strict=True)]
+    table.rows = [
+        [a or "none", b or "none", n, s[0]] for (a, b, n, _s), s in zip(rows, staff[:-1], strict=True)
+    ]
     table.total = ["total", "", sum(r[2] for r in rows), staff[-1][0]]
     return table
 

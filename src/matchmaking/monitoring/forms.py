@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.forms import Form, choice_field
+from matchmaking.forms import Form, choice_field, term_choices
 from matchmaking.mobility.forms import DATE
+from matchmaking.monitoring.indicators import definitions
+from matchmaking.monitoring.models import Target
 
 
 class MobilityExportForm(Form):
@@ -28,3 +30,85 @@ class MobilityExportForm(Form):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("The end of the period is before its start."))
         return data
+
+
+class CockpitForm(Form):
+    """The cockpit's filters: a period, places (country, NUTS-2 region, organisation, kind), the type of
+    exchange and a target group. Every one is optional; an organisation or region outside what the user
+    may see simply finds nothing."""
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    region = forms.ChoiceField(label=_("NUTS-2 region"), required=False)
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of organisation"), required=False)
+    activity_type = forms.ChoiceField(label=_("Type of exchange"), required=False)
+    target_group = forms.ChoiceField(label=_("Target group"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: list[tuple[str, str]],
+        regions: list[tuple[str, str]],
+        countries: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        everything = ("", _("All"))
+        choice_field(self, "country").choices = [everything, *countries]
+        choice_field(self, "region").choices = [everything, *regions]
+        choice_field(self, "organisation").choices = [everything, *organisations]
+        choice_field(self, "kind").choices = [everything, *term_choices("organisation-kinds")]
+        choice_field(self, "activity_type").choices = [everything, *term_choices("opportunity-types")]
+        choice_field(self, "target_group").choices = [everything, *term_choices("target-groups")]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
+
+
+class TargetForm(Form):
+    indicator = forms.ChoiceField(label=_("Indicator"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    source = forms.ChoiceField(label=_("Set by"), choices=Target.Source.choices)
+    value = forms.DecimalField(
+        label=_("Target (%)"), required=False, min_value=0, max_value=100, decimal_places=2,
+        help_text=_("Leave empty to remove the target."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "indicator").choices = [(d.code, d.title) for d in definitions().with_targets()]
+
+
+class LearnerCountForm(Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    region = forms.ChoiceField(label=_("NUTS-2 region"), required=False)
+    organisation = forms.ChoiceField(label=_("or organisation"), required=False)
+    learners = forms.IntegerField(label=_("Learners"), min_value=0)
+    source = forms.CharField(label=_("Source"), required=False, max_length=200)
+
+    def __init__(
+        self, *args: Any, regions: list[tuple[str, str]], organisations: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "region").choices = [("", _("None")), *regions]
+        choice_field(self, "organisation").choices = [("", _("None")), *organisations]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if bool(data.get("region")) == bool(data.get("organisation")):
+            self.add_error("region", _("Choose a region or an organisation."))
+        return data
+
+
+class LearnerImportForm(Form):
+    file = forms.FileField(
+        label=_("File of learner counts (CSV or XLSX)"),
+        help_text=_("Columns: year, region (NUTS-2 code) or organisation (identifier), learners, source."),
+    )

@@ -118,10 +118,12 @@ def learner_counts_import(*, actor: User, filename: str, content: bytes) -> int:
     _check(actor)
     rows = read_learner_counts(filename, content)
     for row in rows:
+        place: dict[str, Any] = {"region_id": row.region_id, "organisation_id": row.organisation_id}
         LearnerCount.objects.update_or_create(
-            year=row.year, region_id=row.region_id, organisation_id=row.organisation_id,
+            year=row.year,
+            **place,
             defaults={"learners": row.learners, "source": row.source, "updated_by": actor},
-        )  # fmt: skip
+        )
     audit_record(
         actor=actor, action="learners.imported", obj=actor, after={"file": filename, "rows": len(rows)}
     )
