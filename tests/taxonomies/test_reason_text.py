@@ -198,6 +198,13 @@ def test_a_reason_stored_by_the_web_app_by_code_alone_is_translated():
     reason = {"code": "override", "text": "whatever language it was written in"}
     with translation.override("en"):
         assert render_reason(reason) == "No placement, by decision of the reviewer."
+        assert render_reason({"code": "unplaced-none", "text": "?"}) == (
+            "Not placed: there are no placements in this round."
+        )
+        # Without its parameters, a sentence that needs them keeps its stored text.
+        assert render_reason({"code": "unplaced-rules", "text": "Stored"}) == "Stored"
+    with translation.override("sv"):
+        assert render_reason(reason) != "No placement, by decision of the reviewer."
 
 
 # --- Every sentence in every language ------------------------------------------------------------------

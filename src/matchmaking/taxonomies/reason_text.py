@@ -367,8 +367,14 @@ ENTRIES = [
         ratio=number,
         threshold=number,
     ),
-    # Reasons the web app writes itself, by code alone
+    # Reasons the web app stores by code alone (no template, no parameters), in the words it stores
     Entry(None, "override", _("No placement, by decision of the reviewer.")),
+    Entry(
+        None,
+        "unplaced-full",
+        _("Not placed: every placement this person could take was filled by people it ranked higher."),
+    ),
+    Entry(None, "unplaced-none", _("Not placed: there are no placements in this round.")),
 ]
 
 CATALOGUE: dict[tuple[str, str | None], Entry] = {e.key: e for e in ENTRIES}
