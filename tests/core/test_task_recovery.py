@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -218,3 +219,46 @@ def test_cleanup_deletes_the_recovery_of_deleted_results(emailed):
     results = dict(run_periodic(now=T0 + timedelta(days=31), only="task-results-cleanup", force=True))
     assert results["task-results-cleanup"].startswith("1 finished task results deleted")
     assert not TaskRecovery.objects.exists()
+
+
+def test_a_coordinator_sees_the_reason_and_queues_a_failed_task_again(
+    emailed, monkeypatch, client, coordinator
+):
+    _smtp_down(monkeypatch, times=4)
+    for attempt in range(4):
+        _work(f"w{attempt}")
+        tasks.tasks_reclaim(now=T0 + timedelta(hours=attempt))
+    recovery = TaskRecovery.objects.get(result_id=emailed.pk)
+    assert recovery.state == TaskRecovery.State.FAILED
+    client.force_login(coordinator)
+    listing = client.get(reverse("admin:core_taskrecovery_changelist")).content.decode()
+    assert "send_notification_email" in listing
+    assert "It kept failing on a passing error (tried 4 times)" in listing
+
+    url = reverse("admin:core_taskrecovery_changelist")
+    response = client.post(url, {"action": "retry", "_selected_action": [recovery.pk]}, follow=True)
+    assert "1 task queued again." in response.content.decode()
+    recovery.refresh_from_db()
+    assert (recovery.state, recovery.retries) == (TaskRecovery.State.RETRYING, 0)
+    assert _work("w5").status == TaskResultStatus.SUCCESSFUL  # the mail server is back
+    assert len(mail.outbox) == 1
+
+
+def test_a_coordinator_cancels_a_waiting_retry(emailed, monkeypatch, client, coordinator):
+    _smtp_down(monkeypatch, times=1)
+    _work("w1")
+    tasks.tasks_reclaim(now=T0)
+    recovery = TaskRecovery.objects.get(result_id=emailed.pk)
+    client.force_login(coordinator)
+    url = reverse("admin:core_taskrecovery_changelist")
+    response = client.post(url, {"action": "cancel", "_selected_action": [recovery.pk]}, follow=True)
+    assert "1 task cancelled." in response.content.decode()
+    assert _work("w2") is None
+    assert mail.outbox == []
+
+
+def test_only_coordinators_reach_the_task_list(db, client, staff):
+    client.force_login(staff)
+    response = client.get(reverse("admin:core_taskrecovery_changelist"))
+    assert response.status_code == 302  # to the admin's login, as for every admin page
+    assert not tasks.task_retry(task_id="not-a-task", now=T0)

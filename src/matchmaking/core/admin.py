@@ -1,7 +1,13 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from matchmaking.core.admin_base import ReadOnlyAdmin
-from matchmaking.core.models import AuditEvent, PeriodicJobRun, PersonalDataAccess
+from matchmaking.core.models import AuditEvent, PeriodicJobRun, PersonalDataAccess, TaskRecovery
+from matchmaking.core.tasks import task_cancel, task_retry
 
 
 @admin.register(AuditEvent)
@@ -25,3 +31,30 @@ class PersonalDataAccessAdmin(ReadOnlyAdmin):
 @admin.register(PeriodicJobRun)
 class PeriodicJobRunAdmin(ReadOnlyAdmin):
     list_display = ["name", "last_started_at", "last_finished_at", "last_result"]
+
+
+@admin.register(TaskRecovery)
+class TaskRecoveryAdmin(ReadOnlyAdmin):
+    """Background tasks the reclaim job queued again, gave up (with the reason) or that were cancelled;
+    a coordinator may queue a failed one again or cancel one still waiting."""
+
+    list_display = ["updated_at", "task_name", "state", "retries", "reason_text"]
+    list_filter = ["state", "reason_code", "task_path"]
+    fields = readonly_fields = ("result_id", "task_path", "state", "retries", "reason_text", "updated_at")
+    actions = ["retry", "cancel"]
+
+    @admin.display(description=_("task"))
+    def task_name(self, obj: TaskRecovery) -> str:
+        return obj.task_path.rsplit(".", 1)[-1]
+
+    @admin.action(description=_("Queue the selected tasks again now"), permissions=["view"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[TaskRecovery]) -> None:
+        now = timezone.now()
+        done = sum(task_retry(task_id=found.result_id, now=now) for found in queryset)
+        self.message_user(request, ngettext("%d task queued again.", "%d tasks queued again.", done) % done)
+
+    @admin.action(description=_("Cancel the selected tasks"), permissions=["view"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet[TaskRecovery]) -> None:
+        now = timezone.now()
+        done = sum(task_cancel(task_id=found.result_id, now=now) for found in queryset)
+        self.message_user(request, ngettext("%d task cancelled.", "%d tasks cancelled.", done) % done)

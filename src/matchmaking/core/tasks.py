@@ -224,6 +224,28 @@ def task_cancel(*, task_id: str | uuid.UUID, now: datetime) -> bool:
     return bool(cancelled)
 
 
+@transaction.atomic
+def task_retry(*, task_id: str | uuid.UUID, now: datetime) -> bool:
+    """Queue again at once a recoverable task that failed or was cancelled, with its retries counted
+    afresh; False if the task is unknown, not recoverable, or not finished as failed."""
+    found = task_result(task_id)
+    if found is None or found.task_path not in _RECOVERABLE:
+        return False
+    queued = DBTaskResult.objects.filter(pk=found.pk, status=TaskResultStatus.FAILED).update(
+        status=TaskResultStatus.READY,
+        run_after=now,
+        finished_at=None,
+        return_value=None,
+        exception_class_path="",
+        traceback="",
+    )
+    if queued:
+        recovery = _recovery(found, now)
+        recovery.state, recovery.retries, recovery.updated_at = TaskRecovery.State.RETRYING, 0, now
+        recovery.save()
+    return bool(queued)
+
+
 def task_cancelled(task_id: str | uuid.UUID) -> bool:
     """Whether the task was cancelled or given up as lost: its late result must not be stored."""
     found = task_result(task_id)
