@@ -80,6 +80,8 @@ def test_learners_on_short_visits_do_not_count(network, coordinator):
 def test_filter_to_catalonia_keeps_its_flows(network, coordinator):
     cockpit = selectors.cockpit(user=coordinator, filters=CockpitFilters(region="ES51"))
     assert cockpit.flows == [("SE23", "ES51", 1)]
+    assert ("NO0A", "SE23", 1) in cockpit.context_flows  # the rest of the network, for context
+    assert ("SE23", "ES51", 1) not in cockpit.context_flows
     flows = selectors.cockpit(user=coordinator, filters=CockpitFilters()).flows
     assert ("NO0A", "SE23", 1) in flows
     assert ("SE23", "DE11", 1) in flows

@@ -39,7 +39,10 @@ def test_filter_to_catalonia(network, coordinator):
     response = _client(coordinator).get("/monitoring/", {"region": "ES51"})
     html = response.content.decode()
     assert "Västsverige (SE23)</td><td>Cataluña (ES51)" in html
-    assert "Vestlandet (NO0A)</td>" not in html
+    # Vestland → Borås is outside the filter: drawn for context, listed in its own table.
+    context = html.split("The rest of the network", 1)[1]
+    assert "Vestlandet (NO0A)</td><td>Västsverige (SE23)" in context
+    assert "flow-arrow-faint" in html
 
 
 def test_a_filter_with_no_data_shows_an_empty_state(network, coordinator):

@@ -77,6 +77,8 @@ class Cockpit:
     tables: dict[str, Table]
     progress: list[Progress]
     flows: list[tuple[str, str, int]]  # (sending region, receiving region, exchanges)
+    # With a place filter: the flows of the same period and type without it, drawn faintly for context.
+    context_flows: list[tuple[str, str, int]]
     computed_at: Any
     k: int
 

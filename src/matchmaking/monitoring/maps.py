@@ -25,6 +25,7 @@ BASE_STATIC = "monitoring/nuts2-2024-base.svg"
 OUT = "#1f5f8b"  # sending regions
 IN = "#b34700"  # receiving regions
 BOTH = "#6a3d9a"
+FAINT = "#707070"  # flows outside the filter, for context
 
 
 @cache
@@ -48,12 +49,19 @@ class Flow:
     exchanges: int
 
 
-def flow_map(flows: list[tuple[str, str, int]], base_url: str, title: str) -> SafeString:
-    """The SVG of ``flows`` (sending region, receiving region, exchanges) on the base map."""
+def flow_map(
+    flows: list[tuple[str, str, int]],
+    base_url: str,
+    title: str,
+    context: list[tuple[str, str, int]] | None = None,
+) -> SafeString:
+    """The SVG of ``flows`` (sending region, receiving region, exchanges) on the base map, with the
+    ``context`` flows (the rest of the network) drawn thin and grey beneath them."""
     data = map_data()
     regions = data["regions"]
     width, height = data["frame"]["width"], data["frame"]["height"]
     drawn = [Flow(a, b, n) for a, b, n in flows if a in regions and b in regions]
+    faint = [Flow(a, b, n) for a, b, n in context or [] if a in regions and b in regions]
     senders = {f.origin for f in drawn}
     receivers = {f.destination for f in drawn}
     most = max((f.exchanges for f in drawn), default=1)
@@ -65,6 +73,9 @@ def flow_map(flows: list[tuple[str, str, int]], base_url: str, title: str) -> Sa
         "<defs>",
         f'<marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="4" markerHeight="4" '
         f'orient="auto-start-reverse"><path d="M0 0L10 5L0 10Z" fill="{BOTH}"/></marker>',
+        f'<marker id="flow-arrow-faint" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" '
+        f'markerHeight="5" '
+        f'orient="auto-start-reverse"><path d="M0 0L10 5L0 10Z" fill="{FAINT}"/></marker>',
         "</defs>",
         f'<image href="{escape(base_url)}" x="0" y="0" width="{width:g}" height="{height:g}"/>',
     ]
@@ -74,9 +85,11 @@ def flow_map(flows: list[tuple[str, str, int]], base_url: str, title: str) -> Sa
             f'<path d="{regions[code]["d"]}" fill="{colour}" fill-opacity="0.35" stroke="{colour}" '
             f'stroke-width="0.8"><title>{escape(region_name(code))}</title></path>'
         )
+    for flow in faint:
+        parts.append(_arrow(regions, flow, most, faint=True))
     for flow in sorted(drawn, key=lambda f: f.exchanges):
         parts.append(_arrow(regions, flow, most))
-    for code in sorted(senders | receivers):
+    for code in sorted(senders | receivers | {c for f in faint for c in (f.origin, f.destination)}):
         x, y = regions[code]["label"]
         parts.append(
             f'<circle cx="{x:g}" cy="{y:g}" r="3" fill="#ffffff" stroke="#222222" stroke-width="1"/>'
@@ -87,9 +100,9 @@ def flow_map(flows: list[tuple[str, str, int]], base_url: str, title: str) -> Sa
     return mark_safe("".join(parts))  # every text is escaped above
 
 
-def _arrow(regions: dict[str, Any], flow: Flow, most: int) -> str:
+def _arrow(regions: dict[str, Any], flow: Flow, most: int, faint: bool = False) -> str:
     (x0, y0), (x1, y1) = regions[flow.origin]["label"], regions[flow.destination]["label"]
-    width = 1.5 + 5 * math.sqrt(flow.exchanges / most)
+    width = 1.2 if faint else 1.5 + 5 * math.sqrt(min(flow.exchanges / most, 1))
     if flow.origin == flow.destination:
         d = f"M{x0:g} {y0:g}c-25 -40 25 -40 0 0"
     else:
@@ -103,9 +116,12 @@ def _arrow(regions: dict[str, Any], flow: Flow, most: int) -> str:
         "destination": region_name(flow.destination),
         "n": flow.exchanges,
     }
+    colour, marker, dash = (
+        (FAINT, "flow-arrow-faint", ' stroke-dasharray="4 3"') if faint else (BOTH, "flow-arrow", "")
+    )
     return (
-        f'<path d="{d}" fill="none" stroke="{BOTH}" stroke-opacity="0.85" stroke-width="{width:.1f}" '
-        f'stroke-linecap="round" marker-end="url(#flow-arrow)"><title>{escape(label)}</title></path>'
+        f'<path d="{d}" fill="none" stroke="{colour}" stroke-opacity="0.85" stroke-width="{width:.1f}"{dash} '
+        f'stroke-linecap="round" marker-end="url(#{marker})"><title>{escape(label)}</title></path>'
     )
 
 

@@ -68,14 +68,33 @@ def cockpit(*, user: AnyUser | None, filters: CockpitFilters) -> Cockpit:
         cooperation_followed(filters, scope),
     ]
     by_code = {t.code: t for t in tables}
+    flows = region_flows(filters, scope)
     return Cockpit(
         filters=filters,
         tables=by_code,
         progress=_progress(by_code),
-        flows=region_flows(filters, scope),
+        flows=flows,
+        context_flows=_context_flows(filters, scope, flows),
         computed_at=timezone.now(),
         k=disclosure.threshold(),
     )
+
+
+def _context_flows(
+    filters: CockpitFilters, scope: set[int] | None, flows: list[tuple[str, str, int]]
+) -> list[tuple[str, str, int]]:
+    """With a place filter, the other flows of the same period, type and target group (what the
+    caller may see), for context on the map; without one, none."""
+    if not filters.has_place:
+        return []
+    wider = CockpitFilters(
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        activity_type=filters.activity_type,
+        target_group=filters.target_group,
+    )
+    shown = {(a, b) for a, b, _n in flows}
+    return [flow for flow in region_flows(wider, scope) if (flow[0], flow[1]) not in shown]
 
 
 def _progress(tables: dict) -> list[Progress]:

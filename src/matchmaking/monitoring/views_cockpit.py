@@ -73,8 +73,11 @@ def cockpit_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "cockpit": cockpit,
         "sections": _sections(cockpit),
-        "flow_map": maps.flow_map(cockpit.flows, static(maps.BASE_STATIC), _("Exchanges between regions")),
+        "flow_map": maps.flow_map(
+            cockpit.flows, static(maps.BASE_STATIC), _("Exchanges between regions"), cockpit.context_flows
+        ),
         "flows": [(maps.region_name(a), maps.region_name(b), n) for a, b, n in cockpit.flows],
+        "context_flows": [(maps.region_name(a), maps.region_name(b), n) for a, b, n in cockpit.context_flows],
         "attribution": maps.attribution(),
         "definitions": definitions(),
         "suppression_note": exports.suppression_note(cockpit.k),
