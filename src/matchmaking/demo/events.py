@@ -9,6 +9,7 @@ Every person named here is invented.
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,7 +36,7 @@ from matchmaking.taxonomies.models import Term
 
 TITLE = "Regional Skills Partnership matchmaking day"
 
-DELEGATIONS = {
+DELEGATIONS: dict[str, dict[str, Any]] = {
     "boras-working-life": {
         "delegates": [("Anna Berg", "Job coach", "boras.staff@example.org"), ("Erik Holm", "Counsellor", ""),
                       ("Sara Lund", "Team leader", "")],

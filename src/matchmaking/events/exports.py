@@ -3,13 +3,15 @@ organiser's table cards as a PDF."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from matchmaking.events.models import Event, Meeting, Registration
+from matchmaking.events.models import Event, Meeting, Registration, Table
 from matchmaking.events.services import event_zone
 
 
@@ -69,7 +71,9 @@ def agenda_pdf(registration: Registration, meetings: list[Meeting], *, language:
     )
 
 
-def table_cards_pdf(event: Event, rows: list[tuple[object, list[Meeting]]], *, language: str = "en") -> bytes:
+def table_cards_pdf(
+    event: Event, rows: Sequence[tuple[Table, list[Meeting]]], *, language: str = "en"
+) -> bytes:
     return _pdf(
         "events/table_cards_pdf.html",
         {"event": event, "rows": rows, "zone": event_zone(event), "LANGUAGE_CODE": language},

@@ -3,6 +3,7 @@ the proposal made from a meeting. They validate input and hand plain values to t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -109,7 +110,7 @@ class RegistrationForm(Form):
         self,
         *args: Any,
         organisations: list[Organisation] | None = None,
-        listings: list[Opportunity] = (),
+        listings: Sequence[Opportunity] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -213,7 +214,7 @@ class ProposalForm(Form):
     group_size = forms.IntegerField(label=_("Number of visitors"), min_value=1, max_value=500)
     message = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args: Any, listings: list[Opportunity] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, listings: Sequence[Opportunity] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "ours").choices = [("", "—")] + [
             (str(o.pk), f"{o.get_direction_display()}: {o.type.label}") for o in listings

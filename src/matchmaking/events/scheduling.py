@@ -265,21 +265,15 @@ def conflict_text(conflict: Mapping[str, Any], names: Mapping[int, str], meeting
     """A stored conflict (code + params) as a sentence in the reader's language."""
     params = dict(conflict.get("params") or {})
 
+    def named(found: Mapping[int, str], key: str) -> str:
+        value = str(params.get(key, "?"))
+        return found.get(int(value), value) if value.isdigit() else value
+
     def who(key: str) -> str:
-        value = params.get(key)
-        return (
-            names.get(int(value), str(value))
-            if isinstance(value, int) or str(value).isdigit()
-            else str(value)
-        )
+        return named(names, key)
 
     def meeting(key: str = "meeting") -> str:
-        value = params.get(key)
-        return (
-            meetings.get(int(value), str(value))
-            if isinstance(value, int) or str(value).isdigit()
-            else str(value)
-        )
+        return named(meetings, key)
 
     code = conflict.get("code", "")
     if code == "participant-overbooked":

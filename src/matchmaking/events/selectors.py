@@ -130,14 +130,14 @@ def suggested_meetings(*, registration: Registration, limit: int = 20) -> list[F
         Q(opportunity__organisation_id=ours.organisation_id, organisation_id__in=org_ids)
         | Q(opportunity__organisation_id__in=org_ids, organisation_id=ours.organisation_id)
     ).values("opportunity__organisation_id", "organisation_id", "score", "reasons"):
-        other = (
+        other_org = (
             s["organisation_id"]
             if s["opportunity__organisation_id"] == ours.organisation_id
             else s["opportunity__organisation_id"]
         )
-        score, reasons = stored.get(other, (0.0, []))
+        score, reasons = stored.get(other_org, (0.0, []))
         known = {r.get("text") for r in reasons}
-        stored[other] = (
+        stored[other_org] = (
             max(score, s["score"]),
             reasons + [r for r in s["reasons"] if r.get("text") not in known],
         )

@@ -395,6 +395,6 @@ def _announce(event: Event, target: str) -> None:
     notify(
         recipients=recipients,
         kind=f"event.{target}",
-        title=titles[target] % {"event": event.title},
+        title=titles[EventState(target)] % {"event": event.title},
         url=event.get_absolute_url(),
     )
