@@ -238,3 +238,15 @@ def test_every_sentence_is_translated(language):
         if words and words <= set(re.findall(r"[a-z]{5,}", shown.lower())):
             untranslated.append(entry.key)
     assert not untranslated
+
+
+@pytest.mark.django_db
+def test_pages_about_a_participant_name_support_needs_as_the_participant_s_form_does():
+    from matchmaking.participants.models import SupportRequirement
+    from matchmaking.participants.templatetags.participant_reasons import participant_reason
+
+    with translation.override("sv"):
+        shown = participant_reason(_sample(people.SUPPORT))
+        assert str(SupportRequirement.MENTOR.label) in shown
+        assert str(SupportRequirement.INTERPRETER.label) in shown
+        assert str(SupportRequirement.MENTOR.label) != "A mentor at the workplace"

@@ -6,14 +6,12 @@ person through ``{% participant_proposals %}``, so the participants app never im
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django import template
 
-from matchmaking.participants.models import Participant, SupportRequirement
+from matchmaking.participants.models import Participant
 from matchmaking.placements.selectors import participant_recent_proposals
-from matchmaking.taxonomies.reason_text import render_reason
 
 register = template.Library()
 
@@ -27,10 +25,3 @@ def participant_proposals(participant: Participant, *, can_edit: bool) -> dict[s
         "can_edit": can_edit,
         "proposals": participant_recent_proposals(participant=participant),
     }
-
-
-@register.filter
-def placement_reason(value: Mapping[str, Any]) -> str:
-    """``{{ r|placement_reason }}``: a stored reason of a proposal in the reader's language, support
-    needs named as the participant's form names them."""
-    return render_reason(value, labels=dict(SupportRequirement.choices))
