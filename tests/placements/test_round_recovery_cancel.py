@@ -14,7 +14,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from matchmaking.core.models import AuditEvent, TaskRecovery
-from matchmaking.core.tasks import CANCELLED, task_cancelled
+from matchmaking.core.tasks import CANCELLED, TaskCancelledError, task_cancelled
 from matchmaking.organisations.models import Role
 from matchmaking.placements import round_recovery, rounds
 from matchmaking.placements.models import Round
@@ -76,10 +76,11 @@ def test_the_coordinator_cancels_a_computation_from_the_round_page(running, coor
 
 
 def test_a_cancelled_computation_finishing_late_stores_nothing(
-    running, coordinator, client, django_capture_on_commit_callbacks
+    running, coordinator, client, django_capture_on_commit_callbacks, monkeypatch
 ):
     """Cancelled, then computed again at once: the first computation, still running in its worker,
-    finds the round being computed (same status, same attempt) but its own task cancelled."""
+    stops at its next progress step; had it no step left, it finds the round being computed (same
+    status, same attempt) but its own task cancelled, and stores nothing."""
     stale_task = running.task_id
     client.force_login(coordinator)
     _cancel(client, running)
@@ -89,11 +90,15 @@ def test_a_cancelled_computation_finishing_late_stores_nothing(
     assert (running.status, running.attempts) == (Round.Status.RUNNING, 1)
 
     assert task_cancelled(stale_task)
-    rounds.round_compute(round_id=running.pk, task_id=stale_task)
+    with pytest.raises(TaskCancelledError):  # it stops at its next progress step
+        rounds.round_compute(round_id=running.pk, task_id=stale_task)
+    monkeypatch.setattr(rounds, "_progress", lambda *args: lambda done, total: None)
+    rounds.round_compute(round_id=running.pk, task_id=stale_task)  # past its last step: the store checks
     running.refresh_from_db()
     assert running.status == Round.Status.RUNNING
     assert running.proposals.count() == 0
 
+    monkeypatch.undo()
     rounds.round_compute(round_id=running.pk, task_id="")  # the new computation
     running.refresh_from_db()
     assert running.status == Round.Status.PROPOSED

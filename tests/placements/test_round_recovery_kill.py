@@ -55,8 +55,8 @@ from matchmaking.placements import rounds
 
 real_progress = rounds._progress
 
-def slow_progress(round_id, attempt):
-    step = real_progress(round_id, attempt)
+def slow_progress(*args):
+    step = real_progress(*args)
 
     def slowed(done, total):
         step(done, total)

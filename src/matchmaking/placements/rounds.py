@@ -22,7 +22,7 @@ from django_tasks import TaskContext, task
 from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
-from matchmaking.core.tasks import task_cancelled
+from matchmaking.core.tasks import TaskCancelledError, task_cancelled
 from matchmaking.engine.allocation_round import run_round
 from matchmaking.engine.fairness import FairnessAudit
 from matchmaking.engine.reasons import Reason
@@ -137,11 +137,14 @@ def enqueue_computation(round_id: int, attempt: int) -> None:
     transaction.on_commit(enqueue)
 
 
-def _progress(round_id: int, attempt: int) -> Callable[[int, int], None]:
-    """Progress for the round page, and the heartbeat the reclaim job watches (``progress_at``)."""
+def _progress(round_id: int, attempt: int, task_id: str = "") -> Callable[[int, int], None]:
+    """Progress for the round page, and the heartbeat the reclaim job watches (``progress_at``). A
+    computation whose task was cancelled stops at its next step instead of scoring on for nothing."""
 
     def step(done: int, total: int) -> None:
         if done == total or done % 20 == 0:
+            if task_id and task_cancelled(task_id):
+                raise TaskCancelledError(f"round {round_id}: the computation was cancelled")
             Round.objects.filter(pk=round_id, attempts=attempt, status=Round.Status.RUNNING).update(
                 progress_done=done, progress_total=total, progress_at=timezone.now()
             )
@@ -187,7 +190,7 @@ def _compute(found: Round, *, task_id: str = "") -> None:
         found.method,
         floor=found.floor if found.method == Round.Method.OPTIMAL else 0,
         labels=labels,
-        step=_progress(found.pk, found.attempts),
+        step=_progress(found.pk, found.attempts, task_id),
     )
     flags = [p.fewer_opportunities for p in participants]
     with transaction.atomic():
