@@ -13,7 +13,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.core.models import AuditEvent
@@ -215,69 +216,69 @@ def action_label(action: str) -> str:
 # Names of the values services record that are not fields of the changed object (or whose field has no
 # translated name); a field's own verbose name is used first.
 KEY_LABELS = {
-    "accessible": _("step-free access"),
-    "added": _("added"),
-    "attempts": _("attempts"),
-    "author": _("author"),
-    "can_view_personal": _("may see personal data"),
-    "capacity": _("capacity"),
-    "checked_in": _("checked in"),
-    "consent": _("consent"),
-    "count": _("number"),
-    "day": _("day"),
-    "days": _("days"),
-    "definitions": _("definitions"),
-    "delegate": _("delegate"),
-    "delegates": _("delegates"),
-    "email": _("email"),
-    "end": _("end"),
-    "failed": _("failed"),
-    "fields": _("fields"),
-    "file": _("file"),
-    "filters": _("filters"),
-    "floor": _("floor"),
-    "format": _("format"),
-    "from": _("from"),
-    "group_size": _("group size"),
-    "held": _("held"),
-    "host": _("host"),
-    "how": _("how"),
-    "learners": _("learners"),
-    "message": _("message"),
-    "method": _("method"),
-    "months": _("months"),
-    "name": _("name"),
-    "note": _("note"),
-    "organisation": _("organisation"),
-    "outcome": _("outcome"),
-    "pairs": _("pairs"),
-    "participant": _("participant"),
-    "participants": _("participants"),
-    "placement": _("placement"),
-    "placements": _("placements"),
-    "priority": _("priority"),
-    "proposals": _("proposals"),
-    "purpose": _("purpose"),
-    "reason": _("reason"),
-    "role": _("role"),
-    "rows": _("rows"),
-    "scope": _("scope"),
-    "skill": _("skill"),
-    "slots": _("time slots"),
-    "start": _("start"),
-    "state": _("state"),
-    "status": _("status"),
-    "task_cancelled": _("computation cancelled"),
-    "title": _("title"),
-    "to": _("to"),
-    "type": _("type"),
-    "unplaced": _("not placed"),
-    "uri": _("ESCO address"),
-    "user": _("user"),
-    "validated": _("validated"),
-    "value": _("value"),
-    "visitor": _("visitor"),
-    "year": _("year"),
+    "accessible": pgettext_lazy("a recorded value", "step-free access"),
+    "added": pgettext_lazy("a recorded value", "added"),
+    "attempts": pgettext_lazy("a recorded value", "attempts"),
+    "author": pgettext_lazy("a recorded value", "author"),
+    "can_view_personal": pgettext_lazy("a recorded value", "may see personal data"),
+    "capacity": pgettext_lazy("a recorded value", "capacity"),
+    "checked_in": pgettext_lazy("a recorded value", "checked in"),
+    "consent": pgettext_lazy("a recorded value", "consent"),
+    "count": pgettext_lazy("a recorded value", "number"),
+    "day": pgettext_lazy("a recorded value", "day"),
+    "days": pgettext_lazy("a recorded value", "days"),
+    "definitions": pgettext_lazy("a recorded value", "definitions"),
+    "delegate": pgettext_lazy("a recorded value", "delegate"),
+    "delegates": pgettext_lazy("a recorded value", "delegates"),
+    "email": pgettext_lazy("a recorded value", "email"),
+    "end": pgettext_lazy("a recorded value", "end"),
+    "failed": pgettext_lazy("a recorded value", "failed"),
+    "fields": pgettext_lazy("a recorded value", "fields"),
+    "file": pgettext_lazy("a recorded value", "file"),
+    "filters": pgettext_lazy("a recorded value", "filters"),
+    "floor": pgettext_lazy("a recorded value", "floor"),
+    "format": pgettext_lazy("a recorded value", "format"),
+    "from": pgettext_lazy("a recorded value", "from"),
+    "group_size": pgettext_lazy("a recorded value", "group size"),
+    "held": pgettext_lazy("a recorded value", "held"),
+    "host": pgettext_lazy("a recorded value", "host"),
+    "how": pgettext_lazy("a recorded value", "how"),
+    "learners": pgettext_lazy("a recorded value", "learners"),
+    "message": pgettext_lazy("a recorded value", "message"),
+    "method": pgettext_lazy("a recorded value", "method"),
+    "months": pgettext_lazy("a recorded value", "months"),
+    "name": pgettext_lazy("a recorded value", "name"),
+    "note": pgettext_lazy("a recorded value", "note"),
+    "organisation": pgettext_lazy("a recorded value", "organisation"),
+    "outcome": pgettext_lazy("a recorded value", "outcome"),
+    "pairs": pgettext_lazy("a recorded value", "pairs"),
+    "participant": pgettext_lazy("a recorded value", "participant"),
+    "participants": pgettext_lazy("a recorded value", "participants"),
+    "placement": pgettext_lazy("a recorded value", "placement"),
+    "placements": pgettext_lazy("a recorded value", "placements"),
+    "priority": pgettext_lazy("a recorded value", "priority"),
+    "proposals": pgettext_lazy("a recorded value", "proposals"),
+    "purpose": pgettext_lazy("a recorded value", "purpose"),
+    "reason": pgettext_lazy("a recorded value", "reason"),
+    "role": pgettext_lazy("a recorded value", "role"),
+    "rows": pgettext_lazy("a recorded value", "rows"),
+    "scope": pgettext_lazy("a recorded value", "scope"),
+    "skill": pgettext_lazy("a recorded value", "skill"),
+    "slots": pgettext_lazy("a recorded value", "time slots"),
+    "start": pgettext_lazy("a recorded value", "start"),
+    "state": pgettext_lazy("a recorded value", "state"),
+    "status": pgettext_lazy("a recorded value", "status"),
+    "task_cancelled": pgettext_lazy("a recorded value", "computation cancelled"),
+    "title": pgettext_lazy("a recorded value", "title"),
+    "to": pgettext_lazy("a recorded value", "to"),
+    "type": pgettext_lazy("a recorded value", "type"),
+    "unplaced": pgettext_lazy("a recorded value", "not placed"),
+    "uri": pgettext_lazy("a recorded value", "ESCO address"),
+    "user": pgettext_lazy("a recorded value", "user"),
+    "validated": pgettext_lazy("a recorded value", "validated"),
+    "value": pgettext_lazy("a recorded value", "value"),
+    "visitor": pgettext_lazy("a recorded value", "visitor"),
+    "year": pgettext_lazy("a recorded value", "year"),
 }
 LONG_TEXT = 160
 
@@ -317,13 +318,13 @@ def _field(model: type[models.Model] | None, key: str) -> Any:
 
 
 def field_label(field: Any, key: str) -> str:
-    """The field's translated name, else the key's, else the key as plain words."""
+    """The field's translated name, else the key's, else the key as plain words (first letter capital)."""
     name = getattr(field, "verbose_name", None)
     if isinstance(name, Promise):
-        return str(name)
+        return capfirst(str(name))
     if key in KEY_LABELS:
-        return str(KEY_LABELS[key])
-    return str(name or key.replace("_", " "))
+        return capfirst(str(KEY_LABELS[key]))
+    return capfirst(str(name or key.replace("_", " ")))
 
 
 def value_text(field: Any, key: str, value: Any, labels: ValueLabel | None = None) -> str:

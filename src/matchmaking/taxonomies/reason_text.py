@@ -33,7 +33,10 @@ Labels = Mapping[str, Any]
 Show = Callable[[Any, Mapping[str, Any], Labels], str]
 """How one slot is shown: (stored value, all the reason's parameters, extra code labels) → text."""
 
-NONE_WORDS = {"none": _("none"), "open": _("open")}
+NONE_WORDS = {
+    "none": pgettext_lazy("no language, no level", "none"),
+    "open": pgettext_lazy("a date left open", "open"),
+}
 
 
 def _language() -> str:
