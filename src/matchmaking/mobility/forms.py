@@ -36,9 +36,7 @@ class OpportunityForm(Form):
         label=_("Target groups"), required=False, widget=forms.CheckboxSelectMultiple
     )
     languages = forms.MultipleChoiceField(
-        label=_("Working languages for the visit"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl to choose several."),
+        label=_("Working languages for the visit"), widget=forms.CheckboxSelectMultiple
     )
     earliest = forms.DateField(label=_("Earliest date"), required=False, widget=DATE)
     latest = forms.DateField(

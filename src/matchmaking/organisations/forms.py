@@ -35,8 +35,8 @@ class OrganisationProfileForm(Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     languages = forms.MultipleChoiceField(
         label=_("Working languages"),
-        help_text=_("Languages your staff can work in during a visit. Hold Ctrl to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Languages your staff can work in during a visit."),
+        widget=forms.CheckboxSelectMultiple,
     )
     target_groups = forms.MultipleChoiceField(
         label=_("Target groups you work with"), required=False, widget=forms.CheckboxSelectMultiple

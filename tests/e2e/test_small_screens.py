@@ -1,0 +1,209 @@
+"""Phones: with the demo network loaded, each role visits every page it can reach from its dashboard by
+following links (each URL pattern once) at 390×844 CSS pixels, and no page may scroll sideways. Wide
+tables scroll inside their own labelled region instead. The main menu collapses behind a toggle that
+works with the keyboard, and a few pages pass axe-core at this width too."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.urls import Resolver404, resolve
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+PAGES_PER_ROLE = 60
+# One login per kind of user of the demo: the network's coordinator, an organisation's administrator
+# and staff, a case worker (personal data) and a host employer's administrator.
+ROLES = {
+    "coordinator": "coordinator@example.org",
+    "org-admin": "boras.admin@example.org",
+    "staff": "soc.staff@example.org",
+    "case-worker": "boras.caseworker@example.org",
+    "host": "dehoga.admin@example.org",
+}
+SKIPPED_PREFIXES = ("/admin/", "/api/", "/accounts/logout/", "/i18n/", "/static/", "/media/")
+DOWNLOADS = re.compile(r"\.(pdf|csv|xlsx|ics|json|zip)$|/export/$", re.I)
+
+# Each element sticking out of the viewport, innermost first, so that a failure names the culprit.
+OVERFLOW_SCRIPT = """() => {
+  const limit = window.innerWidth + 1;
+  const wide = document.documentElement.scrollWidth;
+  const culprits = [];
+  if (wide > limit) {
+    for (const el of document.querySelectorAll("body *")) {
+      const box = el.getBoundingClientRect();
+      const scrolled = el.closest(".table-scroll") && getComputedStyle(el).position !== "absolute";
+      if (box.right > limit && box.width > 0 && !scrolled) {
+        const inner = [...el.children].some((c) => c.getBoundingClientRect().right > limit);
+        if (!inner) {
+          const classes = typeof el.className === "string" ? el.className.trim().split(/\\s+/) : [];
+          culprits.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+            classes.map((c) => (c ? "." + c : "")).join("") + " (" + Math.round(box.right) + "px)");
+        }
+      }
+      if (culprits.length >= 3) break;
+    }
+  }
+  return {wide, inner: window.innerWidth, culprits};
+}"""
+
+
+def demo_network(settings) -> None:
+    from matchmaking.demo.services import demo_load
+
+    settings.MFA_REQUIRED = False
+    demo_load()
+
+
+def login(page, email: str) -> None:
+    from matchmaking.demo.services import demo_password
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(demo_password())
+    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+    page.wait_for_url(re.compile("/dashboard/"))
+
+
+def pattern_of(path: str) -> str | None:
+    """The URL pattern a path belongs to (digits, slugs and pseudonyms are its parameters)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return f"{match.namespace}:{match.url_name}" if match.url_name else match.route
+
+
+def followable(base: str, href: str) -> str | None:
+    url = urlsplit(urljoin(base, href))
+    if url.scheme not in ("http", "https") or url.netloc != urlsplit(base).netloc:
+        return None
+    if url.path.startswith(SKIPPED_PREFIXES) or DOWNLOADS.search(url.path):
+        return None
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
+def crawl(page, live_server_url: str, role: str) -> tuple[list[str], list[str]]:
+    """Visit each pattern reachable from the dashboard once; the pages that overflow, and all visited."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    queue = ["/dashboard/"]
+    seen = {pattern_of("/dashboard/")}
+    visited: list[str] = []
+    overflowing: list[str] = []
+    while queue and len(visited) < PAGES_PER_ROLE:
+        path = queue.pop(0)
+        try:
+            response = page.goto(path)
+        except PlaywrightError:  # a download or an aborted navigation is not a page
+            response = None
+        if response is None or response.status >= 400:
+            continue
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        visited.append(path)
+        result = page.evaluate(OVERFLOW_SCRIPT)
+        if result["wide"] > result["inner"] + 1:
+            overflowing.append(f"{role} {path}: {result['wide']}px wide; {', '.join(result['culprits'])}")
+        for href in page.eval_on_selector_all("a[href]", "links => links.map((a) => a.getAttribute('href'))"):
+            target = followable(page.url, href)
+            if target is None:
+                continue
+            key = pattern_of(urlsplit(target).path)
+            if key is None or key in seen:
+                continue
+            seen.add(key)
+            queue.append(target)
+    return overflowing, visited
+
+
+def test_no_page_scrolls_sideways_at_390px_for_any_role(browser, live_server, settings):
+    demo_network(settings)
+    overflowing: list[str] = []
+    counts: dict[str, int] = {}
+    for role, email in ROLES.items():
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=PHONE)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        login(page, email)
+        found, visited = crawl(page, live_server.url, role)
+        overflowing += found
+        counts[role] = len(visited)
+        context.close()
+    print("pages visited per role:", counts)
+    print("\n".join(overflowing) or "no page overflows")
+    assert all(n >= 5 for n in counts.values()), counts
+    assert not overflowing, f"{len(overflowing)} pages scroll sideways at 390px:\n" + "\n".join(overflowing)
+
+
+def test_the_menu_collapses_and_opens_with_the_keyboard(browser, live_server, settings, axe):
+    demo_network(settings)
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=PHONE)
+    page = context.new_page()
+    login(page, ROLES["org-admin"])
+    nav = page.get_by_role("navigation", name="Main")
+    toggle = nav.get_by_role("button", name="Menu")
+    organisations = nav.get_by_role("link", name="Organisations", exact=True)
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not organisations.is_visible()
+    axe.check(page)
+
+    # From the skip link, Tab reaches the toggle; Enter opens the menu and its first link is next.
+    page.keyboard.press("Tab")
+    for _ in range(5):
+        if page.evaluate("document.activeElement.getAttribute('aria-controls')") == "main-menu":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert organisations.is_visible()
+    axe.check(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Dashboard"
+    # Escape closes it and gives focus back to the toggle.
+    page.keyboard.press("Escape")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == "main-menu"
+    assert not organisations.is_visible()
+
+    # On a wide screen the menu is simply there, without a toggle.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert organisations.is_visible()
+    assert not toggle.is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [False])
+def test_without_javascript_the_menu_is_open(browser, live_server, settings, javascript):
+    demo_network(settings)
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", viewport=PHONE, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    login(page, ROLES["coordinator"])
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link", name="Organisations", exact=True).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    context.close()
+
+
+def test_pages_pass_axe_at_390px(browser, live_server, settings, axe):
+    demo_network(settings)
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=PHONE)
+    page = context.new_page()
+    login(page, ROLES["case-worker"])
+    axe.check(page)
+    for link in ("Caseload", "Placements"):
+        page.get_by_role("button", name="Menu").click()
+        page.get_by_role("navigation", name="Main").get_by_role("link", name=link).first.click()
+        page.wait_for_load_state()
+        axe.check(page)
+        first = page.locator("main a[href]").filter(has_not_text=re.compile("^(Skip|Add|New|Post)")).first
+        if first.count():
+            first.click()
+            page.wait_for_load_state()
+            axe.check(page)
+    context.close()
