@@ -19,7 +19,7 @@ from matchmaking.core.throttle import over_limit
 from matchmaking.forms import show_service_errors
 from matchmaking.monitoring import charts, exports, maps, selectors, services
 from matchmaking.monitoring.access import can_manage_monitoring, can_view_cockpit, cockpit_scope
-from matchmaking.monitoring.cockpit import Cockpit, CockpitFilters
+from matchmaking.monitoring.cockpit import Cockpit, CockpitFilters, Table
 from matchmaking.monitoring.forms import CockpitForm, LearnerCountForm, LearnerImportForm, TargetForm
 from matchmaking.monitoring.indicators import definitions
 from matchmaking.permissions.roles import AuthenticatedHttpRequest, is_coordinator
@@ -95,7 +95,8 @@ def _sections(cockpit: Cockpit) -> list[dict[str, Any]]:
     for table in cockpit.tables.values():
         chart = None
         if table.code in ("exchanges-by-type", "exchanges-by-status", "participants-by-activity"):
-            chart = charts.bars(str(table.title), [(str(r[0]), r[1]) for r in table.rows])
+            column = _largest_column(table)
+            chart = charts.bars(str(table.title), [(str(r[0]), r[column]) for r in table.rows])
         elif table.code == "vet-learners-on-mobility":
             chart = charts.trend(
                 str(table.title),
@@ -115,6 +116,12 @@ def _sections(cockpit: Cockpit) -> list[dict[str, Any]]:
             )
         out.append({"table": table, "chart": chart, "definition": table.definition})
     return out
+
+
+def _largest_column(table: Table) -> int:
+    """The figure column with the largest shown total (sent or received), else the first."""
+    totals = [(v, i) for i, v in enumerate(table.total or [], start=0) if i and isinstance(v, int)]
+    return max(totals)[1] if totals else 1
 
 
 def _download(request: AuthenticatedHttpRequest, cockpit: Cockpit, kind: str, code: str) -> HttpResponse:
