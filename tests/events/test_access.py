@@ -126,3 +126,13 @@ def test_another_organisation_cannot_act_for_a_delegation(client, world):
         ).status_code
         == 404
     )
+
+
+def test_junk_ids_in_forms_answer_404_not_a_server_error(client, world):
+    e = world["event"]
+    client.force_login(world["users"]["manager"])
+    assert client.post(reverse("events:event-setup", args=[e.pk]), {"remove-table": "x1"}).status_code == 404
+    assert client.post(reverse("events:check-in", args=[e.pk]), {"delegate": "9" * 40}).status_code == 404
+    client.force_login(world["users"]["own"])
+    url = reverse("events:registration", args=[e.pk, world["own"].pk])
+    assert client.post(url, {"remove-delegate": "-1"}).status_code == 404

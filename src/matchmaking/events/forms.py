@@ -37,13 +37,18 @@ class EventForm(Form):
         label=_("Break between meetings in minutes"), min_value=0, max_value=120, initial=5
     )
     max_open_requests = forms.IntegerField(
-        label=_("Most unanswered requests per organisation"), min_value=0, initial=10
+        label=_("Most unanswered requests per organisation"), min_value=0, max_value=1000, initial=10
     )
-    min_meetings = forms.IntegerField(label=_("Fewest meetings per organisation"), min_value=0, initial=0)
-    max_meetings = forms.IntegerField(label=_("Most meetings per organisation"), min_value=0, initial=12)
+    min_meetings = forms.IntegerField(
+        label=_("Fewest meetings per organisation"), min_value=0, max_value=1000, initial=0
+    )
+    max_meetings = forms.IntegerField(
+        label=_("Most meetings per organisation"), min_value=0, max_value=1000, initial=12
+    )
     newcomer_min_meetings = forms.IntegerField(
         label=_("Meetings guaranteed to a newcomer"),
         min_value=0,
+        max_value=1000,
         initial=2,
         help_text=_("An organisation at its first event gets at least this many meetings when possible."),
     )

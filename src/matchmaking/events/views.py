@@ -29,6 +29,13 @@ from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import is_coordinator, is_member
 
 
+def pk_of(value: str) -> int:
+    """A row id from a form: a number, or the page's 404 (never a server error)."""
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
+
+
 def show_error(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
@@ -156,11 +163,11 @@ def event_setup(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The table has been added."))
                 return redirect("events:event-setup", pk=event.pk)
             if request.POST.get("remove-session"):
-                found = get_object_or_404(EventSession, pk=request.POST["remove-session"], event=event)
+                found = get_object_or_404(EventSession, pk=pk_of(request.POST["remove-session"]), event=event)
                 services.session_remove(actor=request.user, session=found)
                 return redirect("events:event-setup", pk=event.pk)
             if request.POST.get("remove-table"):
-                table = get_object_or_404(Table, pk=request.POST["remove-table"], event=event)
+                table = get_object_or_404(Table, pk=pk_of(request.POST["remove-table"]), event=event)
                 services.table_remove(actor=request.user, table=table)
                 return redirect("events:event-setup", pk=event.pk)
         except ValidationError as exc:
@@ -291,7 +298,7 @@ def registration_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse
                 return redirect("events:registration", pk=event.pk, rid=registration.pk)
             if request.POST.get("remove-delegate"):
                 delegate = get_object_or_404(
-                    Delegate, pk=request.POST["remove-delegate"], registration=registration
+                    Delegate, pk=pk_of(request.POST["remove-delegate"]), registration=registration
                 )
                 services_registration.delegate_remove(actor=request.user, delegate=delegate)
                 return redirect("events:registration", pk=event.pk, rid=registration.pk)

@@ -35,7 +35,7 @@ from matchmaking.events.access import (
 from matchmaking.events.models import Delegate, EventState, MeetingRequest, Registration, ScheduleStatus
 from matchmaking.events.scheduling import conflict_text
 from matchmaking.events.services import event_today, event_zone
-from matchmaking.events.views import show_error
+from matchmaking.events.views import pk_of, show_error
 from matchmaking.forms import HtmxHttpRequest, show_service_errors
 from matchmaking.mobility.models import Opportunity
 
@@ -296,7 +296,9 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("delegate"):
-                delegate = get_object_or_404(Delegate, pk=request.POST["delegate"], registration__event=event)
+                delegate = get_object_or_404(
+                    Delegate, pk=pk_of(request.POST["delegate"]), registration__event=event
+                )
                 services_after.delegate_check_in(
                     actor=request.user, delegate=delegate, present=request.POST.get("present") == "1"
                 )
