@@ -100,6 +100,12 @@ def register(sub: Any) -> None:
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="mobilities starting on or before")
     p.add_argument("--organisation", help="only mobilities this organisation (identifier) sends or receives")
 
+    p = add("indicators", cmd_indicators, "Print the monitoring indicators, small counts suppressed.")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="mobilities starting on or after")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="mobilities starting on or before")
+    p.add_argument("--region", metavar="CODE", help="a NUTS 2024 level-2 region (either side of a mobility)")
+    p.add_argument("--format", dest="fmt", choices=("json", "csv"), default="json")
+
     p = add("migrate", cmd_migrate, "Create or update the database tables.")
 
     p = add("createcoordinator", cmd_createcoordinator, "Create a network coordinator account.")
@@ -334,6 +340,17 @@ def cmd_export_mobilities(args: argparse.Namespace) -> int:
 
     try:
         _print(export_mobilities_file(args.file, args.date_from, args.date_to, args.organisation))
+    except ValueError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    return 0
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from matchmaking.monitoring.report import indicators_report
+
+    try:
+        _print(indicators_report(args.date_from, args.date_to, args.region, args.fmt))
     except ValueError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
