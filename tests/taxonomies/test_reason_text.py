@@ -148,8 +148,9 @@ def test_codes_become_labels_names_and_localised_dates():
         assert "Sverige" in render_reason(_sample(partners.COUNTRY_SPREAD))
         assert "Tyskland" in render_reason(_sample(people.ABROAD))
         spoken = render_reason(_sample(partners.LANGUAGES_SHARED))
-        assert "tyska" in spoken.lower()
-        assert "svenska" in spoken.lower()
+        assert "tyska, svenska" in spoken  # language names are lower case inside a Swedish sentence
+    with translation.override("de"):
+        assert "Deutsch" in render_reason(_sample(people.LANGUAGE_LEVEL))
     with translation.override("de"):
         dates = render_reason(_sample(partners.DATES_FREE))
         assert "2026-03-02" not in dates

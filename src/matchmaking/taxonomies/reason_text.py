@@ -56,14 +56,22 @@ def term_labels(language: str) -> dict[str, str]:
     }
 
 
+# Languages whose names are common nouns, written in lower case inside a sentence ("talar svenska och
+# tyska"); the code list capitalises most of them, as a list of labels would.
+LOWER_CASE_LANGUAGE_NAMES = frozenset({"sv", "nb", "es", "ca"})
+
+
 @lru_cache(maxsize=16)
 def language_names(language: str) -> dict[str, str]:
-    """Language code → the language's name in ``language``."""
+    """Language code → the language's name in ``language``, as written inside a sentence."""
     lang = language.split("-")[0]
-    return {
+    names = {
         code: labels.get(lang) or labels.get("en") or code
         for code, labels in Term.objects.filter(scheme=LANGUAGES_SCHEME).values_list("code", "labels")
     }
+    if lang in LOWER_CASE_LANGUAGE_NAMES:
+        names = {code: name[:1].lower() + name[1:] for code, name in names.items()}
+    return names
 
 
 def _codes(value: Any) -> list[str]:
