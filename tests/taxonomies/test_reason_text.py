@@ -192,6 +192,7 @@ def test_an_unknown_reason_shows_its_stored_text():
     broken = {**_sample(people.ABROAD), "params": {}, "text": "Stored"}
     assert render_reason(broken) == "Stored"
     assert render_reason({}) == ""
+    assert render_reason("A sentence stored as text") == "A sentence stored as text"  # type: ignore[arg-type]
 
 
 @pytest.mark.django_db

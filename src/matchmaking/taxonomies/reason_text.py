@@ -398,6 +398,8 @@ def render_reason(reason: Mapping[str, Any], *, labels: Labels | None = None) ->
     reason the catalogue does not know, or whose translation does not fit its parameters, shows its
     stored text.
     """
+    if not isinstance(reason, Mapping):
+        return str(reason)  # a sentence stored as text by an older version
     code = str(reason.get("code", ""))
     entry = CATALOGUE.get((code, reason.get("template"))) or CATALOGUE.get((code, None))
     stored = str(reason.get("text", ""))
