@@ -112,3 +112,13 @@ def test_a_filter_with_no_data_gives_an_empty_cockpit(network, coordinator):
     cockpit = selectors.cockpit(user=coordinator, filters=CockpitFilters(country="PT"))
     assert cockpit.empty
     assert cockpit.flows == []
+
+
+def test_the_per_mobility_export_has_the_distance_band(network, coordinator):
+    from matchmaking.monitoring import mobilities
+
+    rows = mobilities.mobility_export(user=coordinator).rows
+    bands = {(r["sending_organisation"], r["receiving_organisation"]): r["distance_band"] for r in rows}
+    assert bands[("Borås Working Life", "SOC Barcelona")] == "500-1999"
+    assert bands[("Vestland County", "Borås Working Life")] == "100-499"
+    assert "green_travel" in mobilities.COLUMNS

@@ -42,6 +42,30 @@ def region_name(code: str) -> str:
     return f"{region['name']} ({code})" if region else code
 
 
+# Erasmus+ distance bands (km), lower bounds; the band of a distance is the last one it reaches.
+DISTANCE_BANDS = ((0, "10-99"), (100, "100-499"), (500, "500-1999"), (2000, "2000-2999"),
+                  (3000, "3000-3999"), (4000, "4000-7999"), (8000, "8000+"))  # fmt: skip
+
+
+def distance_km(origin: str | None, destination: str | None) -> float | None:
+    """The straight-line distance between the label points of two NUTS-2 regions, in kilometres (the
+    map's projection, ETRS89-LAEA, keeps distances in Europe within a few per cent), or None when a
+    region is unknown or outside the map."""
+    regions = map_data()["regions"]
+    if origin not in regions or destination not in regions:
+        return None
+    (x0, y0), (x1, y1) = regions[origin]["label"], regions[destination]["label"]
+    return math.hypot(x1 - x0, y1 - y0) * map_data()["frame"]["metres_per_unit"] / 1000
+
+
+def distance_band(origin: str | None, destination: str | None) -> str:
+    """The Erasmus+ distance band between two regions ("" when unknown). Both in one region: 10-99."""
+    km = distance_km(origin, destination)
+    if km is None:
+        return ""
+    return [band for low, band in DISTANCE_BANDS if km >= low][-1]
+
+
 @dataclass(frozen=True)
 class Flow:
     origin: str

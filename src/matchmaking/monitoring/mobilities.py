@@ -14,6 +14,11 @@ Every count that leaves as a summary is disclosure-controlled: a count from 1 to
 would let a hidden count be worked out, the next smallest cell of that row is hidden too, as "x"
 (secondary suppression).
 
+Green travel, blended and force majeure come from the placements' mobility records; exchanges do not
+record them yet, so their cells are empty. The distance band is the Erasmus+ band of the straight-line
+distance between the sending and the receiving organisation's NUTS-2 regions (their label points),
+an estimate at region level: the official distance calculator uses the two cities.
+
 Column names are stable English identifiers (the file is data, keyed by ``mobility_id``).
 """
 
@@ -32,6 +37,7 @@ from django.db.models import Model, Q, QuerySet
 
 from matchmaking.exchanges.models import HOLDING_STATES, Visitor
 from matchmaking.monitoring.access import flag_organisations, mobility_export_organisations
+from matchmaking.monitoring.maps import distance_band
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser
 from matchmaking.placements.models import MobilityRecord
@@ -61,6 +67,7 @@ COLUMNS = (
     "green_travel",
     "blended",
     "force_majeure",
+    "distance_band",
     "status",
 )
 
@@ -149,6 +156,10 @@ def _org_columns(prefix: str, org: Organisation) -> dict[str, str]:
     }
 
 
+def _region(org: Organisation) -> str | None:
+    return org.region.code if org.region_id and org.region else None
+
+
 def mobility_export(*, user: AnyUser, filters: MobilityFilters | None = None) -> MobilityExport:
     """Every mobility ``user`` may export (``user=None``: the command line, everything), filtered."""
     f = filters or MobilityFilters()
@@ -158,7 +169,7 @@ def mobility_export(*, user: AnyUser, filters: MobilityFilters | None = None) ->
     out = MobilityExport()
 
     visitors = Visitor.objects.filter(exchange__state__in=HOLDING_STATES).select_related(
-        "exchange", "exchange__host", "exchange__visitor"
+        "exchange", "exchange__host__region", "exchange__visitor__region"
     )
     if scope is not None:
         visitors = visitors.filter(Q(exchange__host_id__in=own) | Q(exchange__visitor_id__in=own))
@@ -191,6 +202,7 @@ def mobility_export(*, user: AnyUser, filters: MobilityFilters | None = None) ->
                 "green_travel": "",
                 "blended": "",
                 "force_majeure": "",
+                "distance_band": distance_band(_region(ex.visitor), _region(ex.host)),
                 "status": ex.state,
             }
         )
@@ -204,7 +216,7 @@ def _placement_rows(
     out: MobilityExport, f: MobilityFilters, scope: list[int] | None, own: set[int], flags: set[int] | None
 ) -> None:
     """Placements abroad, recorded by the placements app as mobility records."""
-    records = MobilityRecord.objects.select_related("sending", "receiving", "participant")
+    records = MobilityRecord.objects.select_related("sending__region", "receiving__region", "participant")
     if scope is not None:
         records = records.filter(Q(sending_id__in=own) | Q(receiving_id__in=own))
     if f.organisation_id:
@@ -234,6 +246,7 @@ def _placement_rows(
                 "green_travel": _yes(r.green_travel),
                 "blended": _yes(r.blended),
                 "force_majeure": _yes(r.force_majeure),
+                "distance_band": distance_band(_region(r.sending), _region(r.receiving)),
                 "status": "placement",
             }
         )
