@@ -9,10 +9,11 @@ it):
    opportunity services (code lists, region in country, date window, model validation) and collects
    every problem with the record, field and value. Nothing is locked; a file with problems never
    opens a write transaction.
-2. ``write`` runs inside the import's one transaction. It first checks that no record the plan read
-   has changed since (``StalePlanError`` otherwise, and the import plans again), then inserts and updates
-   rows with ``bulk_create``/``bulk_update`` in batches, replaces the changed code lists through their
-   link tables and writes the audit events, a few hundred statements for ten thousand records.
+2. ``writing.prepare`` turns the plan into SQL statements with every value converted, still outside
+   any transaction, and ``writing.execute`` runs them inside the import's one transaction: it checks
+   that no record the plan read has changed since (``StalePlanError`` otherwise, and the import plans
+   again), inserts and updates the rows, replaces the changed code lists through their link tables
+   and writes the audit events, with one ``executemany`` per statement and batch.
 
 Why one transaction and not chunks: all-or-nothing is the import's promise, and a chunked write would
 need a staging copy of four tables and their link tables plus a switch-over. Measured, the one bulk
@@ -29,11 +30,9 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, models, router
-from django.utils import timezone
+from django.db import models
 from django.utils.translation import gettext as _
 
-from matchmaking.core.models import AuditEvent
 from matchmaking.interchange.document import InterchangeDocument, OpportunityRecord, OrganisationRecord
 from matchmaking.mobility import services as mobility_services
 from matchmaking.mobility.access import can_edit_opportunity, can_post_opportunities
@@ -308,126 +307,3 @@ def _plan_opportunity(
                 {k: after[k] for k in changed},
             )
         )
-
-
-# --- Write -----------------------------------------------------------------------------------------
-
-
-def _check_unchanged(seen: dict[tuple[str, str], datetime | None]) -> None:
-    """Raise ``StalePlanError`` if a planned record was changed, created or deleted since it was read.
-
-    Run first inside the write transaction; on PostgreSQL the rows stay locked until it ends (on
-    SQLite the transaction holds the database's write lock already).
-    """
-    for label, model in (("organisation", Organisation), ("opportunity", Opportunity)):
-        keys = sorted(key for (kind, key) in seen if kind == label)
-        now: dict[str, datetime] = {}
-        for part in chunks(keys):
-            rows = model.objects.select_for_update().filter(key__in=part).values_list("key", "updated_at")
-            now.update(dict(rows))  # type: ignore[arg-type]
-        for key in keys:
-            if now.get(key) != seen[(label, key)]:
-                raise StalePlanError(f"{label} {key!r}")
-
-
-def write(*, actor: AnyUser, plan: Plan) -> None:
-    """Write the plan: call inside the import's transaction (the whole import is one)."""
-    _check_unchanged(plan.seen)
-    now = timezone.now()
-    orgs, opps = plan.organisations, plan.opportunities
-    Organisation.objects.bulk_create(orgs.new, batch_size=BATCH)
-    for organisation in orgs.changed:
-        organisation.updated_at = now
-    Organisation.objects.bulk_update(
-        orgs.changed, ["kind", "region", *ORGANISATION_SCALARS, "updated_at"], batch_size=BATCH
-    )
-    _replace_terms(Organisation, orgs, ORGANISATION_TERMS)
-    Opportunity.objects.bulk_create(opps.new, batch_size=BATCH)
-    for opportunity in opps.changed:
-        opportunity.updated_at = now
-    Opportunity.objects.bulk_update(
-        opps.changed, ["type", *OPPORTUNITY_SCALARS, "updated_at"], batch_size=BATCH
-    )
-    _replace_terms(Opportunity, opps, OPPORTUNITY_TERMS)
-    _audit(actor, orgs, lambda o: o.pk)
-    _audit(actor, opps, lambda o: o.organisation_id)
-
-
-def _replace_terms(model: type[models.Model], changes: Changes, lists: dict[str, str]) -> None:
-    """Set the code lists of new and changed rows through the link tables, in bulk."""
-    new_keys = {obj.key for obj in changes.new}
-    for name in lists:
-        relation = getattr(model, name)
-        through = relation.through
-        source, target = (
-            f"{relation.field.m2m_field_name()}_id",
-            f"{relation.field.m2m_reverse_field_name()}_id",
-        )
-        replaced = [
-            changes.by_key[k].pk for k, found in changes.terms.items() if name in found and k not in new_keys
-        ]
-        for part in chunks(replaced):
-            through.objects.filter(**{f"{source}__in": part}).delete()
-        rows = [
-            {source: changes.by_key[key].pk, target: term.pk}
-            for key, found in changes.terms.items()
-            if name in found
-            for term in found[name]
-        ]
-        insert_rows(through, rows)
-
-
-def _audit(actor: AnyUser, changes: Changes, organisation_id: Any) -> None:
-    """The audit events ``audit_record`` would write for each created or changed row, in bulk."""
-    user = actor if actor is not None and actor.is_authenticated else None
-    now = timezone.now()
-    rows = [
-        {
-            "occurred_at": now,
-            "actor_id": user.pk if user is not None else None,
-            "actor_label": str(user) if user is not None else "system",
-            "action": action,
-            "object_type": obj._meta.label_lower,
-            "object_id": str(obj.pk),
-            "object_label": str(obj)[:300],
-            "organisation_id": organisation_id(obj),
-            "before": {k: _plain(v) for k, v in before.items()},
-            "after": {k: _plain(v) for k, v in after.items()},
-            "reason": "",
-        }
-        for obj, action, before, after in changes.audit
-    ]
-    insert_rows(AuditEvent, rows)
-
-
-def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """INSERT plain rows (column attribute name -> value) with one ``executemany`` per batch.
-
-    Values go through each field's own ``get_db_prep_save``, as the ORM would send them; what is
-    skipped is building a model instance per row, which costs more than the insert itself when link
-    rows and audit events number in the hundreds of thousands.
-    """
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    fields = [model._meta.get_field(name) for name in rows[0]]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 (names from the model)
-    # Integers and strings go as they are; other values (dates, JSON) as the field prepares them.
-    plain = (models.ForeignKey, models.IntegerField, models.CharField, models.TextField)
-    prepare = [None if isinstance(f, plain) else f for f in fields]
-    names = [f.attname for f in fields]
-    with connection.cursor() as cursor:
-        for part in chunks(rows, 5 * BATCH):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        row[n] if f is None else f.get_db_prep_save(row[n], connection)
-                        for f, n in zip(prepare, names, strict=True)
-                    ]
-                    for row in part
-                ],
-            )

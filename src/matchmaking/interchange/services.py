@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,7 +18,7 @@ from matchmaking.core.tasks import enqueue_on_commit
 from matchmaking.exchanges.capacity import capacity_problem
 from matchmaking.exchanges.models import HOLDING_STATES, CompletionReport, Exchange, ProgrammeItem, Visitor
 from matchmaking.exchanges.services import ANSWER_DAYS, COUNTRY_TIME_ZONES
-from matchmaking.interchange import bulk
+from matchmaking.interchange import bulk, writing
 from matchmaking.interchange.bulk import error_text
 from matchmaking.interchange.document import (
     ExchangeRecord,
@@ -28,6 +30,8 @@ from matchmaking.mobility.tasks import saved_search_alerts, schedule_refresh
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser
 from matchmaking.taxonomies.models import Term
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -62,38 +66,55 @@ def interchange_import(
 ) -> ImportSummary:
     """Create or update every record (matched on its id); any failure rolls the whole import back.
 
-    Organisations and opportunities are checked first, reading only (``bulk.plan``): a file with
-    problems is refused without ever taking the write lock. Then one short transaction writes them in
-    bulk (``bulk.write``) and the exchanges one by one (they are few, and each is checked against its
-    host's capacity, which only the locked database can tell). If someone changed a planned record
-    in between, the plan is made again; the last attempt plans inside the transaction.
+    Organisations and opportunities are checked first, reading only (``bulk.plan``), and their rows
+    prepared (``writing.prepare``): a file with problems is refused without ever taking the write
+    lock. Then one short transaction writes them (``writing.execute``) and the exchanges one by one
+    (they are few, and each is checked against its host's capacity, which only the locked database
+    can tell). If someone changed a planned record in between, the plan is made again; the last
+    attempt plans inside the transaction.
     """
     for attempt in range(1, PLAN_ATTEMPTS + 1):
-        last = attempt == PLAN_ATTEMPTS
-        if not last:
-            planned = bulk.plan(actor=actor, document=document, is_demo=is_demo)
-            if planned.problems:
-                raise InterchangeError(planned.problems)
+        prepared = None
+        if attempt < PLAN_ATTEMPTS:
+            prepared = _prepare(actor, document, is_demo)
         try:
-            return _write(actor, document, is_demo, None if last else planned)
+            return _write(actor, document, is_demo, prepared)
         except (bulk.StalePlanError, IntegrityError):
-            if last:
+            if attempt == PLAN_ATTEMPTS:
                 raise
+            logger.info("interchange import: a planned record changed meanwhile; planning again")
     raise AssertionError("unreachable")
 
 
 PLAN_ATTEMPTS = 3
 
 
-@transaction.atomic
+def _prepare(actor: AnyUser, document: InterchangeDocument, is_demo: bool) -> writing.Prepared:
+    planned = bulk.plan(actor=actor, document=document, is_demo=is_demo)
+    if planned.problems:
+        raise InterchangeError(planned.problems)
+    return writing.prepare(actor=actor, plan=planned)
+
+
 def _write(
-    actor: AnyUser, document: InterchangeDocument, is_demo: bool, planned: bulk.Plan | None
+    actor: AnyUser, document: InterchangeDocument, is_demo: bool, prepared: writing.Prepared | None
 ) -> ImportSummary:
-    if planned is None:
-        planned = bulk.plan(actor=actor, document=document, is_demo=is_demo)
-        if planned.problems:
-            raise InterchangeError(planned.problems)
-    bulk.write(actor=actor, plan=planned)
+    started = time.monotonic()
+    with transaction.atomic():
+        summary = _write_in_transaction(actor, document, is_demo, prepared)
+    logger.info(
+        "interchange import: %s; the write transaction took %.1f s", summary, time.monotonic() - started
+    )
+    return summary
+
+
+def _write_in_transaction(
+    actor: AnyUser, document: InterchangeDocument, is_demo: bool, prepared: writing.Prepared | None
+) -> ImportSummary:
+    if prepared is None:
+        prepared = _prepare(actor, document, is_demo)
+    writing.execute(prepared)
+    planned = prepared.plan
     orgs, opps = planned.organisations, planned.opportunities
     summary = ImportSummary(
         organisations_created=orgs.created, organisations_updated=orgs.updated,

@@ -1,0 +1,216 @@
+"""Writing a planned import: every row's values prepared before the transaction, executed inside it.
+
+``prepare`` turns a ``bulk.Plan`` into SQL statements and their parameter rows, each value already
+converted by its field as the ORM would (``pre_save`` then ``get_db_prep_save``), outside any
+transaction. ``execute`` runs them inside the import's transaction with one ``executemany`` per
+statement and batch, so the write lock is held for the database's own work only: inserting ten
+thousand rows this way costs a fraction of what ``bulk_create`` spends in Python per row. The ids of
+new rows are read back by key, and only they (and the foreign keys to new organisations) are filled in
+inside the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+from matchmaking.core.models import AuditEvent
+from matchmaking.interchange.bulk import (
+    BATCH,
+    OPPORTUNITY_SCALARS,
+    OPPORTUNITY_TERMS,
+    ORGANISATION_SCALARS,
+    ORGANISATION_TERMS,
+    Plan,
+    StalePlanError,
+    chunks,
+)
+from matchmaking.mobility.models import Opportunity
+from matchmaking.organisations.models import Organisation
+from matchmaking.permissions.roles import AnyUser
+
+AUDIT_FIELDS = (
+    "occurred_at", "actor", "actor_label", "action", "object_type", "object_id", "object_label",
+    "organisation_id", "before", "after", "reason",
+)  # fmt: skip
+
+
+@dataclass
+class _Links:
+    """One code list of one model: the rows to clear (changed records) and the links to insert."""
+
+    delete_sql: str
+    insert_sql: str
+    cleared: list[int]
+    pairs: list[tuple[int, str]]  # (term id, record key): the insert finds the record's id by its key
+
+
+@dataclass
+class _Table:
+    """The prepared writes of one model."""
+
+    model: type[models.Model]
+    insert_sql: str = ""
+    inserts: list[tuple[Any, list[Any]]] = field(default_factory=list)  # (record, values without id)
+    owner_column: int | None = None  # an opportunity's organisation, which may be new
+    update_sql: str = ""
+    updates: list[list[Any]] = field(default_factory=list)  # values, then the id
+    links: list[_Links] = field(default_factory=list)
+    audit: list[tuple[Any, Any, list[Any]]] = field(default_factory=list)  # (record, organisation, values)
+
+
+@dataclass
+class Prepared:
+    connection: BaseDatabaseWrapper
+    plan: Plan
+    tables: list[_Table]
+    audit_sql: str
+
+
+def _quote(connection: BaseDatabaseWrapper, name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _sql_insert(connection: BaseDatabaseWrapper, table: str, columns: Sequence[str]) -> str:
+    names = ", ".join(_quote(connection, c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    return f"INSERT INTO {_quote(connection, table)} ({names}) VALUES ({marks})"  # noqa: S608 (model names)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
+    """Every statement and value of the write, computed before the transaction, without a query."""
+    connection = connections[router.db_for_write(Organisation)]
+    user = actor if actor is not None and actor.is_authenticated else None
+    now = timezone.now()
+    audit_fields = [AuditEvent._meta.get_field(name) for name in AUDIT_FIELDS]
+    tables = []
+    for model, changes, scalars, lists in (
+        (Organisation, plan.organisations, ["kind", "region", *ORGANISATION_SCALARS], ORGANISATION_TERMS),
+        (Opportunity, plan.opportunities, ["type", *OPPORTUNITY_SCALARS], OPPORTUNITY_TERMS),
+    ):
+        meta = model._meta
+        table = _Table(model)
+        inserted = [f for f in meta.concrete_fields if not f.primary_key]
+        table.insert_sql = _sql_insert(connection, meta.db_table, [f.column for f in inserted])
+        if model is Opportunity:
+            table.owner_column = [f.name for f in inserted].index("organisation")
+        for obj in changes.new:
+            table.inserts.append(
+                (obj, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in inserted])
+            )
+        updated = [f for f in meta.concrete_fields if f.name in {*scalars, "updated_at"}]
+        assignments = ", ".join(f"{_quote(connection, f.column)} = %s" for f in updated)
+        table.update_sql = f"UPDATE {_quote(connection, meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
+        for obj in changes.changed:
+            obj.updated_at = now
+            row = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in updated]
+            table.updates.append([*row, obj.pk])
+        for name in lists:
+            relation = getattr(model, name)
+            through = relation.through._meta
+            source = through.get_field(relation.field.m2m_field_name()).column
+            target = through.get_field(relation.field.m2m_reverse_field_name()).column
+            delete = (
+                f"DELETE FROM {_quote(connection, through.db_table)} WHERE {_quote(connection, source)} = %s"  # noqa: S608
+            )
+            wanted = [(changes.by_key[k], found[name]) for k, found in changes.terms.items() if name in found]
+            table.links.append(
+                _Links(
+                    delete_sql=delete,
+                    insert_sql=(
+                        f"INSERT INTO {_quote(connection, through.db_table)} "  # noqa: S608 (model names)
+                        f"({_quote(connection, source)}, {_quote(connection, target)}) "
+                        f"SELECT id, %s FROM {_quote(connection, meta.db_table)} WHERE key = %s"
+                    ),
+                    cleared=[obj.pk for obj, _ in wanted if obj.pk is not None],
+                    pairs=[(term.pk, obj.key) for obj, terms in wanted for term in terms],
+                )
+            )
+        for obj, action, before, after in changes.audit:
+            values: dict[str, Any] = {
+                "occurred_at": now, "actor": user.pk if user is not None else None,
+                "actor_label": str(user) if user is not None else "system", "action": action,
+                "object_type": meta.label_lower, "object_id": "", "object_label": str(obj)[:300],
+                "organisation_id": None, "reason": "",
+                "before": {k: _plain(v) for k, v in before.items()},
+                "after": {k: _plain(v) for k, v in after.items()},
+            }  # fmt: skip
+            row = [f.get_db_prep_save(values[f.name], connection) for f in audit_fields]
+            table.audit.append((obj, obj if model is Organisation else obj.organisation, row))
+        tables.append(table)
+    audit_sql = _sql_insert(connection, AuditEvent._meta.db_table, [f.column for f in audit_fields])
+    return Prepared(connection, plan, tables, audit_sql)
+
+
+def execute(prepared: Prepared) -> None:
+    """Run the prepared writes: call inside the import's transaction (the whole import is one)."""
+    _check_unchanged(prepared.plan.seen)
+    connection = prepared.connection
+    object_id, organisation_id = AUDIT_FIELDS.index("object_id"), AUDIT_FIELDS.index("organisation_id")
+    with connection.cursor() as cursor:
+        for table in prepared.tables:
+            rows = []
+            for obj, values in table.inserts:
+                if table.owner_column is not None:
+                    values[table.owner_column] = obj.organisation.pk  # known now if the owner is new too
+                rows.append(values)
+            _executemany(cursor, table.insert_sql, rows)
+            _read_back_ids(connection, table)
+            _executemany(cursor, table.update_sql, table.updates)
+            for links in table.links:
+                _executemany(cursor, links.delete_sql, [(pk,) for pk in links.cleared])
+                _executemany(cursor, links.insert_sql, links.pairs)
+            audit = []
+            for obj, owner, values in table.audit:
+                values[object_id], values[organisation_id] = str(obj.pk), owner.pk
+                audit.append(values)
+            _executemany(cursor, prepared.audit_sql, audit)
+
+
+def _executemany(cursor: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    for part in chunks(rows, 5 * BATCH):
+        cursor.executemany(sql, part)
+
+
+def _read_back_ids(connection: BaseDatabaseWrapper, table: _Table) -> None:
+    """Give the new records their ids (and make them saved instances for the exchanges that follow)."""
+    if not table.inserts:
+        return
+    by_key = {obj.key: obj for obj, _ in table.inserts}
+    for part in chunks(list(by_key)):
+        for key, pk in table.model._base_manager.filter(key__in=part).values_list("key", "pk"):
+            obj = by_key[key]
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, connection.alias
+    for obj, _ in table.inserts:
+        if table.owner_column is not None:
+            obj.organisation_id = obj.organisation.pk
+
+
+def _check_unchanged(seen: dict[tuple[str, str], datetime | None]) -> None:
+    """Raise ``StalePlanError`` if a planned record was changed, created or deleted since it was read.
+
+    Run first inside the write transaction; on PostgreSQL the rows stay locked until it ends (on
+    SQLite the transaction holds the database's write lock already).
+    """
+    for label, model in (("organisation", Organisation), ("opportunity", Opportunity)):
+        keys = sorted(key for (kind, key) in seen if kind == label)
+        now: dict[str, datetime] = {}
+        for part in chunks(keys):
+            rows = model.objects.select_for_update().filter(key__in=part).values_list("key", "updated_at")
+            now.update(dict(rows))  # type: ignore[arg-type]
+        for key in keys:
+            if now.get(key) != seen[(label, key)]:
+                raise StalePlanError(f"{label} {key!r}")
