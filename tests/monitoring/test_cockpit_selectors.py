@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 import pytest
@@ -122,3 +122,25 @@ def test_the_per_mobility_export_has_the_distance_band(network, coordinator):
     assert bands[("Borås Working Life", "SOC Barcelona")] == "500-1999"
     assert bands[("Vestland County", "Borås Working Life")] == "100-499"
     assert "green_travel" in mobilities.COLUMNS
+
+
+def test_time_from_proposal_to_agreement(network, coordinator):
+    from datetime import datetime, timedelta
+
+    from matchmaking.core.models import AuditEvent
+    from matchmaking.exchanges.models import Exchange
+
+    proposed = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    for n, ex in enumerate(
+        Exchange.objects.filter(state__in=["completed", "reported", "confirmed"]).order_by("pk")
+    ):
+        Exchange.objects.filter(pk=ex.pk).update(created_at=proposed)
+        event = AuditEvent.objects.create(
+            action="exchange.accept", object_type="exchanges.exchange", object_id=str(ex.pk)
+        )
+        AuditEvent.objects.filter(pk=event.pk).update(occurred_at=proposed + timedelta(days=2 + 4 * n))
+    cockpit = selectors.cockpit(user=coordinator, filters=CockpitFilters())
+    measures = _rows(cockpit, "time-to-agreement")
+    assert measures["exchanges_agreed"] == [3]
+    assert measures["median_days"] == [6.0]
+    assert measures["p90_days"] == [9.2]
