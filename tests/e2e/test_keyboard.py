@@ -16,6 +16,10 @@ from tests.factories_mobility import langs
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MOST_TAB_STOPS = 40
+# Whether the focused element shows where the focus is (an outline or a ring).
+FOCUS_SHOWN = """() => { const style = getComputedStyle(document.activeElement);
+  const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  return outlined || style.boxShadow !== "none"; }"""
 
 
 def open_request_form(page, axe) -> None:
@@ -44,12 +48,16 @@ def test_publish_is_at_most_40_tab_stops_from_the_first_field(page, axe, live_se
     page.locator("form.form :is(input, select, textarea):not([type=hidden])").first.focus()
     first = focused(page)
     stops = 0
+    unmarked: list[str] = []
     while not (focused(page)["tag"] == "button" and focused(page)["text"] == "Publish"):
         page.keyboard.press("Tab")
         stops += 1
         assert stops <= 200, f"Publish never reached; stuck at {focused(page)}"
+        if not page.evaluate(FOCUS_SHOWN):
+            unmarked.append(str(focused(page)))
     print(f"Tab stops from the first field ({first['name']}) to Publish: {stops}")
     assert stops <= MOST_TAB_STOPS
+    assert not unmarked, f"focus not visible on: {unmarked}"
 
 
 def test_the_skip_link_jumps_to_the_submit_buttons(page, axe, live_server):
