@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from matchmaking.accounts.services import api_token_create
 from matchmaking.core.periodic import registered_jobs, run_periodic
 from matchmaking.placements import round_recovery, rounds
 from matchmaking.placements.models import Round
@@ -145,6 +146,10 @@ def test_attempts_exhausted_fail_the_round_with_a_reason(
     page = client.get(running.get_absolute_url()).content.decode()
     assert "started 3 times and stopped before it finished" in page
     assert "Compute again" in page
+    _, token = api_token_create(user=coordinator, name="test")
+    answer = client.get(f"/api/rounds/{running.pk}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert answer["status"] == "failed"
+    assert "started 3 times and stopped before it finished" in answer["failure"]
     # Computing again is a new request: the attempts start over and the reason goes.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("placements:round-propose", args=[running.pk]))

@@ -160,6 +160,7 @@ class RoundOut(Schema):
     confirmed_at: datetime | None
     progress_done: int
     progress_total: int
+    failure: str = Field(description="Why the round failed, in the request's language; empty otherwise.")
     summary: dict[str, Any]
     fairness: dict[str, Any] | None
 
@@ -241,6 +242,8 @@ def _round(found: Round, user: AnyUser) -> dict[str, Any]:
         "status": found.status, "created_at": found.created_at, "proposed_at": found.proposed_at,
         "confirmed_at": found.confirmed_at, "progress_done": found.progress_done,
         "progress_total": found.progress_total, "summary": found.summary,
+        # The engine's own error text is for the coordinators; the worker-lost reason is for everyone.
+        "failure": found.failure_text or (found.error if can_manage_rounds(user) else ""),
         # The fairness report compares groups of the whole round: for the coordinators who run it.
         "fairness": found.fairness if can_manage_rounds(user) else None,
     }  # fmt: skip
