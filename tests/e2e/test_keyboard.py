@@ -10,7 +10,7 @@ import pytest
 
 from matchmaking.mobility.models import Opportunity
 from matchmaking.organisations.models import Role
-from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory, member
 from tests.factories_mobility import langs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -107,3 +107,29 @@ def test_a_request_is_published_with_the_keyboard_alone(page, axe, live_server):
     assert set(request.topics.values_list("code", flat=True)) == {"early-outreach"}
     assert set(request.languages.values_list("code", flat=True)) == {"en", "sv"}
     assert not page.csp_errors, page.csp_errors
+
+
+@pytest.mark.parametrize("path", ["/dashboard/", "/mobility/", "/organisations/boras/edit/"])
+def test_every_tab_stop_shows_the_focus(page, axe, live_server, settings, path):
+    settings.MFA_REQUIRED = False
+    organisation = OrganisationFactory(key="boras", name="Borås Working Life", country="SE")
+    organisation.languages.set(langs("en", "sv"))
+    # An administrator without a second factor (not required here), to reach the profile form.
+    MembershipFactory(
+        user=UserFactory(email="elin@example.org"), organisation=organisation, role=Role.ORG_ADMIN
+    )
+    page.goto("/accounts/login/")
+    page.get_by_label("Email", exact=True).fill("elin@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+    page.wait_for_url(re.compile("/dashboard/"))
+    page.goto(path)
+    unmarked: list[str] = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            break
+        if not page.evaluate(FOCUS_SHOWN):
+            unmarked.append(str(focused(page)))
+    assert not unmarked, f"focus not visible on {path}: {unmarked}"
+    axe.check(page)
