@@ -242,6 +242,8 @@ def test_a_coordinator_sees_the_reason_and_queues_a_failed_task_again(
     assert (recovery.state, recovery.retries) == (TaskRecovery.State.RETRYING, 0)
     assert _work("w5").status == TaskResultStatus.SUCCESSFUL  # the mail server is back
     assert len(mail.outbox) == 1
+    listing = client.get(reverse("admin:core_taskrecovery_changelist")).content.decode()
+    assert "Successful" in listing  # its status in the queue now
 
 
 def test_a_coordinator_cancels_a_waiting_retry(emailed, monkeypatch, client, coordinator):
