@@ -28,6 +28,14 @@ from matchmaking.monitoring.exchange_indicators import (
     time_to_agreement,
 )
 from matchmaking.monitoring.models import LearnerCount, Target
+from matchmaking.monitoring.pathway_indicators import (
+    drop_out_reasons,
+    exits,
+    placed_by_labour_market,
+    referrals,
+    retention,
+    youth_guarantee,
+)
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser
 from matchmaking.taxonomies.models import Region
@@ -66,6 +74,12 @@ def cockpit(*, user: AnyUser | None, filters: CockpitFilters) -> Cockpit:
         time_to_agreement(filters, scope),
         completion_reporting(filters, scope, today),
         cooperation_followed(filters, scope),
+        placed_by_labour_market(filters, scope),
+        youth_guarantee(filters, scope),
+        exits(filters, scope),
+        retention(filters, scope),
+        drop_out_reasons(filters, scope),
+        referrals(filters, scope),
     ]
     by_code = {t.code: t for t in tables}
     flows = region_flows(filters, scope)

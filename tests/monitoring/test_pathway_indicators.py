@@ -1,0 +1,88 @@
+"""Pathway indicators: every figure counts people, so every one is disclosure-controlled."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from matchmaking.monitoring import selectors
+from matchmaking.monitoring.filters import CockpitFilters
+from matchmaking.pathways.models import Offer, Outcome, Referral, RetentionCheck, SupportService
+from tests.factories_participants import consent, participant
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(cockpit, code):
+    return {row[0]: row[1:] for row in cockpit.tables[code].records()}
+
+
+@pytest.fixture
+def people(network):
+    boras = network["boras"]
+    made = []
+    for n in range(12):
+        started = date(2026, 1, 10) if n < 9 else date(2024, 1, 10)  # the adults' twelve months are past
+        p = participant(
+            boras, age_group="young" if n < 9 else "adult", clock_start="registered", clock_start_on=started
+        )
+        made.append(p)
+        if n < 7:  # seven offers within four months, two after
+            Offer.objects.create(participant=p, type="job", offered_on=date(2026, 3, 1), organisation=boras)
+        elif n < 9:
+            Offer.objects.create(participant=p, type="job", offered_on=date(2026, 8, 1), organisation=boras)
+    for n, p in enumerate(made[:8]):
+        outcome = Outcome.objects.create(
+            participant=p,
+            exit_type="job-regular" if n < 6 else "education",
+            exit_on=date(2026, 6, 1),
+            dropped_out=n == 7,
+            drop_out_reasons=["housing"] if n == 7 else [],
+        )
+        RetentionCheck.objects.create(
+            outcome=outcome, months=3, due_on=date(2026, 9, 1), done_on=date(2026, 9, 1), still_there=n < 5
+        )
+    service = SupportService.objects.create(name="Housing advice", category="housing", country="SE")
+    for n, p in enumerate(made[:6]):
+        status = "completed" if n < 5 else "refused"
+        Referral.objects.create(
+            participant=p,
+            service=service,
+            consent=consent(p, "referral"),
+            status=status,
+            sent_on=date(2026, 2, 1),
+        )
+    return made
+
+
+def test_youth_guarantee_offers_within_the_limit_and_breaches(people, coordinator):
+    cockpit = selectors.cockpit(user=coordinator, filters=CockpitFilters())
+    rows = _rows(cockpit, "youth-guarantee")
+    # Seven offers within four months and two breaches; three adults with no offer past twelve months.
+    # The breaches and the adults are hidden, and so is every figure that would give them away.
+    assert rows["young"][:2] == ["x", "<5"]
+    assert rows["adult"][3] == "<5"
+    assert rows["total"][4] == 12
+    shown = [v for row in rows.values() for v in row]
+    assert 2 not in shown
+    assert 3 not in shown
+
+
+def test_exits_retention_drop_out_and_referrals(people, coordinator):
+    cockpit = selectors.cockpit(user=coordinator, filters=CockpitFilters())
+    exits = _rows(cockpit, "exits-by-type")
+    # Six to a regular job and two to education: the total (8) would give the two away with the six.
+    assert exits == {"job-regular": ["x"], "education": ["<5"], "total": [8]}
+    assert _rows(cockpit, "retention")[3] == ["x", "<5", 8, "x"]
+    assert _rows(cockpit, "drop-out-reasons") == {"housing": ["<5"], "people-who-dropped-out": ["<5"]}
+    referrals = _rows(cockpit, "referrals")
+    assert referrals["housing"][Referral.Status.values.index("refused")] == "<5"
+    assert referrals["housing"][Referral.Status.values.index("completed")] == "x"
+    assert referrals["housing"][-1] == 6
+
+
+def test_an_organisation_outside_sees_none_of_these_people(people, network):
+    cockpit = selectors.cockpit(user=network["vestland_staff"], filters=CockpitFilters())
+    for code in ("youth-guarantee", "exits-by-type", "retention", "drop-out-reasons", "referrals"):
+        assert cockpit.tables[code].empty, code
