@@ -38,6 +38,10 @@ function setUpMenu() {
   document.addEventListener("click", (event) => {
     if (!nav.contains(event.target)) setOpen(false);
   });
+  // Leaving the menu with Tab closes it, so that it never covers the element that has the focus.
+  nav.addEventListener("focusout", (event) => {
+    if (event.relatedTarget && !nav.contains(event.relatedTarget)) setOpen(false);
+  });
 }
 
 // Each table in the page's content sits in a region of its own that scrolls sideways when the table is
