@@ -7,15 +7,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
+from matchmaking.core.notifications import notify
 from matchmaking.monitoring.access import can_manage_monitoring
 from matchmaking.monitoring.indicators import definitions
 from matchmaking.monitoring.learners import read_learner_counts
 from matchmaking.monitoring.mobilities import MobilityExport, MobilityFilters
 from matchmaking.monitoring.models import LearnerCount, Target
-from matchmaking.organisations.models import Organisation
+from matchmaking.organisations.models import Membership, Organisation
 from matchmaking.taxonomies.models import Region
 
 
@@ -128,3 +130,30 @@ def learner_counts_import(*, actor: User, filename: str, content: bytes) -> int:
         actor=actor, action="learners.imported", obj=actor, after={"file": filename, "rows": len(rows)}
     )
     return len(rows)
+
+
+@transaction.atomic
+def introduction_send(*, actor: User, first: Organisation, second: Organisation, message: str = "") -> int:
+    """The coordinator introduces two organisations that should meet: every member of both is told,
+    with the coordinator's message. Returns the number of people notified."""
+    _check(actor)
+    if first.pk == second.pk:
+        raise ValidationError({"second": "An organisation cannot be introduced to itself."})
+    audit_record(
+        actor=actor,
+        action="organisations.introduced",
+        obj=first,
+        after={"first": first.key, "second": second.key},
+        reason=message.strip()[:500],
+    )
+    recipients = []
+    for ours, theirs in ((first, second), (second, first)):
+        members = [m.user for m in Membership.objects.filter(organisation=ours).select_related("user")]
+        recipients += notify(
+            recipients=members,
+            kind="organisations.introduced",
+            title=_("The network coordinator suggests you meet %(org)s") % {"org": theirs.name},
+            body=message.strip()[:500],
+            url=theirs.get_absolute_url(),
+        )
+    return len(recipients)

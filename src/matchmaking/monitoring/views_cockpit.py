@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from matchmaking.core.throttle import over_limit
 from matchmaking.forms import show_service_errors
-from matchmaking.monitoring import charts, exports, maps, selectors, services
+from matchmaking.monitoring import charts, exports, maps, network, selectors, services
 from matchmaking.monitoring.access import can_manage_monitoring, can_view_cockpit, cockpit_scope
 from matchmaking.monitoring.cockpit import Cockpit, CockpitFilters, Table
 from matchmaking.monitoring.forms import CockpitForm, LearnerCountForm, LearnerImportForm, TargetForm
@@ -209,3 +209,27 @@ def learners_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("monitoring:learners")
     context = {"form": form, "upload": upload, "counts": selectors.learner_counts()}
     return render(request, "monitoring/learners.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def network_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Who should meet whom, and the coordinator's "introduce them"."""
+    if not can_manage_monitoring(request.user):
+        raise Http404
+    pairs = network.who_should_meet()
+    if request.method == "POST":
+        keys = (request.POST.get("first", ""), request.POST.get("second", ""))
+        pair = next((p for p in pairs if (p.first.key, p.second.key) == keys), None)
+        if pair is None:
+            raise Http404
+        notified = services.introduction_send(
+            actor=request.user, first=pair.first, second=pair.second, message=request.POST.get("message", "")
+        )
+        messages.success(
+            request,
+            _("%(first)s and %(second)s have been introduced (%(n)s people told).")
+            % {"first": pair.first.name, "second": pair.second.name, "n": notified},
+        )
+        return redirect("monitoring:network")
+    return render(request, "monitoring/network.html", {"pairs": pairs})
