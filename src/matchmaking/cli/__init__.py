@@ -1,8 +1,8 @@
 """The ``matchmaking`` command.
 
 ``files`` holds the subcommands that run the engine on files (``suggest``, ``allocate``) and never
-touch Django; ``web`` holds the rest, which set Django up first and then run management commands or
-services.
+touch Django, as does ``events`` (``events solve-dzn``, the meeting scheduler on a benchmark file);
+``web`` holds the rest, which set Django up first and then run management commands or services.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import argparse
 import os
 from collections.abc import Callable, Sequence
 
-from matchmaking.cli import files, web
+from matchmaking.cli import events, files, web
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     web.register(sub)
     files.register(sub)
+    events.register(sub)
     return parser
 
 
