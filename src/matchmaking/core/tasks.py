@@ -150,13 +150,13 @@ def tasks_reclaim(*, now: datetime) -> str:
         # Conditional on the row as it was read: a worker that finishes meanwhile wins.
         row = DBTaskResult.objects.filter(pk=result.pk, status=result.status, started_at=result.started_at)
         if recovery.retries >= settings.TASK_RETRY_LIMIT:
-            if result.status == TaskResultStatus.RUNNING:
-                row.update(
-                    status=TaskResultStatus.FAILED,
-                    finished_at=now,
-                    exception_class_path=LOST,
-                    traceback=f"No result {settings.TASK_LEASE_SECONDS} s after a worker took it: given up.",
-                )
+            if result.status == TaskResultStatus.RUNNING and not row.update(
+                status=TaskResultStatus.FAILED,
+                finished_at=now,
+                exception_class_path=LOST,
+                traceback=f"No result {settings.TASK_LEASE_SECONDS} s after a worker took it: given up.",
+            ):
+                continue  # it finished after all
             recovery.state = TaskRecovery.State.FAILED
             recovery.save()
             logger.warning(
