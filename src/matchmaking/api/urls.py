@@ -11,6 +11,7 @@ from ninja.operation import Operation
 
 from matchmaking.api import errors
 from matchmaking.api.auth import AUTH
+from matchmaking.events.api import router as events_router
 from matchmaking.exchanges.api import router as exchanges_router
 from matchmaking.library.api import router as library_router
 from matchmaking.mobility.api import router as mobility_router
@@ -58,5 +59,6 @@ api.add_router("/", library_router)
 api.add_router("/", exchanges_router)
 api.add_router("/", placements_router)
 api.add_router("/", participants_router)
+api.add_router("/", events_router)
 
 urlpatterns = [path("", api.urls)]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", include("matchmaking.api.urls")),
     path("mobility/", include("matchmaking.mobility.urls")),
     path("exchanges/", include("matchmaking.exchanges.urls")),
+    path("events/", include("matchmaking.events.urls")),
     path("library/", include("matchmaking.library.urls")),
     path("monitoring/", include("matchmaking.monitoring.urls")),
     path("participants/", include("matchmaking.privacy.urls")),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from matchmaking.accounts.models import User
 from matchmaking.accounts.services import email_mark_verified
-from matchmaking.demo import exchanges, library, mobility, participants, pathways, placements
+from matchmaking.demo import events, exchanges, library, mobility, participants, pathways, placements
 from matchmaking.demo.network import DemoUser, build_demo_document, demo_users
 from matchmaking.interchange.document import parse_document
 from matchmaking.interchange.services import ImportSummary, interchange_import, known_organisation_keys
@@ -30,7 +30,15 @@ def demo_password() -> str:
 # Each capability's demo data: ``clear()``, where there is one, removes the previous demo rows of that
 # capability (run for all of them first, the last one first) and ``demo_extend(today=...)`` adds them
 # again and returns a one-line summary. They run in this order.
-DEMO_EXTENSIONS: tuple[ModuleType, ...] = (mobility, exchanges, library, participants, placements, pathways)
+DEMO_EXTENSIONS: tuple[ModuleType, ...] = (
+    mobility,
+    exchanges,
+    library,
+    participants,
+    placements,
+    pathways,
+    events,
+)
 
 
 @dataclass
