@@ -3,10 +3,11 @@ stored placements, publishing, re-scheduling that moves few meetings, and confli
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from matchmaking.events import scheduling, services, services_schedule
 from matchmaking.events.models import Event, EventState, Meeting, Priority, ScheduleStatus
@@ -174,3 +175,15 @@ def test_sessions_are_fixed_once_requests_are_open(world):
             ends_at=time(17),
         )
     assert "day" in exc.value.error_dict
+
+
+def test_a_computation_whose_worker_died_can_be_asked_again(world, django_capture_on_commit_callbacks):
+    Event.objects.filter(pk=world["event"].pk).update(schedule_status=ScheduleStatus.RUNNING)
+    with pytest.raises(ValidationError):
+        services_schedule.schedule_request(
+            actor=world["manager"], event=Event.objects.get(pk=world["event"].pk)
+        )
+    stale = timezone.now() - services_schedule.STALE_AFTER - timedelta(minutes=1)
+    Event.objects.filter(pk=world["event"].pk).update(updated_at=stale)
+    found = _compute(world, django_capture_on_commit_callbacks)
+    assert found.schedule_status == ScheduleStatus.DONE

@@ -149,7 +149,7 @@ def build_problem(event: Event) -> Built:
 def _progress(event_id: int) -> Callable[[float], None]:
     def report(share: float) -> None:
         Event.objects.filter(pk=event_id, schedule_status=ScheduleStatus.RUNNING).update(
-            schedule_progress=max(0.0, min(1.0, share))
+            schedule_progress=max(0.0, min(1.0, share)), updated_at=timezone.now()
         )
 
     return report
@@ -159,7 +159,7 @@ def schedule_compute(*, event_id: int) -> ScheduleResult | None:
     """Build the problem, solve it and store the result (run by the background task)."""
     claimed = Event.objects.filter(
         pk=event_id, schedule_status__in=[ScheduleStatus.QUEUED, ScheduleStatus.FAILED]
-    ).update(schedule_status=ScheduleStatus.RUNNING, schedule_progress=0.0)
+    ).update(schedule_status=ScheduleStatus.RUNNING, schedule_progress=0.0, updated_at=timezone.now())
     if not claimed:
         return None
     event = Event.objects.get(pk=event_id)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matchmaking.core.audit import audit_record
@@ -13,6 +16,9 @@ from matchmaking.events.models import Event, MeetingRequest, ScheduleStatus, Tab
 from matchmaking.events.scheduling import SCHEDULE_STATES
 from matchmaking.events.tasks import compute_event_schedule
 from matchmaking.permissions.roles import AnyUser
+
+# A computation queued or running for longer than this is taken to have died with its worker.
+STALE_AFTER = timedelta(minutes=10)
 
 
 @transaction.atomic
@@ -30,7 +36,8 @@ def schedule_request(*, actor: AnyUser, event: Event) -> Event:
                 % {"state": locked.get_state_display()}
             }
         )
-    if locked.schedule_status in (ScheduleStatus.QUEUED, ScheduleStatus.RUNNING):
+    busy = locked.schedule_status in (ScheduleStatus.QUEUED, ScheduleStatus.RUNNING)
+    if busy and locked.updated_at > timezone.now() - STALE_AFTER:  # a computation whose worker died is redone
         raise ValidationError({"schedule": _("The schedule is already being computed.")})
     if not Table.objects.filter(event=locked).exists():
         raise ValidationError({"schedule": _("Add at least one table or room first.")})
