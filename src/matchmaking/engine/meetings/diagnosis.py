@@ -33,8 +33,9 @@ def diagnose(problem: ScheduleProblem) -> tuple[Conflict, ...]:
         for p in m.parties:
             by_participant[p].append(m)
     for p, own in sorted(by_participant.items()):
-        free = set().union(*(candidates[m.key] for m in own))
-        if len(own) > len(free):
+        placeable = [m for m in own if candidates[m.key]]  # the others are reported as no-slot
+        free = set().union(*(candidates[m.key] for m in placeable))
+        if placeable and len(placeable) > len(free):
             conflicts.append(
                 Conflict(
                     "participant-overbooked",

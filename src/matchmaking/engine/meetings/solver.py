@@ -63,6 +63,7 @@ class _Model:
     meetings: Sequence[Meeting]
     placed: dict[int, cp_model.LinearExprT] = field(default_factory=dict)
     parties: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    optional: set[int] = field(default_factory=set)
 
 
 def _build(problem: ScheduleProblem, meetings: Sequence[Meeting], *, all_placed: bool) -> _Model:
@@ -85,7 +86,8 @@ def _build(problem: ScheduleProblem, meetings: Sequence[Meeting], *, all_placed:
             result.placed[m.key] = 1
         else:
             model.add_at_most_one(own)
-            result.placed[m.key] = sum(own)
+            result.placed[m.key] = cp_model.LinearExpr.sum(own)
+            result.optional.add(m.key)
     for group in by_party_slot.values():
         if len(group) > 1:
             model.add_at_most_one(group)
@@ -119,7 +121,7 @@ def _hint(built: _Model, slots: Mapping[int, int]) -> None:
     for (key, t), var in built.x.items():
         if key in slots:
             built.model.add_hint(var, slots[key] == t)
-        elif built.placed.get(key, 1) != 1:
+        elif key in built.optional:
             built.model.add_hint(var, False)
 
 
@@ -169,7 +171,10 @@ def _placement_stage(
             short = model.new_int_var(0, minimum, f"short{p}")
             model.add(short + cp_model.LinearExpr.sum(counts.get(p, [])) >= minimum)
             shortfall.append(short)
-    model.maximize(value - big * cp_model.LinearExpr.sum(shortfall))
+    # Among equal placements, keep as many meetings as possible where the previous schedule had them.
+    kept = [built.x[key, slot] for key, (slot, _) in problem.previous.items() if (key, slot) in built.x]
+    primary = value - big * cp_model.LinearExpr.sum(shortfall)
+    model.maximize(primary * (len(kept) + 1) + cp_model.LinearExpr.sum(kept))
     _hint(built, hint)
     stage, _ = _solve(built, seconds, workers, seed)
     return stage
@@ -311,9 +316,18 @@ def _breaks_stage(
     first K that admits a schedule, when every smaller K was proved impossible, is optimal.
     """
     if len(meetings) > LADDER_MAX_MEETINGS:
+        # A large event: minimise from the hint. When no fair schedule turns up in half the time,
+        # improve the hint without fairness (the result then says fairness was relaxed).
         first = _breaks_model(problem, meetings, fairness, None)
         _hint(first.built, hint)
-        return _solve(first.built, deadline - time.perf_counter(), workers, seed)[0]
+        share = (deadline - time.perf_counter()) * (0.5 if fairness is not None else 1.0)
+        found = _solve(first.built, share, workers, seed)[0]
+        if found.slots is not None or fairness is None:
+            return found
+        loose = _breaks_model(problem, meetings, None, None)
+        _hint(loose.built, hint)
+        found = _solve(loose.built, deadline - time.perf_counter(), workers, seed)[0]
+        return _Stage(found.slots, False, False, found.value, found.bound)
     proved = 0
     # 1. Prove small budgets impossible while that is quick; stop at the first found or unclear.
     while time.perf_counter() < deadline - 0.1:
@@ -388,7 +402,8 @@ def schedule_meetings(
     with the total breaks recounted from the placements and a lower bound on them for the placed set.
     """
     start = time.perf_counter()
-    deadline = start + time_limit
+    # Building the models of a large event takes time too: keep a margin for it and for the tables.
+    deadline = start + time_limit - min(0.1 * time_limit, 0.002 * len(problem.meetings))
     report = progress or (lambda fraction: None)
     report(0.0)
     check_problem(problem)
