@@ -1,0 +1,99 @@
+"""Properties of the meeting scheduler on small random events (hypothesis)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matchmaking.engine.meetings import (
+    Meeting,
+    ScheduleProblem,
+    Table,
+    greedy_schedule,
+    participant_breaks,
+    schedule_meetings,
+    violations,
+)
+
+
+@st.composite
+def events(draw: st.DrawFn) -> ScheduleProblem:
+    n_slots = draw(st.integers(2, 5))
+    n_people = draw(st.integers(2, 6))
+    tables = tuple(
+        Table(capacity=draw(st.integers(2, 4)), accessible=draw(st.booleans()))
+        for _ in range(draw(st.integers(1, 3)))
+    )
+    meetings = []
+    for key in range(draw(st.integers(1, 8))):
+        a, b = draw(st.lists(st.integers(0, n_people - 1), min_size=2, max_size=2, unique=True))
+        allowed = draw(st.one_of(st.none(), st.frozensets(st.integers(0, n_slots - 1), min_size=1)))
+        meetings.append(
+            Meeting(
+                key=key,
+                parties=(a, b),
+                mandatory=draw(st.booleans()),
+                weight=draw(st.integers(1, 3)),
+                allowed_slots=allowed,
+                seats=draw(st.integers(2, 3)),
+                needs_accessible=draw(st.integers(0, 5)) == 0,
+            )
+        )
+    unavailable = {p: draw(st.frozensets(st.integers(0, n_slots - 1), max_size=1)) for p in range(n_people)}
+    return ScheduleProblem(
+        n_slots=n_slots,
+        tables=tables,
+        meetings=tuple(meetings),
+        unavailable={p: s for p, s in unavailable.items() if s},
+        session_starts=draw(st.sampled_from(((), (n_slots // 2,)))),
+        fairness=draw(st.sampled_from((None, 0, 1, 2))),
+    )
+
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(events())
+def test_schedules_respect_every_constraint(problem: ScheduleProblem) -> None:
+    result = schedule_meetings(problem, time_limit=5, workers=1)
+    greedy = greedy_schedule(problem)
+    assert violations(problem, greedy.placements) == [] or greedy.status == "unknown"
+    if greedy.status == "feasible":
+        # The greedy placed every mandatory meeting, so a schedule exists.
+        assert result.status in ("optimal", "feasible")
+    if result.status == "infeasible":
+        assert result.conflicts
+        return
+    assert result.status in ("optimal", "feasible")
+    assert violations(problem, result.placements) == []
+    breaks = participant_breaks(problem, result.placements)
+    assert result.total_breaks == sum(breaks.values())
+    assert result.bound <= result.total_breaks
+    relaxed = any(c.code == "fairness-relaxed" for c in result.conflicts)
+    if problem.fairness is not None and breaks and not relaxed:
+        assert max(breaks.values()) - min(breaks.values()) <= problem.fairness
+    if result.status == "optimal" and greedy.status == "feasible":
+        assert result.placed_weight >= greedy.placed_weight
+        greedy_breaks = participant_breaks(problem, greedy.placements)
+        greedy_fair = problem.fairness is None or (
+            not greedy_breaks or max(greedy_breaks.values()) - min(greedy_breaks.values()) <= problem.fairness
+        )
+        if result.placed_weight == greedy.placed_weight and greedy_fair and not relaxed:
+            assert result.total_breaks <= greedy.total_breaks
+
+
+@SETTINGS
+@given(events())
+def test_rescheduling_an_unchanged_event_moves_nothing(problem: ScheduleProblem) -> None:
+    first = schedule_meetings(problem, time_limit=5, workers=1)
+    if first.status != "optimal":
+        return
+    previous = {p.meeting: (p.slot, p.table) for p in first.placements}
+    again = schedule_meetings(replace(problem, previous=previous), time_limit=5, workers=1)
+    assert again.status == "optimal"
+    assert again.moved == 0
+    assert again.total_breaks == first.total_breaks
+    assert again.placed_weight == first.placed_weight
