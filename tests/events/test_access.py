@@ -62,6 +62,7 @@ def _pages(world) -> dict[str, tuple[str, set[str]]]:
         "agenda-pdf": (reverse("events:agenda-pdf", args=[e, own]), managers | {"own"}),
         "meeting": (reverse("events:meeting", args=[e, meeting]), managers | {"own", "partner"}),
         "propose": (reverse("events:meeting-propose", args=[e, meeting]), {"own", "partner"}),
+        "place": (reverse("events:meeting-place", args=[e, meeting]), managers),
         "api-detail": (f"/api/events/{e}", everybody),
         "api-participants": (f"/api/events/{e}/participants", everybody),
         "api-suggestions": (f"/api/events/{e}/registrations/{own}/suggestions", managers | {"own"}),

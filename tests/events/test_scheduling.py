@@ -187,3 +187,27 @@ def test_a_computation_whose_worker_died_can_be_asked_again(world, django_captur
     Event.objects.filter(pk=world["event"].pk).update(updated_at=stale)
     found = _compute(world, django_capture_on_commit_callbacks)
     assert found.schedule_status == ScheduleStatus.DONE
+
+
+def test_the_organiser_places_a_meeting_by_hand_and_the_scheduler_keeps_it(
+    world, django_capture_on_commit_callbacks
+):
+    found, manager = world["event"], world["manager"]
+    first, second = world["meetings"][0], world["meetings"][1]  # both with Borås
+    slot, accessible, plain = (
+        found.slots.get(index=4),
+        found.tables.get(accessible=True),
+        found.tables.get(accessible=False),
+    )
+    services_schedule.meeting_place(actor=manager, meeting=first, slot=slot, table=plain)
+    with pytest.raises(ValidationError) as exc:  # Borås is busy then
+        services_schedule.meeting_place(actor=manager, meeting=second, slot=slot, table=accessible)
+    assert "slot" in exc.value.error_dict
+    with pytest.raises(ValidationError) as exc:  # SOC's delegate needs a step-free table
+        services_schedule.meeting_place(
+            actor=manager, meeting=second, slot=found.slots.get(index=5), table=plain
+        )
+    assert "table" in exc.value.error_dict
+    _compute(world, django_capture_on_commit_callbacks)
+    kept = Meeting.objects.get(pk=first.pk)
+    assert (kept.slot_id, kept.table_id, kept.fixed) == (slot.pk, plain.pk, True)

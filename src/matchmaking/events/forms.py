@@ -237,3 +237,20 @@ class ParticipantFilterForm(Form):
         choice_field(self, "country").choices = [("", _("Any")), *country_choices()[1:]]
         choice_field(self, "kind").choices = [("", _("Any")), *term_choices("organisation-kinds")]
         choice_field(self, "language").choices = [("", _("Any")), *term_choices("languages")]
+
+
+class PlaceForm(Form):
+    slot = forms.ChoiceField(label=_("Slot"), required=False)
+    table = forms.ChoiceField(label=_("Table or room"), required=False)
+
+    def __init__(
+        self, *args: Any, slots: Sequence[Slot], tables: Sequence[Any], zone: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "slot").choices = [("", _("No slot: let the scheduler place it"))] + [
+            (str(s.pk), f"{s.starts_at.astimezone(zone):%a %d %b %H:%M}") for s in slots
+        ]
+        choice_field(self, "table").choices = [("", "—")] + [
+            (str(t.pk), f"{t.name} ({t.capacity})" + (f", {_('accessible')}" if t.accessible else ""))
+            for t in tables
+        ]

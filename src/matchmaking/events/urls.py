@@ -32,5 +32,6 @@ urlpatterns = [
     path("<int:pk>/reminders/", views_meetings.send_reminders, name="reminders"),
     path("<int:pk>/check-in/", views_meetings.check_in, name="check-in"),
     path("<int:pk>/meetings/<int:mid>/", views_meetings.meeting_page, name="meeting"),
+    path("<int:pk>/meetings/<int:mid>/place/", views_meetings.meeting_place, name="meeting-place"),
     path("<int:pk>/meetings/<int:mid>/propose/", views_meetings.meeting_propose, name="meeting-propose"),
 ]

@@ -456,3 +456,31 @@ def my_event(request: HttpRequest, pk: int) -> HttpResponse:
     if not mine:
         raise Http404
     return redirect("events:agenda", pk=event.pk, rid=mine[0].pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_place(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
+    """The organiser places a meeting by hand; the scheduler keeps it there."""
+    event = access_event_for_management(request.user, pk)
+    meeting = access_meeting(request.user, event, mid)
+    slots = list(event.slots.all())
+    tables = list(event.tables.all())
+    form = forms.PlaceForm(
+        request.POST or None,
+        slots=slots,
+        tables=tables,
+        zone=event_zone(event),
+        initial={"slot": str(meeting.slot_id or ""), "table": str(meeting.table_id or "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        slot = next((s for s in slots if str(s.pk) == form.cleaned_data["slot"]), None)
+        table = next((t for t in tables if str(t.pk) == form.cleaned_data["table"]), None)
+        try:
+            services_schedule.meeting_place(actor=request.user, meeting=meeting, slot=slot, table=table)
+        except ValidationError as exc:
+            show_service_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting has been placed."))
+            return redirect("events:schedule", pk=event.pk)
+    return render(request, "events/place.html", {"event": event, "meeting": meeting, "form": form})
