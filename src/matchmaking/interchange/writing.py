@@ -41,12 +41,23 @@ AUDIT_FIELDS = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class _Insert:
+    """An INSERT of many rows: ``sql`` for ``executemany`` on SQLite (the fastest way there); on
+    PostgreSQL the rows are sent with COPY into ``table`` (``columns``), where a statement per row
+    would cost a round trip each and client-side parameter quoting dominates."""
+
+    sql: str
+    table: str
+    columns: tuple[str, ...]
+
+
 @dataclass
 class _Links:
     """One code list of one model: the rows to clear (changed records) and the links to insert."""
 
     delete_sql: str
-    insert_sql: str
+    insert: _Insert
     cleared: list[int]
     pairs: list[tuple[int, str]]  # (term id, record key): the insert finds the record's id by its key
 
@@ -56,7 +67,7 @@ class _Table:
     """The prepared writes of one model."""
 
     model: type[models.Model]
-    insert_sql: str = ""
+    insert: _Insert | None = None
     inserts: list[tuple[Any, list[Any]]] = field(default_factory=list)  # (record, values without id)
     owner_column: int | None = None  # an opportunity's organisation, which may be new
     update_sql: str = ""
@@ -70,17 +81,28 @@ class Prepared:
     connection: BaseDatabaseWrapper
     plan: Plan
     tables: list[_Table]
-    audit_sql: str
+    audit_insert: _Insert
 
 
 def _quote(connection: BaseDatabaseWrapper, name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _sql_insert(connection: BaseDatabaseWrapper, table: str, columns: Sequence[str]) -> str:
-    names = ", ".join(_quote(connection, c) for c in columns)
+def _sql_insert(connection: BaseDatabaseWrapper, table: str, columns: Sequence[str]) -> _Insert:
+    q = connection.ops.quote_name
+    names = ", ".join(q(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
-    return f"INSERT INTO {_quote(connection, table)} ({names}) VALUES ({marks})"  # noqa: S608 (model names)
+    sql = f"INSERT INTO {q(table)} ({names}) VALUES ({marks})"  # noqa: S608 (model names)
+    return _Insert(sql, table, tuple(columns))
+
+
+def _link_insert(connection: BaseDatabaseWrapper, link: str, source: str, target: str, table: str) -> _Insert:
+    """Links given as (term id, record key): on SQLite the statement finds the record's id by its key;
+    for COPY (PostgreSQL) ``execute`` gives the ids itself."""
+    q = connection.ops.quote_name
+    into = f"INSERT INTO {q(link)} ({q(source)}, {q(target)}) "
+    sql = f"{into}SELECT id, %s FROM {q(table)} WHERE {q('key')} = %s"  # noqa: S608 (model names)
+    return _Insert(sql, link, (source, target))
 
 
 def _plain(value: Any) -> Any:
@@ -103,7 +125,7 @@ def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
         meta = model._meta
         table = _Table(model)
         inserted = [f for f in meta.concrete_fields if not f.primary_key]
-        table.insert_sql = _sql_insert(connection, meta.db_table, [f.column for f in inserted])
+        table.insert = _sql_insert(connection, meta.db_table, [f.column for f in inserted])
         if model is Opportunity:
             table.owner_column = [f.name for f in inserted].index("organisation")
         for obj in changes.new:
@@ -129,11 +151,7 @@ def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
             table.links.append(
                 _Links(
                     delete_sql=delete,
-                    insert_sql=(
-                        f"INSERT INTO {_quote(connection, through.db_table)} "  # noqa: S608 (model names)
-                        f"({_quote(connection, source)}, {_quote(connection, target)}) "
-                        f"SELECT id, %s FROM {_quote(connection, meta.db_table)} WHERE key = %s"
-                    ),
+                    insert=_link_insert(connection, through.db_table, source, target, meta.db_table),
                     cleared=[obj.pk for obj, _ in wanted if obj.pk is not None],
                     pairs=[(term.pk, obj.key) for obj, terms in wanted for term in terms],
                 )
@@ -150,8 +168,8 @@ def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
             row = [f.get_db_prep_save(values[f.name], connection) for f in audit_fields]
             table.audit.append((obj, obj if model is Organisation else obj.organisation, row))
         tables.append(table)
-    audit_sql = _sql_insert(connection, AuditEvent._meta.db_table, [f.column for f in audit_fields])
-    return Prepared(connection, plan, tables, audit_sql)
+    audit_insert = _sql_insert(connection, AuditEvent._meta.db_table, [f.column for f in audit_fields])
+    return Prepared(connection, plan, tables, audit_insert)
 
 
 def execute(prepared: Prepared) -> None:
@@ -160,23 +178,44 @@ def execute(prepared: Prepared) -> None:
     connection = prepared.connection
     object_id, organisation_id = AUDIT_FIELDS.index("object_id"), AUDIT_FIELDS.index("organisation_id")
     with connection.cursor() as cursor:
-        for table in prepared.tables:
+        for table, changes in zip(
+            prepared.tables, (prepared.plan.organisations, prepared.plan.opportunities), strict=True
+        ):
             rows = []
             for obj, values in table.inserts:
                 if table.owner_column is not None:
                     values[table.owner_column] = obj.organisation.pk  # known now if the owner is new too
                 rows.append(values)
-            _executemany(cursor, table.insert_sql, rows)
+            _insert_many(cursor, connection, table.insert, rows)
             _read_back_ids(connection, table)
             _executemany(cursor, table.update_sql, table.updates)
+            ids = {key: obj.pk for key, obj in changes.by_key.items()}
             for links in table.links:
                 _executemany(cursor, links.delete_sql, [(pk,) for pk in links.cleared])
-                _executemany(cursor, links.insert_sql, links.pairs)
+                if connection.vendor == "postgresql":
+                    _insert_many(cursor, connection, links.insert, [(ids[k], t) for t, k in links.pairs])
+                else:
+                    _insert_many(cursor, connection, links.insert, links.pairs)
             audit = []
             for obj, owner, values in table.audit:
                 values[object_id], values[organisation_id] = str(obj.pk), owner.pk
                 audit.append(values)
-            _executemany(cursor, prepared.audit_sql, audit)
+            _insert_many(cursor, connection, prepared.audit_insert, audit)
+
+
+def _insert_many(
+    cursor: Any, connection: BaseDatabaseWrapper, insert: _Insert | None, rows: Sequence[Sequence[Any]]
+) -> None:
+    if insert is None or not rows:
+        return
+    if connection.vendor != "postgresql":
+        _executemany(cursor, insert.sql, rows)
+        return
+    q = connection.ops.quote_name
+    copy_sql = f"COPY {q(insert.table)} ({', '.join(q(c) for c in insert.columns)}) FROM STDIN"
+    with cursor.cursor.copy(copy_sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _executemany(cursor: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
