@@ -86,3 +86,21 @@ def test_an_organisation_outside_sees_none_of_these_people(people, network):
     cockpit = selectors.cockpit(user=network["vestland_staff"], filters=CockpitFilters())
     for code in ("youth-guarantee", "exits-by-type", "retention", "drop-out-reasons", "referrals"):
         assert cockpit.tables[code].empty, code
+
+
+def test_fairness_of_allocation_rounds_rolled_up(coordinator, network):
+    from django.utils import timezone
+
+    from matchmaking.placements.models import Round
+
+    audit = {"groups": [{"group": "fewer-opportunities", "participants": 10, "placed": 6},
+                        {"group": "others", "participants": 20, "placed": 15}]}  # fmt: skip
+    for name in ("Spring", "Autumn"):
+        Round.objects.create(
+            name=name, status="confirmed", confirmed_at=timezone.now(), fairness={"flag": audit}
+        )
+    rows = _rows(selectors.cockpit(user=coordinator, filters=CockpitFilters()), "allocation-fairness")
+    assert rows["flag: fewer-opportunities"] == [12, 8, 20, 60.0]
+    assert rows["flag: others"] == [30, 10, 40, 75.0]
+    member_view = selectors.cockpit(user=network["boras_admin"], filters=CockpitFilters())
+    assert member_view.tables["allocation-fairness"].empty

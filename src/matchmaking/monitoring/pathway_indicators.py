@@ -19,7 +19,7 @@ from matchmaking.monitoring.filters import CockpitFilters, period, side
 from matchmaking.participants.clock import add_months
 from matchmaking.participants.models import AgeGroup, Participant
 from matchmaking.pathways.models import Offer, Outcome, Referral, RetentionCheck
-from matchmaking.placements.models import Proposal
+from matchmaking.placements.models import Proposal, Round
 
 
 def _people(f: CockpitFilters, scope: set[int] | None, prefix: str) -> Q:
@@ -211,4 +211,48 @@ def referrals(f: CockpitFilters, scope: set[int] | None) -> Table:
         shown = disclosure.protect([[counts[c][s] for s in statuses] for c in categories]).shown()
         table.rows = [[c, *values] for c, values in zip(categories, shown[:-1], strict=True)]
         table.total = ["total", *shown[-1]]
+    return table
+
+
+def allocation_fairness(f: CockpitFilters, scope: set[int] | None) -> Table:
+    """The fairness audits of the allocation rounds confirmed in the period, rolled up: per audit and
+    group, the people in the rounds and those placed. A round mixes organisations, so this table is the
+    coordinator's only (empty for a member)."""
+    table = Table(
+        "allocation-fairness",
+        _("Fairness of allocation rounds"),
+        [
+            ("group", _("Audit: group")),
+            ("placed", _("Placed")),
+            ("not_placed", _("Not placed")),
+            ("participants", _("Participants")),
+            ("placement_rate_percent", _("Placement rate (%)")),
+        ],
+        people=True,
+    )
+    if scope is not None or f.has_place or f.activity_type or f.target_group:
+        return table
+    rounds = Round.objects.filter(status=Round.Status.CONFIRMED).filter(period(f, "confirmed_at__date"))
+    counts: dict[str, list[int]] = {}
+    for audits in rounds.values_list("fairness", flat=True):
+        for audit, body in (audits or {}).items():
+            for group in body.get("groups", []):
+                key = f"{audit}: {group.get('group', '')}"
+                n_placed, n_people = int(group.get("placed", 0)), int(group.get("participants", 0))
+                counts.setdefault(key, [0, 0])
+                counts[key][0] += n_placed
+                counts[key][1] += n_people - n_placed
+    if counts:
+        keys = sorted(counts)
+        shown = disclosure.protect([counts[k] for k in keys], column_totals=False).shown()
+        for key, (placed, unplaced, people) in zip(keys, shown, strict=True):
+            rate = (
+                disclosure.share(placed, people)
+                if isinstance(placed, int) and isinstance(people, int)
+                else placed
+            )
+            table.rows.append([key, placed, unplaced, people, rate])
+        table.note = _(
+            "Placement rates only; how well people fit their placements is in each round's report."
+        )
     return table

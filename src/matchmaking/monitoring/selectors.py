@@ -29,6 +29,7 @@ from matchmaking.monitoring.exchange_indicators import (
 )
 from matchmaking.monitoring.models import LearnerCount, Target
 from matchmaking.monitoring.pathway_indicators import (
+    allocation_fairness,
     drop_out_reasons,
     exits,
     placed_by_labour_market,
@@ -80,6 +81,7 @@ def cockpit(*, user: AnyUser | None, filters: CockpitFilters) -> Cockpit:
         retention(filters, scope),
         drop_out_reasons(filters, scope),
         referrals(filters, scope),
+        allocation_fairness(filters, scope),
     ]
     by_code = {t.code: t for t in tables}
     flows = region_flows(filters, scope)
