@@ -96,3 +96,24 @@ def test_a_record_changed_meanwhile_is_planned_again(monkeypatch):
     assert Organisation.objects.get(key=ORG["id"]).city == "Ulricehamn"
     updated = AuditEvent.objects.get(action="organisation.updated")
     assert updated.before == {"city": "Edited meanwhile"}  # the second plan saw the edit
+
+
+def test_the_import_sees_records_as_the_services_do():
+    """The plan's own reading of a stored record equals the services' (audit diffs depend on it)."""
+    from matchmaking.interchange.bulk import (
+        OPPORTUNITY_TERMS,
+        ORGANISATION_TERMS,
+        _stored_codes,
+        opportunity_values,
+        organisation_values,
+    )
+    from matchmaking.mobility.services import opportunity_full_data
+    from matchmaking.organisations.services import organisation_profile
+
+    _import()
+    organisation = Organisation.objects.get(key=ORG["id"])
+    codes = _stored_codes(Organisation, ORGANISATION_TERMS, [organisation.pk])[organisation.pk]
+    assert organisation_values(organisation, codes) == organisation_profile(organisation)
+    opportunity = Opportunity.objects.get(key=OPP["id"])
+    codes = _stored_codes(Opportunity, OPPORTUNITY_TERMS, [opportunity.pk])[opportunity.pk]
+    assert opportunity_values(opportunity, codes) == opportunity_full_data(opportunity)

@@ -39,7 +39,6 @@ from matchmaking.mobility.access import can_edit_opportunity, can_post_opportuni
 from matchmaking.mobility.models import Direction, Opportunity
 from matchmaking.organisations.access import can_edit_organisation
 from matchmaking.organisations.models import Organisation
-from matchmaking.organisations.services import organisation_profile
 from matchmaking.permissions.roles import AnyUser, signed_in
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
 
@@ -132,6 +131,49 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _stored_codes(
+    model: type[models.Model], lists: Iterable[str], ids: list[int]
+) -> dict[int, dict[str, list[str]]]:
+    """The stored code lists of the records ``ids``, read from the link tables (a prefetch would build
+    a queryset per record, which costs more than the rest of the plan)."""
+    codes: dict[int, dict[str, list[str]]] = {pk: {name: [] for name in lists} for pk in ids}
+    for name in lists:
+        relation = getattr(model, name)
+        source, target = relation.field.m2m_field_name(), relation.field.m2m_reverse_field_name()
+        for part in chunks(ids):
+            rows = relation.through.objects.filter(**{f"{source}__in": part})
+            for pk, code in rows.values_list(f"{source}_id", f"{target}__code"):
+                codes[pk][name].append(code)
+    return codes
+
+
+def organisation_values(organisation: Organisation, codes: dict[str, list[str]]) -> dict[str, Any]:
+    """As ``organisations.services.organisation_profile``, with the code lists given (a test keeps
+    the two equal)."""
+    return {
+        "name": organisation.name, "kind": organisation.kind.code, "country": organisation.country,
+        "region": organisation.region.code if organisation.region else None, "city": organisation.city,
+        **{name: sorted(codes[name]) for name in ORGANISATION_TERMS},
+        "hosting_capacity": organisation.hosting_capacity, "description": organisation.description,
+        "website": organisation.website, "erasmus_id": organisation.erasmus_id or None,
+        "erasmus_accreditation": organisation.erasmus_accreditation,
+    }  # fmt: skip
+
+
+def opportunity_values(opportunity: Opportunity, codes: dict[str, list[str]]) -> dict[str, Any]:
+    """As ``mobility.services.opportunity_full_data``, with the code lists given (a test keeps the
+    two equal)."""
+    return {
+        "type": opportunity.type.code, "direction": opportunity.direction,
+        **{name: sorted(codes[name]) for name in OPPORTUNITY_TERMS},
+        "earliest": opportunity.earliest, "latest": opportunity.latest,
+        "duration_days": opportunity.duration_days, "group_size": opportunity.group_size,
+        "description": opportunity.description, "funding": opportunity.funding,
+        "activity_code": opportunity.activity_code, "support_offered": list(opportunity.support_offered),
+        "support_notes": opportunity.support_notes, "status": opportunity.status,
+    }  # fmt: skip
+
+
 def plan(*, actor: AnyUser, document: InterchangeDocument, is_demo: bool) -> Plan:
     """Check every organisation and opportunity of ``document`` against the database; reads only."""
     terms = _Terms(
@@ -143,14 +185,15 @@ def plan(*, actor: AnyUser, document: InterchangeDocument, is_demo: bool) -> Pla
 
     organisations = Changes()
     stored_orgs = _by_key(
-        Organisation.objects.select_related("kind", "region").prefetch_related(*ORGANISATION_TERMS),
-        (r.id for r in document.organisations),
+        Organisation.objects.select_related("kind", "region"), (r.id for r in document.organisations)
     )
+    org_codes = _stored_codes(Organisation, ORGANISATION_TERMS, [o.pk for o in stored_orgs.values()])
     for record in document.organisations:
         stored = stored_orgs.get(record.id)
         seen[("organisation", record.id)] = stored.updated_at if stored else None
+        before = organisation_values(stored, org_codes[stored.pk]) if stored is not None else {}
         try:
-            _plan_organisation(actor, record, stored, is_demo, terms, regions, organisations)
+            _plan_organisation(actor, record, stored, before, is_demo, terms, regions, organisations)
         except ValidationError as exc:
             problems.append(f"organisations[{record.id}]: {error_text(exc)}")
 
@@ -160,12 +203,13 @@ def plan(*, actor: AnyUser, document: InterchangeDocument, is_demo: bool) -> Pla
     for key, organisation in others.items():
         seen[("organisation", key)] = organisation.updated_at
     stored_opps = _by_key(
-        Opportunity.objects.select_related("organisation", "type").prefetch_related(*OPPORTUNITY_TERMS),
-        (r.id for r in document.opportunities),
+        Opportunity.objects.select_related("organisation", "type"), (r.id for r in document.opportunities)
     )
+    opp_codes = _stored_codes(Opportunity, OPPORTUNITY_TERMS, [o.pk for o in stored_opps.values()])
     for opp in document.opportunities:
         stored_opp = stored_opps.get(opp.id)
         seen[("opportunity", opp.id)] = stored_opp.updated_at if stored_opp else None
+        before = opportunity_values(stored_opp, opp_codes[stored_opp.pk]) if stored_opp is not None else {}
         owner = organisations.by_key.get(opp.organisation) or others.get(opp.organisation)
         if owner is None:
             if opp.organisation not in in_file:  # a faulty organisation of the file is named already
@@ -174,20 +218,19 @@ def plan(*, actor: AnyUser, document: InterchangeDocument, is_demo: bool) -> Pla
                 )
             continue
         try:
-            _plan_opportunity(actor, opp, owner, stored_opp, terms, opportunities)
+            _plan_opportunity(actor, opp, owner, stored_opp, before, terms, opportunities)
         except ValidationError as exc:
             problems.append(f"opportunities[{opp.id}]: {error_text(exc)}")
     return Plan(organisations, opportunities, seen, problems)
 
 
 def _plan_organisation(
-    actor: AnyUser, record: OrganisationRecord, stored: Organisation | None, is_demo: bool,
-    terms: _Terms, regions: dict[str, Region], changes: Changes,
+    actor: AnyUser, record: OrganisationRecord, stored: Organisation | None, before: dict[str, Any],
+    is_demo: bool, terms: _Terms, regions: dict[str, Region], changes: Changes,
 ) -> None:  # fmt: skip
     """What ``organisation_create``/``organisation_update`` would do with the record, in memory."""
     if stored is not None and actor is not None and not can_edit_organisation(actor, stored):
         raise PermissionDenied
-    before = organisation_profile(stored) if stored is not None else {}
     organisation = stored if stored is not None else Organisation(key=record.id, is_demo=is_demo)
     organisation.kind = terms.get("organisation-kinds", [record.kind], "kind")[0]
     organisation.region = regions.get(record.region) if record.region else None
@@ -204,14 +247,9 @@ def _plan_organisation(
     organisation.full_clean(
         exclude=["kind", "region", *ORGANISATION_TERMS], validate_unique=False, validate_constraints=False
     )
-    after = {
-        "name": organisation.name, "kind": record.kind, "country": organisation.country,
-        "region": record.region or None, "city": organisation.city,
-        **{name: sorted(t.code for t in found) for name, found in lists.items()},
-        "hosting_capacity": organisation.hosting_capacity, "description": organisation.description,
-        "website": organisation.website, "erasmus_id": organisation.erasmus_id or None,
-        "erasmus_accreditation": organisation.erasmus_accreditation,
-    }  # fmt: skip
+    after = organisation_values(
+        organisation, {name: [t.code for t in found] for name, found in lists.items()}
+    )
     changes.by_key[record.id] = organisation
     if stored is None:
         changes.new.append(organisation)
@@ -236,7 +274,7 @@ def _plan_organisation(
 
 def _plan_opportunity(
     actor: AnyUser, record: OpportunityRecord, organisation: Organisation, stored: Opportunity | None,
-    terms: _Terms, changes: Changes,
+    before: dict[str, Any], terms: _Terms, changes: Changes,
 ) -> None:  # fmt: skip
     """What ``opportunity_create``/``opportunity_update`` would do with the record, in memory."""
     if stored is not None and stored.organisation.key != organisation.key:
@@ -249,7 +287,6 @@ def _plan_opportunity(
         )
         if not allowed:
             raise PermissionDenied
-    before = mobility_services.opportunity_full_data(stored) if stored is not None else {}
     opportunity = stored or Opportunity(
         key=record.id, organisation=organisation, created_by=signed_in(actor), status=Opportunity.Status.OPEN
     )
@@ -278,15 +315,7 @@ def _plan_opportunity(
         validate_unique=False,
         validate_constraints=False,
     )
-    after = {
-        "type": record.type, "direction": opportunity.direction,
-        **{name: sorted(t.code for t in found) for name, found in lists.items()},
-        "earliest": opportunity.earliest, "latest": opportunity.latest,
-        "duration_days": opportunity.duration_days, "group_size": opportunity.group_size,
-        "description": opportunity.description, "funding": opportunity.funding,
-        "activity_code": opportunity.activity_code, "support_offered": list(opportunity.support_offered),
-        "support_notes": opportunity.support_notes, "status": opportunity.status,
-    }  # fmt: skip
+    after = opportunity_values(opportunity, {name: [t.code for t in found] for name, found in lists.items()})
     changes.by_key[record.id] = opportunity
     if stored is None:
         changes.new.append(opportunity)
