@@ -139,6 +139,6 @@ def demo_extend(*, today: date) -> str:
     event = _make(today)
     if event is None:
         return "no event (the demo organisations are missing)"
-    result = schedule_compute(event_id=event.pk)
+    result = schedule_compute(event_id=event.pk, announce=False)
     placed = len(result.placements) if result else 0
     return f"1 event, {len(DELEGATIONS)} delegations, {len(REQUESTS)} requests, {placed} meetings scheduled"

@@ -155,8 +155,9 @@ def _progress(event_id: int) -> Callable[[float], None]:
     return report
 
 
-def schedule_compute(*, event_id: int) -> ScheduleResult | None:
-    """Build the problem, solve it and store the result (run by the background task)."""
+def schedule_compute(*, event_id: int, announce: bool = True) -> ScheduleResult | None:
+    """Build the problem, solve it and store the result (run by the background task); ``announce``:
+    tell the organisers (the demo loader does not)."""
     claimed = Event.objects.filter(
         pk=event_id, schedule_status__in=[ScheduleStatus.QUEUED, ScheduleStatus.FAILED]
     ).update(schedule_status=ScheduleStatus.RUNNING, schedule_progress=0.0, updated_at=timezone.now())
@@ -176,12 +177,12 @@ def schedule_compute(*, event_id: int) -> ScheduleResult | None:
             schedule_status=ScheduleStatus.FAILED, schedule_error=str(exc)[:2000]
         )
         raise
-    _store(event_id, built, result)
+    _store(event_id, built, result, announce=announce)
     return result
 
 
 @transaction.atomic
-def _store(event_id: int, built: Built, result: ScheduleResult) -> None:
+def _store(event_id: int, built: Built, result: ScheduleResult, *, announce: bool = True) -> None:
     event = Event.objects.select_for_update().get(pk=event_id)
     conflicts = [{"code": c.code, "params": dict(c.params)} for c in result.conflicts]
     summary = {
@@ -229,7 +230,7 @@ def _store(event_id: int, built: Built, result: ScheduleResult) -> None:
         organisation_id=event.organiser_id,
     )
     notify(
-        recipients=managers_of(event),
+        recipients=managers_of(event) if announce else [],
         kind="event.schedule-computed",
         title=(
             _("The schedule of %(event)s is ready to review")
