@@ -87,11 +87,15 @@ def _sample(template: ReasonTemplate) -> dict[str, Any]:
         people.OCCUPATION_INTEREST: {"occupation": (OCCUPATION,)},
         allocation_round.UNPLACED_FULL: {"count": 3},
         allocation_round.UNPLACED_RULES: {"placement": "PL-7", "why": "The placement is in DE"},
+        allocation_round.UNPLACED_FIT: {"min_fit": 20, "placement": "PL-7", "score": 12.5},
         optimal.FLOOR_MET: {"floor": 4},
         optimal.FLOOR_NOT_MET: {"floor": 6, "reached": 4},
         fairness.FAIRNESS_FLAG: {
             "group": "F", "placed": 2, "participants": 9, "rate": "22%", "ratio": "0.45", "best": "M",
             "threshold": "0.80",
+        },
+        fairness.FAIRNESS_FIT_FLAG: {
+            "group": "F", "fit": "13.0", "ratio": "0.38", "best": "M", "threshold": "0.80",
         },
     }.get(template, {})  # fmt: skip
     return template.of(**params).as_dict()

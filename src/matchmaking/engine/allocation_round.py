@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matchmaking.engine.allocation import stable_allocation
-from matchmaking.engine.fairness import FairnessAudit, fairness_audit
+from matchmaking.engine.fairness import MIN_GROUP, FairnessAudit, fairness_audit
 from matchmaking.engine.optimal import CandidatePairs, optimal_allocation
 from matchmaking.engine.people import Participant, Placement, PlacementMatch, match
 from matchmaking.engine.reasons import Labeller, Reason, reason_template
@@ -31,6 +31,11 @@ UNPLACED_FULL = reason_template(
 UNPLACED_NONE = reason_template("unplaced-none", "Not placed: there are no placements")
 UNPLACED_RULES = reason_template(
     "unplaced-rules", "Not placed: no placement meets the hard rules (closest, {placement}: {why})"
+)
+UNPLACED_FIT = reason_template(
+    "unplaced-fit",
+    "No suitable placement: no placement reaches the minimum fit of {min_fit} "
+    "(best, {placement}: fit {score})",
 )
 Step = Callable[[int, int], None]
 Stated = Sequence[Sequence[str] | None]
@@ -256,6 +261,7 @@ def run_round(
     method: str,
     *,
     floor: int = 0,
+    min_fit: float = 0.0,
     participant_preferences: Stated | None = None,
     placement_preferences: Stated | None = None,
     labels: Labeller | None = None,
@@ -276,6 +282,9 @@ def run_round(
         Stable: nobody would both rather be together. Optimal: most placed, then best total score.
     floor : int, optional
         Optimal only: place at least this many participants flagged ``fewer_opportunities``.
+    min_fit : float, optional
+        No pair scoring below this is ever proposed; a person with no pair at or above it is not
+        placed, with the reason ``unplaced-fit`` and the skill gap of their best pair.
     participant_preferences, placement_preferences : optional
         Stated lists of ids, see ``preference_lists``.
     labels : callable, optional
@@ -308,6 +317,7 @@ def run_round(
         monitoring,
         method,
         floor=floor,
+        min_fit=min_fit,
         participant_preferences=participant_preferences,
         placement_preferences=placement_preferences,
     )
@@ -321,6 +331,7 @@ def allocate_scored(
     method: str,
     *,
     floor: int = 0,
+    min_fit: float = 0.0,
     participant_preferences: Stated | None = None,
     placement_preferences: Stated | None = None,
 ) -> RoundResult:
@@ -333,7 +344,7 @@ def allocate_scored(
         The participants' ids, in the order of ``matches``.
     capacities : sequence of int
         Seats per placement, in the order of ``matches[i]``.
-    monitoring, method, floor, participant_preferences, placement_preferences
+    monitoring, method, floor, min_fit, participant_preferences, placement_preferences
         As for ``run_round``.
 
     Returns
@@ -351,6 +362,13 @@ def allocate_scored(
     participant_lists, placement_lists = preference_lists(
         matches, participant_preferences, placement_preferences
     )
+    if min_fit > 0:  # a pair below the minimum fit is never proposed, whatever the lists say
+        participant_lists = [
+            [j for j in lst if matches[i][j].score >= min_fit] for i, lst in enumerate(participant_lists)
+        ]
+        placement_lists = [
+            [i for i in lst if matches[i][j].score >= min_fit] for j, lst in enumerate(placement_lists)
+        ]
     reasons: tuple[Reason, ...] = ()
     if method == STABLE:
         assignment = [int(j) for j in stable_allocation(participant_lists, placement_lists, capacities)]
@@ -371,18 +389,35 @@ def allocate_scored(
     else:
         raise ValueError(f"unknown method {method!r} (use stable or optimal)")
     outcomes = tuple(
-        _outcome(matches[i], participant_lists[i], j, participants[i]) for i, j in enumerate(assignment)
+        _outcome(matches[i], participant_lists[i], j, participants[i], min_fit)
+        for i, j in enumerate(assignment)
     )
-    return RoundResult(outcomes, sum(capacities), _audits(assignment, monitoring), reasons)
+    scores = [o.score for o in outcomes]
+    return RoundResult(outcomes, sum(capacities), _audits(assignment, scores, monitoring), reasons)
 
 
-def _outcome(row: Sequence[PlacementMatch], listed: list[int], j: int, participant: str) -> Outcome:
+def _outcome(
+    row: Sequence[PlacementMatch], listed: list[int], j: int, participant: str, min_fit: float = 0.0
+) -> Outcome:
     if j >= 0:
         found = row[j]
         return Outcome(
             participant, j, found.score, listed.index(j) + 1, found.skill_gap, found.reasons, tuple(listed)
         )
+    below = [m for m in row if m.eligible]
+    if not listed and below and min_fit > 0:
+        # Only pairs below the minimum fit: "no suitable placement", with the gaps of the best of them.
+        best = max(below, key=lambda m: (m.score, -len(m.skill_gap)))
+        reason = UNPLACED_FIT.of(
+            min_fit=_number(min_fit), placement=best.placement, score=_number(best.score)
+        )
+        return Outcome(participant, -1, None, None, best.skill_gap, (reason.with_parts(best.reasons),), ())
     return Outcome(participant, -1, None, None, (), (_unplaced(row, listed),), tuple(listed))
+
+
+def _number(value: float) -> int | float:
+    """A score as written in a sentence: 40, not 40.0."""
+    return int(value) if float(value).is_integer() else round(value, 1)
 
 
 def _unplaced(row: Sequence[PlacementMatch], listed: list[int]) -> Reason:
@@ -396,6 +431,14 @@ def _unplaced(row: Sequence[PlacementMatch], listed: list[int]) -> Reason:
     ).with_parts(closest.reasons)
 
 
-def _audits(assignment: list[int], monitoring: Sequence[Monitoring]) -> dict[str, FairnessAudit]:
+def _audits(
+    assignment: list[int], scores: Sequence[float | None], monitoring: Sequence[Monitoring]
+) -> dict[str, FairnessAudit]:
+    """Placement rates and fit of the placed, per group of each kind; groups under MIN_GROUP suppressed."""
     names = list(dict.fromkeys(name for m in monitoring for name in m.groups))
-    return {name: fairness_audit(assignment, [m.groups.get(name) for m in monitoring]) for name in names}
+    return {
+        name: fairness_audit(
+            assignment, [m.groups.get(name) for m in monitoring], scores=scores, min_group=MIN_GROUP
+        )
+        for name in names
+    }

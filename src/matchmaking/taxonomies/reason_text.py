@@ -356,6 +356,14 @@ ENTRIES = [
         why=name,  # replaced by the quoted reasons, each in the reader's language, when they are stored
     ),
     _entry(
+        allocation_round.UNPLACED_FIT,
+        _(
+            "No suitable placement: no placement reaches the minimum fit of {min_fit} "
+            "(best, {placement}: fit {score})"
+        ),
+        placement=name,
+    ),
+    _entry(
         optimal.FLOOR_MET,
         _("At least {floor} participants with fewer opportunities are placed, as the floor asks"),
     ),
@@ -375,6 +383,18 @@ ENTRIES = [
         group=name,
         best=name,
         rate=percent,
+        ratio=number,
+        threshold=number,
+    ),
+    _entry(
+        fairness.FAIRNESS_FIT_FLAG,
+        _(
+            "{group}: mean fit of those placed {fit}, {ratio} of the mean fit in {best}; "
+            "below {threshold}, please review"
+        ),
+        group=name,
+        best=name,
+        fit=number,
         ratio=number,
         threshold=number,
     ),
