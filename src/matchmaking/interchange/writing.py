@@ -116,7 +116,8 @@ def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
     connection = connections[router.db_for_write(Organisation)]
     user = actor if actor is not None and actor.is_authenticated else None
     now = timezone.now()
-    audit_fields = [AuditEvent._meta.get_field(name) for name in AUDIT_FIELDS]
+    by_name = {f.name: f for f in AuditEvent._meta.concrete_fields}
+    audit_fields = [by_name[name] for name in AUDIT_FIELDS]
     tables = []
     for model, changes, scalars, lists in (
         (Organisation, plan.organisations, ["kind", "region", *ORGANISATION_SCALARS], ORGANISATION_TERMS),
@@ -125,7 +126,7 @@ def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
         meta = model._meta
         table = _Table(model)
         inserted = [f for f in meta.concrete_fields if not f.primary_key]
-        table.insert = _sql_insert(connection, meta.db_table, [f.column for f in inserted])
+        table.insert = _sql_insert(connection, meta.db_table, [str(f.column) for f in inserted])
         if model is Opportunity:
             table.owner_column = [f.name for f in inserted].index("organisation")
         for obj in changes.new:
@@ -133,7 +134,7 @@ def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
                 (obj, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in inserted])
             )
         updated = [f for f in meta.concrete_fields if f.name in {*scalars, "updated_at"}]
-        assignments = ", ".join(f"{_quote(connection, f.column)} = %s" for f in updated)
+        assignments = ", ".join(f"{_quote(connection, str(f.column))} = %s" for f in updated)
         table.update_sql = f"UPDATE {_quote(connection, meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
         for obj in changes.changed:
             obj.updated_at = now
@@ -168,7 +169,7 @@ def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
             row = [f.get_db_prep_save(values[f.name], connection) for f in audit_fields]
             table.audit.append((obj, obj if model is Organisation else obj.organisation, row))
         tables.append(table)
-    audit_insert = _sql_insert(connection, AuditEvent._meta.db_table, [f.column for f in audit_fields])
+    audit_insert = _sql_insert(connection, AuditEvent._meta.db_table, [str(f.column) for f in audit_fields])
     return Prepared(connection, plan, tables, audit_insert)
 
 
@@ -249,7 +250,7 @@ def _check_unchanged(seen: dict[tuple[str, str], datetime | None]) -> None:
         now: dict[str, datetime] = {}
         for part in chunks(keys):
             rows = model.objects.select_for_update().filter(key__in=part).values_list("key", "updated_at")
-            now.update(dict(rows))  # type: ignore[arg-type]
+            now.update(dict(rows))
         for key in keys:
             if now.get(key) != seen[(label, key)]:
                 raise StalePlanError(f"{label} {key!r}")
