@@ -125,11 +125,16 @@ def _hint(built: _Model, slots: Mapping[int, int]) -> None:
             built.model.add_hint(var, False)
 
 
-def _solve(built: _Model, seconds: float, workers: int, seed: int) -> tuple[_Stage, cp_model.CpSolver]:
+def _solve(
+    built: _Model, seconds: float, workers: int, seed: int, *, portfolio: bool = False
+) -> tuple[_Stage, cp_model.CpSolver]:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
+    # Interleaving runs the solver's whole portfolio (several searches and neighbourhoods) on the
+    # given threads: better for improving a schedule; plain search is better for "at most K breaks".
+    solver.parameters.interleave_search = portfolio
     for name, value in SOLVER_PARAMETERS.items():
         setattr(solver.parameters, name, value)
     status = solver.solve(built.model)
@@ -340,14 +345,17 @@ def _breaks_stage(
         proved += 1
         if proved > 2 * len(meetings):
             return _Stage(None, False, True)
-    # 2. A schedule by minimisation, from the greedy hint.
+    # 2. A schedule by minimisation. No hint: the greedy one breaks fairness and misleads the search.
     first = _breaks_model(problem, meetings, fairness, None)
-    _hint(first.built, hint)
-    found = _solve(first.built, max(0.5, 0.4 * (deadline - time.perf_counter())), workers, seed)[0]
+    found = _solve(
+        first.built, max(0.5, 0.5 * (deadline - time.perf_counter())), workers, seed, portfolio=True
+    )[0]
     if found.slots is None:
         if found.infeasible:
             return found
-        found = _solve(first.built, max(0.5, deadline - time.perf_counter()), workers, seed)[0]
+        found = _solve(first.built, max(0.5, deadline - time.perf_counter()), workers, seed, portfolio=True)[
+            0
+        ]
         return _Stage(found.slots, found.optimal, found.infeasible, found.value, max(proved, found.bound))
     proved = max(proved, math.ceil(found.bound - 1e-6))
     best = _Stage(found.slots, found.optimal, False, _count(problem, meetings, found.slots), proved)
