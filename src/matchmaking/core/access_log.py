@@ -9,9 +9,10 @@ busy worker would otherwise turn a page view into "database is locked". Such a r
 in-process queue, with the time of the read, and the queue is written after the response has been
 sent (when the request finishes), in one short transaction that waits at most
 ``ACCESS_LOG_BUSY_TIMEOUT`` seconds for the lock. Outside a request (commands, the worker) the row is
-written at once the same way. If the database stays busy, the rows stay queued for the next request
-and a warning is logged; the queue is bounded (``ACCESS_LOG_QUEUE_LIMIT`` rows) and a row that no
-longer fits is written to the error log with every field, so no access is ever lost without a trace.
+written at once, waiting for the lock like any other write. If the database stays busy, the rows stay
+queued for the next request (or the next row) and a warning is logged; the queue is bounded
+(``ACCESS_LOG_QUEUE_LIMIT`` rows) and a row that no longer fits is written to the error log with every
+field, so no access is ever lost without a trace.
 Rows still queued when the process stops are written at exit.
 """
 
@@ -22,7 +23,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from django.conf import settings
@@ -73,8 +74,8 @@ def access_log_record(
         row.save()
         return row
     _enqueue([row])
-    if not getattr(_request, "active", False):
-        access_log_flush()
+    if not getattr(_request, "active", False):  # a command or the worker: no page waits, wait as usual
+        access_log_flush(short_wait=False)
     return row
 
 
@@ -83,8 +84,11 @@ def access_log_pending() -> int:
     return len(_queue)
 
 
-def access_log_flush() -> int:
+def access_log_flush(*, short_wait: bool = True) -> int:
     """Write the queued rows in one short transaction; return how many were written.
+
+    With ``short_wait`` the write waits at most ``ACCESS_LOG_BUSY_TIMEOUT`` seconds for the lock,
+    otherwise as long as any other write (the database's busy timeout).
 
     Never raises for a busy or unreachable database: the rows go back to the queue and a warning is
     logged. Does nothing inside a transaction (the rows would share its fate).
@@ -98,7 +102,7 @@ def access_log_flush() -> int:
     if not rows:
         return 0
     try:
-        with _short_wait(connection):
+        with _short_wait(connection) if short_wait else nullcontext():
             try:
                 with transaction.atomic(using=connection.alias):
                     _insert(connection, rows)
