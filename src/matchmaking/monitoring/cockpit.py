@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +23,7 @@ from matchmaking.monitoring import disclosure
 from matchmaking.monitoring.filters import CockpitFilters, either_side, period, side
 from matchmaking.monitoring.indicators import definitions
 from matchmaking.monitoring.models import LearnerCount, Target
+from matchmaking.monitoring.sql import DaysBetween, Year
 from matchmaking.placements.models import MobilityRecord
 
 LEARNER_KINDS = (Visitor.Kind.VET_LEARNER, Visitor.Kind.APPRENTICE)
@@ -127,8 +127,8 @@ def _records(f: CockpitFilters, scope: set[int] | None) -> Any:
     return qs
 
 
-def _days() -> ExpressionWrapper:
-    return ExpressionWrapper(F("last") - F("first"), output_field=DurationField())
+def _days() -> DaysBetween:
+    return DaysBetween(F("first"), F("last"))
 
 
 # --- Indicators ---------------------------------------------------------------------------------
@@ -213,14 +213,14 @@ def _per_year(rows: Any, key: str) -> dict[int, list[int]]:
 def fewer_opportunities_share(f: CockpitFilters, scope: set[int] | None) -> Table:
     visitors = (
         _visitors(f, scope)
-        .annotate(year=ExtractYear("first"))
+        .annotate(year=Year("first"))
         .values_list("year")
         .annotate(flagged=Count("pk", filter=Q(fewer_opportunities=True)), n=Count("pk"))
         .order_by()
     )
     records = (
         _records(f, scope)
-        .annotate(year=ExtractYear("start"))
+        .annotate(year=Year("start"))
         .values_list("year")
         .annotate(flagged=Count("pk", filter=Q(fewer_opportunities=True)), n=Count("pk"))
         .order_by()
@@ -264,14 +264,14 @@ def _share_of(part: disclosure.Cell, whole: disclosure.Cell) -> Value:
 def vet_learners(f: CockpitFilters, scope: set[int] | None) -> Table:
     """Learners on a mobility of at least ten days by the year it starts, against the learners of that
     year in the filter's regions (or organisations)."""
-    ten_days = timedelta(days=MIN_LEARNER_DAYS - 1)
+    ten_days = MIN_LEARNER_DAYS - 1  # first and last day both count
     sending = CockpitFilters(
         **{**f.as_dict(), "country": "", "region": "", "organisation_id": None, "kind": ""}
     )
     visitors = (
         _visitors(sending, None)
         .filter(side(f, scope, "exchange__visitor"), kind__in=LEARNER_KINDS)
-        .annotate(days=_days(), year=ExtractYear("first"))
+        .annotate(days=_days(), year=Year("first"))
         .filter(days__gte=ten_days)
         .values_list("year")
         .annotate(n=Count("pk"))
@@ -281,7 +281,7 @@ def vet_learners(f: CockpitFilters, scope: set[int] | None) -> Table:
         _records(sending, None)
         .filter(side(f, scope, "sending"), learner_type__in=LEARNER_KINDS, end__isnull=False)
         .annotate(first=F("start"), last=F("end"))
-        .annotate(days=_days(), year=ExtractYear("start"))
+        .annotate(days=_days(), year=Year("start"))
         .filter(days__gte=ten_days)
         .values_list("year")
         .annotate(n=Count("participant", distinct=True))

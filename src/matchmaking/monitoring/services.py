@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
@@ -148,12 +147,11 @@ def introduction_send(*, actor: User, first: Organisation, second: Organisation,
     )
     recipients = []
     for ours, theirs in ((first, second), (second, first)):
-        members = [m.user for m in Membership.objects.filter(organisation=ours).select_related("user")]
         recipients += notify(
-            recipients=members,
+            memberships=Membership.objects.filter(organisation=ours).select_related("user"),
             kind="organisations.introduced",
-            title=_("The network coordinator suggests you meet %(org)s") % {"org": theirs.name},
-            body=message.strip()[:500],
+            params={"org": theirs.name},
+            text=message.strip()[:500],
             url=theirs.get_absolute_url(),
         )
     return len(recipients)
