@@ -120,8 +120,15 @@ def _write_files(tmp_path: Path, people, places) -> tuple[Path, Path]:
 @pytest.mark.parametrize(("method", "floor"), [("stable", 0), ("optimal", 0), ("optimal", 5)])
 def test_cli_and_web_allocate_the_same(records, tmp_path: Path, method: str, floor: int) -> None:
     people, places = records
+    # ``matchmaking allocate`` proposes at any fit: the round is compared with the minimum fit at 0.
     found = rounds.round_create(
-        actor=None, name="Parity", method=method, floor=floor, participants=people, placements=places
+        actor=None,
+        name="Parity",
+        method=method,
+        floor=floor,
+        min_fit=0,
+        participants=people,
+        placements=places,
     )
     rounds.round_compute(round_id=found.pk)
     found.refresh_from_db()

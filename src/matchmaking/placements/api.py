@@ -147,6 +147,9 @@ class ProposalOut(Schema):
     override_reason: str
     decline_reason: str
     decline_note: str
+    hold_until: datetime | None = Field(
+        None, description="A freed seat offered to the person is held for the host's answer until then."
+    )
 
 
 class RoundOut(Schema):
@@ -154,6 +157,7 @@ class RoundOut(Schema):
     name: str
     method: str
     floor: int
+    min_fit: int = Field(description="Nobody is proposed for a placement they fit less than this (0–100).")
     status: str
     created_at: datetime
     proposed_at: datetime | None
@@ -232,13 +236,14 @@ def _proposal(p: Proposal) -> dict[str, Any]:
         "reasons": [{"code": str(r.get("code", "")), "text": _reason(r)} for r in p.reasons],
         "skill_gap": [{"uri": g.get("uri", ""), "label": g.get("label", "")} for g in p.skill_gap],
         "overridden": p.overridden, "override_reason": p.override_reason,
-        "decline_reason": p.decline_reason, "decline_note": p.decline_note,
+        "decline_reason": p.decline_reason, "decline_note": p.decline_note, "hold_until": p.hold_until,
     }  # fmt: skip
 
 
 def _round(found: Round, user: AnyUser) -> dict[str, Any]:
     return {
         "id": found.pk, "name": found.name, "method": found.method, "floor": found.floor,
+        "min_fit": found.min_fit,
         "status": found.status, "created_at": found.created_at, "proposed_at": found.proposed_at,
         "confirmed_at": found.confirmed_at, "progress_done": found.progress_done,
         "progress_total": found.progress_total, "summary": found.summary,

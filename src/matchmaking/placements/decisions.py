@@ -13,8 +13,15 @@ from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.pathways.models import Offer
 from matchmaking.placements.access import can_answer_contest, can_contest_proposal, can_decide_proposal
-from matchmaking.placements.models import Contest, MobilityRecord, Placement, Proposal, activity_code_for
-from matchmaking.placements.services import waiting_list_seat_freed
+from matchmaking.placements.models import (
+    Contest,
+    MobilityRecord,
+    Placement,
+    Proposal,
+    Round,
+    activity_code_for,
+)
+from matchmaking.placements.seat_offers import offer_freed_seat
 
 # Which labour-market type a placement's acceptance counts as for the Youth Guarantee clock.
 OFFER_TYPE = {"regular": "job", "social-economy": "job", "training": "traineeship"}
@@ -36,7 +43,7 @@ def proposal_decide(
         .get(pk=proposal.pk)
     )
     placement = locked.placement
-    if locked.status != Proposal.Status.CONFIRMED or placement is None:
+    if locked.status not in Proposal.WAITS_FOR_HOST or placement is None:
         raise ValidationError(
             _("Only a confirmed proposal waiting for the host can be accepted or declined.")
         )
@@ -46,6 +53,7 @@ def proposal_decide(
     locked.decline_reason = "" if accept else reason
     locked.decline_note = note.strip()
     locked.decided_by, locked.decided_at = actor, timezone.now()
+    locked.hold_until = None
     locked.save()
     audit_record(
         actor=actor,
@@ -58,22 +66,23 @@ def proposal_decide(
         _record_offer(actor, locked, placement)
         _record_mobility(locked, placement)
     else:
-        waiting_list_seat_freed(placement=placement)
+        offer_freed_seat(
+            placement=placement,
+            allocation_round=locked.round,
+            exclude={locked.participant_id},
+            ranking_first=False,
+        )
     participant = locked.participant
-    title = (
-        _("%(host)s accepted %(participant)s for %(placement)s")
-        if accept
-        else _("%(host)s declined %(participant)s for %(placement)s")
-    ) % {
-        "host": placement.host.name,
-        "participant": participant.pseudonym,
-        "placement": placement.title,
-    }
     notify(
-        recipients=[participant.key_worker],
+        involved=[participant.key_worker],
         kind="proposal.decided",
-        title=title,
-        body=note,
+        params={
+            "variant": "accepted" if accept else "declined",
+            "org": placement.host.name,
+            "participant": participant.pseudonym,
+            "placement": placement.title,
+        },
+        text=note,
         url=participant.get_absolute_url(),
     )
     return locked
@@ -141,10 +150,10 @@ def contest_raise(*, actor: User, proposal: Proposal, reason: str) -> Contest:
         organisation_id=proposal.participant.organisation_id,
     )
     notify(
-        recipients=[proposal.round.created_by] if proposal.round.created_by else [],
+        involved=[proposal.round.created_by],
         kind="proposal.contest",
-        title=_("A proposal in %s is contested") % proposal.round.name,
-        body=reason,
+        params={"round": proposal.round.name},
+        text=reason,
         url=proposal.round.get_absolute_url(),
     )
     return contest
@@ -152,7 +161,10 @@ def contest_raise(*, actor: User, proposal: Proposal, reason: str) -> Contest:
 
 @transaction.atomic
 def contest_answer(*, actor: User, contest: Contest, upheld: bool, answer: str) -> Contest:
+    """Answer a contest. Upheld, the proposal is withdrawn, its seat freed and offered to the next
+    eligible person by the round's ranking (then the waiting list)."""
     _require(can_answer_contest(actor))
+    contest = Contest.objects.select_for_update().get(pk=contest.pk)
     if contest.outcome != Contest.Outcome.OPEN:
         raise ValidationError(_("This contest has already been answered."))
     if not answer.strip():
@@ -160,18 +172,51 @@ def contest_answer(*, actor: User, contest: Contest, upheld: bool, answer: str) 
     contest.outcome = Contest.Outcome.UPHELD if upheld else Contest.Outcome.REJECTED
     contest.answer, contest.answered_by, contest.answered_at = answer.strip(), actor, timezone.now()
     contest.save()
+    offered = _withdraw_upheld(contest.proposal) if upheld else None
     audit_record(
         actor=actor,
         action="contest.answer",
         obj=contest.proposal,
-        after={"outcome": contest.outcome},
+        after={
+            "outcome": contest.outcome,
+            "offered_to": offered.participant.pseudonym if offered is not None else "",
+        },
         reason=answer,
     )
+    transaction.on_commit(lambda: _notify_answer(contest, answer))
+    return contest
+
+
+def _withdraw_upheld(proposal: Proposal) -> Proposal | None:
+    """The contested proposal is withdrawn; a seat it held (or would have held) is offered on."""
+    locked = Proposal.objects.select_for_update(of=("self",)).select_related("round").get(pk=proposal.pk)
+    had_seat = locked.placement is not None and (
+        locked.status in Proposal.HOLDS_SEAT
+        or (locked.round.status == Round.Status.PROPOSED and locked.status == Proposal.Status.PROPOSED)
+    )
+    locked.status = Proposal.Status.WITHDRAWN
+    locked.hold_until = None
+    locked.reasons = [
+        *locked.reasons,
+        {"code": "contest-upheld", "text": "Withdrawn: the contest was upheld."},
+    ]
+    locked.save(update_fields=["status", "hold_until", "reasons"])
+    proposal.status = locked.status
+    if not had_seat or locked.placement is None:
+        return None
+    return offer_freed_seat(
+        placement=locked.placement,
+        allocation_round=locked.round,
+        exclude={locked.participant_id},
+        ranking_first=True,
+    )
+
+
+def _notify_answer(contest: Contest, answer: str) -> None:
     notify(
-        recipients=[contest.raised_by],
+        involved=[contest.raised_by],
         kind="proposal.contest-answer",
-        title=_("Your contest has been answered: %s") % contest.get_outcome_display(),
-        body=answer,
+        params={"outcome": contest.outcome},
+        text=answer,
         url=contest.proposal.participant.get_absolute_url(),
     )
-    return contest

@@ -6,11 +6,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.forms import Form, choice_field, country_choices
 from matchmaking.participants.models import SupportRequirement
-from matchmaking.placements.models import LabourMarket, Proposal, Round
+from matchmaking.placements.models import DEFAULT_MIN_FIT, LabourMarket, Proposal, Round
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -111,6 +112,21 @@ class RoundForm(Form):
             "(positive action)."
         ),
     )
+    min_fit = forms.IntegerField(
+        label=_("Minimum fit"),
+        min_value=0,
+        max_value=100,
+        initial=DEFAULT_MIN_FIT,
+        required=False,
+        help_text=format_lazy(
+            _(
+                "Nobody is proposed for a placement they fit less than this (0–100; default {default}). "
+                "People with no placement at or above it are listed as 'no suitable placement' with "
+                "their skill gaps."
+            ),
+            default=DEFAULT_MIN_FIT,
+        ),
+    )
     participants = forms.MultipleChoiceField(label=_("Participants"), widget=forms.CheckboxSelectMultiple)
     placements = forms.MultipleChoiceField(label=_("Placements"), widget=forms.CheckboxSelectMultiple)
 
@@ -127,7 +143,13 @@ class RoundForm(Form):
 
 
 class OverrideForm(Form):
+    """The reviewer's choice: one of the person's best placements (shown with their fit), or any
+    placement of the round by its identifier, or none."""
+
     placement = forms.ChoiceField(label=_("Placement"), required=False)
+    placement_key = forms.CharField(
+        label=_("Or a placement of the round, by its identifier"), required=False, max_length=100
+    )
     reason = forms.CharField(label=_("Reason for the change"), max_length=2000)
 
     def __init__(self, *args: Any, placements: list[tuple[str, str]], **kwargs: Any) -> None:

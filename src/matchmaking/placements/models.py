@@ -120,6 +120,10 @@ class WaitingListEntry(models.Model):
         return f"{self.participant} waiting for {self.placement}"
 
 
+# The minimum fit a new round starts with: no pair scoring below it is proposed.
+DEFAULT_MIN_FIT = 20
+
+
 class Round(models.Model):
     """An allocation round: chosen participants and placements, the engine's proposal, a person's review."""
 
@@ -143,6 +147,11 @@ class Round(models.Model):
         _("fewer-opportunities floor"),
         default=0,
         help_text=_("Optimal method only: at least this many participants with fewer opportunities placed."),
+    )
+    min_fit = models.PositiveSmallIntegerField(
+        _("minimum fit"),
+        default=DEFAULT_MIN_FIT,
+        help_text=_("Nobody is proposed for a placement they fit less than this (0–100)."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     participants = models.ManyToManyField(Participant, blank=True, related_name="rounds")
@@ -208,6 +217,7 @@ class Proposal(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         CONFIRMED = "confirmed", _("Confirmed, waiting for the host")
+        OFFERED = "offered", _("Offered a freed seat, waiting for the host")
         ACCEPTED = "accepted", _("Accepted by the host")
         DECLINED = "declined", _("Declined by the host")
         WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -221,13 +231,17 @@ class Proposal(models.Model):
         SUPPORT = "support", _("We cannot provide the support needed")
         OTHER = "other", _("Other")
 
-    HOLDS_SEAT = (Status.CONFIRMED, Status.ACCEPTED)
+    HOLDS_SEAT = (Status.CONFIRMED, Status.OFFERED, Status.ACCEPTED)
+    # Waiting for the host to accept or decline.
+    WAITS_FOR_HOST = (Status.CONFIRMED, Status.OFFERED)
     # States after the round was confirmed: the person's result, shown as it is.
-    SETTLED = (Status.CONFIRMED, Status.ACCEPTED, Status.DECLINED, Status.UNPLACED)
+    SETTLED = (Status.CONFIRMED, Status.OFFERED, Status.ACCEPTED, Status.DECLINED, Status.UNPLACED)
 
     # Not a column: set by ``selectors.annotate_waiting_list_offers`` for the pages, the full placements
     # whose waiting list the person could join.
     waiting_list_offers: list[Placement]
+    # Not a column: set by the round page, the reviewer's choices (value, placement, the person's fit).
+    alternative_options: list[tuple[str, Placement, float]]
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="proposals")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="proposals")
@@ -244,6 +258,11 @@ class Proposal(models.Model):
     # The placements the person could take (passed every hard rule), best first, as placement ids:
     # where the person is not placed, the full ones among them are offered as waiting lists.
     wanted = models.JSONField(default=list, blank=True)
+    # The person's best placements at or above the round's minimum fit, for the reviewer's choice:
+    # ``[{"placement": id, "score": fit}, ...]``, best first.
+    alternatives = models.JSONField(default=list, blank=True)
+    # A freed seat offered to this person is held for them until then; after it the seat goes on.
+    hold_until = models.DateTimeField(_("seat held until"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     override_reason = models.TextField(_("reason for the change"), blank=True)
     overridden_by = models.ForeignKey(
@@ -275,7 +294,7 @@ class Contest(models.Model):
 
     class Outcome(models.TextChoices):
         OPEN = "open", _("Waiting for an answer")
-        UPHELD = "upheld", _("Upheld: the proposal was changed")
+        UPHELD = "upheld", _("Upheld: the proposal is withdrawn and its seat offered on")
         REJECTED = "rejected", _("Not upheld")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="contests")

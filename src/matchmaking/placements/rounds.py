@@ -23,17 +23,20 @@ from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.core.tasks import TaskCancelledError, task_cancelled
-from matchmaking.engine.allocation_round import run_round
+from matchmaking.engine.allocation_round import Monitoring, allocate_scored
 from matchmaking.engine.fairness import FairnessAudit
 from matchmaking.engine.reasons import Reason
 from matchmaking.organisations.models import Membership
 from matchmaking.participants.models import Participant
 from matchmaking.placements import matching
 from matchmaking.placements.access import can_manage_rounds
-from matchmaking.placements.models import Placement, Proposal, Round
+from matchmaking.placements.eligibility import ineligibility, ineligibility_text
+from matchmaking.placements.models import DEFAULT_MIN_FIT, Placement, Proposal, Round
 
 # How many of the placements a person could take are kept with their proposal (waiting-list offers).
 WANTED = 10
+# How many of a person's best placements the reviewer is shown, with their fit, to choose from.
+ALTERNATIVES = 10
 # How many times a background computation is started for one request before the round is given up.
 ROUND_TASK_ATTEMPTS = 3
 
@@ -50,6 +53,7 @@ def round_create(
     name: str,
     method: str,
     floor: int = 0,
+    min_fit: int = DEFAULT_MIN_FIT,
     participants: Iterable[Participant],
     placements: Iterable[Placement],
     is_demo: bool = False,
@@ -58,11 +62,22 @@ def round_create(
     participants, placements = list(participants), list(placements)
     if method not in Round.Method.values:
         raise ValidationError({"method": _("Choose stable or optimal.")})
-    if not participants or not placements:
-        raise ValidationError(_("Choose at least one participant and one placement."))
+    if not participants:
+        raise ValidationError({"participants": _("Choose at least one participant.")})
+    if not placements:
+        raise ValidationError({"placements": _("Choose at least one placement.")})
     if floor and method != Round.Method.OPTIMAL:
         raise ValidationError({"floor": _("The fewer-opportunities floor needs the optimal method.")})
-    found = Round.objects.create(name=name, method=method, floor=floor, created_by=actor, is_demo=is_demo)
+    if isinstance(min_fit, bool) or not isinstance(min_fit, int) or not 0 <= min_fit <= 100:
+        raise ValidationError({"min_fit": _("The minimum fit is a whole number from 0 to 100.")})
+    left = sorted(p.pseudonym for p in participants if ineligibility(p) is not None)
+    if left:
+        raise ValidationError(
+            {"participants": _("Left the programme or paused, so not to be proposed: %s") % ", ".join(left)}
+        )
+    found = Round.objects.create(
+        name=name, method=method, floor=floor, min_fit=min_fit, created_by=actor, is_demo=is_demo
+    )
     found.participants.set(participants)
     found.placements.set(placements)
     audit_record(
@@ -72,6 +87,7 @@ def round_create(
         after={
             "method": method,
             "floor": floor,
+            "min_fit": min_fit,
             "participants": len(participants),
             "placements": len(placements),
         },
@@ -176,21 +192,30 @@ def compute_round(context: TaskContext, round_id: int) -> str:
 
 
 def _compute(found: Round, *, task_id: str = "") -> None:
-    """Run the engine's allocation round on the round's records and store its proposals."""
-    participants = list(found.participants.prefetch_related("skills", "languages").order_by("pk"))
+    """Run the engine's allocation round on the round's records and store its proposals. People who
+    have left the programme or are paused (since the round was created) are left out and listed."""
+    everyone = list(found.participants.prefetch_related("skills", "languages").order_by("pk"))
+    participants = [p for p in everyone if ineligibility(p) is None]
+    excluded = [
+        {"participant": p.pseudonym, "code": f"ineligible-{code}", "text": ineligibility_text(code)}
+        for p in everyone
+        if (code := ineligibility(p)) is not None
+    ]
     placements = list(
         found.placements.prefetch_related("skills", "languages").select_related("region").order_by("pk")
     )
     seats = free_seats(placements, exclude_round=found)
-    labels = matching.Labels.of(participants, placements)
-    result = run_round(
-        [matching.engine_participant(p) for p in participants],
-        [matching.engine_placement(pl, seats[pl.pk]) for pl in placements],
-        [matching.engine_monitoring(p) for p in participants],
+    step = _progress(found.pk, found.attempts, task_id)
+    people, places, matches, labels = matching.score_matrix(participants, placements, seats=seats, step=step)
+    monitoring: list[Monitoring] = [matching.engine_monitoring(p) for p in participants]
+    result = allocate_scored(
+        matches,
+        [p.id for p in people],
+        [pl.seats for pl in places],
+        monitoring,
         found.method,
         floor=found.floor if found.method == Round.Method.OPTIMAL else 0,
-        labels=labels,
-        step=_progress(found.pk, found.attempts, task_id),
+        min_fit=float(found.min_fit),
     )
     flags = [p.fewer_opportunities for p in participants]
     with transaction.atomic():
@@ -201,7 +226,7 @@ def _compute(found: Round, *, task_id: str = "") -> None:
             return  # cancelled (the round may be computing again already, under a new task)
         found.proposals.all().delete()
         proposals = []
-        for person, outcome in zip(participants, result.outcomes, strict=True):
+        for n, (person, outcome) in enumerate(zip(participants, result.outcomes, strict=True)):
             chosen = placements[outcome.placement] if outcome.placed else None
             proposals.append(
                 Proposal(
@@ -216,6 +241,12 @@ def _compute(found: Round, *, task_id: str = "") -> None:
                     else _unplaced(outcome.reasons),
                     skill_gap=[{"uri": u, "label": labels(u)} for u in outcome.skill_gap],
                     wanted=[placements[k].pk for k in outcome.options[:WANTED]],
+                    alternatives=[
+                        {"placement": placements[k].pk, "score": matches[n][k].score}
+                        for k in sorted(outcome.options, key=lambda k, n=n: -matches[n][k].score)[
+                            :ALTERNATIVES
+                        ]
+                    ],
                 )
             )
         Proposal.objects.bulk_create(proposals)
@@ -228,12 +259,17 @@ def _compute(found: Round, *, task_id: str = "") -> None:
             ),
             "fewer_opportunities": sum(flags),
             "floor": found.floor,
+            "min_fit": found.min_fit,
+            "no_suitable": sum(
+                1 for o in result.outcomes if not o.placed and o.reasons[0].code == "unplaced-fit"
+            ),
+            "excluded": excluded,
             "notes": [r.as_dict() for r in result.reasons],
         }
         found.fairness = {name: _audit_dict(audit) for name, audit in result.audits.items()}
         found.status = Round.Status.PROPOSED
         found.proposed_at = timezone.now()
-        found.progress_done = found.progress_total = len(participants)
+        found.progress_done = found.progress_total = len(everyone)
         found.progress_at = timezone.now()
         found.save()
 
@@ -241,7 +277,9 @@ def _compute(found: Round, *, task_id: str = "") -> None:
 def _audit_dict(audit: FairnessAudit) -> dict[str, Any]:
     return {
         "best": audit.best_group,
+        "best_fit": audit.best_fit_group,
         "threshold": audit.threshold,
+        "min_group": audit.min_group,
         "groups": [
             {
                 "group": g.group,
@@ -249,6 +287,10 @@ def _audit_dict(audit: FairnessAudit) -> dict[str, Any]:
                 "placed": g.placed,
                 "rate": round(g.rate, 3),
                 "ratio": round(g.ratio_to_best, 3),
+                "mean_fit_placed": _rounded(g.mean_fit_placed),
+                "mean_fit_all": _rounded(g.mean_fit_all),
+                "fit_ratio": None if g.fit_ratio is None else round(g.fit_ratio, 3),
+                "suppressed": g.suppressed,
                 "flagged": g.flagged,
             }
             for g in audit.groups
@@ -257,9 +299,15 @@ def _audit_dict(audit: FairnessAudit) -> dict[str, Any]:
     }
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
 def _unplaced(reasons: tuple[Reason, ...]) -> list[dict[str, Any]]:
     """The engine's reason for not placing someone, in the web app's (translated) words."""
     (reason,) = reasons
+    if reason.code == "unplaced-fit":
+        return [reason.as_dict()]  # rendered in the reader's language from its code and parameters
     if reason.code == "unplaced-full":
         text = _("Not placed: every placement this person could take was filled by people it ranked higher.")
     elif reason.code == "unplaced-none":
@@ -279,16 +327,41 @@ def proposal_override(
         raise ValidationError(_("Only proposals of a round waiting for review can be changed."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the change.")})
+    pair = None
     if placement is not None:
         if not proposal.round.placements.filter(pk=placement.pk).exists():
             raise ValidationError({"placement": _("That placement is not in this round.")})
-        used = proposal.round.proposals.filter(placement=placement).exclude(pk=proposal.pk).count()
+        used = (
+            proposal.round.proposals.filter(placement=placement)
+            .exclude(pk=proposal.pk)
+            .exclude(status=Proposal.Status.WITHDRAWN)
+            .count()
+        )
         if used >= free_seats([placement], exclude_round=proposal.round)[placement.pk]:
             raise ValidationError({"placement": _("That placement has no free seat left in this round.")})
+        if ineligibility(proposal.participant) is not None:
+            raise ValidationError(
+                {"placement": _("The participant has left the programme or is paused: not proposed.")}
+            )
+        pair = matching.score_one(proposal.participant, placement)
+        if not pair.eligible or pair.score < proposal.round.min_fit:
+            raise ValidationError(
+                {
+                    "placement": _(
+                        "%(participant)s fits %(placement)s at %(score)s, below the round's minimum "
+                        "fit of %(min_fit)s (or breaks a hard rule): choose another placement."
+                    )
+                    % {
+                        "participant": proposal.participant.pseudonym,
+                        "placement": placement.key,
+                        "score": f"{pair.score:.0f}",
+                        "min_fit": proposal.round.min_fit,
+                    }
+                }
+            )
     before = {"placement": proposal.placement.key if proposal.placement else ""}
     proposal.placement = placement
-    if placement is not None:
-        pair = matching.score_one(proposal.participant, placement)
+    if placement is not None and pair is not None:
         proposal.score = pair.score
         proposal.reasons = [r.as_dict() for r in pair.reasons]
         labels = matching.Labels.of([proposal.participant], [placement])
@@ -318,6 +391,17 @@ def round_confirm(*, actor: User | None, allocation_round: Round) -> Round:
     locked = Round.objects.select_for_update().get(pk=allocation_round.pk)
     if locked.status != Round.Status.PROPOSED:
         raise ValidationError(_("Only a proposed round can be confirmed."))
+    # People who left the programme or were paused since the round was computed are not confirmed.
+    dropped = [
+        p
+        for p in locked.proposals.filter(status=Proposal.Status.PROPOSED).select_related("participant")
+        if ineligibility(p.participant) is not None
+    ]
+    for p in dropped:
+        code = ineligibility(p.participant) or ""
+        p.status = Proposal.Status.WITHDRAWN
+        p.reasons = [{"code": f"ineligible-{code}", "text": ineligibility_text(code)}]
+        p.save(update_fields=["status", "reasons"])
     proposals = list(locked.proposals.filter(status=Proposal.Status.PROPOSED, placement__isnull=False))
     wanted: dict[int, int] = {}
     for p in proposals:
@@ -357,7 +441,11 @@ def round_confirm(*, actor: User | None, allocation_round: Round) -> Round:
         actor=actor,
         action="round.confirm",
         obj=locked,
-        after={"proposals": len(proposals), "unplaced": len(unplaced)},
+        after={
+            "proposals": len(proposals),
+            "unplaced": len(unplaced),
+            "withdrawn_ineligible": [p.participant.pseudonym for p in dropped],
+        },
     )
     _notify_confirmed(locked, proposals, placements)
     _notify_unplaced(locked, unplaced)
@@ -371,11 +459,9 @@ def _notify_unplaced(found: Round, unplaced: list[Proposal]) -> None:
         if person.key_worker is None:
             continue
         notify(
-            recipients=[person.key_worker],
+            involved=[person.key_worker],
             kind="round.unplaced",
-            title=_("%(participant)s was not placed in %(round)s")
-            % {"participant": person.pseudonym, "round": found.name},
-            body=_("Where a placement the person could take is full, you can put them on its waiting list."),
+            params={"participant": person.pseudonym, "round": found.name},
             url=person.get_absolute_url(),
         )
 
@@ -383,21 +469,15 @@ def _notify_unplaced(found: Round, unplaced: list[Proposal]) -> None:
 def _notify_confirmed(found: Round, proposals: list[Proposal], placements: dict[int, Placement]) -> None:
 
     for _pk, placement in placements.items():
-        members = [
-            m.user
-            for m in Membership.objects.filter(organisation_id=placement.host_id).select_related("user")
-        ]
         notify(
-            recipients=members,
+            memberships=Membership.objects.filter(organisation_id=placement.host_id).select_related("user"),
             kind="round.confirmed",
-            title=_("New participants proposed for %s") % placement.title,
-            body=_("Please accept or decline each proposal."),
+            params={"variant": "host", "placement": placement.title, "round": found.name},
             url=placement.get_absolute_url(),
         )
-    workers = {p.participant.key_worker for p in proposals if p.participant.key_worker}
     notify(
-        recipients=workers,
+        involved=[p.participant.key_worker for p in proposals if p.participant.key_worker],
         kind="round.confirmed",
-        title=_("Allocation round confirmed: %s") % found.name,
+        params={"variant": "worker", "round": found.name},
         url=reverse("participants:caseload"),
     )

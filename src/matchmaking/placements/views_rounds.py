@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from matchmaking.placements.access import (
     access_round,
     can_manage_rounds,
 )
-from matchmaking.placements.models import Round
+from matchmaking.placements.models import DEFAULT_MIN_FIT, Round
 
 
 def _require_rounds(user: AnyUser) -> None:
@@ -54,7 +55,10 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_rounds(request.user)
     people, places = _choices(request.user)
     form = forms.RoundForm(
-        request.POST or None, participants=people, placements=places, initial={"method": Round.Method.STABLE}
+        request.POST or None,
+        participants=people,
+        placements=places,
+        initial={"method": Round.Method.STABLE, "min_fit": DEFAULT_MIN_FIT},
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -64,6 +68,7 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 name=d["name"],
                 method=d["method"],
                 floor=d["floor"] or 0,
+                min_fit=d["min_fit"] if d["min_fit"] is not None else DEFAULT_MIN_FIT,
                 participants=selectors.round_participants(
                     user=request.user, participant_ids=d["participants"]
                 ),
@@ -82,11 +87,19 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     found = access_round(request.user, round_id)
     proposals = selectors.round_proposals(allocation_round=found)
-    options = [(str(p.pk), p.title) for p in found.placements.order_by("title")]
+    places = {p.pk: p for p in found.placements.select_related("host").order_by("title")}
+    for p in proposals:
+        # The reviewer's choice: the person's best placements, each with the person's fit there.
+        p.alternative_options = [
+            (str(a["placement"]), places[a["placement"]], a["score"])
+            for a in p.alternatives
+            if a.get("placement") in places
+        ]
     context = {
         "round": found,
         "proposals": proposals,
-        "placement_options": options,
+        "no_suitable": [p for p in proposals if p.reasons and p.reasons[0].get("code") == "unplaced-fit"],
+        "placement_keys": [(p.key, p.title) for p in places.values()],
         "answer_form": forms.AnswerForm(),
         "open_contests": selectors.open_contest_count(allocation_round=found),
     }
@@ -158,22 +171,47 @@ def proposal_override(request: AuthenticatedHttpRequest, round_id: int, proposal
         raise Http404("No such proposal.")
     form = forms.OverrideForm(request.POST, placements=[(str(p.pk), p.title) for p in found.placements.all()])
     if not form.is_valid():
-        messages.error(request, _("Give the reason for the change."))
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
         return redirect(found.get_absolute_url())
-    placement = (
-        found.placements.filter(pk=form.cleaned_data["placement"]).first()
-        if form.cleaned_data["placement"]
-        else None
-    )
+    key = form.cleaned_data["placement_key"].strip()
+    if key:
+        placement = found.placements.filter(key=key).first()
+        if placement is None:
+            messages.error(
+                request,
+                _("%(field)s: no placement of this round has the identifier %(key)s.")
+                % {"field": form.fields["placement_key"].label, "key": key},
+            )
+            return redirect(found.get_absolute_url())
+    else:
+        placement = (
+            found.placements.filter(pk=form.cleaned_data["placement"]).first()
+            if form.cleaned_data["placement"]
+            else None
+        )
     try:
         rounds.proposal_override(
             actor=request.user, proposal=proposal, placement=placement, reason=form.cleaned_data["reason"]
         )
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
+        _show_field_errors(request, exc, form)
+    except PermissionDenied as exc:
         show_error(request, exc)
     else:
         messages.success(request, _("The proposal for %s has been changed.") % proposal.participant.pseudonym)
     return redirect(found.get_absolute_url())
+
+
+def _show_field_errors(request: AuthenticatedHttpRequest, exc: ValidationError, form: BaseForm) -> None:
+    """A service's refusal as messages, each naming the field it is about."""
+    if not hasattr(exc, "error_dict"):
+        show_error(request, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        label = form.fields[field].label if field in form.fields else field
+        messages.error(request, f"{label}: {' '.join(errors)}")
 
 
 @login_required

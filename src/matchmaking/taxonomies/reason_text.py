@@ -406,6 +406,11 @@ ENTRIES = [
         _("Not placed: every placement this person could take was filled by people it ranked higher."),
     ),
     Entry(None, "unplaced-none", _("Not placed: there are no placements in this round.")),
+    Entry(None, "contest-upheld", _("Withdrawn: the contest was upheld.")),
+    Entry(None, "hold-expired", _("The seat's hold expired.")),
+    Entry(None, "ineligible-exited", _("Left the programme: not proposed.")),
+    Entry(None, "ineligible-paused", _("Paused: not proposed until the pause ends.")),
+    Entry(None, "ineligible-inactive", _("No longer active in the programme: not proposed.")),
 ]
 
 CATALOGUE: dict[tuple[str, str | None], Entry] = {e.key: e for e in ENTRIES}
