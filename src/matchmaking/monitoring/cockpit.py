@@ -90,27 +90,34 @@ class Cockpit:
 # --- Row sets -----------------------------------------------------------------------------------
 
 
-def exchange_rows(f: CockpitFilters, scope: set[int] | None, holding: bool = True) -> Any:
-    qs = Exchange.objects.filter(either_side(f, scope, "visitor", "host"))
+def exchange_q(f: CockpitFilters, scope: set[int] | None, prefix: str = "", holding: bool = True) -> Q:
+    """The exchanges the filters keep, as a condition on ``prefix`` (an exchange's field path)."""
+    q = either_side(f, scope, f"{prefix}visitor", f"{prefix}host")
     if holding:
-        qs = qs.filter(state__in=HOLDING_STATES)
+        q &= Q(**{f"{prefix}state__in": HOLDING_STATES})
     if f.activity_type:
-        qs = qs.filter(type__code=f.activity_type)
+        q &= Q(**{f"{prefix}type__code": f.activity_type})
     if f.target_group:
-        qs = qs.filter(
-            pk__in=Exchange.objects.filter(
-                Q(offer__target_groups__code=f.target_group)
-                | Q(request__target_groups__code=f.target_group)
-                | Q(visitor__target_groups__code=f.target_group)
-            ).values("pk")
+        q &= Q(
+            **{
+                f"{prefix}pk__in" if prefix else "pk__in": Exchange.objects.filter(
+                    Q(offer__target_groups__code=f.target_group)
+                    | Q(request__target_groups__code=f.target_group)
+                    | Q(visitor__target_groups__code=f.target_group)
+                ).values("pk")
+            }
         )
-    return qs
+    return q
+
+
+def exchange_rows(f: CockpitFilters, scope: set[int] | None, holding: bool = True) -> Any:
+    return Exchange.objects.filter(exchange_q(f, scope, holding=holding))
 
 
 def _visitors(f: CockpitFilters, scope: set[int] | None) -> Any:
     """People travelling in exchanges (accompanying persons left out), with ``first`` and ``last``."""
     return (
-        Visitor.objects.filter(exchange__in=exchange_rows(f, scope).values("pk"), accompanying=False)
+        Visitor.objects.filter(exchange_q(f, scope, "exchange__"), accompanying=False)
         .annotate(first=Coalesce("start", "exchange__start"), last=Coalesce("end", "exchange__end"))
         .filter(period(f, "first"))
     )

@@ -66,7 +66,11 @@ def staff_flows(f: CockpitFilters, scope: set[int] | None) -> Table:
 
 def reciprocity(f: CockpitFilters, scope: set[int] | None) -> Table:
     pairs = set(
-        exchange_rows(f, scope).filter(period(f, "start")).values_list("visitor_id", "host_id").distinct()
+        exchange_rows(f, scope)
+        .filter(period(f, "start"))
+        .values_list("visitor_id", "host_id")
+        .order_by()
+        .distinct()
     )
     table = Table(
         "reciprocity-rate",
@@ -79,6 +83,7 @@ def reciprocity(f: CockpitFilters, scope: set[int] | None) -> Table:
     directed = set(
         Exchange.objects.filter(state__in=HOLDING_STATES, visitor_id__in=orgs, host_id__in=orgs)
         .values_list("visitor_id", "host_id")
+        .order_by()
         .distinct()
     )
     undirected = {frozenset(p) for p in pairs if p[0] != p[1]}

@@ -56,6 +56,7 @@ def who_should_meet(*, limit: int = 30) -> list[Introduction]:
         frozenset(pair)
         for pair in Exchange.objects.filter(Q(host_id__in=ids) | Q(visitor_id__in=ids))
         .values_list("host_id", "visitor_id")
+        .order_by()
         .distinct()
     }
     labels = {t.code: t.label for t in Term.objects.of("practice-topics")}
