@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -85,6 +86,7 @@ def test_a_page_view_writes_its_row_after_the_response(client, case):
 
 def test_a_locked_database_does_not_fail_the_page_and_the_row_follows(client, case, caplog, settings):
     settings.ACCESS_LOG_BUSY_TIMEOUT = 0.2
+    settings.ACCESS_LOG_RETRY_SECONDS = 0  # here the next request writes it
     worker, person = case
     client.force_login(worker)
     assert client.get(_identity_page(person)).status_code == 200  # also notes the session's activity
@@ -121,6 +123,7 @@ def test_outside_a_request_the_row_is_written_at_once(case):
 
 def test_a_full_queue_logs_every_field_of_the_row_it_cannot_keep(case, caplog, settings, monkeypatch):
     settings.ACCESS_LOG_QUEUE_LIMIT = 2
+    settings.ACCESS_LOG_RETRY_SECONDS = 0
 
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
@@ -158,3 +161,25 @@ def test_a_row_the_database_refuses_does_not_hold_back_the_others(case, caplog):
     assert stored["kept"].user == worker
     assert stored["user deleted meanwhile"].user is None
     assert stored["user deleted meanwhile"].user_label == str(gone)
+
+
+def test_queued_rows_are_tried_again_without_waiting_for_a_request(case, settings, monkeypatch):
+    settings.ACCESS_LOG_RETRY_SECONDS = 0.1
+    worker, person = case
+    real_insert, failures = access_log._insert, []
+
+    def locked_once(*args, **kwargs):
+        if not failures:
+            failures.append(1)
+            raise OperationalError("database is locked")
+        return real_insert(*args, **kwargs)
+
+    monkeypatch.setattr(access_log, "_insert", locked_once)
+    access_log_record(user=worker, subject=person, fields=["email"], purpose="retried")
+    assert failures == [1]
+    for _ in range(200):  # bounded: the timer thread writes it within moments
+        if _reads(person):
+            break
+        time.sleep(0.05)
+    assert [r.purpose for r in _reads(person)] == ["retried"]
+    assert access_log_pending() == 0

@@ -10,7 +10,8 @@ in-process queue, with the time of the read, and the queue is written after the 
 sent (when the request finishes), in one short transaction that waits at most
 ``ACCESS_LOG_BUSY_TIMEOUT`` seconds for the lock. Outside a request (commands, the worker) the row is
 written at once, waiting for the lock like any other write. If the database stays busy, the rows stay
-queued for the next request (or the next row) and a warning is logged; the queue is bounded
+queued for the next request, the next row or a retry a few seconds later
+(``ACCESS_LOG_RETRY_SECONDS``), and a warning is logged; the queue is bounded
 (``ACCESS_LOG_QUEUE_LIMIT`` rows) and a row that no longer fits is written to the error log with every
 field, so no access is ever lost without a trace.
 Rows still queued when the process stops are written at exit.
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 _queue: deque[PersonalDataAccess] = deque()
 _queue_lock = threading.Lock()
 _request = threading.local()
+_retry_timer: threading.Timer | None = None
 
 
 def _busy_timeout() -> float:
@@ -115,8 +117,36 @@ def access_log_flush(*, short_wait: bool = True) -> int:
         logger.warning(
             "access log: %d row(s) not written yet, kept for the next request (%s)", len(rows), exc
         )
+        _retry_later()
         return 0
     return len(rows)
+
+
+def _retry_later() -> None:
+    """Try the queue again in ``ACCESS_LOG_RETRY_SECONDS`` on a timer thread, so that queued rows do
+    not wait for the next request of an idle process (one timer at a time)."""
+    global _retry_timer
+    seconds = float(getattr(settings, "ACCESS_LOG_RETRY_SECONDS", 5))
+    if seconds <= 0:
+        return
+    with _queue_lock:
+        if _retry_timer is not None and _retry_timer.is_alive():
+            return
+        _retry_timer = threading.Timer(seconds, _retry)
+        _retry_timer.daemon = True
+        _retry_timer.start()
+
+
+def _retry() -> None:
+    global _retry_timer
+    with _queue_lock:
+        _retry_timer = None
+    try:
+        access_log_flush()  # on failure it schedules the next try itself
+    except Exception:  # a timer thread has nobody to raise to
+        logger.exception("access log: the retry failed")
+    finally:
+        connections.close_all()  # this thread's own connections
 
 
 def _insert_one_by_one(connection: BaseDatabaseWrapper, rows: list[PersonalDataAccess]) -> int:
