@@ -37,3 +37,22 @@ class ApiTokenForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["days"].initial = settings.API_TOKEN_DAYS
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice of delivery per group of notifications (in the app, email at once, daily digest)."""
+
+    def __init__(self, *args: Any, initial_choices: dict[str, str], **kwargs: Any) -> None:
+        from matchmaking.core.notification_kinds import DELIVERY_CHOICES, GROUPS
+
+        super().__init__(*args, **kwargs)
+        for code, group in GROUPS.items():
+            self.fields[code] = forms.ChoiceField(
+                label=str(group.label),  # the form is made for each request, in its language
+                choices=DELIVERY_CHOICES,
+                initial=initial_choices.get(code, group.default),
+                widget=forms.RadioSelect,
+            )
+
+    def rows(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields]

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api-tokens/", include("matchmaking.accounts.urls")),
+    path("account/notifications/", include("matchmaking.accounts.notification_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("matchmaking.api.urls")),

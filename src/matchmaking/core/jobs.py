@@ -8,6 +8,7 @@ from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 
 from matchmaking.core.models import PersonalDataAccess, TaskRecovery
+from matchmaking.core.notifications import notification_digest  # noqa: F401  (registers the daily digest)
 from matchmaking.core.periodic import periodic_job
 from matchmaking.core.tasks import tasks_reclaim
 

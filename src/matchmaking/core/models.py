@@ -75,6 +75,9 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    # The values that fill the kind's sentences (``notification_kinds.py``), rendered in the reader's
+    # language when shown. Null on rows written before: they show their stored title and body.
+    params = models.JSONField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
@@ -82,9 +85,46 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "emailed_at"], name="notification_recipient_mail")]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The subject in the active language (the stored English text for rows without parameters)."""
+        from matchmaking.core.notification_kinds import render_title
+
+        rendered = render_title(self.kind, self.params) if self.params is not None else None
+        return rendered if rendered is not None else self.title
+
+    @property
+    def display_body(self) -> str:
+        """The kind's sentence in the active language, then the words a person wrote (kept as written)."""
+        from matchmaking.core.notification_kinds import render_body
+
+        rendered = render_body(self.kind, self.params) if self.params is not None else None
+        if rendered is None:
+            return self.body
+        return "\n\n".join(part for part in (rendered, self.body) if part)
+
+
+class NotificationPreference(models.Model):
+    """How one person wants one group of notifications delivered; a group without a row has its default."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    group = models.CharField(max_length=30)
+    delivery = models.CharField(max_length=12)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "group"], name="one_notification_preference_per_group")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.group}: {self.delivery}"
 
 
 class PeriodicJobRun(models.Model):

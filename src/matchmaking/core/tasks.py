@@ -23,10 +23,13 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, ngettext
 from django_tasks import TaskResultStatus, task
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
@@ -88,23 +91,84 @@ def enqueue_on_commit(task_obj: Any, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(lambda: task_obj.enqueue(*args, **kwargs))
 
 
+def _language(user: Any) -> str:
+    """The reader's language: their own choice when the site offers it, else the site's."""
+    chosen = (getattr(user, "preferred_language", "") or "").split("-")[0]
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _link(url: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{url}" if url else ""
+
+
+def _email_text(notification: Notification) -> str:
+    """One notification as plain text: its subject, its sentences and the absolute link that acts."""
+    parts = [notification.display_title, notification.display_body, _link(notification.url)]
+    return "\n\n".join(part for part in parts if part)
+
+
 @recoverable
 @task()
 def send_notification_email(notification_id: int) -> bool:
-    """Email one notification; idempotent (a notification already emailed is not sent twice)."""
+    """Email one notification in its reader's language; idempotent (an emailed one is not sent twice)."""
 
     notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if notification is None or notification.emailed_at is not None:
         return False
-    link = f"{settings.SITE_URL.rstrip('/')}{notification.url}" if notification.url else ""
-    body = notification.body + (f"\n\n{link}" if link else "")
-    send_mail(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.title}",
-        message=body,
-        from_email=None,
-        recipient_list=[notification.recipient.email],
-    )
+    with translation.override(_language(notification.recipient)):
+        subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.display_title}"
+        body = _email_text(notification)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[notification.recipient.email])
     Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    return True
+
+
+@transaction.atomic
+def send_notification_digest(*, user_id: int, now: datetime) -> bool:
+    """One email with every notification of ``user_id`` waiting for the daily digest; False if none.
+
+    The rows are claimed (locked, marked emailed) in the transaction that sends: a second run finds
+    nothing, and a send that fails rolls the mark back for the next run.
+    """
+    from matchmaking.core.notification_kinds import DIGEST, group_of
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    chosen = dict(user.notification_preferences.values_list("group", "delivery"))
+    waiting = [
+        n
+        for n in Notification.objects.select_for_update()
+        .filter(recipient_id=user_id, emailed_at__isnull=True, params__isnull=False)
+        .order_by("created_at", "id")
+        if chosen.get(group_of(n.kind).code, group_of(n.kind).default) == DIGEST
+    ]
+    if not waiting:
+        return False
+    Notification.objects.filter(pk__in=[n.pk for n in waiting], emailed_at__isnull=True).update(
+        emailed_at=now
+    )
+    with translation.override(_language(user)):
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + ngettext(
+            "Your daily digest: %(count)d notification",
+            "Your daily digest: %(count)d notifications",
+            len(waiting),
+        ) % {"count": len(waiting)}
+        items = [
+            formats.date_format(timezone.localtime(n.created_at), "SHORT_DATETIME_FORMAT")
+            + "\n"
+            + _email_text(n)
+            for n in waiting
+        ]
+        footer = gettext("Choose which notifications you receive, and how: %(link)s") % {
+            "link": _link(reverse("account-notifications:preferences"))
+        }
+    send_mail(
+        subject=subject,
+        message="\n\n---\n\n".join([*items, footer]),
+        from_email=None,
+        recipient_list=[user.email],
+    )
     return True
 
 

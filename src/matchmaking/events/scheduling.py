@@ -36,7 +36,7 @@ from matchmaking.events.models import (
     Slot,
     Table,
 )
-from matchmaking.events.services import managers_of
+from matchmaking.organisations.models import Membership
 
 SCHEDULE_STATES = (EventState.REQUESTS_OPEN, EventState.SCHEDULED)
 # Weights of optional meetings: a must-meet asked by one side when must-meets are not mandatory, a
@@ -230,14 +230,14 @@ def _store(event_id: int, built: Built, result: ScheduleResult, *, announce: boo
         organisation_id=event.organiser_id,
     )
     notify(
-        recipients=managers_of(event) if announce else [],
+        memberships=Membership.objects.filter(organisation_id=event.organiser_id).select_related("user")
+        if announce
+        else [],
         kind="event.schedule-computed",
-        title=(
-            _("The schedule of %(event)s is ready to review")
-            if event.schedule_status == ScheduleStatus.DONE
-            else _("The schedule of %(event)s could not be made")
-        )
-        % {"event": event.title},
+        params={
+            "variant": "done" if event.schedule_status == ScheduleStatus.DONE else "failed",
+            "event": event.title,
+        },
         url=event.get_absolute_url() + "schedule/",
     )
 

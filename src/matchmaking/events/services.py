@@ -378,23 +378,16 @@ def event_transition(*, actor: AnyUser, event: Event, target: str, now: datetime
 def _announce(event: Event, target: str) -> None:
     if target not in (EventState.REGISTRATION_OPEN, EventState.REQUESTS_OPEN, EventState.SCHEDULED):
         return
-    titles = {
-        EventState.REGISTRATION_OPEN: _("Registration is open: %(event)s"),
-        EventState.REQUESTS_OPEN: _("Meeting requests are open: %(event)s"),
-        EventState.SCHEDULED: _("Your agenda is ready: %(event)s"),
-    }
-    if target == EventState.REGISTRATION_OPEN:
-        recipients = [m.user for m in Membership.objects.filter(role__in=EVENT_ROLES).select_related("user")]
-    else:
-        orgs = list(
-            Registration.objects.filter(event=event, status=Registration.Status.REGISTERED).values_list(
-                "organisation_id", flat=True
-            )
+    told = Membership.objects.filter(role__in=EVENT_ROLES).select_related("user")
+    if target != EventState.REGISTRATION_OPEN:
+        told = told.filter(
+            organisation_id__in=Registration.objects.filter(
+                event=event, status=Registration.Status.REGISTERED
+            ).values("organisation_id")
         )
-        recipients = members_for_events(orgs)
     notify(
-        recipients=recipients,
+        memberships=told,
         kind=f"event.{target}",
-        title=titles[EventState(target)] % {"event": event.title},
+        params={"event": event.title, "start": event.start, "end": event.end},
         url=event.get_absolute_url(),
     )

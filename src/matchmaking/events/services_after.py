@@ -26,10 +26,11 @@ from matchmaking.events.models import (
     NextStep,
     Registration,
 )
-from matchmaking.events.services import event_today, members_for_events
+from matchmaking.events.services import event_today
 from matchmaking.exchanges.models import Exchange
 from matchmaking.exchanges.services import exchange_propose, proposal_defaults
 from matchmaking.mobility.models import Direction, Opportunity
+from matchmaking.organisations.models import Membership
 from matchmaking.permissions.roles import AnyUser, signed_in
 
 DAY_STATES = (EventState.SCHEDULED, EventState.HELD)
@@ -203,9 +204,9 @@ def events_prompt_follow_up(*, now: datetime) -> int:
             )
         )
         notify(
-            recipients=members_for_events(orgs),
+            memberships=Membership.objects.filter(organisation_id__in=orgs).select_related("user"),
             kind="event.follow-up",
-            title=_("Six months after %(event)s: what came of your meetings?") % {"event": event.title},
+            params={"event": event.title, "start": event.start, "end": event.end},
             url=event.get_absolute_url(),
         )
         Event.objects.filter(pk=event.pk).update(follow_up_prompted_at=now)

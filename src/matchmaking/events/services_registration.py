@@ -29,9 +29,8 @@ from matchmaking.events.models import (
     Registration,
     Slot,
 )
-from matchmaking.events.services import managers_of, members_for_events
 from matchmaking.mobility.models import Opportunity
-from matchmaking.organisations.models import Organisation
+from matchmaking.organisations.models import Membership, Organisation
 from matchmaking.permissions.roles import AnyUser, signed_in
 from matchmaking.taxonomies.models import Term
 
@@ -138,9 +137,9 @@ def registration_create(
         organisation_id=organisation.pk,
     )
     notify(
-        recipients=managers_of(locked),
+        memberships=Membership.objects.filter(organisation_id=locked.organiser_id).select_related("user"),
         kind="event.registered",
-        title=_("%(org)s registered for %(event)s") % {"org": organisation, "event": locked.title},
+        params={"org": organisation.name, "event": locked.title, "start": locked.start, "end": locked.end},
         url=locked.get_absolute_url(),
     )
     return registration
@@ -385,11 +384,17 @@ def request_create(
     )
     if status == MeetingRequest.Status.PENDING:
         notify(
-            recipients=members_for_events([recipient.organisation_id]),
+            memberships=Membership.objects.filter(organisation_id=recipient.organisation_id).select_related(
+                "user"
+            ),
             kind="event.request",
-            title=_("%(org)s would like to meet you at %(event)s")
-            % {"org": requester.organisation, "event": event.title},
-            body=message.strip()[:500],
+            params={
+                "org": requester.organisation.name,
+                "event": event.title,
+                "start": event.start,
+                "end": event.end,
+            },
+            text=message.strip()[:500],
             url=event.get_absolute_url() + f"registrations/{recipient.pk}/requests/",
         )
     return found
@@ -446,14 +451,15 @@ def request_answer(
         organisation_id=locked.recipient.organisation_id,
     )
     notify(
-        recipients=members_for_events([locked.requester.organisation_id]),
+        memberships=Membership.objects.filter(
+            organisation_id=locked.requester.organisation_id
+        ).select_related("user"),
         kind="event.request-answered",
-        title=(
-            _("%(org)s accepted your meeting request")
-            if accept
-            else _("%(org)s declined your meeting request")
-        )
-        % {"org": locked.recipient.organisation},
+        params={
+            "variant": "accepted" if accept else "declined",
+            "org": locked.recipient.organisation.name,
+            "event": locked.event.title,
+        },
         url=locked.event.get_absolute_url() + f"registrations/{locked.requester_id}/requests/",
     )
     return locked
@@ -517,10 +523,11 @@ def event_send_reminders(*, actor: AnyUser, event: Event, now: datetime | None =
         )
         for found in due:
             notify(
-                recipients=members_for_events([found.recipient.organisation_id]),
+                memberships=Membership.objects.filter(
+                    organisation_id=found.recipient.organisation_id
+                ).select_related("user"),
                 kind="event.request-reminder",
-                title=_("%(org)s is waiting for your answer to a meeting request")
-                % {"org": found.requester.organisation},
+                params={"org": found.requester.organisation.name, "event": event.title},
                 url=url + f"registrations/{found.recipient_id}/requests/",
             )
             found.reminded_at = now
@@ -532,9 +539,11 @@ def event_send_reminders(*, actor: AnyUser, event: Event, now: datetime | None =
         ).exclude(reminded_at__gt=now - REMIND_AFTER)
         for registration in silent:
             notify(
-                recipients=members_for_events([registration.organisation_id]),
+                memberships=Membership.objects.filter(
+                    organisation_id=registration.organisation_id
+                ).select_related("user"),
                 kind="event.availability-reminder",
-                title=_("Tell us when you are free to meet at %(event)s") % {"event": event.title},
+                params={"event": event.title, "start": event.start, "end": event.end},
                 url=url + f"registrations/{registration.pk}/availability/",
             )
             registration.reminded_at = now
@@ -548,9 +557,9 @@ def event_send_reminders(*, actor: AnyUser, event: Event, now: datetime | None =
             user__isnull=False,
         ).select_related("user", "registration"):
             notify(
-                recipients=[delegate.user],
+                involved=[delegate.user],
                 kind="event.agenda-reminder",
-                title=_("Your agenda for %(event)s is ready; have a look") % {"event": event.title},
+                params={"event": event.title, "start": event.start, "end": event.end},
                 url=url + f"registrations/{delegate.registration_id}/agenda/",
             )
             counts["agenda"] += 1

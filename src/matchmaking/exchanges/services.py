@@ -70,6 +70,11 @@ def members_of(*organisations: Organisation | int) -> list[User]:
     return [m.user for m in Membership.objects.filter(organisation_id__in=ids).select_related("user")]
 
 
+def _memberships(*organisation_ids: int) -> list[Membership]:
+    """The memberships of the organisations a notification is about (the kind picks the roles)."""
+    return list(Membership.objects.filter(organisation_id__in=organisation_ids).select_related("user"))
+
+
 def _other_side(exchange: Exchange, organisation_id: int) -> int:
     return exchange.visitor_id if organisation_id == exchange.host_id else exchange.host_id
 
@@ -201,10 +206,10 @@ def exchange_propose(
         organisation_id=ours.organisation_id,
     )
     notify(
-        recipients=members_of(other),
+        memberships=_memberships(other.pk),
         kind="exchange.proposed",
-        title=_("%(org)s would like an exchange with you") % {"org": ours.organisation},
-        body=message.strip()[:500],
+        params={"org": ours.organisation.name, "title": exchange.title, "start": start, "end": end},
+        text=message.strip()[:500],
         url=exchange.get_absolute_url(),
     )
     return exchange
@@ -271,20 +276,27 @@ def exchange_transition(*, actor: AnyUser, exchange: Exchange, action: str, reas
         reason=reason,
         organisation_id=side,
     )
-    recipients = members_of(_other_side(locked, side)) if side else members_of(locked.host, locked.visitor)
+    told = (
+        _memberships(_other_side(locked, side)) if side else _memberships(locked.host_id, locked.visitor_id)
+    )
     notify(
-        recipients=recipients,
+        memberships=told,
+        involved=[locked.created_by] if side != locked.proposed_by_id else [],
         kind=f"exchange.{action}",
-        title=_("Exchange %(title)s: %(state)s")
-        % {"title": locked.title, "state": locked.get_state_display()},
-        body=reason.strip()[:500],
+        params={
+            "org": locked.host.name if side == locked.host_id else locked.visitor.name,
+            "title": locked.title,
+            "start": locked.start,
+            "end": locked.end,
+        },
+        text=reason.strip()[:500],
         url=locked.get_absolute_url(),
     )
     if action == "complete":
         notify(
-            recipients=members_of(locked.host, locked.visitor),
+            memberships=_memberships(locked.host_id, locked.visitor_id),
             kind="exchange.feedback",
-            title=_("How did the visit go? Please give your feedback and write the report."),
+            params={"title": locked.title, "start": locked.start, "end": locked.end},
             url=locked.get_absolute_url(),
         )
         locked.feedback_prompted_at = timezone.now()
@@ -319,11 +331,13 @@ def exchange_expire(*, exchange: Exchange) -> bool:
         after={"state": State.EXPIRED}, reason="no answer in time", organisation_id=locked.proposed_by_id,
     )  # fmt: skip
     notify(
-        recipients=members_of(locked.proposed_by_id),
+        memberships=_memberships(locked.proposed_by_id),
+        involved=[locked.created_by],
         kind="exchange.expired",
-        title=_("Your proposal to %(org)s expired without an answer")
-        % {"org": locked.host if locked.proposed_by_id == locked.visitor_id else locked.visitor},
-        body=_("You can contact another suggested partner, or propose again."),
+        params={
+            "org": (locked.host if locked.proposed_by_id == locked.visitor_id else locked.visitor).name,
+            "title": locked.title,
+        },
         url=locked.get_absolute_url(),
     )
     return True
@@ -348,10 +362,11 @@ def message_post(*, actor: AnyUser, exchange: Exchange, body: str) -> Message:
         organisation_id=side,
     )
     notify(
-        recipients=members_of(_other_side(exchange, side)),
+        memberships=_memberships(_other_side(exchange, side)),
+        involved=[exchange.created_by] if side != exchange.proposed_by_id else [],
         kind="exchange.message",
-        title=_("New message about %(title)s") % {"title": exchange.title},
-        body=body.strip()[:500],
+        params={"org": Organisation.objects.get(pk=side).name, "title": exchange.title},
+        text=body.strip()[:500],
         url=exchange.get_absolute_url(),
     )
     return message
@@ -384,9 +399,16 @@ def exchange_update(
         after={"start": start, "end": end, "group_size": group_size}, organisation_id=side,
     )  # fmt: skip
     notify(
-        recipients=members_of(_other_side(locked, side)),
+        memberships=_memberships(_other_side(locked, side)),
+        involved=[locked.created_by] if side != locked.proposed_by_id else [],
         kind="exchange.updated",
-        title=_("Dates or group size changed: %(title)s") % {"title": locked.title},
+        params={
+            "org": host.name if side == host.pk else locked.visitor.name,
+            "title": locked.title,
+            "start": start,
+            "end": end,
+            "group_size": group_size,
+        },
         url=locked.get_absolute_url(),
     )
     return locked
@@ -396,10 +418,9 @@ def exchange_update(
 def exchange_prompt_follow_up(*, exchange: Exchange, now: datetime) -> Exchange:
     """Ask both organisations, once, whether cooperation followed the visit."""
     notify(
-        recipients=members_of(exchange.host, exchange.visitor),
+        memberships=_memberships(exchange.host_id, exchange.visitor_id),
         kind="exchange.follow-up",
-        title=_("Six months after your exchange: did cooperation follow?"),
-        body=_("Tell us in one click on the exchange page: %(title)s") % {"title": exchange.title},
+        params={"title": exchange.title, "start": exchange.start, "end": exchange.end},
         url=exchange.get_absolute_url(),
     )
     exchange.followup_prompted_at = now

@@ -15,9 +15,10 @@ from matchmaking.core.audit import audit_record, changed_values
 from matchmaking.core.notifications import notify
 from matchmaking.exchanges.access import can_act_on_exchange, exchange_sides
 from matchmaking.exchanges.models import Exchange, State
-from matchmaking.exchanges.services import acting_side, members_of
+from matchmaking.exchanges.services import acting_side
 from matchmaking.library.access import can_edit_story
 from matchmaking.library.models import Story
+from matchmaking.organisations.models import Membership
 from matchmaking.permissions.roles import AnyUser, signed_in
 from matchmaking.taxonomies.models import Term
 
@@ -114,12 +115,11 @@ def story_approve(*, actor: AnyUser, story: Story) -> Story:
     )  # fmt: skip
     other = story.exchange.visitor_id if side == story.exchange.host_id else story.exchange.host_id
     notify(
-        recipients=members_of(story.exchange.host, story.exchange.visitor)
-        if published
-        else members_of(other),
+        memberships=Membership.objects.filter(
+            organisation_id__in=[story.exchange.host_id, story.exchange.visitor_id] if published else [other]
+        ).select_related("user"),
         kind="story.published" if published else "story.approval",
-        title=(_("Your story is published: %(t)s") if published else _("Please approve the story: %(t)s"))
-        % {"t": story.title},
+        params={"title": story.title},
         url=story.get_absolute_url(),
     )
     return story

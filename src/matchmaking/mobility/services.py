@@ -248,11 +248,11 @@ def opportunity_expire(*, opportunity: Opportunity) -> Opportunity:
         organisation_id=opportunity.organisation_id,
     )
     notify(
-        recipients=_members(opportunity.organisation_id),
+        memberships=Membership.objects.filter(organisation_id=opportunity.organisation_id).select_related(
+            "user"
+        ),
         kind="mobility.expired",
-        title=_("Your %(what)s has expired") % {"what": opportunity.type.label.lower()},
-        body=_("Its date window ended on %(date)s. Change the dates to open it again.")
-        % {"date": opportunity.latest},
+        params={"type": opportunity.type.code, "date": opportunity.latest},
         url=opportunity.get_absolute_url(),
     )
     return opportunity
@@ -264,11 +264,11 @@ def opportunity_remind_expiry(*, opportunity: Opportunity, now: datetime) -> Opp
     opportunity.reminded_at = now
     opportunity.save(update_fields=["reminded_at"])
     notify(
-        recipients=_members(opportunity.organisation_id),
+        memberships=Membership.objects.filter(organisation_id=opportunity.organisation_id).select_related(
+            "user"
+        ),
         kind="mobility.expiring",
-        title=_("Your %(what)s expires on %(date)s")
-        % {"what": opportunity.type.label.lower(), "date": opportunity.latest},
-        body=_("Extend the dates if you are still looking for partners, or close it."),
+        params={"type": opportunity.type.code, "date": opportunity.latest},
         url=opportunity.get_absolute_url(),
     )
     return opportunity

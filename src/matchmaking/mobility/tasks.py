@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 from matchmaking.core.models import Notification
@@ -59,11 +58,9 @@ def saved_search_alerts(opportunity_id: int) -> int:
         if not filter_opportunities(Opportunity.objects.filter(pk=opportunity.pk), filters).exists():
             continue
         notify(
-            recipients=[search.user],
+            involved=[search.user],
             kind=ALERT,
-            title=_("New match for your search “%(name)s”") % {"name": search.name},
-            body=_("%(organisation)s posted: %(opportunity)s")
-            % {"organisation": opportunity.organisation, "opportunity": opportunity},
+            params={"name": search.name, "org": opportunity.organisation.name, "type": opportunity.type.code},
             url=url,
         )
         alerted.add(search.user_id)

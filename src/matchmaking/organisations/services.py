@@ -184,13 +184,11 @@ def organisation_set_status(
         reason=reason.strip(),
         organisation_id=organisation.pk,
     )
-    admins = User.objects.filter(memberships__organisation=organisation, memberships__role=Role.ORG_ADMIN)
     notify(
-        recipients=admins,
+        memberships=Membership.objects.filter(organisation=organisation).select_related("user"),
         kind="organisation.status_changed",
-        title=_("%(name)s: membership %(status)s")
-        % {"name": organisation.name, "status": organisation.get_status_display()},
-        body=reason.strip(),
+        params={"org": organisation.name, "status": organisation.status},
+        text=reason.strip(),
     )
     return organisation
 
@@ -214,10 +212,12 @@ def application_submit(
     )
     audit_record(actor=None, action="application.submitted", obj=application, after={"name": profile["name"]})
     notify(
-        recipients=_coordinators(),
+        memberships=Membership.objects.filter(role=Role.COORDINATOR, user__is_active=True).select_related(
+            "user"
+        ),
         kind="application.submitted",
-        title=_("%(name)s applies to join the network") % {"name": profile["name"]},
-        body=message,
+        params={"org": profile["name"]},
+        text=message,
         url=reverse("organisations:application-detail", args=[application.pk]),
     )
     return application
@@ -408,10 +408,9 @@ def invitation_accept(*, invitation: Invitation, name: str = "", password: str |
         organisation_id=invitation.organisation_id,
     )
     notify(
-        recipients=[invitation.invited_by] if invitation.invited_by else [],
+        involved=[invitation.invited_by],
         kind="invitation.accepted",
-        title=_("%(email)s joined %(organisation)s")
-        % {"email": invitation.email, "organisation": invitation.organisation.name},
+        params={"email": invitation.email, "org": invitation.organisation.name},
         url=reverse("organisations:organisation-members", args=[invitation.organisation.key]),
     )
     return user

@@ -133,9 +133,9 @@ def group_member_add(
         organisation_id=participant.organisation_id,
     )
     notify(
-        recipients=[user],
+        involved=[user],
         kind="participant.group",
-        title=_("You have joined the follow-up group of %s") % participant.pseudonym,
+        params={"participant": participant.pseudonym},
         url=participant.get_absolute_url(),
     )
     return member

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from matchmaking.core.models import Notification
 from matchmaking.core.notifications import notify
@@ -62,10 +61,9 @@ def youth_guarantee_alerts(now: datetime) -> str:
         if Notification.objects.filter(kind="youth-guarantee.overdue", url=url).exists():
             continue
         notify(
-            recipients=[participant.key_worker],
+            involved=[participant.key_worker],
             kind="youth-guarantee.overdue",
-            title=_("%(participant)s has had no offer within %(months)d months")
-            % {"participant": participant.pseudonym, "months": clock.months},
+            params={"participant": participant.pseudonym, "months": clock.months},
             url=url,
         )
         count += 1

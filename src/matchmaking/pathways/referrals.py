@@ -120,15 +120,14 @@ def referral_answer(
         path=path,
     )
     notify(
-        recipients=[locked.sent_by],
+        involved=[locked.sent_by],
         kind="referral.answer",
-        title=_("%(service)s answered the referral of %(participant)s: %(status)s")
-        % {
+        params={
             "service": locked.service.name,
             "participant": participant.pseudonym,
-            "status": locked.get_status_display(),
+            "status": locked.status,
         },
-        body=reason.strip(),
+        text=reason.strip(),
         url=reverse("pathways:referrals", args=[participant.pseudonym]),
     )
     return locked

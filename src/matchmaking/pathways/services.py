@@ -241,14 +241,11 @@ def referral_send(
     _audit(actor, "referral.send", participant, {"service": service.name, "consent": consent.pk})
     if service.organisation_id:
         notify(
-            recipients=[
-                m.user
-                for m in Membership.objects.filter(
-                    organisation=service.organisation, role__in=list(CASELOAD_ROLES)
-                )
-            ],
+            memberships=Membership.objects.filter(
+                organisation=service.organisation, role__in=list(CASELOAD_ROLES)
+            ).select_related("user"),
             kind="referral.sent",
-            title=_("New referral to %s") % service.name,
+            params={"service": service.name},
             url=reverse("pathways:referral-answer", args=[referral.pk]),
         )
     return referral
@@ -281,11 +278,10 @@ def referral_update(*, actor: User, referral: Referral, status: str, reason: str
         actor, "referral.update", referral.participant, {"referral": referral.pk, "status": status}, reason
     )
     notify(
-        recipients=[referral.sent_by],
+        involved=[referral.sent_by],
         kind="referral.update",
-        title=_("Referral to %(service)s: %(status)s")
-        % {"service": referral.service.name, "status": referral.get_status_display()},
-        body=reason,
+        params={"service": referral.service.name, "status": referral.status},
+        text=reason,
         url=referral.participant.get_absolute_url(),
     )
     return referral
@@ -390,10 +386,9 @@ def retention_check_remind(*, check: RetentionCheck, now: datetime) -> Retention
     """Remind the key worker, once, that a follow-up check (3, 6, 12 months after exit) is due."""
     participant = check.outcome.participant
     notify(
-        recipients=[participant.key_worker],
+        involved=[participant.key_worker],
         kind="retention-check.due",
-        title=_("%(months)d-month follow-up due for %(participant)s")
-        % {"months": check.months, "participant": participant.pseudonym},
+        params={"months": check.months, "participant": participant.pseudonym},
         url=participant.get_absolute_url(),
     )
     check.reminded_at = now
@@ -405,10 +400,9 @@ def retention_check_remind(*, check: RetentionCheck, now: datetime) -> Retention
 def referral_remind(*, referral: Referral, now: datetime) -> Referral:
     """Remind the sender, once, that a referral is still unanswered."""
     notify(
-        recipients=[referral.sent_by],
+        involved=[referral.sent_by],
         kind="referral.reminder",
-        title=_("No answer yet from %(service)s about %(participant)s")
-        % {"service": referral.service.name, "participant": referral.participant.pseudonym},
+        params={"service": referral.service.name, "participant": referral.participant.pseudonym},
         url=referral.participant.get_absolute_url(),
     )
     referral.reminded_at = now

@@ -215,10 +215,9 @@ def waiting_list_seat_freed(*, placement: Placement) -> WaitingListEntry | None:
     entry.status = WaitingListEntry.Status.OFFERED
     entry.save(update_fields=["status"])
     notify(
-        recipients=[entry.participant.key_worker],
+        involved=[entry.participant.key_worker],
         kind="placement.waiting-list",
-        title=_("A seat is free on %(placement)s for %(participant)s")
-        % {"placement": placement.title, "participant": entry.participant.pseudonym},
+        params={"placement": placement.title, "participant": entry.participant.pseudonym},
         url=placement.get_absolute_url(),
     )
     return entry
