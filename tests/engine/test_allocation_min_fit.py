@@ -76,3 +76,10 @@ def test_no_pair_below_the_minimum_and_no_seat_beyond_capacity(case) -> None:
             assert outcome.score >= min_fit
     for j, place in enumerate(places):
         assert result.assignment.count(j) <= place.seats
+
+
+def test_a_round_with_nobody_left_allocates_nothing() -> None:
+    for method in ("stable", "optimal"):
+        result = run_round([], [Placement("q1", seats=2)], [], method, min_fit=20)
+        assert result.outcomes == ()
+        assert result.seats == 2

@@ -359,6 +359,8 @@ def allocate_scored(
     """
     if not len(monitoring) == len(participants) == len(matches):
         raise ValueError(f"{len(monitoring)} monitoring records for {len(participants)} participants")
+    if not participants:  # nobody to place (everyone left the round, say): nothing to allocate
+        return RoundResult((), sum(capacities), _audits([], [], monitoring), ())
     participant_lists, placement_lists = preference_lists(
         matches, participant_preferences, placement_preferences
     )
