@@ -107,6 +107,7 @@ def test_the_email_is_in_the_recipients_language_with_dates_other_party_and_link
     assert "1 March 2027" in english.body
     assert "https://mmt.example.org/exchanges/7/" in german.body
     assert "Hej!" in german.body
+    assert german.body.endswith("https://mmt.example.org/account/notifications/")
     assert Notification.objects.filter(emailed_at__isnull=False).count() == 2
 
 

@@ -107,6 +107,12 @@ def _email_text(notification: Notification) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
+def _settings_line() -> str:
+    return gettext("Choose which notifications you receive, and how: %(link)s") % {
+        "link": _link(reverse("account-notifications:preferences"))
+    }
+
+
 @recoverable
 @task()
 def send_notification_email(notification_id: int) -> bool:
@@ -117,7 +123,7 @@ def send_notification_email(notification_id: int) -> bool:
         return False
     with translation.override(_language(notification.recipient)):
         subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.display_title}"
-        body = _email_text(notification)
+        body = f"{_email_text(notification)}\n\n-- \n{_settings_line()}"
     send_mail(subject=subject, message=body, from_email=None, recipient_list=[notification.recipient.email])
     Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
     return True
@@ -160,9 +166,7 @@ def send_notification_digest(*, user_id: int, now: datetime) -> bool:
             + _email_text(n)
             for n in waiting
         ]
-        footer = gettext("Choose which notifications you receive, and how: %(link)s") % {
-            "link": _link(reverse("account-notifications:preferences"))
-        }
+        footer = _settings_line()
     send_mail(
         subject=subject,
         message="\n\n---\n\n".join([*items, footer]),
