@@ -144,3 +144,14 @@ def test_time_from_proposal_to_agreement(network, coordinator):
     assert measures["exchanges_agreed"] == [3]
     assert measures["median_days"] == [6.0]
     assert measures["p90_days"] == [9.2]
+
+
+def test_a_pair_that_hosted_each_other_is_reciprocal(network, coordinator):
+    from tests.factories_mobility import exchange
+
+    exchange(network["boras"], network["barcelona"], state="agreed", start=date(2027, 2, 1))
+    cockpit = selectors.cockpit(user=coordinator, filters=CockpitFilters(date_to=date(2026, 12, 31)))
+    reciprocity = _rows(cockpit, "reciprocity-rate")
+    assert reciprocity["pairs"] == [3]
+    assert reciprocity["reciprocal_pairs"] == [1]  # Borås–Barcelona: the return visit of 2027 counts
+    assert reciprocity["rate_percent"] == [33.3]
