@@ -7,7 +7,7 @@ proposals of any round, so two confirmations at the same moment can never over-a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from matchmaking.core.notifications import notify
 from matchmaking.core.tasks import TaskCancelledError, task_cancelled
 from matchmaking.engine.allocation_round import Monitoring, allocate_scored
 from matchmaking.engine.fairness import FairnessAudit
+from matchmaking.engine.people import PlacementMatch
 from matchmaking.engine.reasons import Reason
 from matchmaking.organisations.models import Membership
 from matchmaking.participants.models import Participant
@@ -241,12 +242,7 @@ def _compute(found: Round, *, task_id: str = "") -> None:
                     else _unplaced(outcome.reasons),
                     skill_gap=[{"uri": u, "label": labels(u)} for u in outcome.skill_gap],
                     wanted=[placements[k].pk for k in outcome.options[:WANTED]],
-                    alternatives=[
-                        {"placement": placements[k].pk, "score": matches[n][k].score}
-                        for k in sorted(outcome.options, key=lambda k, n=n: -matches[n][k].score)[
-                            :ALTERNATIVES
-                        ]
-                    ],
+                    alternatives=_alternatives(matches[n], outcome.options, placements),
                 )
             )
         Proposal.objects.bulk_create(proposals)
@@ -297,6 +293,14 @@ def _audit_dict(audit: FairnessAudit) -> dict[str, Any]:
         ],
         "reasons": [r.text for r in audit.reasons()],
     }
+
+
+def _alternatives(
+    row: Sequence[PlacementMatch], options: Sequence[int], placements: list[Placement]
+) -> list[dict[str, Any]]:
+    """The person's best placements at or above the minimum fit, with their fit, for the reviewer."""
+    best = sorted(options, key=lambda k: -row[k].score)[:ALTERNATIVES]
+    return [{"placement": placements[k].pk, "score": row[k].score} for k in best]
 
 
 def _rounded(value: float | None) -> float | None:

@@ -172,8 +172,9 @@ def proposal_override(request: AuthenticatedHttpRequest, round_id: int, proposal
     form = forms.OverrideForm(request.POST, placements=[(str(p.pk), p.title) for p in found.placements.all()])
     if not form.is_valid():
         for field, errors in form.errors.items():
+            text = " ".join(str(e) for e in errors)
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            messages.error(request, f"{label}: {text}" if label else text)
         return redirect(found.get_absolute_url())
     key = form.cleaned_data["placement_key"].strip()
     if key:
