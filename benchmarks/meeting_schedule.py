@@ -42,6 +42,19 @@ BEST_KNOWN = {  # the paper's Table 3 (MaxSAT, fairness d = 2), all proved optim
     "ticf-13crafc": 1,
 }
 
+HEADERS = (
+    "instance",
+    "participants",
+    "meetings",
+    "solver s",
+    "breaks",
+    "best known",
+    "gap",
+    "greedy breaks",
+    "greedy gap",
+    "status",
+)
+
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "b2b-meetings"
 
 
@@ -82,19 +95,12 @@ def benchmark_instances(data: Path, time_limit: float, only: str | None) -> None
     show(
         f"Meeting scheduler on the B2B benchmark, {time_limit:g} s per instance, 2 workers",
         rows,
-        (
-            "instance",
-            "participants",
-            "meetings",
-            "solver s",
-            "breaks",
-            "best known",
-            "gap",
-            "greedy breaks",
-            "greedy gap",
-            "status",
-        ),
+        HEADERS,
     )
+    print("| " + " | ".join(HEADERS) + " |")
+    print("|" + "---|" * len(HEADERS))
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
     if times:
         print(
             f"best known reached on {reached} of {len(times)}; median solver time "
