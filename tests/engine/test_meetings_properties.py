@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,9 @@ from matchmaking.engine.meetings import (
     schedule_meetings,
     violations,
 )
+from matchmaking.engine.meetings.improve import improve_breaks
+from matchmaking.engine.meetings.model import Placement
+from matchmaking.engine.meetings.tables import assign_tables
 
 
 @st.composite
@@ -97,3 +101,29 @@ def test_rescheduling_an_unchanged_event_moves_nothing(problem: ScheduleProblem)
     assert again.moved == 0
     assert again.total_breaks == first.total_breaks
     assert again.placed_weight == first.placed_weight
+
+
+@SETTINGS
+@given(events())
+def test_local_improvement_keeps_the_schedule_valid(problem: ScheduleProblem) -> None:
+    greedy = greedy_schedule(problem)
+    placed = {p.meeting for p in greedy.placements}
+    meetings = [m for m in problem.meetings if m.key in placed]
+    start = {p.meeting: p.slot for p in greedy.placements}
+    better = improve_breaks(
+        problem, meetings, start, deadline=time.perf_counter() + 5, fairness=problem.fairness
+    )
+    assert set(better) == placed
+    by_slot: dict[int, list[Meeting]] = {}
+    for m in meetings:
+        assert better[m.key] in problem.candidate_slots(m)
+        by_slot.setdefault(better[m.key], []).append(m)
+    for here in by_slot.values():
+        assert assign_tables(problem.tables, here, {}) is not None
+        parties = [p for m in here for p in m.parties]
+        assert len(parties) == len(set(parties))
+    after = [Placement(key, slot, 0) for key, slot in better.items()]
+    before = [Placement(key, slot, 0) for key, slot in start.items()]
+    assert sum(participant_breaks(problem, after).values()) <= sum(
+        participant_breaks(problem, before).values()
+    )

@@ -30,6 +30,7 @@ from ortools.sat.python import cp_model
 
 from matchmaking.engine.meetings.diagnosis import diagnose
 from matchmaking.engine.meetings.greedy import greedy_schedule
+from matchmaking.engine.meetings.improve import improve_breaks
 from matchmaking.engine.meetings.model import (
     Conflict,
     Meeting,
@@ -428,8 +429,9 @@ def schedule_meetings(
     notes: list[Conflict] = []
     optimal = True
     chosen: Sequence[Meeting] = problem.meetings
+    large = len(problem.meetings) > LADDER_MAX_MEETINGS
     if any(not m.mandatory for m in problem.meetings):
-        share = 0.5 * (deadline - time.perf_counter())
+        share = (0.35 if large else 0.5) * (deadline - time.perf_counter())
         placing = _placement_stage(problem, hint, share, workers, seed)
         if placing.slots is None:
             if placing.infeasible:
@@ -442,7 +444,9 @@ def schedule_meetings(
         hint = dict(placing.slots)
         chosen = [m for m in problem.meetings if m.key in placing.slots]
         report(0.4)
-    stage_deadline = deadline - (deadline - time.perf_counter()) * (0.25 if previous_slots else 0.0)
+    left = deadline - time.perf_counter()
+    polish = 0.2 * left if large else min(0.5, 0.05 * left)  # for the local improvement
+    stage_deadline = deadline - left * (0.25 if previous_slots else 0.0) - polish
     fairness = problem.fairness
     stage = _breaks_stage(problem, chosen, hint, stage_deadline, workers, seed, fairness)
     if stage.infeasible and fairness is not None:
@@ -460,6 +464,10 @@ def schedule_meetings(
     assert stage.slots is not None
     optimal = optimal and stage.optimal
     slots = stage.slots
+    if not stage.optimal:
+        slots = improve_breaks(
+            problem, chosen, slots, deadline=stage_deadline + polish, fairness=problem.fairness
+        )
     bound = math.ceil(stage.bound - 1e-6)
     report(0.8)
     if previous_slots:
