@@ -315,3 +315,16 @@ def test_the_fairness_report_shows_fit_and_suppresses_small_groups(kitchen_round
     assert "Mean fit of those placed" in page
     assert "&lt;5" in page
     assert "By age band" in page
+
+
+def test_the_fit_at_a_placement_chosen_by_key_is_shown_before_the_change(kitchen_round, client):
+    w = kitchen_round
+    proposals = _compute(w)
+    url = reverse("placements:proposal-fit", args=[w.round.pk, proposals[w.novice.pk].pk])
+    client.force_login(w.coordinator)
+    shown = client.get(url, {"placement_key": "kitchen"}).content.decode()
+    assert "Kitchen assistant: fit" in shown
+    assert "below the minimum fit of 20" in shown
+    assert "no placement of this round" in client.get(url, {"placement_key": "nope"}).content.decode()
+    client.force_login(w.worker)
+    assert client.get(url, {"placement_key": "kitchen"}).status_code == 404

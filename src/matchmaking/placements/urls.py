@@ -20,6 +20,11 @@ urlpatterns = [
         views_rounds.proposal_override,
         name="proposal-override",
     ),
+    path(
+        "rounds/<int:round_id>/proposals/<int:proposal_id>/fit/",
+        views_rounds.proposal_fit,
+        name="proposal-fit",
+    ),
     path("proposals/<int:proposal_id>/decide/", views.proposal_decide, name="proposal-decide"),
     path("proposals/<int:proposal_id>/contest/", views_rounds.proposal_contest, name="proposal-contest"),
     path("contests/<int:contest_id>/answer/", views_rounds.contest_answer, name="contest-answer"),

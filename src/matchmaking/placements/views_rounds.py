@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matchmaking.forms import HtmxHttpRequest, show_service_errors
 from matchmaking.participants.views import show_error
 from matchmaking.permissions.roles import AnyUser, AuthenticatedHttpRequest
-from matchmaking.placements import decisions, forms, round_recovery, rounds, selectors
+from matchmaking.placements import decisions, forms, matching, round_recovery, rounds, selectors
 from matchmaking.placements.access import (
     access_contest_for_answer,
     access_proposal_for_contest,
@@ -203,6 +203,23 @@ def proposal_override(request: AuthenticatedHttpRequest, round_id: int, proposal
     else:
         messages.success(request, _("The proposal for %s has been changed.") % proposal.participant.pseudonym)
     return redirect(found.get_absolute_url())
+
+
+@login_required
+@require_GET
+def proposal_fit(request: AuthenticatedHttpRequest, round_id: int, proposal_id: int) -> HttpResponse:
+    """The person's fit at a placement of the round chosen by its identifier, before the reviewer
+    changes the proposal to it (the fragment under the identifier field)."""
+    found = access_round(request.user, round_id)
+    _require_rounds(request.user)
+    proposal = found.proposals.filter(pk=proposal_id).select_related("participant").first()
+    if proposal is None:
+        raise Http404("No such proposal.")
+    key = request.GET.get("placement_key", "").strip()[:100]
+    placement = found.placements.filter(key=key).first() if key else None
+    pair = matching.score_one(proposal.participant, placement) if placement is not None else None
+    context = {"key": key, "placement": placement, "pair": pair, "round": found}
+    return render(request, "placements/partials/proposal_fit.html", context)
 
 
 def _show_field_errors(request: AuthenticatedHttpRequest, exc: ValidationError, form: BaseForm) -> None:
