@@ -128,9 +128,11 @@ _KINDS = [
     Kind("exchange.follow-up", "reminders", _("Six months after your exchange %(title)s: did cooperation "
          "follow?"), ORG, body=_("Tell us in one click on the exchange page.")),
     # Offers, requests and saved searches.
-    Kind("mobility.expired", "exchanges", _("Your %(type)s has expired"), ORG, terms=frozenset({"type"}),
+    Kind("mobility.expired", "exchanges", _("Your %(type)s has expired"), ORG, "author", prefer_involved=True,
+         terms=frozenset({"type"}),
          body=_("Its date window ended on %(date)s. Change the dates to open it again.")),
-    Kind("mobility.expiring", "reminders", _("Your %(type)s expires on %(date)s"), ORG,
+    Kind("mobility.expiring", "reminders", _("Your %(type)s expires on %(date)s"), ORG, "author",
+         prefer_involved=True,
          terms=frozenset({"type"}),
          body=_("Extend the dates if you are still looking for partners, or close it.")),
     Kind("mobility.saved-search", "alerts", _("New match for your search “%(name)s”"), NOBODY, "searcher",
@@ -205,6 +207,7 @@ KINDS: dict[str, Kind] = {k.code: k for k in _KINDS}
 INVOLVEMENT_LABELS = {
     "proposer": _("who proposed"),
     "searcher": _("who saved the search"),
+    "author": _("who posted it"),
     "delegate": _("the delegate"),
     "group-member": _("the new group member"),
     "key-worker": _("the key worker"),

@@ -251,6 +251,7 @@ def opportunity_expire(*, opportunity: Opportunity) -> Opportunity:
         memberships=Membership.objects.filter(organisation_id=opportunity.organisation_id).select_related(
             "user"
         ),
+        involved=[opportunity.created_by],
         kind="mobility.expired",
         params={"type": opportunity.type.code, "date": opportunity.latest},
         url=opportunity.get_absolute_url(),
@@ -267,6 +268,7 @@ def opportunity_remind_expiry(*, opportunity: Opportunity, now: datetime) -> Opp
         memberships=Membership.objects.filter(organisation_id=opportunity.organisation_id).select_related(
             "user"
         ),
+        involved=[opportunity.created_by],
         kind="mobility.expiring",
         params={"type": opportunity.type.code, "date": opportunity.latest},
         url=opportunity.get_absolute_url(),
