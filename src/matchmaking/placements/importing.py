@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import time
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,17 +25,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from matchmaking.accounts.models import User
 from matchmaking.engine.languages import cefr_rank
 from matchmaking.organisations.models import Organisation, record_id_validator
-from matchmaking.participants import services as participant_services
+from matchmaking.participants import bulk as participant_bulk
 from matchmaking.participants.access import can_create_participant
+from matchmaking.participants.bulk import StaleImportError
 from matchmaking.participants.esco_lookup import is_occupation_uri, is_skill_uri, skill_label
-from matchmaking.participants.models import Participant, SupportRequirement
+from matchmaking.participants.models import SupportRequirement
+from matchmaking.placements import bulk as placement_bulk
 from matchmaking.placements import services
 from matchmaking.placements.access import can_publish_placement
 from matchmaking.placements.models import LabourMarket, Placement
@@ -80,10 +84,6 @@ REQUIRED = {
     "participants": ("organisation", "given_name"),
     "placements": ("host", "title", "seats", "country"),
 }
-REQUIRED = {
-    "participants": ("organisation", "given_name"),
-    "placements": ("host", "title", "seats", "country"),
-}
 
 MAX_DESCRIPTION = 10_000
 """The longest text a cell may hold; ``description`` is the only column that needs as much."""
@@ -113,6 +113,8 @@ MIN_AGE, MAX_AGE = 14, 100  # a participant's age on the day of the import, from
 SNIFF_CHARS = 8192  # the sample the CSV delimiter is chosen on
 DELIMITERS = ",;\t"
 SHOWN_CHARS = 60  # a value quoted in a message is cut to this many characters
+
+logger = logging.getLogger(__name__)
 
 
 def max_bytes() -> int:
@@ -385,7 +387,13 @@ def _bool(value: object) -> bool:
 
 
 def import_file(*, actor: User, kind: str, filename: str, content: bytes) -> ImportReport:
-    """Check every row, then import all of them in one transaction, or none."""
+    """Check every row, reading only; then write all of them in one short transaction, or none.
+
+    The rows are checked and their records prepared in memory (``participants.bulk``,
+    ``placements.bulk``) before the transaction, so a file with problems never takes the write lock
+    and a good one holds it only for the bulk inserts and updates. If a record the import planned to
+    update was changed meanwhile, it prepares again; the last attempt prepares inside the transaction.
+    """
     if kind not in REQUIRED:
         raise ImportFailedError([_("Unknown kind of import.")])
     if len(content) > max_bytes():
@@ -398,24 +406,68 @@ def import_file(*, actor: User, kind: str, filename: str, content: bytes) -> Imp
     if missing:
         raise ImportFailedError([_("Missing column(s): %s") % ", ".join(missing)])
     check = _check_participant if kind == "participants" else _check_placement
-    prepared = []
+    items = []
     for line in lines:
         cells = _Cells(line)
         item = check(actor, cells)
         for problem in cells.problems:
             report.errors.append(_("Row %(row)d, %(problem)s") % {"row": line.number, "problem": problem})
         if not cells.problems:
-            prepared.append(item)
+            items.append({**item, "row": line.number})
     if report.errors:
         raise ImportFailedError(report.errors)
+    for attempt in range(1, PREPARE_ATTEMPTS + 1):
+        prepared = _prepare(actor, kind, items) if attempt < PREPARE_ATTEMPTS else None
+        try:
+            created, updated = _write(actor, kind, items, prepared)
+        except (StaleImportError, IntegrityError):
+            if attempt == PREPARE_ATTEMPTS:
+                raise
+            logger.info("%s import: a planned record changed meanwhile; preparing again", kind)
+            continue
+        report.created, report.updated = created, updated
+        return report
+    raise AssertionError("unreachable")
+
+
+PREPARE_ATTEMPTS = 3
+
+
+def _prepare(
+    actor: User, kind: str, items: list[dict[str, Any]]
+) -> participant_bulk.Prepared | placement_bulk.Prepared:
+    prepared: participant_bulk.Prepared | placement_bulk.Prepared
+    if kind == "participants":
+        prepared = participant_bulk.prepare(actor=actor, items=items)
+    else:
+        prepared = placement_bulk.prepare(actor=actor, items=items)
+    if prepared.problems:
+        raise ImportFailedError(prepared.problems)
+    return prepared
+
+
+def _write(
+    actor: User,
+    kind: str,
+    items: list[dict[str, Any]],
+    prepared: participant_bulk.Prepared | placement_bulk.Prepared | None,
+) -> tuple[int, int]:
+    started = time.monotonic()
     with transaction.atomic():
-        for item in prepared:
-            created = (
-                _save_participant(actor, item) if kind == "participants" else _save_placement(actor, item)
-            )
-            report.created += int(created)
-            report.updated += int(not created)
-    return report
+        if prepared is None:
+            prepared = _prepare(actor, kind, items)
+        if isinstance(prepared, participant_bulk.Prepared):
+            participant_bulk.write(prepared)
+        else:
+            placement_bulk.write(prepared)
+    logger.info(
+        "%s import: %d created, %d updated; the write transaction took %.1f s",
+        kind,
+        prepared.created,
+        prepared.updated,
+        time.monotonic() - started,
+    )
+    return prepared.created, prepared.updated
 
 
 def _check_participant(actor: User, cells: _Cells) -> dict[str, Any]:
@@ -473,39 +525,6 @@ def _check_participant(actor: User, cells: _Cells) -> dict[str, Any]:
     }
 
 
-def _save_participant(actor: User, item: dict[str, Any]) -> bool:
-    existing = (
-        Participant.objects.filter(organisation=item["organisation"], reference=item["reference"]).first()
-        if item["reference"]
-        else None
-    )
-    if existing:
-        participant_services.participant_update(actor=actor, participant=existing, profile=item["profile"])
-        participant_services.identity_update(actor=actor, participant=existing, identity=item["identity"])
-        participant = existing
-    else:
-        participant = participant_services.participant_create(
-            actor=actor,
-            organisation=item["organisation"],
-            profile=item["profile"],
-            identity=item["identity"],
-            path="import",
-        )
-    for language in item["languages"]:
-        participant_services.language_set(actor=actor, participant=participant, **language)
-    for skill, how in item["skills"]:
-        participant_services.skill_add(
-            actor=actor,
-            participant=participant,
-            uri=skill["uri"],
-            label=skill["label"],
-            how=how,
-            source="qualification" if how == "formal" else "other",
-            evidence=_("Imported"),
-        )
-    return existing is None
-
-
 def _check_placement(actor: User, cells: _Cells) -> dict[str, Any]:
     host = cells.organisation("host")
     if host is not None and not can_publish_placement(actor, host):
@@ -548,16 +567,3 @@ def _check_placement(actor: User, cells: _Cells) -> dict[str, Any]:
     if key and host and Placement.objects.filter(key=key).exclude(host=host).exists():
         cells.problem("key", _("the placement belongs to another host"))
     return {"host": host, "key": key or None, "data": data, "region": cells.text("region") or None}
-
-
-def _save_placement(actor: User, item: dict[str, Any]) -> bool:
-    existing = Placement.objects.filter(key=item["key"]).first() if item["key"] else None
-    services.placement_save(
-        actor=actor,
-        host=item["host"],
-        data=item["data"],
-        placement=existing,
-        key=item["key"],
-        region=item["region"],
-    )
-    return existing is None
