@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.apps import apps
@@ -234,7 +235,12 @@ def group_of(kind: str) -> Group:
 
 
 def _term_label(code: str) -> str:
-    lang = (get_language() or "en").split("-")[0]
+    return _term_label_in((get_language() or "en").split("-")[0], code)
+
+
+@lru_cache(maxsize=1024)
+def _term_label_in(lang: str, code: str) -> str:
+    """A code-list label, kept for the life of the process (the code lists change with a deployment)."""
     try:
         model = apps.get_model("taxonomies", "Term")
     except LookupError:  # pragma: no cover - the code lists are always installed
