@@ -177,3 +177,13 @@ def test_the_digest_leaves_out_rows_written_before_and_in_app_choices(organisati
     )
     assert notification_digest(timezone.now() + timedelta(hours=1)) == "1 digest emails sent"
     assert [m.to for m in mail.outbox] == [[people[Role.ORG_ADMIN].email]]
+
+
+def test_the_notifications_page_renders_in_the_readers_language(organisation, mailed, client, settings):
+    found, people = organisation
+    mailed(kind="exchange.proposed", params=PARAMS, url=URL, memberships=_memberships(found))
+    client.force_login(people[Role.STAFF])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    html = client.get("/notifications/").content.decode()
+    assert "1. März 2027" in html
+    assert f'href="{URL}"' in html
