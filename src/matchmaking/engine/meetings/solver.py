@@ -1,21 +1,18 @@
-"""The scheduler: a CP-SAT model over slots only, solved in lexicographic stages.
+"""The scheduler: lexicographic stages over the CP-SAT model of ``cpsat``.
 
 1. *Placement* (only when some meetings are optional): every mandatory meeting placed; then, with a
    weight larger than everything after it, the participants' shortfalls below ``min_meetings``
-   as small as possible; then the largest total weight of optional meetings.
+   as small as possible; then the largest total weight of optional meetings; among equals, as many
+   meetings as possible in their previous slot.
 2. *Breaks*: the chosen meetings fixed, the fewest total breaks, with the break counts of any two
-   participants (with at least one meeting) within ``fairness`` of each other.
+   participants (with at least one meeting) within ``fairness`` of each other. Searched as: "at most
+   K breaks" for K = 0, 1, … while each is proved impossible quickly (the first schedule found is
+   optimal); then a minimisation with the solver's portfolio; then "at most K" from its bound up.
+   A schedule not proved optimal is improved locally (``improve``).
 3. *Moves* (only when a previous schedule is given): the total breaks found kept, as few meetings as
    possible in another slot than before; tables then follow the previous ones where they can.
 
-Variables are ``x[m, t]`` (meeting m in slot t) for the slots m may take. Tables are not variables:
-per slot, Hall-type counts (see ``tables``) guarantee that a fitting table exists for each meeting,
-and tables are assigned after solving. This removes the tables' symmetry, which is what makes a
-model with table variables slow.
-
-Breaks follow "starts of busy runs": ``busy[p, t]`` is the sum of p's meetings in slot t,
-``start[p, t] = busy[p, t] ∧ ¬busy[p, t−1]`` (exactly, so fairness cannot be met by counting breaks
-that are not there), and p's breaks in a session are its starts there minus one when it meets at all.
+Why this search and not another: docs/decisions/meeting-scheduler.md.
 """
 
 from __future__ import annotations
@@ -24,10 +21,11 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from matchmaking.engine.meetings import cpsat
+from matchmaking.engine.meetings.cpsat import Stage
 from matchmaking.engine.meetings.diagnosis import diagnose
 from matchmaking.engine.meetings.greedy import greedy_schedule
 from matchmaking.engine.meetings.improve import improve_breaks
@@ -40,125 +38,13 @@ from matchmaking.engine.meetings.model import (
     check_problem,
     participant_breaks,
 )
-from matchmaking.engine.meetings.tables import assign_tables, table_classes
-
-Slots = dict[int, int]  # meeting key -> slot
-
-#: Extra CP-SAT parameters applied to every stage (name -> value); the benchmark measures the choice.
-SOLVER_PARAMETERS: dict[str, int | float | bool] = {}
-
-
-@dataclass
-class _Stage:
-    slots: Slots | None
-    optimal: bool
-    infeasible: bool
-    value: float = 0.0
-    bound: float = 0.0
-
-
-@dataclass
-class _Model:
-    model: cp_model.CpModel
-    x: dict[tuple[int, int], cp_model.IntVar]
-    meetings: Sequence[Meeting]
-    placed: dict[int, cp_model.LinearExprT] = field(default_factory=dict)
-    parties: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    optional: set[int] = field(default_factory=set)
-
-
-def _build(problem: ScheduleProblem, meetings: Sequence[Meeting], *, all_placed: bool) -> _Model:
-    model = cp_model.CpModel()
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
-    result = _Model(model, x, meetings, parties={m.key: m.parties for m in meetings})
-    by_slot: dict[int, list[tuple[Meeting, cp_model.IntVar]]] = defaultdict(list)
-    by_party_slot: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
-    for m in meetings:
-        own = []
-        for t in problem.candidate_slots(m):
-            var = model.new_bool_var(f"x{m.key}_{t}")
-            x[m.key, t] = var
-            own.append(var)
-            by_slot[t].append((m, var))
-            for p in m.parties:
-                by_party_slot[p, t].append(var)
-        if all_placed or m.mandatory:
-            model.add_exactly_one(own)
-            result.placed[m.key] = 1
-        else:
-            model.add_at_most_one(own)
-            result.placed[m.key] = cp_model.LinearExpr.sum(own)
-            result.optional.add(m.key)
-    for group in by_party_slot.values():
-        if len(group) > 1:
-            model.add_at_most_one(group)
-    classes = table_classes(problem.tables, meetings)
-    for here in by_slot.values():
-        for cls in classes:
-            members = [
-                v for m, v in here if (m.fixed_table is None and cls.needs(m)) or m.fixed_table in cls.tables
-            ]
-            if len(members) > len(cls.tables):
-                model.add(sum(members) <= len(cls.tables))
-        fixed: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for m, v in here:
-            if m.fixed_table is not None:
-                fixed[m.fixed_table].append(v)
-        for group in fixed.values():
-            if len(group) > 1:
-                model.add_at_most_one(group)
-    if problem.max_meetings:
-        counts: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)
-        for m in meetings:
-            for p in m.parties:
-                counts[p].append(result.placed[m.key])
-        for p, limit in problem.max_meetings.items():
-            if p in counts and len(counts[p]) > limit:
-                model.add(sum(counts[p]) <= limit)
-    return result
-
-
-def _hint(built: _Model, slots: Mapping[int, int]) -> None:
-    for (key, t), var in built.x.items():
-        if key in slots:
-            built.model.add_hint(var, slots[key] == t)
-        elif key in built.optional:
-            built.model.add_hint(var, False)
-
-
-def _solve(
-    built: _Model, seconds: float, workers: int, seed: int, *, portfolio: bool = False
-) -> tuple[_Stage, cp_model.CpSolver]:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
-    # Interleaving runs the solver's whole portfolio (several searches and neighbourhoods) on the
-    # given threads: better for improving a schedule; plain search is better for "at most K breaks".
-    solver.parameters.interleave_search = portfolio
-    for name, value in SOLVER_PARAMETERS.items():
-        setattr(solver.parameters, name, value)
-    status = solver.solve(built.model)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        slots = {key: t for (key, t), var in built.x.items() if solver.boolean_value(var)}
-        has_objective = built.model.has_objective()
-        return (
-            _Stage(
-                slots,
-                status == cp_model.OPTIMAL,
-                False,
-                solver.objective_value if has_objective else 0.0,
-                solver.best_objective_bound if has_objective else 0.0,
-            ),
-            solver,
-        )
-    return _Stage(None, False, status == cp_model.INFEASIBLE), solver
+from matchmaking.engine.meetings.tables import assign_tables
 
 
 def _placement_stage(
     problem: ScheduleProblem, hint: Mapping[int, int], seconds: float, workers: int, seed: int
-) -> _Stage:
-    built = _build(problem, problem.meetings, all_placed=False)
+) -> Stage:
+    built = cpsat.build(problem, problem.meetings, all_placed=False)
     model = built.model
     optional = [m for m in problem.meetings if not m.mandatory]
     value = cp_model.LinearExpr.weighted_sum(
@@ -181,124 +67,9 @@ def _placement_stage(
     kept = [built.x[key, slot] for key, (slot, _) in problem.previous.items() if (key, slot) in built.x]
     primary = value - big * cp_model.LinearExpr.sum(shortfall)
     model.maximize(primary * (len(kept) + 1) + cp_model.LinearExpr.sum(kept))
-    _hint(built, hint)
-    stage, _ = _solve(built, seconds, workers, seed)
+    cpsat.hint(built, hint)
+    stage, _ = cpsat.solve(built, seconds, workers, seed)
     return stage
-
-
-def _break_terms(problem: ScheduleProblem, built: _Model) -> dict[int, cp_model.IntVar]:
-    """Each participant's number of breaks (participants with at least two meetings).
-
-    Besides the exact count from run starts, a participant in a one-session event gets a redundant
-    "no break" literal with one *window* literal per possible start: with no break, its meetings fill
-    exactly the window's slots. This makes schedules with few breaks much easier to find.
-    """
-    model = built.model
-    session = problem.session_of()
-    one_session = len(set(session)) == 1
-    per_party: dict[int, dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
-    count: dict[int, int] = defaultdict(int)
-    for m in built.meetings:
-        for p in m.parties:
-            count[p] += 1
-    for (key, t), var in built.x.items():
-        for p in built.parties[key]:
-            per_party[p][t].append(var)
-    terms: dict[int, cp_model.IntVar] = {}
-    for p, per_slot in per_party.items():
-        if count[p] < 2:
-            continue
-        busy: dict[int, cp_model.IntVar] = {}
-        for t, group in per_slot.items():
-            if len(group) == 1:
-                busy[t] = group[0]
-            else:
-                flag = model.new_bool_var(f"busy{p}_{t}")
-                model.add(flag == cp_model.LinearExpr.sum(group))
-                busy[t] = flag
-        starts: list[cp_model.IntVar] = []
-        sessions: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for t in sorted(busy):
-            sessions[session[t]].append(busy[t])
-            before = busy.get(t - 1) if t > 0 and session[t - 1] == session[t] else None
-            if before is None:
-                starts.append(busy[t])
-                continue
-            start = model.new_bool_var(f"start{p}_{t}")
-            model.add_implication(start, busy[t])
-            model.add_implication(start, before.Not())
-            model.add_bool_or([start, busy[t].Not(), before])
-            starts.append(start)
-        opened: list[cp_model.IntVar] = []
-        fixed_open = 0
-        for k, members in sessions.items():
-            if len(sessions) == 1:
-                fixed_open = 1
-                continue
-            any_k = model.new_bool_var(f"any{p}_{k}")
-            model.add_max_equality(any_k, members)
-            opened.append(any_k)
-        breaks = model.new_int_var(0, max(0, min(count[p] - 1, (max(busy) - min(busy)) // 2)), f"breaks{p}")
-        model.add(breaks == cp_model.LinearExpr.sum(starts) - cp_model.LinearExpr.sum(opened) - fixed_open)
-        terms[p] = breaks
-        if one_session:
-            _windows(model, p, count[p], busy, breaks, problem.n_slots)
-    return terms
-
-
-def _windows(
-    model: cp_model.CpModel,
-    p: int,
-    n: int,
-    busy: Mapping[int, cp_model.IntVar],
-    breaks: cp_model.IntVar,
-    n_slots: int,
-) -> None:
-    valid = [s for s in range(n_slots - n + 1) if all(t in busy for t in range(s, s + n))]
-    zero = model.new_bool_var(f"zero{p}")
-    windows = {s: model.new_bool_var(f"window{p}_{s}") for s in valid}
-    model.add(cp_model.LinearExpr.sum(list(windows.values())) == zero)
-    for t, flag in busy.items():
-        cover = [windows[s] for s in valid if s <= t < s + n]
-        if cover:
-            model.add(flag >= cp_model.LinearExpr.sum(cover))
-    model.add(breaks >= 1 - zero)
-
-
-@dataclass
-class _Breaks:
-    built: _Model
-    total: cp_model.LinearExpr
-
-
-def _breaks_model(
-    problem: ScheduleProblem, meetings: Sequence[Meeting], fairness: int | None, cap: int | None
-) -> _Breaks:
-    built = _build(problem, meetings, all_placed=True)
-    model = built.model
-    terms = _break_terms(problem, built)
-    total = cp_model.LinearExpr.sum(list(terms.values()))
-    if fairness is not None and terms:
-        meeting_count: dict[int, int] = defaultdict(int)
-        for m in meetings:
-            for p in m.parties:
-                meeting_count[p] += 1
-        if any(n < 2 for n in meeting_count.values()):
-            # Someone has no break for certain, so nobody may have more than ``fairness``.
-            for term in terms.values():
-                model.add(term <= fairness)
-        else:
-            most = model.new_int_var(0, problem.n_slots, "most")
-            least = model.new_int_var(0, problem.n_slots, "least")
-            for term in terms.values():
-                model.add(term <= most)
-                model.add(term >= least)
-            model.add(most - least <= fairness)
-    if cap is None:
-        model.minimize(total)
-    else:
-        model.add(total <= cap)
-    return _Breaks(built, total)
 
 
 #: Events with at most this many meetings get the budget ladder after the first minimisation.
@@ -313,7 +84,7 @@ def _breaks_stage(
     workers: int,
     seed: int,
     fairness: int | None,
-) -> _Stage:
+) -> Stage:
     """Fewest breaks: a short minimisation, then "at most K breaks" for K up from its lower bound.
 
     The minimisation finds a schedule and a lower bound; deciding "at most K breaks in total" for
@@ -324,54 +95,56 @@ def _breaks_stage(
     if len(meetings) > LADDER_MAX_MEETINGS:
         # A large event: minimise from the hint. When no fair schedule turns up in half the time,
         # improve the hint without fairness (the result then says fairness was relaxed).
-        first = _breaks_model(problem, meetings, fairness, None)
-        _hint(first.built, hint)
+        first = cpsat.breaks_model(problem, meetings, fairness, None)
+        cpsat.hint(first.built, hint)
         share = (deadline - time.perf_counter()) * (0.5 if fairness is not None else 1.0)
-        found = _solve(first.built, share, workers, seed)[0]
+        found = cpsat.solve(first.built, share, workers, seed)[0]
         if found.slots is not None or fairness is None:
             return found
-        loose = _breaks_model(problem, meetings, None, None)
-        _hint(loose.built, hint)
-        found = _solve(loose.built, deadline - time.perf_counter(), workers, seed)[0]
-        return _Stage(found.slots, False, False, found.value, found.bound)
+        loose = cpsat.breaks_model(problem, meetings, None, None)
+        cpsat.hint(loose.built, hint)
+        found = cpsat.solve(loose.built, deadline - time.perf_counter(), workers, seed)[0]
+        return Stage(found.slots, False, False, found.value, found.bound)
     proved = 0
     # 1. Prove small budgets impossible while that is quick; stop at the first found or unclear.
     while time.perf_counter() < deadline - 0.1:
         slice_ = max(1.0, (deadline - time.perf_counter()) / 6)
-        step = _solve(_breaks_model(problem, meetings, fairness, proved).built, slice_, workers, seed)[0]
+        step = cpsat.solve(
+            cpsat.breaks_model(problem, meetings, fairness, proved).built, slice_, workers, seed
+        )[0]
         if step.slots is not None:
-            return _Stage(step.slots, True, False, _count(problem, meetings, step.slots), proved)
+            return Stage(step.slots, True, False, _count(problem, meetings, step.slots), proved)
         if not step.infeasible:
             break
         proved += 1
         if proved > 2 * len(meetings):
-            return _Stage(None, False, True)
+            return Stage(None, False, True)
     # 2. A schedule by minimisation. No hint: the greedy one breaks fairness and misleads the search.
-    first = _breaks_model(problem, meetings, fairness, None)
-    found = _solve(
+    first = cpsat.breaks_model(problem, meetings, fairness, None)
+    found = cpsat.solve(
         first.built, max(0.5, 0.5 * (deadline - time.perf_counter())), workers, seed, portfolio=True
     )[0]
     if found.slots is None:
         if found.infeasible:
             return found
-        found = _solve(first.built, max(0.5, deadline - time.perf_counter()), workers, seed, portfolio=True)[
-            0
-        ]
-        return _Stage(found.slots, found.optimal, found.infeasible, found.value, max(proved, found.bound))
+        found = cpsat.solve(
+            first.built, max(0.5, deadline - time.perf_counter()), workers, seed, portfolio=True
+        )[0]
+        return Stage(found.slots, found.optimal, found.infeasible, found.value, max(proved, found.bound))
     proved = max(proved, math.ceil(found.bound - 1e-6))
-    best = _Stage(found.slots, found.optimal, False, _count(problem, meetings, found.slots), proved)
+    best = Stage(found.slots, found.optimal, False, _count(problem, meetings, found.slots), proved)
     # 3. Budgets from the proved bound up, each hinted with the best schedule so far.
     budget = proved
     while not best.optimal and budget < best.value and time.perf_counter() < deadline - 0.1:
         slice_ = max(1.0, (deadline - time.perf_counter()) / 3)
-        ladder = _breaks_model(problem, meetings, fairness, budget)
-        _hint(ladder.built, best.slots or {})
-        step = _solve(ladder.built, slice_, workers, seed)[0]
+        ladder = cpsat.breaks_model(problem, meetings, fairness, budget)
+        cpsat.hint(ladder.built, best.slots or {})
+        step = cpsat.solve(ladder.built, slice_, workers, seed)[0]
         if step.slots is not None:
-            best = _Stage(step.slots, budget <= proved, False, _count(problem, meetings, step.slots), proved)
+            best = Stage(step.slots, budget <= proved, False, _count(problem, meetings, step.slots), proved)
         elif step.infeasible and budget == proved:
             proved += 1
-            best = _Stage(best.slots, proved >= best.value, False, best.value, proved)
+            best = Stage(best.slots, proved >= best.value, False, best.value, proved)
         budget += 1
     return best
 
@@ -386,13 +159,13 @@ def _moves_stage(
     deadline: float,
     workers: int,
     seed: int,
-) -> _Stage:
+) -> Stage:
     """As many meetings as possible in their previous slot, with at most ``breaks`` breaks in total."""
-    stage = _breaks_model(problem, meetings, fairness, breaks)
+    stage = cpsat.breaks_model(problem, meetings, fairness, breaks)
     kept = [stage.built.x[key, t] for key, t in previous.items() if (key, t) in stage.built.x]
     stage.built.model.maximize(cp_model.LinearExpr.sum(kept))
-    _hint(stage.built, hint)
-    return _solve(stage.built, deadline - time.perf_counter(), workers, seed)[0]
+    cpsat.hint(stage.built, hint)
+    return cpsat.solve(stage.built, deadline - time.perf_counter(), workers, seed)[0]
 
 
 def schedule_meetings(
@@ -438,7 +211,7 @@ def schedule_meetings(
                 return _empty(problem, "infeasible", start, (Conflict("no-schedule", {}),))
             if greedy.status != "feasible":
                 return _empty(problem, "unknown", start, ())
-            placing = _Stage({pl.meeting: pl.slot for pl in greedy.placements}, False, False)
+            placing = Stage({pl.meeting: pl.slot for pl in greedy.placements}, False, False)
         assert placing.slots is not None
         optimal = placing.optimal
         hint = dict(placing.slots)
@@ -460,7 +233,7 @@ def schedule_meetings(
         fallback = {key: t for key, t in hint.items() if key in chosen_keys}
         if len(fallback) < len(chosen):
             return _empty(problem, "unknown", start, ())
-        stage = _Stage(fallback, False, False, 0.0, 0.0)
+        stage = Stage(fallback, False, False, 0.0, 0.0)
     assert stage.slots is not None
     optimal = optimal and stage.optimal
     slots = stage.slots
