@@ -9,17 +9,13 @@ from collections import Counter
 from datetime import date
 
 from django.db.models import (
-    BigIntegerField,
     CharField,
     Count,
-    Exists,
-    ExpressionWrapper,
-    F,
     OuterRef,
     Q,
     Subquery,
 )
-from django.db.models.functions import Cast, Greatest, Least
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.core.models import AuditEvent
@@ -27,8 +23,6 @@ from matchmaking.exchanges.models import HOLDING_STATES, CompletionReport, Excha
 from matchmaking.monitoring import disclosure
 from matchmaking.monitoring.cockpit import STAFF_VISIT_TYPES, Table, exchange_rows
 from matchmaking.monitoring.filters import CockpitFilters, period
-
-PAIR_KEY = 10**10  # organisation ids stay far below this
 
 
 def region_flows(f: CockpitFilters, scope: set[int] | None) -> list[tuple[str, str, int]]:
@@ -77,35 +71,33 @@ def staff_flows(f: CockpitFilters, scope: set[int] | None) -> Table:
 
 
 def reciprocity(f: CockpitFilters, scope: set[int] | None) -> Table:
-    """Organisation pairs with an exchange in the period, and those where each has hosted the other at
-    some time: one aggregate query (a pair is keyed by its lower and higher organisation id)."""
-    back = Exchange.objects.filter(
-        state__in=HOLDING_STATES, host_id=OuterRef("visitor_id"), visitor_id=OuterRef("host_id")
-    )
-    counts = (
+    pairs = set(
         exchange_rows(f, scope)
         .filter(period(f, "start"))
-        .exclude(host_id=F("visitor_id"))
-        .annotate(
-            pair=ExpressionWrapper(
-                Least("visitor_id", "host_id") * PAIR_KEY + Greatest("visitor_id", "host_id"),
-                output_field=BigIntegerField(),
-            ),
-            back=Exists(back),
-        )
-        .aggregate(pairs=Count("pair", distinct=True), both=Count("pair", distinct=True, filter=Q(back=True)))
+        .values_list("visitor_id", "host_id")
+        .order_by()
+        .distinct()
     )
     table = Table(
         "reciprocity-rate",
         _("Reciprocity rate"),
         [("measure", _("Measure")), ("value", _("Value"))],
     )
-    if not counts["pairs"]:
+    if not pairs:
         return table
+    orgs = {o for pair in pairs for o in pair}
+    directed = set(
+        Exchange.objects.filter(state__in=HOLDING_STATES, visitor_id__in=orgs, host_id__in=orgs)
+        .values_list("visitor_id", "host_id")
+        .order_by()
+        .distinct()
+    )
+    undirected = {frozenset(p) for p in pairs if p[0] != p[1]}
+    both = sum(1 for p in undirected if len({(a, b) for a in p for b in p if a != b} - directed) == 0)
     table.rows = [
-        ["pairs", counts["pairs"]],
-        ["reciprocal_pairs", counts["both"]],
-        ["rate_percent", round(100 * counts["both"] / counts["pairs"], 1)],
+        ["pairs", len(undirected)],
+        ["reciprocal_pairs", both],
+        ["rate_percent", round(100 * both / len(undirected), 1) if undirected else None],
     ]
     return table
 
