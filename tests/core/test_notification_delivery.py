@@ -187,3 +187,12 @@ def test_the_notifications_page_renders_in_the_readers_language(organisation, ma
     html = client.get("/notifications/").content.decode()
     assert "1. März 2027" in html
     assert f'href="{URL}"' in html
+
+
+def test_who_proposed_hears_only_while_still_a_member(organisation, mailed):
+    found, people = organisation
+    left = member(Role.STAFF)  # a member of another organisation now
+    sent = mailed(
+        kind="exchange.accept", params=PARAMS, url=URL, memberships=_memberships(found), involved=[left]
+    )
+    assert {n.recipient for n in sent} == {people[Role.ORG_ADMIN], people[Role.STAFF]}

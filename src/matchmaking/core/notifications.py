@@ -68,14 +68,17 @@ def notify(
             raise ValueError(f"Unknown notification kind: {kind}")
         return _create(list(recipients), kind=kind, title=title, body=body, url=url, params=None)
     stored = {k: _plain(v) for k, v in (params or {}).items()}
+    members = list(memberships)
     people = [u for u in involved if u is not None and u.is_active] if found.involvement else []
+    if found.roles:  # who proposed or posted hears only while still a member of the organisation
+        people = [u for u in people if any(m.user_id == u.pk for m in members)]
     roles = set(found.roles)
     if found.prefer_involved and people:
         roles.discard(STAFF)
     with translation.override(settings.LANGUAGE_CODE):  # kept for the admin and older readers
         fallback = (render_title(kind, stored) or kind)[:200]
     return _create(
-        [*people, *(m.user for m in memberships if m.role in roles)],
+        [*people, *(m.user for m in members if m.role in roles)],
         kind=kind,
         title=fallback,
         body=text.strip(),
