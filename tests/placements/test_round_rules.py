@@ -328,3 +328,12 @@ def test_the_fit_at_a_placement_chosen_by_key_is_shown_before_the_change(kitchen
     assert "no placement of this round" in client.get(url, {"placement_key": "nope"}).content.decode()
     client.force_login(w.worker)
     assert client.get(url, {"placement_key": "kitchen"}).status_code == 404
+
+
+def test_the_round_form_does_not_offer_people_who_left(kitchen_round, client):
+    w = kitchen_round
+    Participant.objects.filter(pk=w.runner_up.pk).update(exited_on=timezone.localdate())
+    client.force_login(w.coordinator)
+    page = client.get(reverse("placements:round-create")).content.decode()
+    assert w.person.pseudonym in page
+    assert w.runner_up.pseudonym not in page

@@ -12,6 +12,7 @@ from matchmaking.participants.access import visible_participants
 from matchmaking.participants.models import Participant
 from matchmaking.permissions.roles import AnyUser
 from matchmaking.placements.access import placement_hosts_for
+from matchmaking.placements.eligibility import eligible_filter
 from matchmaking.placements.models import Contest, Placement, Proposal, Round, WaitingListEntry
 
 if TYPE_CHECKING:
@@ -157,8 +158,9 @@ def open_placements(*, placement_ids: Iterable[str | int] | None = None) -> Quer
 def round_participants(
     *, user: AnyUser, participant_ids: Iterable[str | int] | None = None
 ) -> QuerySet[Participant]:
-    """The active participants the user may put in a round (only those of ``participant_ids`` if given)."""
-    found = visible_participants(user).filter(status=Participant.Status.ACTIVE)
+    """The participants the user may put in a round: active, not paused, not left (only those of
+    ``participant_ids`` if given)."""
+    found = visible_participants(user).filter(**eligible_filter())
     if participant_ids is not None:
         found = found.filter(pk__in=participant_ids)
     return found.select_related("organisation").order_by("organisation__name", "pseudonym")
