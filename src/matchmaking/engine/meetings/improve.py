@@ -1,10 +1,12 @@
-"""Local improvement of a schedule's breaks: move one meeting at a time to a better slot.
+"""Local improvement of a schedule's breaks: move one meeting, or swap two meetings of one participant.
 
 Used after the solver when it could not prove its schedule optimal (large events above all). A move
-takes a meeting to another slot it may take where all its parties are free and a fitting table is
-left (the per-slot Hall counts of ``tables``); it is kept when it lowers the parties' total breaks
-and keeps the break counts within ``fairness`` (or, for a schedule that was not fair, does not widen
-their spread). Passes repeat until none improves or the time is up.
+takes a meeting to another slot it may take where all its parties are free; a swap exchanges the
+slots of two meetings of the same participant (its own day is unchanged, its partners' days change).
+Either is kept when every slot still has a fitting table for each of its meetings (the per-slot Hall
+counts of ``tables``), the total breaks go down, and the break counts stay within ``fairness`` of
+each other (or, for a schedule that was not fair, their spread does not widen). Passes repeat until
+none improves or the time is up.
 """
 
 from __future__ import annotations
@@ -18,9 +20,97 @@ from matchmaking.engine.meetings.model import Meeting, ScheduleProblem
 from matchmaking.engine.meetings.tables import table_classes
 
 
-def _breaks(slots: Sequence[int], session: Sequence[int]) -> int:
+def _breaks(slots: Sequence[int] | set[int], session: Sequence[int]) -> int:
     ordered = sorted(slots)
     return sum(1 for a, b in itertools.pairwise(ordered) if b > a + 1 and session[a] == session[b])
+
+
+class _Schedule:
+    def __init__(
+        self,
+        problem: ScheduleProblem,
+        meetings: Sequence[Meeting],
+        slots: Mapping[int, int],
+        fairness: int | None,
+    ) -> None:
+        self.session = problem.session_of()
+        self.fairness = fairness
+        self.slots = dict(slots)
+        self.by_key = {m.key: m for m in meetings}
+        self.candidates = {m.key: set(problem.candidate_slots(m)) for m in meetings if m.fixed_slot is None}
+        classes = table_classes(problem.tables, meetings)
+        self.capacity = [len(cls.tables) for cls in classes]
+        self.member = {
+            m.key: [
+                i
+                for i, cls in enumerate(classes)
+                if (m.fixed_table is None and cls.needs(m)) or m.fixed_table in cls.tables
+            ]
+            for m in meetings
+        }
+        self.load: dict[tuple[int, int], int] = defaultdict(int)
+        self.fixed_tables: Counter[tuple[int, int]] = Counter()
+        self.taken: dict[int, set[int]] = defaultdict(set)
+        for m in meetings:
+            t = self.slots[m.key]
+            for i in self.member[m.key]:
+                self.load[t, i] += 1
+            if m.fixed_table is not None:
+                self.fixed_tables[t, m.fixed_table] += 1
+            for p in m.parties:
+                self.taken[p].add(t)
+        self.breaks = {p: _breaks(s, self.session) for p, s in self.taken.items()}
+        self.spread = Counter(self.breaks.values())
+
+    def attempt(self, changes: Mapping[int, int]) -> bool:
+        """Apply ``changes`` (meeting key -> new slot) when valid and better; say whether it was."""
+        taken: dict[int, set[int]] = {}
+        load: Counter[tuple[int, int]] = Counter()
+        tables: Counter[tuple[int, int]] = Counter()
+        for key, t in changes.items():
+            m = self.by_key[key]
+            old = self.slots[key]
+            if t not in self.candidates.get(key, ()):
+                return False
+            for p in m.parties:
+                taken.setdefault(p, set(self.taken[p])).discard(old)
+            for i in self.member[key]:
+                load[old, i] -= 1
+                load[t, i] += 1
+            if m.fixed_table is not None:
+                tables[old, m.fixed_table] -= 1
+                tables[t, m.fixed_table] += 1
+        for key, t in changes.items():
+            for p in self.by_key[key].parties:
+                if t in taken[p]:
+                    return False
+                taken[p].add(t)
+        if any(self.load[slot, i] + n > self.capacity[i] for (slot, i), n in load.items() if n > 0):
+            return False
+        if any(self.fixed_tables[where] + n > 1 for where, n in tables.items() if n > 0):
+            return False
+        new = {p: _breaks(s, self.session) for p, s in taken.items()}
+        if sum(new.values()) >= sum(self.breaks[p] for p in new):
+            return False
+        trial = self.spread.copy()
+        for p, n in new.items():
+            trial[self.breaks[p]] -= 1
+            trial[n] += 1
+        if self.fairness is not None:
+            values = [n for n, c in trial.items() if c > 0]
+            old_values = [n for n, c in self.spread.items() if c > 0]
+            if max(values) - min(values) > max(self.fairness, max(old_values) - min(old_values)):
+                return False
+        for where, n in load.items():
+            self.load[where] += n
+        for where, n in tables.items():
+            self.fixed_tables[where] += n
+        for p, s in taken.items():
+            self.taken[p] = s
+            self.breaks[p] = new[p]
+        self.spread = trial
+        self.slots.update(changes)
+        return True
 
 
 def improve_breaks(
@@ -32,77 +122,27 @@ def improve_breaks(
     fairness: int | None,
 ) -> dict[int, int]:
     """A schedule of ``meetings`` with no more breaks than ``slots`` (meeting key -> slot)."""
-    session = problem.session_of()
-    out = dict(slots)
-    classes = table_classes(problem.tables, meetings)
-    member: dict[int, list[int]] = {}
-    for m in meetings:
-        member[m.key] = [
-            i
-            for i, cls in enumerate(classes)
-            if (m.fixed_table is None and cls.needs(m)) or m.fixed_table in cls.tables
-        ]
-    load: dict[tuple[int, int], int] = defaultdict(int)
-    fixed_tables: set[tuple[int, int]] = set()
-    taken: dict[int, set[int]] = defaultdict(set)
-    for m in meetings:
-        t = out[m.key]
-        for i in member[m.key]:
-            load[t, i] += 1
-        if m.fixed_table is not None:
-            fixed_tables.add((t, m.fixed_table))
-        for p in m.parties:
-            taken[p].add(t)
-    breaks = {p: _breaks(list(s), session) for p, s in taken.items()}
-    spread = Counter(breaks.values())
-    movable = [m for m in meetings if m.fixed_slot is None]
-    candidates = {m.key: problem.candidate_slots(m) for m in movable}
+    state = _Schedule(problem, meetings, slots, fairness)
+    movable = [m.key for m in meetings if m.fixed_slot is None]
+    own: dict[int, list[int]] = defaultdict(list)
+    for key in movable:
+        for p in state.by_key[key].parties:
+            own[p].append(key)
     improved = True
     while improved and time.perf_counter() < deadline:
         improved = False
-        for m in movable:
+        for key in movable:
             if time.perf_counter() >= deadline:
-                break
-            here = out[m.key]
-            best: tuple[int, int] | None = None
-            for t in candidates[m.key]:
-                if t == here or any(t in taken[p] for p in m.parties):
-                    continue
-                if any(load[t, i] + 1 > len(classes[i].tables) for i in member[m.key]):
-                    continue
-                if m.fixed_table is not None and (t, m.fixed_table) in fixed_tables:
-                    continue
-                delta = 0
-                for p in m.parties:
-                    delta += _breaks([*(taken[p] - {here}), t], session) - breaks[p]
-                if delta < 0 and (best is None or delta < best[0]):
-                    best = (delta, t)
-            if best is None:
-                continue
-            t = best[1]
-            new = {p: _breaks([*(taken[p] - {here}), t], session) for p in m.parties}
-            trial = spread.copy()
-            for p, n in new.items():
-                trial[breaks[p]] -= 1
-                trial[n] += 1
-            values = [n for n, c in trial.items() if c > 0]
-            old_values = [n for n, c in spread.items() if c > 0]
-            limit = fairness if fairness is not None else None
-            old_gap = max(old_values) - min(old_values)
-            gap = max(values) - min(values)
-            if limit is not None and gap > max(limit, old_gap):
-                continue
-            for i in member[m.key]:
-                load[here, i] -= 1
-                load[t, i] += 1
-            if m.fixed_table is not None:
-                fixed_tables.discard((here, m.fixed_table))
-                fixed_tables.add((t, m.fixed_table))
-            for p in m.parties:
-                taken[p].discard(here)
-                taken[p].add(t)
-                breaks[p] = new[p]
-            spread = trial
-            out[m.key] = t
-            improved = True
-    return out
+                return state.slots
+            for t in sorted(state.candidates[key]):
+                if t != state.slots[key] and state.attempt({key: t}):
+                    improved = True
+                    break
+        for keys in own.values():
+            if time.perf_counter() >= deadline:
+                return state.slots
+            for a, b in itertools.combinations(keys, 2):
+                ta, tb = state.slots[a], state.slots[b]
+                if ta != tb and state.attempt({a: tb, b: ta}):
+                    improved = True
+    return state.slots
