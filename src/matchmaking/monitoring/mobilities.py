@@ -32,11 +32,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db.models import Model, Q, QuerySet
 
 from matchmaking.exchanges.models import HOLDING_STATES, Visitor
 from matchmaking.monitoring.access import flag_organisations, mobility_export_organisations
+from matchmaking.monitoring.disclosure import threshold
 from matchmaking.monitoring.maps import distance_band
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser
@@ -107,7 +107,8 @@ Cell = int | str
 
 
 def _threshold() -> int:
-    return int(settings.SMALL_CELL_THRESHOLD)
+    """The same k as every other monitoring figure (the setting, kept between 3 and 10)."""
+    return threshold()
 
 
 def suppress(value: int) -> Cell:
