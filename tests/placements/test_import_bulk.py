@@ -38,7 +38,8 @@ def _places(n: int, last: str | None = None) -> bytes:
 
 
 def _inserts(captured: CaptureQueriesContext) -> int:
-    return sum(1 for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("INSERT"))
+    """INSERT statements run, an ``executemany`` of many rows counted once (logged as "N times: ...")."""
+    return sum(1 for q in captured.captured_queries if "INSERT INTO" in q["sql"].upper())
 
 
 def _import(actor, kind: str, content: bytes) -> importing.ImportReport:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,6 +100,65 @@ def access_row(
 
 
 @dataclass
+class Statement:
+    """One INSERT or UPDATE and its parameter rows, every value converted as the ORM converts it (the
+    field's ``pre_save`` then ``get_db_prep_save``) before the transaction. ``links`` are the cells
+    that take the id of a record inserted inside the transaction (a new participant's), filled in
+    just before the statement runs."""
+
+    sql: str
+    rows: list[list[Any]] = field(default_factory=list)
+    links: list[tuple[list[Any], int, models.Model, bool]] = field(default_factory=list)
+
+    def run(self) -> None:
+        """Execute with one ``executemany`` per batch; call inside the transaction."""
+        for row, column, target, as_text in self.links:
+            row[column] = str(target.pk) if as_text else target.pk
+        if not self.rows:
+            return
+        with connections[router.db_for_write(Participant)].cursor() as cursor:
+            for part in chunks(self.rows, 5 * BATCH):
+                cursor.executemany(self.sql, part)
+
+
+def insert_statement(
+    model: type[M], objs: Sequence[M], link: str | None = None, targets: Sequence[models.Model] = ()
+) -> Statement:
+    """INSERT ``objs``; the field ``link`` of each takes the id of the matching ``targets`` item (a
+    foreign key, or a text field such as an audit row's ``object_id``)."""
+    connection = connections[router.db_for_write(model)]
+    q = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names, marks = ", ".join(q(str(f.column)) for f in fields), ", ".join(["%s"] * len(fields))
+    statement = Statement(f"INSERT INTO {q(model._meta.db_table)} ({names}) VALUES ({marks})")  # noqa: S608
+    column = next((i for i, f in enumerate(fields) if f.name == link), None)
+    as_text = column is not None and not fields[column].is_relation
+    for n, obj in enumerate(objs):
+        row = [
+            None if i == column else f.get_db_prep_save(f.pre_save(obj, True), connection)
+            for i, f in enumerate(fields)
+        ]
+        statement.rows.append(row)
+        if column is not None:
+            statement.links.append((row, column, targets[n], as_text))
+    return statement
+
+
+def update_statement(model: type[M], objs: Sequence[M], names: Sequence[str]) -> Statement:
+    """UPDATE the fields ``names`` of the stored ``objs``, one parameter row each."""
+    connection = connections[router.db_for_write(model)]
+    q = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{q(str(f.column))} = %s" for f in fields)  # type: ignore[union-attr]
+    pk = q(str(model._meta.pk.column))  # type: ignore[union-attr]
+    statement = Statement(f"UPDATE {q(model._meta.db_table)} SET {assignments} WHERE {pk} = %s")  # noqa: S608
+    for obj in objs:
+        row = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]  # type: ignore[union-attr]
+        statement.rows.append([*row, obj.pk])
+    return statement
+
+
+@dataclass
 class Logged:
     """Audit and access-log rows in the order the services would write them, with their subjects."""
 
@@ -112,16 +171,16 @@ class Logged:
     def change(self, subject: models.Model, **values: Any) -> None:
         self.access.append((access_row(subject=subject, **values), subject))
 
-    def fill_ids(self) -> None:
-        for event, obj in self.audit:
-            event.object_id = str(obj.pk)
-        for row, subject in self.access:
-            row.subject_id = str(subject.pk)
-
-    def write(self) -> None:
-        self.fill_ids()
-        AuditEvent.objects.bulk_create([e for e, _o in self.audit], batch_size=BATCH)
-        PersonalDataAccess.objects.bulk_create([r for r, _s in self.access], batch_size=BATCH)
+    def statements(self) -> list[Statement]:
+        """The two INSERTs, their ``object_id``/``subject_id`` filled in once the subjects have ids."""
+        return [
+            insert_statement(
+                AuditEvent, [e for e, _o in self.audit], "object_id", [o for _e, o in self.audit]
+            ),
+            insert_statement(
+                PersonalDataAccess, [r for r, _s in self.access], "subject_id", [s for _r, s in self.access]
+            ),
+        ]
 
 
 @dataclass
@@ -141,6 +200,7 @@ class Prepared:
     created: int = 0
     updated: int = 0
     problems: list[str] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)  # run after the new participants' INSERT
 
 
 def _by_reference(items: Sequence[dict[str, Any]]) -> dict[tuple[int, str], Participant]:
@@ -247,7 +307,26 @@ def prepare(*, actor: User, items: Sequence[dict[str, Any]], path: str = "import
                 organisation_id=organisation.pk,
                 after={"skill": uri, "how": how, "validated": False},
             )
+    if not prepared.problems:
+        prepared.statements = _statements(prepared)
     return prepared
+
+
+def _statements(prepared: Prepared) -> list[Statement]:
+    """Every INSERT and UPDATE after the new participants', prepared before the transaction."""
+    records = list({id(r.participant): r for r in prepared.records}.values())
+    stored = [r.participant for r in records if r.participant.pk is not None]
+    statements = [update_statement(Participant, stored, UPDATED_FIELDS)]
+    skill_fields = ("label", "how", "source", "evidence", "validated", "esco_version", "added_by")
+    for model, rows, fields in (
+        (ParticipantIdentity, [r.identity for r in records if r.identity is not None], IDENTITY_FIELDS),
+        (ParticipantLanguage, [x for r in records for x in r.languages.values()], ("level",)),
+        (ParticipantSkill, [x for r in records for x in r.skills.values()], skill_fields),
+    ):
+        new = [row for row in rows if row.pk is None]
+        statements.append(insert_statement(model, new, "participant", [row.participant for row in new]))
+        statements.append(update_statement(model, [row for row in rows if row.pk is not None], fields))
+    return [*statements, *prepared.logged.statements()]
 
 
 def _identity(
@@ -333,42 +412,27 @@ def check_unchanged(prepared: Prepared) -> None:
     transaction (on PostgreSQL the stored rows stay locked until it ends)."""
     ids = sorted(prepared.seen)
     now: dict[int, datetime] = {}
-    for part in chunks(ids):
-        rows = Participant.objects.select_for_update().filter(pk__in=part).values_list("pk", "updated_at")
-        now.update(dict(rows))
+    for ids_part in chunks(ids):
+        stored = Participant.objects.select_for_update().filter(pk__in=ids_part)
+        now.update(dict(stored.values_list("pk", "updated_at")))
     if any(now.get(pk) != seen for pk, seen in prepared.seen.items()):
         raise StaleImportError("participant changed")
     wanted = sorted(prepared.new_references)
     for part in chunks(wanted):
-        rows = Participant.objects.filter(
+        created = Participant.objects.filter(
             organisation_id__in={o for o, _r in part}, reference__in={r for _o, r in part}
         ).values_list("organisation_id", "reference")
-        if prepared.new_references.intersection(rows):
+        if prepared.new_references.intersection(created):
             raise StaleImportError("participant created")
 
 
 def write(prepared: Prepared) -> None:
-    """Insert and update every prepared row; call inside the import's transaction."""
+    """Insert the new participants (``bulk_create``, which gives them their ids), then run every
+    prepared statement; call inside the import's transaction."""
     check_unchanged(prepared)
-    unique: dict[int, _Record] = {id(r.participant): r for r in prepared.records}
-    records = list(unique.values())
-    new = [r.participant for r in records if r.participant.pk is None]
-    changed = [r.participant for r in records if r.participant.pk is not None]
+    new = list(
+        {id(r.participant): r.participant for r in prepared.records if r.participant.pk is None}.values()
+    )
     Participant.objects.bulk_create(new, batch_size=BATCH)
-    Participant.objects.bulk_update(changed, UPDATED_FIELDS, batch_size=BATCH)
-    _save_all(ParticipantIdentity, [r.identity for r in records if r.identity is not None], IDENTITY_FIELDS)
-    _save_all(ParticipantLanguage, [x for r in records for x in r.languages.values()], ("level",))
-    skill_fields = ("label", "how", "source", "evidence", "validated", "esco_version", "added_by")
-    _save_all(ParticipantSkill, [x for r in records for x in r.skills.values()], skill_fields)
-    prepared.logged.write()
-
-
-def _save_all(model: type[M], rows: list[M], fields: Sequence[str]) -> None:
-    """Insert the new rows and update the stored ones, each in batches (the participant's id, known
-    once its row is inserted, is taken from the related instance)."""
-    new = [r for r in rows if r.pk is None]
-    stored = [r for r in rows if r.pk is not None]
-    for row in new:
-        row.participant_id = row.participant.pk  # type: ignore[attr-defined]
-    model._default_manager.bulk_create(new, batch_size=BATCH)
-    model._default_manager.bulk_update(stored, fields, batch_size=BATCH)
+    for statement in prepared.statements:
+        statement.run()

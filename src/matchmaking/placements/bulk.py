@@ -22,7 +22,15 @@ from django.utils.translation import gettext as _
 
 from matchmaking.accounts.models import User
 from matchmaking.organisations.models import Organisation
-from matchmaking.participants.bulk import BATCH, Logged, StaleImportError, chunks
+from matchmaking.participants.bulk import (
+    BATCH,
+    Logged,
+    StaleImportError,
+    Statement,
+    chunks,
+    insert_statement,
+    update_statement,
+)
 from matchmaking.participants.esco_lookup import esco_version
 from matchmaking.placements.models import Placement, PlacementLanguage, PlacementSkill, Proposal
 from matchmaking.placements.services import FIELDS
@@ -43,6 +51,7 @@ class Prepared:
     created: int = 0
     updated: int = 0
     problems: list[str] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)  # run after the old skills are deleted
 
 
 def _stored(keys: set[str]) -> dict[str, Placement]:
@@ -154,6 +163,14 @@ def prepare(*, actor: User, items: Sequence[dict[str, Any]]) -> Prepared:
         if id(placement) not in placed:
             placed.add(id(placement))
             prepared.placements.append(placement)
+    skills = [s for p in prepared.placements for s in prepared.skills[id(p)]]
+    languages = [lang for p in prepared.placements for lang in prepared.languages[id(p)]]
+    prepared.statements = [
+        update_statement(Placement, [p for p in prepared.placements if p.pk is not None], UPDATED_FIELDS),
+        insert_statement(PlacementSkill, skills, "placement", [s.placement for s in skills]),
+        insert_statement(PlacementLanguage, languages, "placement", [lang.placement for lang in languages]),
+        *prepared.logged.statements(),
+    ]
     return prepared
 
 
@@ -170,24 +187,14 @@ def check_unchanged(prepared: Prepared) -> None:
 
 
 def write(prepared: Prepared) -> None:
-    """Insert and update every prepared placement, replace their skills and languages and write the
-    audit rows; call inside the import's transaction."""
+    """Insert the new placements (``bulk_create``, which gives them their ids), delete the skills and
+    languages of the updated ones, then run every prepared statement (updates, the new skills and
+    languages, the audit rows); call inside the import's transaction."""
     check_unchanged(prepared)
-    new = [p for p in prepared.placements if p.pk is None]
-    stored = [p for p in prepared.placements if p.pk is not None]
-    Placement.objects.bulk_create(new, batch_size=BATCH)
-    Placement.objects.bulk_update(stored, UPDATED_FIELDS, batch_size=BATCH)
-    for part in chunks([p.pk for p in stored]):
+    Placement.objects.bulk_create([p for p in prepared.placements if p.pk is None], batch_size=BATCH)
+    stored = [p.pk for p in prepared.placements if p.pk in prepared.seen]
+    for part in chunks(stored):
         PlacementSkill.objects.filter(placement_id__in=part).delete()
         PlacementLanguage.objects.filter(placement_id__in=part).delete()
-    skills, languages = [], []
-    for placement in prepared.placements:
-        for skill in prepared.skills[id(placement)]:
-            skill.placement_id = placement.pk
-            skills.append(skill)
-        for language in prepared.languages[id(placement)]:
-            language.placement_id = placement.pk
-            languages.append(language)
-    PlacementSkill.objects.bulk_create(skills, batch_size=BATCH)
-    PlacementLanguage.objects.bulk_create(languages, batch_size=BATCH)
-    prepared.logged.write()
+    for statement in prepared.statements:
+        statement.run()
