@@ -108,7 +108,7 @@ def _breaks_stage(
     proved = 0
     # 1. Prove small budgets impossible while that is quick; stop at the first found or unclear.
     while time.perf_counter() < deadline - 0.1:
-        slice_ = max(1.0, (deadline - time.perf_counter()) / 6)
+        slice_ = max(1.0, (deadline - time.perf_counter()) / 3)
         step = cpsat.solve(
             cpsat.breaks_model(problem, meetings, fairness, proved).built, slice_, workers, seed
         )[0]
