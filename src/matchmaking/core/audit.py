@@ -76,6 +76,7 @@ ACTION_LABELS = {
     "organisation.created": _("Organisation created"),
     "organisation.updated": _("Profile changed"),
     "organisation.status_changed": _("Membership status changed"),
+    "organisations.introduced": _("Organisations introduced to each other"),
     "application.submitted": _("Application submitted"),
     "application.approved": _("Application approved"),
     "application.refused": _("Application refused"),
@@ -167,6 +168,8 @@ ACTION_LABELS = {
     "proposal.decline": _("Proposal declined"),
     "proposal.override": _("Proposal changed by a reviewer"),
     "proposal.contest": _("Proposal contested"),
+    "proposal.offer": _("Freed seat offered"),
+    "proposal.hold-expired": _("Held seat released"),
     "contest.answer": _("Contest answered"),
     # Monitoring
     "target.set": _("Target set"),
@@ -200,6 +203,7 @@ ACTION_LABELS = {
     "event.feedback": _("Event feedback given"),
     "event.follow-up": _("Event follow-up recorded"),
     "event.meeting-to-exchange": _("Meeting turned into an exchange"),
+    "event.meeting-placed": _("Meeting placed by hand"),
 }
 
 
