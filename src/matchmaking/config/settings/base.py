@@ -319,6 +319,9 @@ PARTICIPANT_RETENTION_DAYS = env_int("PARTICIPANT_RETENTION_DAYS", 3 * 365)
 PARTICIPANT_INACTIVE_RETENTION_DAYS = env_int("PARTICIPANT_INACTIVE_RETENTION_DAYS", 5 * 365)
 # Days after which an unanswered referral reminds the worker who sent it.
 REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 14)
+# A freed seat offered to the next person (a contest upheld, a host declining) is held this many days for
+# the host's answer; an hourly job then frees it and offers it to the next one.
+PLACEMENT_SEAT_HOLD_DAYS = env_int("PLACEMENT_SEAT_HOLD_DAYS", 5)
 # Allocation rounds with more participant × placement pairs than this run as a background task.
 ROUND_BACKGROUND_PAIRS = env_int("ROUND_BACKGROUND_PAIRS", 2000)
 # A round being computed in the background with no progress for this many seconds is taken as lost (its
