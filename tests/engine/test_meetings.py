@@ -216,3 +216,13 @@ def test_smallest_shared_instance_is_solved_optimally() -> None:
     assert violations(problem, result.placements) == []
     assert len(result.placements) == len(problem.meetings) == 125
     assert (result.status, result.total_breaks, result.bound) == ("optimal", 0, 0)
+
+
+def test_progress_is_reported_and_an_empty_event_is_fine() -> None:
+    seen: list[float] = []
+    result = schedule_meetings(ScheduleProblem(3, (Table(),), ()), time_limit=5, progress=seen.append)
+    assert result.status == "optimal"
+    assert result.placements == ()
+    assert seen[0] == 0.0
+    assert seen[-1] == 1.0
+    assert seen == sorted(seen)
