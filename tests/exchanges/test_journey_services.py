@@ -17,7 +17,7 @@ from tests.factories_mobility import exchange, item, pair, visitor_of
 pytestmark = pytest.mark.django_db
 
 
-def test_full_journey_to_published_story():
+def test_full_journey_to_published_story(on_day):
     host, visitor, offer, request, host_user, visitor_user = pair()
     start = timezone.localdate() + timedelta(days=30)
     ex = services.exchange_propose(
@@ -74,6 +74,7 @@ def test_full_journey_to_published_story():
     assert personal.visitors.count() == 1
     with pytest.raises(ValidationError, match="Only the host"):
         services.exchange_transition(actor=visitor_user, exchange=ex, action="confirm")
+    on_day(ex.end)  # the steps that say the visit happened wait for its dates
     for actor, action in [(host_user, "confirm"), (host_user, "start"), (visitor_user, "complete")]:
         ex = services.exchange_transition(actor=actor, exchange=ex, action=action)
     assert ex.state == State.COMPLETED

@@ -97,6 +97,9 @@ ACTION_LABELS = {
     # Exchanges
     "exchange.proposed": _("Exchange proposed"),
     "exchange.updated": _("Exchange changed"),
+    "exchange.change-proposed": _("Change of dates or group size proposed"),
+    "exchange.change-accepted": _("Proposed change accepted"),
+    "exchange.change-refused": _("Proposed change refused"),
     "exchange.accept": _("Exchange accepted"),
     "exchange.decline": _("Exchange declined"),
     "exchange.plan": _("Exchange moved to planning"),

@@ -126,6 +126,13 @@ _KINDS = [
     Kind("exchange.message", "messages", _("%(org)s wrote about %(title)s"), ORG, "proposer"),
     Kind("exchange.updated", "exchanges", _("%(org)s changed the dates or group size of %(title)s"), ORG,
          "proposer", body=_("Dates: %(start)s to %(end)s, %(group_size)s visitors.")),
+    Kind("exchange.change-proposed", "decisions", _("%(org)s proposes a change to %(title)s"), ORG,
+         "proposer", body=_("Proposed: %(start)s to %(end)s, %(group_size)s visitors. Accept or refuse it "
+                            "on the exchange page; until then the agreed values stay.")),
+    Kind("exchange.change-accepted", "exchanges", _("%(org)s accepted your change to %(title)s"), ORG,
+         body=_("Dates: %(start)s to %(end)s, %(group_size)s visitors.")),
+    Kind("exchange.change-refused", "exchanges", _("%(org)s refused your change to %(title)s"), ORG,
+         body=_("The agreed values stay: %(start)s to %(end)s, %(group_size)s visitors.")),
     Kind("exchange.follow-up", "reminders", _("Six months after your exchange %(title)s: did cooperation "
          "follow?"), ORG, body=_("Tell us in one click on the exchange page.")),
     # Offers, requests and saved searches.

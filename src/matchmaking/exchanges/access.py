@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from matchmaking.exchanges.models import Exchange
+from matchmaking.exchanges.models import Exchange, ExchangeChange
 from matchmaking.permissions.roles import AnyUser, is_active_user, is_coordinator, roles_of
 
 
@@ -52,3 +52,27 @@ def can_see_fewer_opportunities(user: AnyUser, exchange: Exchange) -> bool:
     """The "fewer opportunities" flag of a visitor: the sending (visiting) organisation and coordinators.
     The host never sees it."""
     return is_active_user(user) and (exchange.visitor_id in roles_of(user) or is_coordinator(user))
+
+
+def can_answer_change(user: AnyUser, change: ExchangeChange) -> bool:
+    """A proposed change of an agreed exchange is answered by the organisation that did not propose it
+    (and never by the person who proposed it)."""
+    exchange = change.exchange
+    other = exchange.visitor_id if change.proposed_by_id == exchange.host_id else exchange.host_id
+    return (
+        is_active_user(user)
+        and other in exchange_sides(user, exchange)
+        and (change.proposed_by_user_id is None or change.proposed_by_user_id != getattr(user, "pk", None))
+    )
+
+
+def access_change_for_answer(user: AnyUser, exchange: Exchange, change_id: int) -> ExchangeChange:
+    """The pending or answered change ``change_id`` of ``exchange``, for the side that answers it; 404
+    for anyone else, the proposing side included."""
+    change = ExchangeChange.objects.filter(pk=change_id, exchange=exchange).first()
+    if change is None:
+        raise Http404("No such change.")
+    change.exchange = exchange
+    if not can_answer_change(user, change):
+        raise Http404("No such change.")
+    return change

@@ -8,7 +8,7 @@ to the sending organisation only, never to the host, and its reasons are not rec
 
 # No "from __future__ import annotations": paginated handlers are wrapped, and django-ninja reads
 # their annotations in the wrapper's module, so they must be real types, not strings.
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,15 +27,17 @@ from matchmaking.core.api_schemas import (
     Shown,
     no_nul_characters,
 )
+from matchmaking.exchanges import changes as exchange_changes
 from matchmaking.exchanges import programme as programme_services
 from matchmaking.exchanges import selectors
 from matchmaking.exchanges import services as exchange_services
 from matchmaking.exchanges.access import (
+    access_change_for_answer,
     access_exchange,
     access_exchange_for_action,
     can_see_fewer_opportunities,
 )
-from matchmaking.exchanges.models import Exchange, ProgrammeItem, Visitor
+from matchmaking.exchanges.models import Exchange, ExchangeChange, ProgrammeItem, Visitor
 
 router = Router(tags=["exchanges"])
 
@@ -403,6 +405,76 @@ def report_detail(request: HttpRequest, exchange_id: int) -> dict[str, Any]:
             for q in selectors.consented_quotes(exchange=exchange)
         ],
     }  # fmt: skip
+
+
+# --- Changes of dates and group size ---------------------------------------------------------------
+
+
+class ChangeIn(Schema):
+    start: date
+    end: date
+    group_size: int = Field(..., ge=1, le=500)
+
+
+class ChangeOut(Schema):
+    id: int
+    proposed_by: str = Field(description="The organisation that proposed the change.")
+    values: dict[str, dict[str, Any]] = Field(description='Field → {"old": …, "new": …}.')
+    state: str = Field(description="pending, accepted or refused")
+    answer_reason: str
+    created_at: datetime
+
+
+def _change_out(change: ExchangeChange) -> dict[str, Any]:
+    return {
+        "id": change.pk, "proposed_by": change.proposed_by.key, "values": change.values,
+        "state": change.state, "answer_reason": change.answer_reason, "created_at": change.created_at,
+    }  # fmt: skip
+
+
+@router.get("/exchanges/{exchange_id}/changes", response={200: list[ChangeOut], 404: ErrorOut})
+@paginate(ListPaging)
+def change_list(request: HttpRequest, exchange_id: int) -> Shown[ExchangeChange]:
+    """Changes of dates or group size proposed after agreement, newest first (the two organisations)."""
+    exchange = _exchange_for_action(request, exchange_id)
+    return Shown(exchange.changes.select_related("proposed_by"), _change_out)
+
+
+@router.post(
+    "/exchanges/{exchange_id}/changes",
+    response={200: ExchangeOut, 201: ChangeOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorsOut},
+)
+def change_propose(request: HttpRequest, exchange_id: int, payload: ChangeIn) -> Status[dict[str, Any]]:
+    """New dates or group size. While proposed: applied at once (200, the exchange). Once agreed: a
+    counter-proposal the other organisation accepts or refuses (201, the change); the agreed values stay
+    until then."""
+    exchange = _exchange_for_action(request, exchange_id)
+    result = exchange_changes.exchange_update(
+        actor=request.user, exchange=exchange, start=payload.start, end=payload.end,
+        group_size=payload.group_size,
+    )  # fmt: skip
+    if isinstance(result, ExchangeChange):
+        return Status(201, _change_out(result))
+    return Status(200, _exchange(result))
+
+
+@router.post(
+    "/exchanges/{exchange_id}/changes/{change_id}/{answer}",
+    response={200: ChangeOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorsOut},
+)
+def change_answer(
+    request: HttpRequest, exchange_id: int, change_id: int, answer: str, payload: ActionIn
+) -> dict[str, Any]:
+    """``accept`` (the change is applied) or ``refuse``: the organisation that did not propose it only
+    (anyone else: 404)."""
+    if answer not in ("accept", "refuse") or not 0 < change_id < MAX_ID:
+        raise Http404
+    exchange = _exchange_for_action(request, exchange_id)
+    change = access_change_for_answer(request.user, exchange, change_id)
+    change = exchange_changes.exchange_change_answer(
+        actor=request.user, change=change, accept=answer == "accept", reason=payload.reason
+    )
+    return _change_out(change)
 
 
 # --- State changes ----------------------------------------------------------------------------------

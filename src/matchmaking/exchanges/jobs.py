@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from matchmaking.core.periodic import periodic_job
 from matchmaking.exchanges.models import Exchange, State
-from matchmaking.exchanges.services import exchange_expire, exchange_prompt_follow_up
+from matchmaking.exchanges.services import FOLLOW_UP_MONTHS, exchange_expire, exchange_prompt_follow_up
 
-FOLLOW_UP_AFTER = timedelta(days=182)
+# Six calendar months after the last day (the day the question opens on the exchange page).
+FOLLOW_UP_AFTER = relativedelta(months=FOLLOW_UP_MONTHS)
 
 
 @periodic_job("exchange-proposals-expiry", every=timedelta(hours=1))

@@ -288,3 +288,54 @@ class Testimonial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.text[:40]}"
+
+
+class ExchangeChange(models.Model):
+    """A change of agreed dates or group size, proposed by one side and answered by the other.
+
+    While it is pending the agreed values stay; accepted, it is applied and recorded with before and
+    after; refused, nothing changes. ``values`` holds each changed field's old and new value (ISO dates).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="changes")
+    proposed_by = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    proposed_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    values = models.JSONField(_("changes"), default=dict)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exchange"],
+                condition=models.Q(state="pending"),
+                name="one_pending_change_per_exchange",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"change of {self.exchange_id} ({self.state})"
+
+    def new_value(self, name: str) -> str | int | None:
+        entry = self.values.get(name)
+        return entry["new"] if entry else None
+
+    def rows(self) -> list[tuple[str, object, object]]:
+        """(field label, old, new) for the page."""
+        labels = {f: Exchange._meta.get_field(f).verbose_name for f in ("start", "end", "group_size")}
+        return [(str(labels.get(k, k)), v["old"], v["new"]) for k, v in self.values.items()]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from matchmaking.core.audit import audit_record, changed_values
 from matchmaking.exchanges.models import CompletionReport, Exchange, State, Testimonial
-from matchmaking.exchanges.services import acting_side
+from matchmaking.exchanges.services import acting_side, exchange_today, follow_up_opens
 from matchmaking.mobility.models import Direction, Opportunity
 from matchmaking.mobility.services import opportunity_create
 from matchmaking.permissions.roles import AnyUser, signed_in
@@ -65,6 +65,14 @@ def feedback_save(
     if feedback:
         setattr(report, f"{prefix}_feedback", feedback)
     if follow_up:
+        opens = follow_up_opens(exchange)
+        if exchange_today(exchange) < opens:
+            raise ValidationError(
+                {
+                    "follow_up": _("The six-month question opens on %(date)s, six months after the last day.")
+                    % {"date": opens}
+                }
+            )
         setattr(report, f"{prefix}_follow_up", follow_up)
     report.full_clean()
     report.save()

@@ -8,6 +8,7 @@ from matchmaking.core.models import AuditEvent
 from matchmaking.exchanges.models import (
     CompletionReport,
     Exchange,
+    ExchangeChange,
     Message,
     ProgrammeItem,
     Testimonial,
@@ -46,6 +47,7 @@ def exchange_history(*, exchange: Exchange) -> QuerySet[AuditEvent]:
 _STATE_ACTIONS = [
     "exchange.proposed", "exchange.accept", "exchange.decline", "exchange.plan", "exchange.confirm",
     "exchange.start", "exchange.complete", "exchange.report", "exchange.cancel", "exchange.expired",
+    "exchange.updated", "exchange.change-proposed", "exchange.change-accepted", "exchange.change-refused",
 ]  # fmt: skip
 
 
@@ -67,3 +69,12 @@ def consented_quotes(*, exchange: Exchange) -> QuerySet[Testimonial]:
 def exchange_report(*, exchange: Exchange) -> CompletionReport | None:
     """The exchange's completion report, once one is written."""
     return CompletionReport.objects.filter(exchange=exchange).first()
+
+
+def pending_change(*, exchange: Exchange) -> ExchangeChange | None:
+    """The change of dates or group size waiting for the other side's answer, if any."""
+    return (
+        ExchangeChange.objects.filter(exchange=exchange, state=ExchangeChange.State.PENDING)
+        .select_related("proposed_by")
+        .first()
+    )

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,6 +29,7 @@ from matchmaking.mobility.access import can_edit_opportunity
 from matchmaking.mobility.models import Direction, Opportunity
 from matchmaking.organisations.models import Membership, Organisation
 from matchmaking.permissions.roles import AnyUser, role_in, signed_in
+from matchmaking.taxonomies.activity_durations import duration_problem
 
 ANSWER_DAYS = getattr(settings, "EXCHANGE_ANSWER_DAYS", 14)
 
@@ -53,6 +56,10 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "cancel": (OPEN_STATES, State.CANCELLED, "either"),
 }
 NEEDS_REASON = ("decline", "cancel")
+# Steps that say something happened: not before the day it can have happened (in the host's calendar).
+# action → the exchange's date field it waits for.
+NOT_BEFORE = {"start": "start", "complete": "end", "report": "end"}
+FOLLOW_UP_MONTHS = 6
 ACTION_PAST = {
     "accept": gettext_lazy("accepted"),
     "decline": gettext_lazy("declined"),
@@ -63,6 +70,49 @@ ACTION_PAST = {
     "report": gettext_lazy("marked reported"),
     "cancel": gettext_lazy("cancelled"),
 }
+
+
+def exchange_today(exchange: Exchange) -> date:
+    """Today in the host's calendar (the exchange's time zone)."""
+    try:
+        return timezone.localdate(timezone=ZoneInfo(exchange.time_zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.localdate()
+
+
+def follow_up_opens(exchange: Exchange) -> date:
+    """The six-month question opens six calendar months after the last day."""
+    return exchange.end + relativedelta(months=FOLLOW_UP_MONTHS)
+
+
+def calendar_problem(action: str, exchange: Exchange) -> str | None:
+    """Why ``action`` cannot happen yet by the calendar (None when it can): the date is named."""
+    waits_for = NOT_BEFORE.get(action)
+    if waits_for is None:
+        return None
+    day = getattr(exchange, waits_for)
+    if exchange_today(exchange) >= day:
+        return None
+    if waits_for == "start":
+        return _("The exchange can be marked under way from its first day, %(date)s, not before.") % {
+            "date": day
+        }
+    if action == "complete":
+        return _("The exchange can be marked completed from its last day, %(date)s, not before.") % {
+            "date": day
+        }
+    return _("The exchange can be marked reported from its last day, %(date)s, not before.") % {"date": day}
+
+
+def dates_problems(exchange: Exchange, *, start: date, end: date, activity_code: str) -> dict[str, str]:
+    """Field → rule broken by new dates: order, a window in the past, the activity type's duration."""
+    if end < start:
+        return {"end": _("The last day is before the first day.")}
+    today = exchange_today(exchange)
+    if end < today:
+        return {"end": _("The last day, %(date)s, is in the past.") % {"date": end}}
+    problem = duration_problem(activity_code, (end - start).days + 1)
+    return {"end": problem} if problem else {}
 
 
 def members_of(*organisations: Organisation | int) -> list[User]:
@@ -162,7 +212,10 @@ def exchange_propose(
     if end < start:
         raise ValidationError({"end": _("The last day is before the first day.")})
     if start < timezone.localdate():
-        raise ValidationError({"start": _("The first day is in the past.")})
+        raise ValidationError({"start": _("The first day, %(date)s, is in the past.") % {"date": start}})
+    problem = duration_problem(activity_code, (end - start).days + 1)
+    if problem:
+        raise ValidationError({"end": problem})
     if not message.strip():
         raise ValidationError({"message": _("Write a short message to introduce yourselves.")})
     host, visitor = _roles(ours, other, theirs)
@@ -260,6 +313,9 @@ def exchange_transition(*, actor: AnyUser, exchange: Exchange, action: str, reas
         problem = capacity_problem(host, locked.start, locked.end, locked.group_size, exclude=locked.pk)
         if problem:
             raise ValidationError(problem)
+    problem = calendar_problem(action, locked)
+    if problem:
+        raise ValidationError(problem)
     _check_rules(action, locked, actor)
     before = locked.state
     locked.state = target
@@ -370,48 +426,6 @@ def message_post(*, actor: AnyUser, exchange: Exchange, body: str) -> Message:
         url=exchange.get_absolute_url(),
     )
     return message
-
-
-@transaction.atomic
-def exchange_update(
-    *, actor: AnyUser, exchange: Exchange, start: date, end: date, group_size: int
-) -> Exchange:
-    """Change dates or group size before the visit; places already held are re-checked against capacity."""
-    side = acting_side(actor, exchange)
-    host = Organisation.objects.select_for_update().get(pk=exchange.host_id)
-    locked = Exchange.objects.select_for_update().get(pk=exchange.pk)
-    if locked.state not in (State.PROPOSED, State.AGREED, State.PLANNING):
-        raise ValidationError(_("Dates and group size can only change before the exchange is confirmed."))
-    if end < start:
-        raise ValidationError({"end": _("The last day is before the first day.")})
-    if group_size < locked.visitors.count():
-        raise ValidationError({"group_size": _("There are already more visitors than that.")})
-    if locked.programme.exclude(day__range=(start, end)).exists():
-        raise ValidationError(_("Some programme items fall outside the new dates; move them first."))
-    problem = capacity_problem(host, start, end, group_size, exclude=locked.pk)
-    if problem and (locked.state in HOLDING_STATES or group_size > host.hosting_capacity):
-        raise ValidationError(problem)
-    before = {"start": locked.start, "end": locked.end, "group_size": locked.group_size}
-    locked.start, locked.end, locked.group_size = start, end, group_size
-    locked.save(update_fields=["start", "end", "group_size", "updated_at"])
-    audit_record(
-        actor=actor, action="exchange.updated", obj=locked, before=before,
-        after={"start": start, "end": end, "group_size": group_size}, organisation_id=side,
-    )  # fmt: skip
-    notify(
-        memberships=_memberships(_other_side(locked, side)),
-        involved=[locked.created_by] if side != locked.proposed_by_id else [],
-        kind="exchange.updated",
-        params={
-            "org": host.name if side == host.pk else locked.visitor.name,
-            "title": locked.title,
-            "start": start,
-            "end": end,
-            "group_size": group_size,
-        },
-        url=locked.get_absolute_url(),
-    )
-    return locked
 
 
 @transaction.atomic

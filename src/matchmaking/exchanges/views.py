@@ -10,14 +10,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.exchanges import forms, selectors, services
+from matchmaking.exchanges import changes, forms, selectors, services
 from matchmaking.exchanges.access import (
+    access_change_for_answer,
     access_exchange,
     access_exchange_for_action,
     can_act_on_exchange,
+    can_answer_change,
     exchange_sides,
 )
-from matchmaking.exchanges.models import State
+from matchmaking.exchanges.models import ExchangeChange, State
 from matchmaking.exchanges.programme import log_visitor_reads
 from matchmaking.forms import show_service_errors
 from matchmaking.mobility.access import access_opportunity, access_opportunity_for_edit
@@ -94,7 +96,12 @@ def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if visitors:
         log_visitor_reads(user=request.user, exchange=exchange, purpose="exchange page", path=request.path)
     sides = exchange_sides(request.user, exchange)
+    pending = selectors.pending_change(exchange=exchange) if can_act else None
+    if pending is not None:
+        pending.exchange = exchange
     context = {
+        "pending_change": pending,
+        "can_answer_change": pending is not None and can_answer_change(request.user, pending),
         "exchange": exchange,
         "can_act": can_act,
         "actions": services.allowed_actions(request.user, exchange),
@@ -164,9 +171,44 @@ def exchange_dates(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Give a first day, a last day and the number of visitors."))
         return redirect(exchange.get_absolute_url())
     try:
-        services.exchange_update(actor=request.user, exchange=exchange, **form.cleaned_data)
+        result = changes.exchange_update(actor=request.user, exchange=exchange, **form.cleaned_data)
+    except PermissionDenied as exc:
+        raise Http404 from exc
     except ValidationError as exc:
         _messages_from(request, exc)
     else:
-        messages.success(request, _("The dates and group size have been saved."))
+        if isinstance(result, ExchangeChange):
+            messages.success(
+                request, _("Your change has been proposed; the other organisation accepts or refuses it.")
+            )
+        else:
+            messages.success(request, _("The dates and group size have been saved."))
+    return redirect(exchange.get_absolute_url())
+
+
+@login_required
+@require_POST
+def change_answer(request: HttpRequest, pk: int, change_id: int) -> HttpResponse:
+    """The other organisation accepts or refuses a proposed change (anyone else: 404)."""
+    exchange = access_exchange_for_action(request.user, pk)
+    change = access_change_for_answer(request.user, exchange, change_id)
+    answer = request.POST.get("answer", "")
+    if answer not in ("accept", "refuse"):
+        messages.error(request, _("Answer: accept or refuse the change."))
+        return redirect(exchange.get_absolute_url() + "#change")
+    form = forms.ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        changes.exchange_change_answer(
+            actor=request.user, change=change, accept=answer == "accept", reason=reason
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
+        if answer == "accept":
+            messages.success(request, _("The change has been accepted and applied."))
+        else:
+            messages.success(request, _("The change has been refused; the agreed values stay."))
     return redirect(exchange.get_absolute_url())

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from matchmaking.exchanges import forms, reports, selectors
+from matchmaking.exchanges import forms, reports, selectors, services
 from matchmaking.exchanges.access import (
     access_exchange,
     access_exchange_for_action,
@@ -50,17 +50,25 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("exchanges:report", pk=exchange.pk)
     sides = exchange_sides(request.user, exchange)
     prefix = "host" if exchange.host_id in sides else "visitor"
+    feedback_form = forms.FeedbackForm(
+        initial={
+            "feedback": getattr(report, f"{prefix}_feedback", ""),
+            "follow_up": getattr(report, f"{prefix}_follow_up", ""),
+        }
+    )
+    opens = services.follow_up_opens(exchange)
+    if services.exchange_today(exchange) < opens:
+        follow_up = feedback_form.fields["follow_up"]
+        follow_up.disabled = True
+        follow_up.help_text = _("This question opens on %(date)s, six months after the last day.") % {
+            "date": opens
+        }
     context = {
         "exchange": exchange,
         "form": form,
         "report": report,
         "editable": exchange.state in reports.REPORT_STATES,
-        "feedback_form": forms.FeedbackForm(
-            initial={
-                "feedback": getattr(report, f"{prefix}_feedback", ""),
-                "follow_up": getattr(report, f"{prefix}_follow_up", ""),
-            }
-        ),
+        "feedback_form": feedback_form,
         "feedback_open": exchange.state in reports.FEEDBACK_STATES,
         "quote_form": forms.TestimonialForm(exchange=exchange),
         "quotes": exchange.testimonials.select_related("organisation"),
