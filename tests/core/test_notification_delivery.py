@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from matchmaking.core.models import Notification, NotificationPreference
 from matchmaking.core.notification_kinds import DIGEST, IMMEDIATE, IN_APP
@@ -184,7 +184,8 @@ def test_the_notifications_page_renders_in_the_readers_language(organisation, ma
     mailed(kind="exchange.proposed", params=PARAMS, url=URL, memberships=_memberships(found))
     client.force_login(people[Role.STAFF])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
-    html = client.get("/notifications/").content.decode()
+    with translation.override(settings.LANGUAGE_CODE):  # the request's language stays behind otherwise
+        html = client.get("/notifications/").content.decode()
     assert "1. März 2027" in html
     assert f'href="{URL}"' in html
 
@@ -196,3 +197,10 @@ def test_who_proposed_hears_only_while_still_a_member(organisation, mailed):
         kind="exchange.accept", params=PARAMS, url=URL, memberships=_memberships(found), involved=[left]
     )
     assert {n.recipient for n in sent} == {people[Role.ORG_ADMIN], people[Role.STAFF]}
+
+
+def test_the_digest_is_a_daily_periodic_job():
+    from matchmaking.core.periodic import registered_jobs
+
+    (job,) = [j for j in registered_jobs() if j.name == "notification-digest"]
+    assert job.every == timedelta(days=1)

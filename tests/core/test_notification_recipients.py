@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from matchmaking.core.models import Notification
 from matchmaking.exchanges import services
@@ -72,5 +73,6 @@ def test_the_answer_goes_to_who_proposed_and_the_administrators(proposed, django
     with django_capture_on_commit_callbacks(execute=True):
         services.exchange_accept(actor=people["host_user"], exchange=found)
     assert _told("exchange.accept") == {people["visitor_user"].email, people["visitor_admin"].email}
-    title = Notification.objects.filter(kind="exchange.accept").first().display_title
+    with translation.override("en"):
+        title = Notification.objects.filter(kind="exchange.accept").first().display_title
     assert title.startswith("Host Org accepted the exchange")
