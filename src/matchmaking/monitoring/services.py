@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
@@ -147,11 +148,16 @@ def introduction_send(*, actor: User, first: Organisation, second: Organisation,
     )
     recipients = []
     for ours, theirs in ((first, second), (second, first)):
+        memberships = list(Membership.objects.filter(organisation=ours).select_related("user"))
+        # The catalogue's sentence with its parameter; the ready title for a catalogue without the kind.
         recipients += notify(
-            memberships=Membership.objects.filter(organisation=ours).select_related("user"),
             kind="organisations.introduced",
             params={"org": theirs.name},
+            memberships=memberships,
             text=message.strip()[:500],
+            recipients=[m.user for m in memberships],
+            title=_("The network coordinator suggests you meet %(org)s") % {"org": theirs.name},
+            body=message.strip()[:500],
             url=theirs.get_absolute_url(),
         )
     return len(recipients)
