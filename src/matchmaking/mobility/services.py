@@ -20,6 +20,7 @@ from matchmaking.mobility.access import can_edit_opportunity, can_post_opportuni
 from matchmaking.mobility.models import ActivityType, Direction, Funding, Opportunity, SavedSearch, Support
 from matchmaking.organisations.models import Membership, Organisation
 from matchmaking.permissions.roles import AnyUser, is_member, signed_in
+from matchmaking.taxonomies.activity_durations import duration_problem
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME
 from matchmaking.taxonomies.selectors import terms_by_code
 
@@ -66,6 +67,7 @@ def opportunity_full_data(opportunity: Opportunity) -> dict[str, Any]:
 
 
 def _apply(opportunity: Opportunity, data: dict[str, Any]) -> None:
+    window_before = opportunity.latest
     if "type" in data:
         opportunity.type = terms_by_code(scheme="opportunity-types", codes=[data["type"]], field="type")[0]
     for name in (*_SCALARS, *_EXTRA):
@@ -94,6 +96,18 @@ def _apply(opportunity: Opportunity, data: dict[str, Any]) -> None:
                     % {"d": opportunity.duration_days}
                 }
             )
+    problem = duration_problem(opportunity.activity_code, opportunity.duration_days)
+    if problem:
+        raise ValidationError({"duration_days": problem})
+    if (
+        "latest" in data
+        and opportunity.latest
+        and opportunity.latest < timezone.localdate()
+        and opportunity.latest != window_before
+    ):
+        raise ValidationError(
+            {"latest": _("The latest date, %(date)s, is in the past.") % {"date": opportunity.latest}}
+        )
     opportunity.full_clean(exclude=["topics", "target_groups", "languages", "created_by"])
     opportunity.save()
     for name, scheme in TERM_LISTS.items():
