@@ -168,3 +168,15 @@ def test_placements_without_a_key_get_new_distinct_keys(world):
     content = b"host;title;seats;country\nboras;One;1;SE\nboras;Two;1;SE\n"
     assert _import(host, "placements", content).created == 2
     assert sorted(Placement.objects.values_list("key", flat=True)) == ["boras-p1", "boras-p2"]
+
+
+def test_skills_and_languages_the_file_does_not_name_are_left_alone(world):
+    _import(world.worker, "participants", _people(1))
+    person = Participant.objects.get(reference="B-0")
+    other = "http://data.europa.eu/esco/skill/other"
+    ParticipantSkill.objects.create(participant=person, uri=other, label="Other", validated=True)
+    person.languages.create(code="fi", level="A2")
+    _import(world.worker, "participants", _people(1))
+    assert ParticipantSkill.objects.get(participant=person, uri=other).validated
+    assert person.languages.get(code="fi").level == "A2"
+    assert person.skills.count() == 2

@@ -201,6 +201,7 @@ class Prepared:
     updated: int = 0
     problems: list[str] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)  # run after the new participants' INSERT
+    touched: set[int] = field(default_factory=set)  # id() of the language and skill rows the file sets
 
 
 def _by_reference(items: Sequence[dict[str, Any]]) -> dict[tuple[int, str], Participant]:
@@ -281,6 +282,7 @@ def prepare(*, actor: User, items: Sequence[dict[str, Any]], path: str = "import
             row = record.languages.get(code) or ParticipantLanguage(participant=participant, code=code)
             row.level = level.upper()
             record.languages[code] = row
+            prepared.touched.add(id(row))
             logged.event(
                 participant,
                 actor=actor,
@@ -299,6 +301,7 @@ def prepare(*, actor: User, items: Sequence[dict[str, Any]], path: str = "import
             entry.evidence, entry.validated = _("Imported"), False
             entry.esco_version, entry.added_by = version, actor
             record.skills[uri] = entry
+            prepared.touched.add(id(entry))
             logged.event(
                 participant,
                 actor=actor,
@@ -318,10 +321,15 @@ def _statements(prepared: Prepared) -> list[Statement]:
     stored = [r.participant for r in records if r.participant.pk is not None]
     statements = [update_statement(Participant, stored, UPDATED_FIELDS)]
     skill_fields = ("label", "how", "source", "evidence", "validated", "esco_version", "added_by")
+    touched = prepared.touched  # the stored rows the file leaves alone are not written
     for model, rows, fields in (
         (ParticipantIdentity, [r.identity for r in records if r.identity is not None], IDENTITY_FIELDS),
-        (ParticipantLanguage, [x for r in records for x in r.languages.values()], ("level",)),
-        (ParticipantSkill, [x for r in records for x in r.skills.values()], skill_fields),
+        (
+            ParticipantLanguage,
+            [x for r in records for x in r.languages.values() if id(x) in touched],
+            ("level",),
+        ),
+        (ParticipantSkill, [x for r in records for x in r.skills.values() if id(x) in touched], skill_fields),
     ):
         new = [row for row in rows if row.pk is None]
         statements.append(insert_statement(model, new, "participant", [row.participant for row in new]))
