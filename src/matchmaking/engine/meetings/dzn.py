@@ -30,7 +30,15 @@ _TOKEN = re.compile(r"\s*(?:(%[^\n]*)|(-?\d+)|([A-Za-z_][A-Za-z0-9_]*)|(\.\.|[=;
 
 
 class DznError(ValueError):
-    """A malformed instance; ``line`` is the 1-based line at fault (0 when the whole file is)."""
+    """A malformed instance.
+
+    Attributes
+    ----------
+    line : int
+        The 1-based line at fault (0 when the whole file is, e.g. a name is missing).
+    message : str
+        What is wrong, without the line.
+    """
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(f"line {line}: {message}" if line else message)
@@ -247,7 +255,27 @@ def _line(value: _Value) -> int:
 def read_dzn(text: str) -> ScheduleProblem:
     """Parse a ``.dzn`` instance into a :class:`ScheduleProblem` (fairness 2, the benchmark's d).
 
-    Raises :class:`DznError` naming the line at fault.
+    Parameters
+    ----------
+    text : str
+        The file's content.
+
+    Returns
+    -------
+    ScheduleProblem
+        Meetings keyed by their row in ``requested``; identical tables; 0-based slots.
+
+    Raises
+    ------
+    DznError
+        Naming the line at fault.
+
+    Examples
+    --------
+    >>> problem = read_dzn("nBusiness = 3; nTables = 1; nTotalSlots = 2; nMorningSlots = 1;\\n"
+    ...                    "requested = [| 1, 2, 3 | 2, 3, 1 |];")
+    >>> [m.parties for m in problem.meetings], len(problem.tables)
+    ([(1, 2), (2, 3)], 1)
     """
     try:
         values = _Parser(text).statements()

@@ -48,7 +48,25 @@ def _order(problem: ScheduleProblem) -> list[Meeting]:
 
 
 def greedy_schedule(problem: ScheduleProblem) -> ScheduleResult:
-    """Place meetings one at a time (see the module's docstring); never proves anything."""
+    """Place meetings one at a time (see the module's docstring); never proves anything.
+
+    Parameters
+    ----------
+    problem : ScheduleProblem
+        The event.
+
+    Returns
+    -------
+    ScheduleResult
+        Status ``feasible`` when every mandatory meeting was placed, else ``unknown``; bound 0.
+
+    Examples
+    --------
+    >>> from matchmaking.engine.meetings import Meeting, ScheduleProblem, Table
+    >>> result = greedy_schedule(ScheduleProblem(2, (Table(),), (Meeting(1, (7, 8)), Meeting(2, (7, 9)))))
+    >>> result.status, [(p.meeting, p.slot) for p in result.placements]
+    ('feasible', [(1, 0), (2, 1)])
+    """
     start = time.perf_counter()
     check_problem(problem)
     session = problem.session_of()

@@ -19,7 +19,15 @@ STATUSES = ("optimal", "feasible", "infeasible", "unknown")
 
 @dataclass(frozen=True)
 class Table:
-    """A meeting point, the same in every slot."""
+    """A meeting point, the same in every slot.
+
+    Attributes
+    ----------
+    capacity : int
+        Seats (people) at the table.
+    accessible : bool
+        A step-free, accessible meeting point.
+    """
 
     capacity: int = 2
     accessible: bool = False
@@ -31,7 +39,27 @@ class Table:
 
 @dataclass(frozen=True)
 class Meeting:
-    """One requested meeting between ``parties`` (all of them attend)."""
+    """One requested meeting between ``parties`` (all of them attend).
+
+    Attributes
+    ----------
+    key : int
+        The caller's id for the meeting.
+    parties : tuple of int
+        The participants that must all attend.
+    mandatory : bool
+        Mandatory meetings must all be placed; optional ones are placed by ``weight``.
+    weight : int
+        Value of an optional meeting.
+    allowed_slots : frozenset of int or None
+        The slots it may take (e.g. one session); None: any.
+    seats : int
+        People at the table.
+    needs_accessible : bool
+        Needs an accessible table.
+    fixed_slot, fixed_table : int or None
+        Where the organiser fixed it.
+    """
 
     key: int
     parties: tuple[int, ...]
@@ -46,7 +74,27 @@ class Meeting:
 
 @dataclass(frozen=True)
 class ScheduleProblem:
-    """Everything the scheduler needs; see the module's docstring for the words used."""
+    """Everything the scheduler needs; see the module's docstring for the words used.
+
+    Attributes
+    ----------
+    n_slots : int
+        Slots of the event, numbered from 0.
+    tables : tuple of Table
+        The same tables in every slot.
+    meetings : tuple of Meeting
+        The meetings to place.
+    unavailable : mapping of participant to frozenset of slots
+        Slots a participant cannot meet in.
+    session_starts : tuple of int
+        Slots that start a new session; idle time across a session boundary is not a break.
+    min_meetings, max_meetings : mapping of participant to int
+        Minimum (sought before others' optional meetings) and maximum meetings.
+    fairness : int or None
+        The break counts of any two participants differ by at most this.
+    previous : mapping of meeting key to (slot, table)
+        The schedule being changed; re-scheduling moves as few meetings as possible.
+    """
 
     n_slots: int
     tables: tuple[Table, ...]
@@ -88,7 +136,15 @@ class ScheduleProblem:
 
 @dataclass(frozen=True)
 class Placement:
-    """Where one meeting takes place."""
+    """Where one meeting takes place.
+
+    Attributes
+    ----------
+    meeting : int
+        The meeting's key.
+    slot, table : int
+        0-based slot and table.
+    """
 
     meeting: int
     slot: int
@@ -107,6 +163,13 @@ class Conflict:
     reach), ``fairness-relaxed`` (the break counts could not be kept within ``fairness`` of each
     other; the schedule keeps every placed meeting and has the fewest breaks without it),
     ``no-schedule`` (the constraints together admit no schedule).
+
+    Attributes
+    ----------
+    code : str
+        One of the codes above.
+    params : mapping of str to int or str
+        E.g. ``{"participant": 7, "meetings": 9, "free_slots": 6}``.
     """
 
     code: str
@@ -115,7 +178,29 @@ class Conflict:
 
 @dataclass(frozen=True)
 class ScheduleResult:
-    """A schedule, how good it is and how sure the solver is."""
+    """A schedule, how good it is and how sure the solver is.
+
+    Attributes
+    ----------
+    status : str
+        ``optimal``, ``feasible``, ``infeasible`` or ``unknown``.
+    placements : tuple of Placement
+        One per placed meeting, in key order.
+    unplaced : tuple of int
+        Keys of the meetings left out.
+    total_breaks : int
+        Breaks of all participants, recounted from the placements.
+    bound : int
+        A lower bound on the total breaks for the placed meetings.
+    seconds : float
+        Wall-clock time taken.
+    moved : int
+        Meetings in another slot or at another table than in ``previous`` (or left out).
+    conflicts : tuple of Conflict
+        When infeasible, why; otherwise wishes that gave way (``fairness-relaxed``).
+    placed_weight : int
+        Total weight of the optional meetings placed.
+    """
 
     status: str
     placements: tuple[Placement, ...]

@@ -178,10 +178,40 @@ def schedule_meetings(
 ) -> ScheduleResult:
     """Schedule ``problem`` (see the module's docstring for the order of the objectives).
 
-    Returns status ``infeasible`` with ``conflicts`` when a check before solving (see ``diagnose``)
-    or the solver shows that the mandatory meetings cannot all be placed; ``unknown`` when no schedule
-    was found in ``time_limit`` seconds; otherwise ``optimal`` (every stage proved) or ``feasible``,
-    with the total breaks recounted from the placements and a lower bound on them for the placed set.
+    Parameters
+    ----------
+    problem : ScheduleProblem
+        The event.
+    time_limit : float
+        Seconds for the whole call, all stages together.
+    workers : int
+        Solver threads.
+    seed : int
+        The solver's random seed.
+    progress : callable, optional
+        Called with the share done, from 0.0 to 1.0.
+
+    Returns
+    -------
+    ScheduleResult
+        ``infeasible`` with ``conflicts`` when a check before solving (``diagnose``) or the solver
+        shows that the mandatory meetings cannot all be placed; ``unknown`` when no schedule was
+        found in time; otherwise ``optimal`` (every stage proved) or ``feasible``, with the total
+        breaks recounted from the placements and a lower bound on them for the placed meetings.
+
+    Raises
+    ------
+    ProblemError
+        When the data cannot describe a schedule; names the field.
+
+    Examples
+    --------
+    >>> from matchmaking.engine.meetings import Meeting, ScheduleProblem, Table
+    >>> meetings = (Meeting(1, (7, 8)), Meeting(2, (7, 9)), Meeting(3, (8, 9), mandatory=False))
+    >>> # three meetings of a triangle in three slots at one table: someone waits once
+    >>> result = schedule_meetings(ScheduleProblem(3, (Table(),), meetings), time_limit=5)
+    >>> result.status, result.total_breaks, len(result.placements)
+    ('optimal', 1, 3)
     """
     start = time.perf_counter()
     # Building the models of a large event takes time too: keep a margin for it and for the tables.
