@@ -150,7 +150,7 @@ def update_statement(model: type[M], objs: Sequence[M], names: Sequence[str]) ->
     q = connection.ops.quote_name
     fields = [model._meta.get_field(name) for name in names]
     assignments = ", ".join(f"{q(str(f.column))} = %s" for f in fields)  # type: ignore[union-attr]
-    pk = q(str(model._meta.pk.column))  # type: ignore[union-attr]
+    pk = q(str(model._meta.pk.column))
     statement = Statement(f"UPDATE {q(model._meta.db_table)} SET {assignments} WHERE {pk} = %s")  # noqa: S608
     for obj in objs:
         row = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]  # type: ignore[union-attr]

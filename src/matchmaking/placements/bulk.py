@@ -163,11 +163,11 @@ def prepare(*, actor: User, items: Sequence[dict[str, Any]]) -> Prepared:
         if id(placement) not in placed:
             placed.add(id(placement))
             prepared.placements.append(placement)
-    skills = [s for p in prepared.placements for s in prepared.skills[id(p)]]
+    new_skills = [s for p in prepared.placements for s in prepared.skills[id(p)]]
     languages = [lang for p in prepared.placements for lang in prepared.languages[id(p)]]
     prepared.statements = [
         update_statement(Placement, [p for p in prepared.placements if p.pk is not None], UPDATED_FIELDS),
-        insert_statement(PlacementSkill, skills, "placement", [s.placement for s in skills]),
+        insert_statement(PlacementSkill, new_skills, "placement", [s.placement for s in new_skills]),
         insert_statement(PlacementLanguage, languages, "placement", [lang.placement for lang in languages]),
         *prepared.logged.statements(),
     ]
