@@ -337,3 +337,31 @@ def test_the_round_form_does_not_offer_people_who_left(kitchen_round, client):
     page = client.get(reverse("placements:round-create")).content.decode()
     assert w.person.pseudonym in page
     assert w.runner_up.pseudonym not in page
+
+
+def test_a_bad_minimum_fit_in_the_form_is_named_not_a_500(kitchen_round, client):
+    w = kitchen_round
+    client.force_login(w.coordinator)
+    for bad in ("abc", "101", "-5"):
+        response = client.post(
+            reverse("placements:round-create"),
+            {
+                "name": "Bad",
+                "method": "stable",
+                "min_fit": bad,
+                "participants": [str(w.person.pk)],
+                "placements": [str(w.kitchen.pk)],
+            },
+        )
+        assert response.status_code == 200
+        assert "min_fit" in response.context["form"].errors
+    assert not Round.objects.filter(name="Bad").exists()
+
+
+def test_the_round_page_lists_who_was_left_out_and_why(kitchen_round, client):
+    w = kitchen_round
+    Participant.objects.filter(pk=w.person.pk).update(exited_on=timezone.localdate())
+    _compute(w)
+    client.force_login(w.coordinator)
+    page = client.get(w.round.get_absolute_url()).content.decode()
+    assert f"{w.person.pseudonym}: Left the programme: not proposed." in page
