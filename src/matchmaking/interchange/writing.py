@@ -32,7 +32,9 @@ from matchmaking.interchange.bulk import (
     chunks,
 )
 from matchmaking.mobility.models import Opportunity
+from matchmaking.mobility.search import opportunity_search_text, refresh_opportunity_search
 from matchmaking.organisations.models import Organisation
+from matchmaking.organisations.search import organisation_search_text, refresh_organisation_search
 from matchmaking.permissions.roles import AnyUser
 
 AUDIT_FIELDS = (
@@ -130,6 +132,12 @@ def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
         if model is Opportunity:
             table.owner_column = [f.name for f in inserted].index("organisation")
         for obj in changes.new:
+            # A new record's code lists are all in the plan: its search text is known before writing.
+            found = changes.terms.get(obj.key, {})
+            if model is Organisation:
+                obj.search_text = organisation_search_text(obj, found)
+            else:
+                obj.search_text = opportunity_search_text(obj, found)
             table.inserts.append(
                 (obj, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in inserted])
             )
@@ -202,6 +210,9 @@ def execute(prepared: Prepared) -> None:
                 values[object_id], values[organisation_id] = str(obj.pk), owner.pk
                 audit.append(values)
             _insert_many(cursor, connection, prepared.audit_insert, audit)
+    # A changed record's search text follows the names, places and code lists just written.
+    refresh_organisation_search(obj.pk for obj in prepared.plan.organisations.changed)
+    refresh_opportunity_search(obj.pk for obj in prepared.plan.opportunities.changed)
 
 
 def _insert_many(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaking.forms import COMMON_LANGUAGES, Choice, Form, choice_field, term_choices
 from matchmaking.mobility.models import ActivityType, Direction, Funding, Opportunity, Support
+from matchmaking.organisations.forms import region_filter_choices
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Term
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -97,6 +98,7 @@ class OpportunitySearchForm(Form):
     target_group = forms.ChoiceField(label=_("Target group"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
+    region = forms.ChoiceField(label=_("Region (NUTS 2)"), required=False)
     funding = forms.ChoiceField(label=_("Funding"), required=False)
     support = forms.ChoiceField(label=_("Support offered"), required=False)
     available_from = forms.DateField(label=_("Available from"), required=False, widget=DATE)
@@ -117,6 +119,7 @@ class OpportunitySearchForm(Form):
         choice_field(self, "target_group").choices = any_ + term_choices("target-groups")
         choice_field(self, "language").choices = any_ + language_choices()
         choice_field(self, "country").choices = any_ + [(c, names.get(c, c)) for c in countries]
+        choice_field(self, "region").choices = region_filter_choices()
         choice_field(self, "funding").choices = any_ + [c for c in Funding.choices if c[0]]
         choice_field(self, "support").choices = any_ + list(Support.choices)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 
+from matchmaking.mobility import search
 from matchmaking.mobility.access import can_post_opportunities
 from matchmaking.mobility.models import Opportunity, SavedSearch, Suggestion, SuggestionRun
 from matchmaking.organisations.access import can_view_organisation
@@ -25,6 +26,7 @@ class OpportunityFilters:
     target_group: str = ""
     language: str = ""
     country: str = ""
+    region: str = ""
     kind: str = ""
     funding: str = ""
     support: str = ""
@@ -76,14 +78,8 @@ def visible_opportunities(*, user: AnyUser) -> QuerySet[Opportunity]:
 
 
 def filter_opportunities(qs: QuerySet[Opportunity], f: OpportunityFilters) -> QuerySet[Opportunity]:
-    for word in f.query.split()[:8]:
-        qs = qs.filter(
-            Q(description__icontains=word)
-            | Q(organisation__name__icontains=word)
-            | Q(organisation__city__icontains=word)
-            | Q(organisation__description__icontains=word)
-            | Q(topics__code__icontains=word)
-        )
+    if f.query:
+        qs = qs.filter(search.matching(f.query))
     simple = {
         "direction": "direction",
         "type": "type__code",
@@ -91,6 +87,7 @@ def filter_opportunities(qs: QuerySet[Opportunity], f: OpportunityFilters) -> Qu
         "target_group": "target_groups__code",
         "language": "languages__code",
         "country": "organisation__country",
+        "region": "organisation__region__code",
         "kind": "organisation__kind__code",
         "funding": "funding",
     }

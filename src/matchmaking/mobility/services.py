@@ -18,6 +18,7 @@ from matchmaking.core.tasks import enqueue_on_commit
 from matchmaking.mobility import tasks
 from matchmaking.mobility.access import can_edit_opportunity, can_post_opportunities
 from matchmaking.mobility.models import ActivityType, Direction, Funding, Opportunity, SavedSearch, Support
+from matchmaking.mobility.search import refresh_opportunity_search
 from matchmaking.organisations.models import Membership, Organisation
 from matchmaking.permissions.roles import AnyUser, is_member, signed_in
 from matchmaking.taxonomies.activity_durations import duration_problem
@@ -113,6 +114,7 @@ def _apply(opportunity: Opportunity, data: dict[str, Any]) -> None:
     for name, scheme in TERM_LISTS.items():
         if name in data:
             getattr(opportunity, name).set(terms_by_code(scheme=scheme, codes=data[name] or [], field=name))
+    refresh_opportunity_search([opportunity.pk])
 
 
 def new_opportunity_key(organisation: Organisation, direction: str, type_code: str) -> str:

@@ -20,6 +20,7 @@ from matchmaking.forms import (
     region_choices,
     term_choices,
 )
+from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import Role
 from matchmaking.taxonomies.countries import country_name
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
@@ -180,9 +181,22 @@ class AcceptInvitationForm(Form):
         return data
 
 
+def region_filter_choices() -> list[Any]:
+    """The NUTS 2 regions that have an active member organisation, grouped by country (for filters)."""
+    used = Organisation.objects.filter(status=Organisation.Status.ACTIVE, region__isnull=False)
+    regions = Region.objects.filter(pk__in=used.values("region")).order_by("country", "name")
+    language = get_language() or "en"
+    groups: dict[str, list[Choice]] = {}
+    for region in regions:
+        groups.setdefault(region.country, []).append((region.code, f"{region.name} ({region.code})"))
+    named = sorted(groups.items(), key=lambda item: country_name(item[0], language))
+    return [("", _("Any")), *((country_name(code, language), options) for code, options in named)]
+
+
 class OrganisationSearchForm(Form):
     q = forms.CharField(label=_("Keywords"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
+    region = forms.ChoiceField(label=_("Region (NUTS 2)"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     topic = forms.ChoiceField(label=_("Practice topic"), required=False)
     target_group = forms.ChoiceField(label=_("Target group"), required=False)
@@ -194,6 +208,7 @@ class OrganisationSearchForm(Form):
         any_: list[Choice] = [("", _("Any"))]
         language = get_language() or "en"
         choice_field(self, "country").choices = any_ + [(c, country_name(c, language)) for c in present]
+        choice_field(self, "region").choices = region_filter_choices()
         choice_field(self, "kind").choices = any_ + term_choices("organisation-kinds")
         choice_field(self, "topic").choices = any_ + term_choices("practice-topics")
         choice_field(self, "target_group").choices = any_ + term_choices("target-groups")

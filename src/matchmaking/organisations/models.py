@@ -68,6 +68,8 @@ class Organisation(models.Model):
     erasmus_accreditation = models.CharField(_("Erasmus+ accreditation"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # Folded words to search in (see organisations.search), kept up to date by the services.
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

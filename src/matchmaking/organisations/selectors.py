@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from matchmaking.accounts.models import User
 from matchmaking.core.models import AuditEvent
+from matchmaking.organisations import search
 from matchmaking.organisations.access import can_review_applications, can_view_audit
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership, Organisation
 from matchmaking.permissions.roles import AnyUser, is_coordinator, is_member, roles_of
@@ -18,6 +19,7 @@ from matchmaking.taxonomies.models import Term
 class OrganisationFilters:
     query: str = ""
     country: str = ""
+    region: str = ""
     kind: str = ""
     topic: str = ""
     target_group: str = ""
@@ -33,15 +35,11 @@ def organisation_list(*, user: AnyUser, filters: OrganisationFilters | None = No
         qs = qs.filter(status=Organisation.Status.ACTIVE)
     f = filters or OrganisationFilters()
     if f.query:
-        for word in f.query.split()[:8]:
-            qs = qs.filter(
-                Q(name__icontains=word)
-                | Q(description__icontains=word)
-                | Q(city__icontains=word)
-                | Q(region__name__icontains=word)
-            )
+        qs = qs.filter(search.matching(search.query_words(f.query)))
     if f.country:
         qs = qs.filter(country=f.country)
+    if f.region:
+        qs = qs.filter(region__code=f.region)
     if f.kind:
         qs = qs.filter(kind__code=f.kind)
     if f.topic:

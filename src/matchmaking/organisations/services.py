@@ -28,6 +28,7 @@ from matchmaking.organisations.access import (
     grantable_roles,
 )
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership, Organisation, Role
+from matchmaking.organisations.search import refresh_organisation_search
 from matchmaking.permissions.roles import AnyUser, forget_roles, is_coordinator, signed_in
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region
 from matchmaking.taxonomies.selectors import terms_by_code
@@ -109,6 +110,7 @@ def _apply_profile(organisation: Organisation, profile: dict[str, Any]) -> None:
             getattr(organisation, name).set(
                 terms_by_code(scheme=scheme, codes=profile[name] or [], field=name)
             )
+    refresh_organisation_search([organisation.pk])
 
 
 def _unique_key(name: str) -> str:

@@ -44,6 +44,7 @@ def organisation_list(request: HtmxHttpRequest) -> HttpResponse:
         filters = selectors.OrganisationFilters(
             query=d["q"].strip(),
             country=d["country"],
+            region=d["region"],
             kind=d["kind"],
             topic=d["topic"],
             target_group=d["target_group"],
