@@ -19,6 +19,7 @@ from matchmaking.monitoring.cockpit import (
     participants_by_activity,
     vet_learners,
 )
+from matchmaking.monitoring.event_indicators import matchmaking_events
 from matchmaking.monitoring.exchange_indicators import (
     completion_reporting,
     cooperation_followed,
@@ -82,6 +83,7 @@ def cockpit(*, user: AnyUser | None, filters: CockpitFilters) -> Cockpit:
         drop_out_reasons(filters, scope),
         referrals(filters, scope),
         allocation_fairness(filters, scope),
+        matchmaking_events(filters, scope),
     ]
     by_code = {t.code: t for t in tables}
     flows = region_flows(filters, scope)
