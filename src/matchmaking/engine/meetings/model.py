@@ -155,14 +155,17 @@ class Placement:
 class Conflict:
     """Why a schedule cannot be made (or which wish had to give way), as a code and parameters.
 
-    Codes: ``participant-overbooked`` (more mandatory meetings than free slots), ``too-few-tables``
-    (more mandatory meetings than table-slots, overall or for the slots they may take),
-    ``fixed-clash`` (two fixed meetings in one slot share a participant or a table),
-    ``no-accessible-table`` / ``no-table-fits`` (no table can seat a meeting), ``no-slot``
-    (a meeting has no slot it may take), ``min-meetings`` (a participant's minimum is out of
-    reach), ``fairness-relaxed`` (the break counts could not be kept within ``fairness`` of each
-    other; the schedule keeps every placed meeting and has the fewest breaks without it),
-    ``no-schedule`` (the constraints together admit no schedule).
+    Codes: ``participant-overbooked`` (more mandatory meetings than free slots; params participant,
+    meetings, free_slots), ``max-meetings`` (more mandatory meetings than the participant's maximum;
+    participant, meetings, maximum), ``too-few-tables`` (more mandatory meetings than table-slots,
+    overall, for the slots they may take, or in one slot for fixed meetings; meetings, table_slots and
+    first_slot, slot or seats), ``fixed-clash`` (two fixed meetings in one slot share a participant or
+    a table; meeting, other, slot, participant or table), ``no-accessible-table`` / ``no-table-fits``
+    (no table can seat a meeting; meeting and seats or table), ``no-slot`` (a meeting has no slot it
+    may take; meeting), ``no-schedule`` (the constraints together admit no schedule; no params).
+    With a schedule: ``fairness-relaxed`` (the break counts could not be kept within ``fairness``;
+    the schedule keeps every placed meeting; fairness). A minimum out of reach is not a conflict:
+    minimums are met as far as they can be.
 
     Attributes
     ----------
