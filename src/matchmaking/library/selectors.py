@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from matchmaking.library import search
 from matchmaking.library.models import Story
 from matchmaking.permissions.roles import AnyUser, roles_of
 
@@ -24,15 +25,6 @@ def story_list(*, filters: StoryFilters | None = None) -> QuerySet[Story]:
     """Published stories, searchable by keyword and filtered by topic, country, type and year."""
     f = filters or StoryFilters()
     qs = Story.objects.filter(status=Story.Status.PUBLISHED)
-    for word in f.query.split()[:8]:
-        qs = qs.filter(
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(host_lessons__icontains=word)
-            | Q(visitor_lessons__icontains=word)
-            | Q(exchange__host__name__icontains=word)
-            | Q(exchange__visitor__name__icontains=word)
-        )
     if f.topic:
         qs = qs.filter(topics__code=f.topic)
     if f.country:
@@ -41,6 +33,8 @@ def story_list(*, filters: StoryFilters | None = None) -> QuerySet[Story]:
         qs = qs.filter(exchange__type__code=f.type)
     if f.year:
         qs = qs.filter(exchange__start__year=f.year)
+    if f.query.strip():
+        qs = Story.objects.filter(pk__in=search.matching_story_ids(qs, f.query))
     ids = qs.values("pk")
     return (
         Story.objects.filter(pk__in=ids)
