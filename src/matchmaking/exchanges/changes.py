@@ -78,7 +78,7 @@ def exchange_update(
     side = acting_side(actor, exchange)
     host = Organisation.objects.select_for_update().get(pk=exchange.host_id)
     locked = Exchange.objects.select_for_update().get(pk=exchange.pk)
-    new = {"start": start, "end": end, "group_size": group_size}
+    new: dict[str, Any] = {"start": start, "end": end, "group_size": group_size}
     old = _values(locked)
     changed = {k: {"old": _json(old[k]), "new": _json(new[k])} for k in FIELDS if old[k] != new[k]}
     if not changed:

@@ -337,5 +337,5 @@ class ExchangeChange(models.Model):
 
     def rows(self) -> list[tuple[str, object, object]]:
         """(field label, old, new) for the page."""
-        labels = {f: Exchange._meta.get_field(f).verbose_name for f in ("start", "end", "group_size")}
+        labels = {"start": _("first day"), "end": _("last day"), "group_size": _("number of visitors")}
         return [(str(labels.get(k, k)), v["old"], v["new"]) for k, v in self.values.items()]
