@@ -1,0 +1,98 @@
+"""Searching offers and requests: case and accents ignored, the opportunity's own labels in every
+language and its organisation's words, a NUTS 2 region filter, and saved-search filters that keep
+their stored form."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from matchmaking.mobility import selectors, services
+from matchmaking.mobility.models import Opportunity
+from matchmaking.organisations import services as organisation_services
+from matchmaking.organisations.models import Organisation
+from matchmaking.organisations.search import refresh_organisation_search
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(staff):
+    """A member whose own organisation is in none of the places searched for."""
+    Organisation.objects.update(city="Kiruna", name="Member's own")
+    refresh_organisation_search(Organisation.objects.values_list("pk", flat=True))
+    return staff
+
+
+def _organisation(name: str, **profile) -> Organisation:
+    base = {"name": name, "kind": "municipality", "country": "SE", "city": "", "languages": ["en"]}
+    return organisation_services.organisation_create(actor=None, profile={**base, **profile})
+
+
+def _opportunity(organisation: Organisation, **data) -> Opportunity:
+    base = {"direction": "offer", "type": "job-shadowing", "duration_days": 2, "group_size": 2}
+    return services.opportunity_create(actor=None, organisation=organisation, data={**base, **data})
+
+
+def _found(user, query: str = "", **filters) -> set[str]:
+    f = selectors.OpportunityFilters(query=query, **filters)
+    return {o.description for o in selectors.opportunity_list(user=user, filters=f)}
+
+
+@pytest.fixture
+def offers():
+    west = _organisation("West works", city="Borås", region="SE23")
+    catalan = _organisation("Escola Nova", country="ES", city="Barcelona", region="ES51")
+    _opportunity(west, description="Street outreach", topics=["early-outreach"])
+    _opportunity(catalan, description="Skills week", topics=["skills-mapping"], target_groups=["neet-youth"])
+
+
+@pytest.mark.parametrize("query", ["Boras", "borås", "BORAS"])
+def test_organisation_city_without_accents(staff, offers, query):
+    assert _found(staff, query) == {"Street outreach"}
+
+
+def test_labels_in_every_language(staff, offers):
+    assert _found(staff, "NEET") == {"Skills week"}
+    assert _found(staff, "kompetenskartläggning") == {"Skills week"}  # Swedish topic label
+    assert _found(staff, "tidiga insatser") == {"Street outreach"}
+    assert _found(staff, "cataluna skills") == {"Skills week"}
+    assert _found(staff, "barcelona outreach") == set()
+
+
+def test_region_filter(staff, offers):
+    assert _found(staff, region="SE23") == {"Street outreach"}
+    assert _found(staff, region="ES51") == {"Skills week"}
+    assert _found(staff, region="ES51", query="boras") == set()
+
+
+def test_update_keeps_the_search_text(staff, offers):
+    opportunity = Opportunity.objects.get(description="Street outreach")
+    services.opportunity_update(
+        actor=None,
+        opportunity=opportunity,
+        data={"description": "Harbour visits", "topics": ["skills-mapping"]},
+    )
+    assert _found(staff, "harbour kompetenskartlaggning") == {"Harbour visits"}
+
+
+def test_saved_filters_keep_their_form():
+    stored = {"q": "boras", "region": "SE23", "country": "SE"}
+    f = selectors.OpportunityFilters.from_dict(stored)
+    assert f.query == "boras"
+    assert f.region == "SE23"
+    assert f.as_dict() == {"query": "boras", "country": "SE", "region": "SE23"}
+    assert selectors.OpportunityFilters.from_dict({"query": "x", "topic": "y"}).as_dict() == {
+        "query": "x",
+        "topic": "y",
+    }
+
+
+def test_search_page_region_filter(client, staff, offers):
+    client.force_login(staff)
+    url = reverse("mobility:opportunity-list")
+    page = client.get(url).content.decode()
+    assert "Cataluña (ES51)" in page
+    body = client.get(url, {"region": "SE23"}).content.decode()
+    assert "West works" in body
+    assert "Escola Nova" not in body
