@@ -324,3 +324,12 @@ def test_feedback_right_after_the_visit_is_still_open(on_day):
     on_day(TODAY)
     ex = exchange(host, visitor, state=State.COMPLETED, start=date(2026, 11, 20), days=2)
     assert reports.feedback_save(actor=host_user, exchange=ex, feedback="maybe").host_feedback == "maybe"
+
+
+def test_confirming_waits_for_the_answer_to_a_pending_change(on_day):
+    ex, host_user, visitor_user = _agreed(on_day, state=State.PLANNING)
+    changes.exchange_update(actor=visitor_user, exchange=ex, start=START, end=END, group_size=3)
+    with pytest.raises(ValidationError, match="proposed change"):
+        services.exchange_transition(actor=host_user, exchange=ex, action="confirm")
+    ex.refresh_from_db()
+    assert ex.state == State.PLANNING

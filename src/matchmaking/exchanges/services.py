@@ -273,6 +273,13 @@ def exchange_propose(
 
 def _check_rules(action: str, exchange: Exchange, actor: AnyUser) -> None:
     if action == "confirm":
+        if exchange.changes.filter(state="pending").exists():
+            raise ValidationError(
+                _(
+                    "A proposed change of dates or group size is waiting; "
+                    "accept or refuse it before confirming."
+                )
+            )
         if not exchange.visitors.exists():
             raise ValidationError(_("Add the visitors before confirming the exchange."))
         if not exchange.programme.exists():

@@ -96,7 +96,8 @@ def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if visitors:
         log_visitor_reads(user=request.user, exchange=exchange, purpose="exchange page", path=request.path)
     sides = exchange_sides(request.user, exchange)
-    pending = selectors.pending_change(exchange=exchange) if can_act else None
+    changeable = exchange.state in (State.AGREED, State.PLANNING)
+    pending = selectors.pending_change(exchange=exchange) if can_act and changeable else None
     if pending is not None:
         pending.exchange = exchange
     context = {
