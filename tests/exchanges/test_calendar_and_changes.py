@@ -333,3 +333,16 @@ def test_confirming_waits_for_the_answer_to_a_pending_change(on_day):
         services.exchange_transition(actor=host_user, exchange=ex, action="confirm")
     ex.refresh_from_db()
     assert ex.state == State.PLANNING
+
+
+def test_a_visitors_own_dates_keep_the_band(on_day):
+    from matchmaking.exchanges import programme
+
+    ex, _host_user, visitor_user = _agreed(on_day, state=State.PLANNING)
+    with pytest.raises(ValidationError) as refused:
+        programme.visitor_save(
+            actor=visitor_user, exchange=ex, data={"name": "Maja", "start": START, "end": START}
+        )
+    assert "SM-JOB-SHDW" in refused.value.message_dict["end"][0]
+    assert not ex.visitors.exists()
+    programme.visitor_save(actor=visitor_user, exchange=ex, data={"name": "Maja", "start": START, "end": END})

@@ -14,6 +14,7 @@ from matchmaking.core.audit import audit_record
 from matchmaking.exchanges.models import Exchange, ProgrammeItem, State, Visitor
 from matchmaking.exchanges.services import acting_side
 from matchmaking.permissions.roles import AnyUser
+from matchmaking.taxonomies.activity_durations import duration_problem
 
 VISITOR_FIELDS = (
     "name",
@@ -69,6 +70,11 @@ def visitor_save(
     if last < first or first < exchange.start or last > exchange.end:
         field = "start" if first < exchange.start or last < first else "end"
         raise ValidationError({field: _("A visitor's dates must lie within the exchange's dates.")})
+    if visitor.start or visitor.end:
+        # Each mobility is reported on its own: its own dates keep the activity type's duration band.
+        problem = duration_problem(exchange.activity_code, (last - first).days + 1)
+        if problem:
+            raise ValidationError({"end": problem})
     visitor.full_clean()
     visitor.save()
     audit_record(
