@@ -120,3 +120,30 @@ def test_search_page_with_region_filter(client, staff):
     body = client.get(url, {"region": "ES51"}).content.decode()
     assert "Catalan school" in body
     assert ">West<" not in body
+
+
+def test_the_bulk_import_writes_the_search_text(staff):
+    from matchmaking.interchange.document import parse_document
+    from matchmaking.interchange.services import (
+        interchange_import,
+        known_opportunity_keys,
+        known_organisation_keys,
+    )
+    from matchmaking.mobility.models import Opportunity
+    from matchmaking.mobility.search import opportunity_search_text
+    from tests.interchange.test_interchange import OPP, ORG
+
+    def run(organisation: dict) -> None:
+        raw = {"format_version": 1, "organisations": [organisation], "opportunities": [OPP]}
+        document = parse_document(raw, known_organisation_keys(), known_opportunity_keys())
+        interchange_import(actor=None, document=document)
+
+    run(ORG)
+    organisation = Organisation.objects.get(key=ORG["id"])
+    assert organisation.search_text == organisation_search_text(organisation)
+    opportunity = Opportunity.objects.get(key=OPP["id"])
+    assert opportunity.search_text == opportunity_search_text(opportunity)
+    assert _found(staff, "boras neet") == {ORG["name"]}
+    run(dict(ORG, city="Trollhättan", target_groups=["newly-arrived-migrants"]))  # changed on a re-import
+    assert _found(staff, "trollhattan") == {ORG["name"]}
+    assert _found(staff, "neet") == set()
