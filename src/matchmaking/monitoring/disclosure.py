@@ -11,11 +11,12 @@ whose hidden entries are all "<k" and add up to a sum that leaves each one value
 2 are both 1). In such a line one more entry is hidden, shown as "x": the smallest non-zero entry not
 yet hidden, a cell before a total (hiding a known zero protects nothing); a line whose other entries
 are all zero hides its total. Hiding one entry can expose another line, so this repeats until no line
-is exposed. In a two-way table (rows and columns with totals) several lines together can still pin an
-entry down, so such a table is also audited with linear programming, and one more entry beside an
-exposed one is hidden until none is. The test suite attacks every protected table the same way (the
-published figures, "<k" meaning 1 to k−1, "x" meaning 0 or more) and checks that no hidden entry has a
-single possible value.
+is exposed. Several lines together (in a two-way table), or "<k" parts under a "<k" total (four "<5"
+adding up to a "<5" are all 1), can still pin an entry down, so every table with totals is also
+audited with linear programming, and one more entry beside an exposed one is hidden until none is;
+when nothing beside it is left to hide, its "<k" total is shown as "x" instead. The test suite attacks
+every protected table the same way (the published figures, "<k" meaning 1 to k−1, "x" meaning 0 or
+more) and checks that no hidden entry has a single possible value.
 
 Shares (percentages) whose numerator or denominator counts fewer than k people are shown as "<k" too.
 """
@@ -106,17 +107,34 @@ def protect(
     marks = [["primary" if small(v, k) else "" for v in row] for row in grid]
     lines = _lines(n_rows, n_cols, row_totals, column_totals)
     _line_rule(grid, marks, lines, k)
-    if row_totals and column_totals and n_rows > 1 and n_cols > 1:
-        # In a two-way table several lines together can still give an entry away: audit and hide more.
-        while (pos := _recoverable(grid, marks, lines, k)) is not None:
-            near = [p for line in lines if pos in line for p in line if not marks[p[0]][p[1]]]
-            rest = near or [(i, j) for i, row in enumerate(marks) for j, m in enumerate(row) if not m]
-            if not rest:
-                break
-            pick = min(rest, key=lambda p: (grid[p[0]][p[1]] == 0, grid[p[0]][p[1]], p))
-            marks[pick[0]][pick[1]] = "secondary"
-            _line_rule(grid, marks, lines, k)
+    # Several lines together, or "<k" parts under a "<k" total (four "<5" adding up to a "<5" are all
+    # 1), can still give an entry away: audit with linear programming and hide more until none is.
+    while lines and (pos := _recoverable(grid, marks, lines, k)) is not None:
+        if not _hide_beside(pos, grid, marks, lines):
+            break
+        _line_rule(grid, marks, lines, k)
     return Protected(grid=grid, marks=marks, k=k, shape_args=(n_rows, n_cols, row_totals, column_totals))
+
+
+def _hide_beside(
+    pos: tuple[int, int], grid: list[list[int]], marks: list[list[str]], lines: list[list[tuple[int, int]]]
+) -> bool:
+    """Hide one more entry so that ``pos`` is no longer pinned: the smallest shown non-zero entry on one
+    of its lines; else a "<k" total on them becomes "x" (its parts are then bounded by nothing); else a
+    shown zero beside it, or any shown entry."""
+    near = [p for line in lines if pos in line for p in line if not marks[p[0]][p[1]]]
+    nonzero = [p for p in near if grid[p[0]][p[1]] > 0]
+    totals = [line[-1] for line in lines if pos in line and marks[line[-1][0]][line[-1][1]] == "primary"]
+    rest = [(i, j) for i, row in enumerate(marks) for j, m in enumerate(row) if not m]
+    for choice in (nonzero, totals, near, rest):
+        if choice:
+            _hide(min(choice, key=lambda p: (grid[p[0]][p[1]], p)), marks)
+            return True
+    return False
+
+
+def _hide(pos: tuple[int, int], marks: list[list[str]]) -> None:
+    marks[pos[0]][pos[1]] = "secondary"
 
 
 def _line_rule(
