@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.apps import apps
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -296,7 +297,13 @@ def render_body(code: str, params: Mapping[str, Any]) -> str | None:
 
 
 def matrix_markdown() -> str:
-    """The matrix kind × role as a Markdown table, for docs/notifications.md."""
+    """The matrix kind × role as a Markdown table, for docs/notifications.md (in English, whatever
+    language is active)."""
+    with translation.override("en"):
+        return _matrix_markdown()
+
+
+def _matrix_markdown() -> str:
     head = ["Kind", "Group", *(str(ROLE_LABELS[r]) for r in ROLES), "Involved person"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for kind in _KINDS:
