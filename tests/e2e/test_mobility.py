@@ -137,7 +137,12 @@ def test_2_a_suggested_partner_is_contacted(page, axe, live_server):
     assert not page.csp_errors, page.csp_errors
 
 
-def test_3_the_host_accepts_and_they_plan_a_tailored_programme(page, axe, live_server):
+def on_day(monkeypatch: pytest.MonkeyPatch, day) -> None:
+    """The services' calendar set to ``day`` (the live server runs in this process)."""
+    monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: day)
+
+
+def test_3_the_host_accepts_and_they_plan_a_tailored_programme(page, axe, live_server, monkeypatch):
     n = with_exchange(network(), State.PROPOSED)
     n.exchange.visitors.all().delete()
     exchange_url = n.exchange.get_absolute_url()
@@ -171,16 +176,24 @@ def test_3_the_host_accepts_and_they_plan_a_tailored_programme(page, axe, live_s
     page.wait_for_load_state()
     assert page.get_by_text("Shadow a youth adviser in a school").count() == 0
     page.goto(exchange_url)
-    for button, state in (("Confirm the exchange", "confirmed"), ("Mark as under way", "under way"),
-                          ("Mark as completed", "completed")):  # fmt: skip
-        page.get_by_role("button", name=button).click()
-        page.get_by_text(f"The exchange is now {state}").wait_for()
+    page.get_by_role("button", name="Confirm the exchange").click()
+    page.get_by_text("The exchange is now confirmed").wait_for()
+    # Not under way before its first day: the refusal names the day.
+    page.get_by_role("button", name="Mark as under way").click()
+    page.get_by_text(f"from its first day, {n.exchange.start}, not before").wait_for()
+    on_day(monkeypatch, n.exchange.start)
+    page.get_by_role("button", name="Mark as under way").click()
+    page.get_by_text("The exchange is now under way").wait_for()
+    on_day(monkeypatch, n.exchange.end)
+    page.get_by_role("button", name="Mark as completed").click()
+    page.get_by_text("The exchange is now completed").wait_for()
     axe.check(page)
     assert not page.csp_errors, page.csp_errors
 
 
-def test_4_the_completion_report_is_written_and_the_exchange_reported(page, axe, live_server):
+def test_4_the_completion_report_is_written_and_the_exchange_reported(page, axe, live_server, monkeypatch):
     n = with_exchange(network(), State.COMPLETED)
+    on_day(monkeypatch, n.exchange.end)
     exchange_url = n.exchange.get_absolute_url()
     login(page, axe, "bea@example.org")
     page.goto(exchange_url)
