@@ -214,7 +214,7 @@ def schedule_compute(request: HttpRequest, event_id: int) -> Status[dict[str, An
 
 @router.get("/events/{event_id}/participants", response={200: list[RegistrationOut], 404: ErrorOut})
 @paginate(ListPaging)
-def participant_list(
+def event_participant_list(
     request: HttpRequest, event_id: int, country: str = "", kind: str = "", language: str = "", q: str = ""
 ) -> Shown[Registration]:
     event = _event_for(request, event_id)
