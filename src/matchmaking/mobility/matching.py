@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -33,7 +32,7 @@ from matchmaking.engine.reasons import Reason
 from matchmaking.mobility.models import Opportunity, Suggestion, SuggestionRun
 from matchmaking.organisations.models import Organisation
 from matchmaking.taxonomies.models import Term
-from matchmaking.taxonomies.reason_text import render_reason
+from matchmaking.taxonomies.reason_text import render_reason, term_labels
 
 TOP_PARTNERS = 25
 TOP_INVITES = 8
@@ -206,19 +205,6 @@ def refresh(opportunities: Iterable[Opportunity] | None = None) -> int:
 def reason_text(reason: Mapping[str, Any]) -> str:
     """A stored reason in the reader's language (its stored English text if its code is unknown)."""
     return render_reason(reason)
-
-
-@lru_cache(maxsize=16)
-def term_labels(language: str) -> dict[str, str]:
-    """Code → label of every code-list term (not languages) in ``language``.
-
-    The code lists change only with a deployment, so the labels are kept for the life of the process.
-    """
-    lang = language.split("-")[0]
-    return {
-        code: labels.get(lang) or labels.get("en") or code
-        for code, labels in Term.objects.exclude(scheme="languages").values_list("code", "labels")
-    }
 
 
 # --- Why not this partner? -------------------------------------------------------------------------
