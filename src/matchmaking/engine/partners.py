@@ -130,6 +130,7 @@ def suggest_partners(
     *,
     top: int = 10,
     weights: PartnerWeights = DEFAULT_WEIGHTS,
+    candidates: Iterable[str] | None = None,
 ) -> list[PartnerSuggestion]:
     """Counterpart opportunities for ``opportunity_id`` that break no hard rule, best first.
 
@@ -139,6 +140,10 @@ def suggest_partners(
     opportunity_id : str
     top : int, optional
     weights : PartnerWeights, optional
+    candidates : iterable of str, optional
+        Opportunity ids to consider (default: all). An index that narrows the network may pass any
+        superset of the pairs that break no hard rule: every candidate is still checked, so the result
+        is the same as scoring the whole network.
 
     Returns
     -------
@@ -160,8 +165,13 @@ def suggest_partners(
     'They want to learn: mentoring, which you offer'
     """
     ours = network.opportunity(opportunity_id)
+    pool = (
+        network.opportunities.values()
+        if candidates is None
+        else [network.opportunities[c] for c in candidates if c in network.opportunities]
+    )
     found = []
-    for theirs in network.opportunities.values():
+    for theirs in pool:
         if theirs.id == ours.id or explain_exclusion(ours, theirs):
             continue
         found.append(_score_opportunity(network, ours, theirs, weights))
@@ -174,6 +184,7 @@ def organisations_to_invite(
     *,
     top: int = 10,
     weights: PartnerWeights = DEFAULT_WEIGHTS,
+    candidates: Iterable[str] | None = None,
 ) -> list[PartnerSuggestion]:
     """Organisations with no opportunity of their own whose profile fits ``opportunity_id``.
 
@@ -187,6 +198,9 @@ def organisations_to_invite(
     opportunity_id : str
     top : int, optional
     weights : PartnerWeights, optional
+    candidates : iterable of str, optional
+        Organisation ids to consider (default: all); as for ``suggest_partners``, any superset of
+        the organisations that pass the rules gives the same result.
 
     Returns
     -------
@@ -204,8 +218,13 @@ def organisations_to_invite(
     """
     ours = network.opportunity(opportunity_id)
     busy = network.with_open_opportunities()
+    pool = (
+        network.organisations.values()
+        if candidates is None
+        else [network.organisations[c] for c in candidates if c in network.organisations]
+    )
     found = []
-    for org in network.organisations.values():
+    for org in pool:
         if org.id in busy or org.id == ours.organisation or not _can_invite(ours, org):
             continue
         found.append(_score_profile(network, ours, org, weights))
@@ -222,8 +241,27 @@ def _can_invite(ours: Opportunity, org: Organisation) -> bool:
 def _finish(found: list[PartnerSuggestion], top: int, weights: PartnerWeights) -> list[PartnerSuggestion]:
     found.sort(key=lambda s: (-s.score, s.organisation, s.opportunity or ""))
     if weights.country_spread > 0:
-        found = spread_across_countries(found, weights.country_spread)
+        found = spread_across_countries(
+            _spread_shortlist(found, top, weights.country_spread), weights.country_spread
+        )
     return found[:top]
+
+
+def _spread_shortlist(found: list[PartnerSuggestion], top: int, penalty: float) -> list[PartnerSuggestion]:
+    """The best-first prefix of ``found`` that can reach the first ``top`` places after spreading.
+
+    Before each of the first ``top`` picks at most ``top - 1`` have been made, so one of the ``top``
+    best is still left with an ordering value of at least ``s_top - penalty * (top - 1)``; anything
+    scoring below that can never be picked that early. Cutting there keeps the result identical while
+    the greedy spread (quadratic) re-ranks a short list instead of every candidate in the network.
+    """
+    if len(found) <= top:
+        return found
+    floor = found[top - 1].score - penalty * (top - 1)
+    end = top
+    while end < len(found) and found[end].score >= floor:
+        end += 1
+    return found[:end]
 
 
 def spread_across_countries(suggestions: list[PartnerSuggestion], penalty: float) -> list[PartnerSuggestion]:
