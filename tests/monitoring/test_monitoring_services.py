@@ -22,7 +22,25 @@ def test_the_2030_targets_are_there_from_the_start(db):
         ("vet-learners-on-mobility", "partnership"): Decimal("20.00"),
         ("vet-learners-on-mobility", "council"): Decimal("12.00"),
         ("fewer-opportunities-share", "partnership"): Decimal("20.00"),
+        ("higher-education-graduates-mobility", "council"): Decimal("23.00"),
     }
+
+
+def test_every_council_target_cites_the_recommendation(db):
+    council = Target.objects.filter(source="council")
+    assert council.count() == 2
+    for target in council:
+        assert "Europe on the Move" in target.reference
+        assert "C/2024/3364" in target.reference
+
+
+def test_a_new_reference_replaces_the_old_and_an_empty_one_keeps_it(coordinator):
+    services.target_set(
+        actor=coordinator, indicator=VET, year=2027, source="council", value=Decimal("10"), reference="A text"
+    )
+    services.target_set(actor=coordinator, indicator=VET, year=2027, source="council", value=Decimal("11"))
+    target = Target.objects.get(year=2027)
+    assert (target.value, target.reference) == (Decimal("11"), "A text")
 
 
 VET = "vet-learners-on-mobility"

@@ -100,7 +100,39 @@ def test_fairness_of_allocation_rounds_rolled_up(coordinator, network):
             name=name, status="confirmed", confirmed_at=timezone.now(), fairness={"flag": audit}
         )
     rows = _rows(selectors.cockpit(user=coordinator, filters=CockpitFilters()), "allocation-fairness")
-    assert rows["flag: fewer-opportunities"] == [12, 8, 20, 60.0]
-    assert rows["flag: others"] == [30, 10, 40, 75.0]
+    assert rows["flag: fewer-opportunities"] == [12, 8, 20, 60.0, None]  # no fit stored
+    assert rows["flag: others"] == [30, 10, 40, 75.0, None]
     member_view = selectors.cockpit(user=network["boras_admin"], filters=CockpitFilters())
     assert member_view.tables["allocation-fairness"].empty
+
+
+def test_fairness_roll_up_weighs_each_rounds_fit_by_the_people_placed(coordinator, network):
+    from django.utils import timezone
+
+    from matchmaking.placements.models import Round
+
+    def audit(placed_a, fit_a, placed_b, fit_b):
+        return {
+            "groups": [
+                {
+                    "group": "fewer-opportunities",
+                    "participants": 10,
+                    "placed": placed_a,
+                    "mean_fit_placed": fit_a,
+                },
+                {"group": "others", "participants": 10, "placed": placed_b, "mean_fit_placed": fit_b},
+            ]
+        }
+
+    now = timezone.now()
+    Round.objects.create(
+        name="Spring", status="confirmed", confirmed_at=now, fairness={"flag": audit(6, 80.0, 2, 90.0)}
+    )
+    Round.objects.create(
+        name="Autumn", status="confirmed", confirmed_at=now, fairness={"flag": audit(2, 40.0, 2, 50.0)}
+    )
+    rows = _rows(selectors.cockpit(user=coordinator, filters=CockpitFilters()), "allocation-fairness")
+    assert rows["flag: fewer-opportunities"][4] == 70.0  # (6 × 80 + 2 × 40) / 8
+    # Four people placed in all: their mean fit is hidden with the count, as every figure about people.
+    assert rows["flag: others"][0] == "<5"
+    assert rows["flag: others"][4] == "<5"

@@ -79,6 +79,10 @@ class TargetForm(Form):
         label=_("Target (%)"), required=False, min_value=0, max_value=100, decimal_places=2,
         help_text=_("Leave empty to remove the target."),
     )  # fmt: skip
+    reference = forms.CharField(
+        label=_("Reference"), required=False, max_length=300,
+        help_text=_("The text that sets the target (title, date, reference). Empty: the one recorded stays."),
+    )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

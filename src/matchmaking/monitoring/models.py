@@ -29,6 +29,10 @@ class Target(models.Model):
         _("target (%)"), max_digits=5, decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )  # fmt: skip
+    reference = models.CharField(
+        _("reference"), max_length=300, blank=True,
+        help_text=_("The text that sets the target (title, date, official reference)."),
+    )  # fmt: skip
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -216,7 +216,8 @@ def referrals(f: CockpitFilters, scope: set[int] | None) -> Table:
 
 def allocation_fairness(f: CockpitFilters, scope: set[int] | None) -> Table:
     """The fairness audits of the allocation rounds confirmed in the period, rolled up: per audit and
-    group, the people in the rounds and those placed. A round mixes organisations, so this table is the
+    group, the people in the rounds and those placed, and the mean fit of those placed (each round's
+    mean weighted by the people it placed). A round mixes organisations, so this table is the
     coordinator's only (empty for a member)."""
     table = Table(
         "allocation-fairness",
@@ -227,6 +228,7 @@ def allocation_fairness(f: CockpitFilters, scope: set[int] | None) -> Table:
             ("not_placed", _("Not placed")),
             ("participants", _("Participants")),
             ("placement_rate_percent", _("Placement rate (%)")),
+            ("mean_fit_placed", _("Mean fit of those placed (0–100)")),
         ],
         people=True,
     )
@@ -234,6 +236,7 @@ def allocation_fairness(f: CockpitFilters, scope: set[int] | None) -> Table:
         return table
     rounds = Round.objects.filter(status=Round.Status.CONFIRMED).filter(period(f, "confirmed_at__date"))
     counts: dict[str, list[int]] = {}
+    fit: dict[str, list[float]] = {}  # group: [sum of fit × placed, placed with a fit]
     for audits in rounds.values_list("fairness", flat=True):
         for audit, body in (audits or {}).items():
             for group in body.get("groups", []):
@@ -242,6 +245,10 @@ def allocation_fairness(f: CockpitFilters, scope: set[int] | None) -> Table:
                 counts.setdefault(key, [0, 0])
                 counts[key][0] += n_placed
                 counts[key][1] += n_people - n_placed
+                if group.get("mean_fit_placed") is not None and n_placed:
+                    fit.setdefault(key, [0.0, 0])
+                    fit[key][0] += float(group["mean_fit_placed"]) * n_placed
+                    fit[key][1] += n_placed
     if counts:
         keys = sorted(counts)
         shown = disclosure.protect([counts[k] for k in keys], column_totals=False).shown()
@@ -251,8 +258,21 @@ def allocation_fairness(f: CockpitFilters, scope: set[int] | None) -> Table:
                 if isinstance(placed, int) and isinstance(people, int)
                 else placed
             )
-            table.rows.append([key, placed, unplaced, people, rate])
+            table.rows.append([key, placed, unplaced, people, rate, _mean_fit(fit.get(key), placed)])
         table.note = _(
-            "Placement rates only; how well people fit their placements is in each round's report."
+            "The mean fit of a group is shown only where at least as many people as the "
+            "small-figure threshold were placed, like every figure about people."
         )
     return table
+
+
+def _mean_fit(fit: list[float] | None, placed: disclosure.Cell) -> disclosure.Cell | float | None:
+    """The weighted mean fit of a group's placed people; hidden ("<k") when the number placed is, and
+    also when it is hidden beside another ("x")."""
+    if not isinstance(placed, int):
+        return placed
+    if not fit or not fit[1]:
+        return None
+    if disclosure.small(int(fit[1])):
+        return disclosure.suppress(int(fit[1]))
+    return round(fit[0] / fit[1], 1)

@@ -58,9 +58,10 @@ def _check(actor: User) -> None:
 
 @transaction.atomic
 def target_set(
-    *, actor: User, indicator: str, year: int, source: str, value: Decimal | None
+    *, actor: User, indicator: str, year: int, source: str, value: Decimal | None, reference: str = ""
 ) -> Target | None:
-    """Set (or, with ``value`` None, remove) the target of ``indicator`` for ``year`` by ``source``."""
+    """Set (or, with ``value`` None, remove) the target of ``indicator`` for ``year`` by ``source``;
+    ``reference`` cites the text that sets it (empty: the one already recorded is kept)."""
     _check(actor)
     if indicator not in {d.code for d in definitions().with_targets()}:
         raise ValidationError({"indicator": "This indicator has no targets."})
@@ -82,10 +83,16 @@ def target_set(
         return None
     if not Decimal(0) <= value <= Decimal(100):
         raise ValidationError({"value": "A target is a percentage from 0 to 100."})
+    defaults: dict[str, object] = {"value": value, "updated_by": actor}
+    if reference.strip():
+        defaults["reference"] = reference.strip()[:300]
     target, _created = Target.objects.update_or_create(
-        indicator=indicator, year=year, source=source, defaults={"value": value, "updated_by": actor}
+        indicator=indicator, year=year, source=source, defaults=defaults
     )
-    audit_record(actor=actor, action="target.set", obj=target, before=before, after={"value": value})
+    audit_record(
+        actor=actor, action="target.set", obj=target, before=before,
+        after={"value": value, "reference": target.reference},
+    )  # fmt: skip
     return target
 
 

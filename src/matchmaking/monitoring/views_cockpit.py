@@ -152,7 +152,7 @@ def targets_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             services.target_set(
                 actor=request.user, indicator=data["indicator"], year=data["year"], source=data["source"],
-                value=data["value"],
+                value=data["value"], reference=data["reference"],
             )  # fmt: skip
         except ValidationError as exc:
             show_service_errors(form, exc)
