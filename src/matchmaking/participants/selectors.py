@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal, TypeAlias, TypedDict
 
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from matchmaking.accounts.models import User
@@ -15,6 +16,7 @@ from matchmaking.core.models import PersonalDataAccess
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants.access import can_see_personal_details, visible_participants
 from matchmaking.participants.clock import Clock, youth_guarantee_clock
+from matchmaking.participants.clock_sql import with_clock
 from matchmaking.participants.models import Participant, ParticipantIdentity, ParticipantLanguage
 from matchmaking.permissions.roles import PERSONAL_DATA_ROLES, AnyUser, caseload_organisations
 from matchmaking.taxonomies.models import Term
@@ -33,9 +35,15 @@ class CaseloadFilters:
 
 class FirstOffer(TypedDict):
     first_offer_on: date | None
+    clock_started_on: date
+    clock_due_on: date
+    clock_stopped_on: date | None
+    clock_running: bool
+    clock_overdue: bool
+    clock_days_left: int
 
 
-# A participant of the caseload, with the date of the first offer made to the person.
+# A participant of the caseload, with the date of the first offer made to the person and the clock.
 CaseloadParticipant: TypeAlias = "WithAnnotations[Participant, FirstOffer]"
 
 # ``participant_clock`` reads the first offer itself unless the caller has it (even when there is none).
@@ -50,6 +58,8 @@ class CaseloadRow:
 
 
 def caseload(*, user: AnyUser, filters: CaseloadFilters | None = None) -> QuerySet[CaseloadParticipant]:
+    """The caseload, oldest registration first, each person with the first offer and the Youth Guarantee
+    clock computed in the database (``clock_sql.with_clock``), so the clock filters every row."""
     filters = filters or CaseloadFilters()
     found = visible_participants(user)
     if filters.mine:
@@ -60,37 +70,53 @@ def caseload(*, user: AnyUser, filters: CaseloadFilters | None = None) -> QueryS
         found = found.filter(status=filters.status)
     if filters.query:
         found = found.filter(Q(pseudonym__icontains=filters.query) | Q(reference__iexact=filters.query))
-    return (
-        found.select_related("organisation", "key_worker")
-        .annotate(first_offer_on=Min("offers__offered_on"))
-        .order_by("registered_on", "pseudonym")
+    annotated = with_clock(found.select_related("organisation", "key_worker"), today=timezone.localdate())
+    if filters.clock == "overdue":
+        annotated = annotated.filter(clock_overdue=True)
+    elif filters.clock == "running":
+        annotated = annotated.filter(clock_running=True)
+    return annotated.order_by("registered_on", "pseudonym")
+
+
+def caseload_by_clock(
+    *, user: AnyUser, filters: CaseloadFilters | None = None
+) -> QuerySet[CaseloadParticipant]:
+    """The caseload, overdue clocks first, then by the days left (fewest first), over every row."""
+    return caseload(user=user, filters=filters).order_by(
+        "-clock_overdue", "clock_days_left", "registered_on", "pseudonym"
     )
+
+
+def caseload_overdue_count(*, user: AnyUser, filters: CaseloadFilters | None = None) -> int:
+    """How many people of the (filtered) caseload have an overdue clock, counted over every row."""
+    return caseload(user=user, filters=filters).filter(clock_overdue=True).count()
+
+
+def caseload_rows_of(participants: Iterable[CaseloadParticipant]) -> list[CaseloadRow]:
+    """One row per person shown (a page of the caseload): the clock and the open steps of the plan."""
+    today = timezone.localdate()
+    shown = list(participants)
+    prefetch_related_objects(shown, Prefetch("goals__steps"))
+    return [
+        CaseloadRow(
+            p,
+            participant_clock(p, today, first_offer_on=p.first_offer_on),
+            sum(
+                1
+                for goal in p.goals.all()
+                for step in goal.steps.all()
+                if step.status in ("planned", "in-progress")
+            ),
+        )
+        for p in shown
+    ]
 
 
 def caseload_rows(
     *, user: AnyUser, filters: CaseloadFilters | None = None, limit: int = 500
 ) -> list[CaseloadRow]:
-    """The caseload with each person's Youth Guarantee clock, overdue clocks first."""
-    filters = filters or CaseloadFilters()
-    today = timezone.localdate()
-    rows = []
-    for participant in caseload(user=user, filters=filters).prefetch_related(Prefetch("goals__steps"))[
-        : limit * 2
-    ]:
-        clock = participant_clock(participant, today, first_offer_on=participant.first_offer_on)
-        if filters.clock == "overdue" and not (clock and clock.overdue):
-            continue
-        if filters.clock == "running" and not (clock and clock.running):
-            continue
-        open_steps = sum(
-            1
-            for goal in participant.goals.all()
-            for step in goal.steps.all()
-            if step.status in ("planned", "in-progress")
-        )
-        rows.append(CaseloadRow(participant, clock, open_steps))
-    rows.sort(key=lambda r: (not (r.clock and r.clock.overdue), r.clock.days_left if r.clock else 10**6))
-    return rows[:limit]
+    """The first ``limit`` people of the caseload, overdue clocks first."""
+    return caseload_rows_of(caseload_by_clock(user=user, filters=filters)[:limit])
 
 
 def participant_clock(

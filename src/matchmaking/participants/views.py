@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.forms import show_service_errors
+from matchmaking.forms import query_without_page, show_service_errors
 from matchmaking.participants import forms, selectors, services
 from matchmaking.participants.access import (
     access_participant,
@@ -47,11 +48,15 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         filters = selectors.CaseloadFilters(query=d["q"].strip(), mine=d["mine"], clock=d["clock"])
-    rows = selectors.caseload_rows(user=request.user, filters=filters)
+    page = Paginator(selectors.caseload_by_clock(user=request.user, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
     context = {
         "form": form,
-        "rows": rows,
-        "overdue": sum(1 for r in rows if r.clock and r.clock.overdue),
+        "page": page,
+        "rows": selectors.caseload_rows_of(page.object_list),
+        "overdue": selectors.caseload_overdue_count(user=request.user, filters=filters),
+        "query_string": query_without_page(request),
         "can_create": bool(selectors.caseload_organisations_of(user=request.user)),
     }
     return render(request, "participants/caseload.html", context)

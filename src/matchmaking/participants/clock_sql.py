@@ -1,0 +1,107 @@
+"""The Youth Guarantee clock in SQL, so that the caseload is filtered and ordered by it in the database over
+every row (SQLite and PostgreSQL), with the same dates as ``clock.youth_guarantee_clock``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from matchmaking.participants.models import AgeGroup, Participant
+
+
+class AddMonths(Func):
+    """``start`` plus a number of months, the day clamped to the month's last (31 Jan + 1 month = 28 Feb),
+    like ``clock.add_months``."""
+
+    output_field = DateField()
+    arity = 2
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        # SQLite rolls an overflowing day into the next month: clamp it to the last day of the month.
+        start, start_params = compiler.compile(self.source_expressions[0])
+        months, months_params = compiler.compile(self.source_expressions[1])
+        sql = (
+            f"MIN(date({start}, 'start of month', '+' || ({months}) || ' months',"
+            f" '+' || (CAST(strftime('%%d', {start}) AS INTEGER) - 1) || ' days'),"
+            f" date({start}, 'start of month', '+' || (({months}) + 1) || ' months', '-1 day'))"
+        )
+        params = [*start_params, *months_params, *start_params, *start_params, *months_params]
+        return sql, params
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        # PostgreSQL: adding an interval of months clamps the day already.
+        start, start_params = compiler.compile(self.source_expressions[0])
+        months, months_params = compiler.compile(self.source_expressions[1])
+        return f"CAST(({start} + make_interval(months => ({months}))) AS date)", [
+            *start_params,
+            *months_params,
+        ]
+
+
+class DaysBetween(Func):
+    """Whole days from ``earlier`` to ``later`` (negative when ``later`` is before)."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        later, later_params = compiler.compile(self.source_expressions[0])
+        earlier, earlier_params = compiler.compile(self.source_expressions[1])
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)", [*later_params, *earlier_params]
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        later, later_params = compiler.compile(self.source_expressions[0])
+        earlier, earlier_params = compiler.compile(self.source_expressions[1])
+        return f"(CAST({later} AS date) - CAST({earlier} AS date))", [*later_params, *earlier_params]
+
+
+def _months() -> Expression:
+    return Case(
+        When(age_group=AgeGroup.YOUNG, then=Value(settings.YOUTH_GUARANTEE_YOUNG_MONTHS)),
+        default=Value(settings.YOUTH_GUARANTEE_ADULT_MONTHS),
+        output_field=IntegerField(),
+    )
+
+
+def with_clock(found: QuerySet[Participant], *, today: date) -> QuerySet[Any]:
+    """``found`` annotated with ``first_offer_on``, ``clock_due_on``, ``clock_running``, ``clock_overdue``
+    and ``clock_days_left``: the clock is stopped by the first offer when it is made on or after the start."""
+    started = Coalesce(F("clock_start_on"), F("registered_on"), output_field=DateField())
+    found = found.annotate(first_offer_on=Min("offers__offered_on"), clock_started_on=started)
+    stopped = Q(first_offer_on__isnull=False, first_offer_on__gte=F("clock_started_on"))
+    found = found.annotate(
+        clock_due_on=AddMonths(F("clock_started_on"), _months()),
+        clock_running=Case(
+            When(stopped, then=Value(False)), default=Value(True), output_field=BooleanField()
+        ),
+        clock_stopped_on=Case(
+            When(stopped, then=F("first_offer_on")), default=None, output_field=DateField()
+        ),
+    )
+    return found.annotate(
+        clock_overdue=Case(
+            When(~stopped & Q(clock_due_on__lt=Value(today, output_field=DateField())), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        clock_days_left=DaysBetween(
+            F("clock_due_on"), Coalesce(F("clock_stopped_on"), Value(today, output_field=DateField()))
+        ),
+    )

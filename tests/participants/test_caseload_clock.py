@@ -1,0 +1,80 @@
+"""The Youth Guarantee clock computed in the database (filters and order of the caseload over every row)
+gives the same due date, stop and overdue state as the Python clock, month ends and leap days included;
+the caseload page shows every person through its pages, overdue people first wherever they are."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from matchmaking.participants.clock import youth_guarantee_clock
+from matchmaking.participants.clock_sql import with_clock
+from matchmaking.participants.models import Participant
+from matchmaking.pathways.models import Offer
+from tests.factories_participants import participant
+
+pytestmark = pytest.mark.database
+
+STARTS = [
+    date(2024, 1, 31), date(2024, 2, 29), date(2023, 2, 28), date(2024, 8, 31), date(2024, 10, 31),
+    date(2024, 11, 30), date(2024, 12, 31), date(2025, 3, 15), date(2024, 9, 1),
+]  # fmt: skip
+
+
+def test_clock_in_the_database_equals_the_clock_in_python(world):
+    people = []
+    for i, (start, age, offer_days) in enumerate(
+        itertools.product(STARTS, ["young", "adult", ""], [None, -3, 0, 40])
+    ):
+        p = Participant.objects.create(
+            organisation=world.home,
+            registered_on=start - timedelta(days=i % 3),
+            clock_start_on=start if i % 3 else None,
+            age_group=age,
+        )
+        if offer_days is not None:
+            offered = (p.clock_start_on or p.registered_on) + timedelta(days=offer_days)
+            Offer.objects.create(participant=p, type="job", offered_on=offered, organisation=world.home)
+        people.append(p)
+    for today in (date(2024, 6, 1), date(2025, 1, 1), date(2025, 7, 15), date(2024, 5, 31)):
+        rows = with_clock(Participant.objects.filter(pk__in=[p.pk for p in people]), today=today)
+        for row in rows:
+            clock = youth_guarantee_clock(
+                started_on=row.clock_start_on or row.registered_on,
+                age_group=row.age_group,
+                first_offer_on=row.first_offer_on,
+                today=today,
+            )
+            seen = (row.clock_due_on, row.clock_running, row.clock_overdue, row.clock_days_left)
+            assert seen == (clock.due_on, clock.running, clock.overdue, clock.days_left), (row.pk, today)
+
+
+def test_the_caseload_shows_everyone_through_its_pages_overdue_first(client, world):
+    today = timezone.localdate()
+    Participant.objects.bulk_create(
+        Participant(organisation=world.home, registered_on=today - timedelta(days=5 + i % 50))
+        for i in range(120)
+    )
+    late = participant(world.home, registered_on=today - timedelta(days=900), age_group="young")
+    # Registered last of all, with a clock started long ago: the old page (first rows by registration) hid it.
+    latest = participant(
+        world.home, registered_on=today, clock_start_on=today - timedelta(days=800), age_group="adult"
+    )
+    client.force_login(world.worker)
+    first = client.get(reverse("participants:caseload")).content.decode()
+    assert late.pseudonym in first
+    assert latest.pseudonym in first
+    assert "2 participants have had no offer" in first
+    shown = set()
+    for number in (1, 2, 3):
+        body = client.get(reverse("participants:caseload") + f"?page={number}").content.decode()
+        shown |= {p for p in Participant.objects.values_list("pseudonym", flat=True) if p in body}
+    assert shown == set(Participant.objects.values_list("pseudonym", flat=True))
+    overdue = client.get(reverse("participants:caseload") + "?clock=overdue").content.decode()
+    assert late.pseudonym in overdue
+    assert latest.pseudonym in overdue
+    assert world.person.pseudonym not in overdue
