@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from matchmaking.taxonomies import skill_finder
 from matchmaking.taxonomies.esco import (
     OCCUPATION_URI_PREFIX,
     SKILL_URI_PREFIX,
@@ -22,13 +23,17 @@ __all__ = [
     "EscoItem",
     "esco",
     "esco_version",
+    "find_skills",
     "is_occupation_uri",
     "is_skill_uri",
+    "model_status",
     "occupation_label",
     "occupation_skills",
     "search_occupations",
     "search_skills",
     "skill_label",
+    "skills_for_occupation",
+    "suggest_from_story",
     "suggest_skills",
     "warm",
 ]
@@ -107,3 +112,25 @@ def occupation_skills(uri: str, limit: int = 12) -> list[EscoItem]:
         return []
     story = f"{occupation.label}. {occupation.description}"
     return suggest_skills(story, limit)
+
+
+# The skills page asks the cross-lingual skill finder (keyword search plus the text model, when there is
+# one); the importers and placements keep the plain label search above.
+
+
+def find_skills(query: str, *, lang: str | None = None, limit: int = 10) -> list[skill_finder.SkillHit]:
+    return skill_finder.find_skills(query, lang=lang, limit=limit)
+
+
+def suggest_from_story(
+    text: str, *, lang: str | None = None, limit: int = 10
+) -> list[skill_finder.StorySuggestion]:
+    return skill_finder.suggest_from_story(text, lang=lang, limit=limit)
+
+
+def skills_for_occupation(uri: str, *, limit: int = 15) -> list[skill_finder.OccupationSkill]:
+    return skill_finder.skills_for_occupation(uri, limit=limit)
+
+
+def model_status() -> skill_finder.ModelStatus:
+    return skill_finder.model_status()

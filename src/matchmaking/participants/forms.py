@@ -100,16 +100,45 @@ class LanguageForm(Form):
         choice_field(self, "code").choices = term_choices("languages")
 
 
+STORY_MAX = 5000
+SEARCH_MAX = 200
+
+
 class SkillSearchForm(Form):
-    q = forms.CharField(label=_("Search ESCO skills"), max_length=200, required=False)
+    q = forms.CharField(
+        label=_("Skill or occupation"),
+        max_length=SEARCH_MAX,
+        required=False,
+        error_messages={
+            "max_length": _(
+                "Skill or occupation: write at most %(limit_value)d characters (it has %(show_value)d)."
+            )
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("Look for"),
+        required=False,
+        choices=[("skill", _("Skills")), ("occupation", _("Occupations of interest"))],
+    )
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or "skill"
 
 
 class StoryForm(Form):
     section = forms.ChoiceField(label=_("Part of the interview"), choices=SkillSource.choices)
     story = forms.CharField(
         label=_("What the person tells you, in their words"),
-        max_length=4000,
+        max_length=STORY_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("In any of the six languages; each suggestion shows the sentence it comes from."),
+        error_messages={
+            "required": _("What the person tells you: write a few words of the person's story."),
+            "max_length": _(
+                "What the person tells you: write at most %(limit_value)d characters "
+                "(it has %(show_value)d); split a long story into parts."
+            ),
+        },
     )
 
 
@@ -120,6 +149,35 @@ class SkillForm(Form):
     source = forms.ChoiceField(label=_("Where"), choices=SkillSource.choices)
     validated = forms.BooleanField(label=_("Validated"), required=False)
     evidence = forms.CharField(label=_("Evidence"), required=False, max_length=2000)
+
+
+class AcceptSkillsForm(Form):
+    """What applies to all the ticked suggestions at once; the ticked skills are read by the view."""
+
+    listing = forms.ChoiceField(choices=[(name, name) for name in ("story", "search", "occupation")])
+    how = forms.ChoiceField(label=_("Learnt"), choices=ParticipantSkill.How.choices)
+    source = forms.ChoiceField(label=_("Where"), choices=SkillSource.choices)
+
+
+VALIDATION_CHOICES = [("no", _("Not validated yet")), ("yes", _("Validated"))]
+
+
+class SkillEditForm(Form):
+    skill = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What shows the skill: a certificate, a reference, what the person did and where."),
+        error_messages={
+            "max_length": _("Evidence: write at most %(limit_value)d characters (it has %(show_value)d).")
+        },
+    )
+    validated = forms.ChoiceField(label=_("Validation status"), choices=VALIDATION_CHOICES)
+
+    def clean_validated(self) -> bool:
+        return self.cleaned_data["validated"] == "yes"
 
 
 class ConsentForm(Form):

@@ -30,7 +30,7 @@ from matchmaking.participants.consent import (  # noqa: F401 - part of this modu
     group_member_end,
     group_member_update,
 )
-from matchmaking.participants.esco_lookup import esco_version
+from matchmaking.participants.esco_lookup import esco_version, is_skill_uri, skill_label
 from matchmaking.participants.models import (
     AgeGroup,
     ClockStart,
@@ -327,6 +327,73 @@ def skill_add(
         action="skill.add" if created else "skill.update",
         obj=participant,
         after={"skill": uri, "how": how, "validated": validated},
+        organisation_id=participant.organisation_id,
+    )
+    return skill
+
+
+@transaction.atomic
+def skills_add(
+    *,
+    actor: User,
+    participant: Participant,
+    skills: list[tuple[str, str]],
+    how: str,
+    source: str,
+) -> list[ParticipantSkill]:
+    """Accept several suggested skills at once, each ``(uri, evidence)``: all or none. Skills already in
+    the profile are left as they are; the others are added with how and where they were learnt."""
+    _require(can_edit_participant(actor, participant))
+    if not skills:
+        raise ValidationError({"pick": _("Tick at least one suggested skill.")})
+    held = set(participant.skills.values_list("uri", flat=True))
+    added = []
+    for uri, evidence in skills:
+        if uri in held:
+            continue
+        if not is_skill_uri(uri):
+            raise ValidationError({"uri": _("Choose a skill from the ESCO suggestions.")})
+        held.add(uri)
+        added.append(
+            skill_add(
+                actor=actor,
+                participant=participant,
+                uri=uri,
+                label=skill_label(uri),
+                how=how,
+                source=source,
+                evidence=evidence[:2000],
+            )
+        )
+    return added
+
+
+@transaction.atomic
+def skill_update(
+    *, actor: User, participant: Participant, skill_id: int, evidence: str, validated: bool
+) -> ParticipantSkill:
+    """Change a mapped skill's evidence and validation status."""
+    _require(can_edit_participant(actor, participant))
+    skill = participant.skills.filter(pk=skill_id).first()
+    if skill is None:
+        raise ValidationError(_("That skill is not in the profile."))
+    changed = [
+        name
+        for name, value in (("evidence", evidence), ("validated", validated))
+        if getattr(skill, name) != value
+    ]
+    if not changed:
+        return skill
+    before = skill.validated
+    skill.evidence, skill.validated = evidence, validated
+    skill.save(update_fields=changed)
+    # The evidence is the person's story: the trail names that it changed, not what it says.
+    audit_record(
+        actor=actor,
+        action="skill.update",
+        obj=participant,
+        before={"skill": skill.uri, "validated": before},
+        after={"skill": skill.uri, "validated": validated, "fields": changed},
         organisation_id=participant.organisation_id,
     )
     return skill

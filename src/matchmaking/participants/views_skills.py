@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.forms import HtmxHttpRequest
-from matchmaking.participants import esco_lookup, forms, selectors, services
+from matchmaking.forms import Form, HtmxHttpRequest
+from matchmaking.participants import esco_lookup, forms, selectors, services, skill_suggestions
 from matchmaking.participants.access import access_participant_for_edit
-from matchmaking.participants.models import SkillSource
+from matchmaking.participants.models import Participant, ParticipantSkill, SkillSource
 from matchmaking.participants.views import show_error
 from matchmaking.permissions.roles import AuthenticatedHttpRequest
 
@@ -53,74 +55,195 @@ def _default_how(source: str) -> str:
     return "formal" if source == SkillSource.QUALIFICATION else "informal"
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def skills(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
-    """The interview page; posting a story shows ESCO suggestions to accept or reject."""
-    participant = access_participant_for_edit(request.user, pseudonym)
-    selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
-    story = forms.StoryForm(request.POST or None, initial={"section": request.GET.get("section", "work")})
-    suggestions: list[esco_lookup.EscoItem] = []
-    section = request.GET.get("section", SkillSource.WORK)
-    if request.method == "POST" and story.is_valid():
-        section = story.cleaned_data["section"]
-        held = set(participant.skills.values_list("uri", flat=True))
-        suggestions = [
-            s for s in esco_lookup.suggest_skills(story.cleaned_data["story"]) if s.uri not in held
-        ]
-        if not suggestions:
-            messages.info(request, _("No ESCO skill matched; try other words or search below."))
-    context = {
+class SkillsRequest(AuthenticatedHttpRequest, HtmxHttpRequest):
+    """A signed-in request that may come from htmx."""
+
+
+def _held(participant: Participant) -> set[str]:
+    return set(participant.skills.values_list("uri", flat=True))
+
+
+def _page(request: HttpRequest, participant: Participant, **parts: Any) -> dict[str, Any]:
+    """Everything the skills page shows; ``parts`` replaces what a request changed."""
+    section = parts.pop("section", None) or request.GET.get("section") or SkillSource.WORK
+    section = section if section in SkillSource.values else SkillSource.WORK
+    status = esco_lookup.model_status()
+    context: dict[str, Any] = {
         "participant": participant,
         "interview": INTERVIEW,
-        "story": story,
-        "suggestions": suggestions,
+        "story": forms.StoryForm(initial={"section": section}),
+        "search": forms.SkillSearchForm(),
         "section": section,
         "default_how": _default_how(section),
         "sources": SkillSource.choices,
-        "search": forms.SkillSearchForm(),
+        "hows": ParticipantSkill.How.choices,
+        "lists": {},
+        "occupation": None,
+        "found_occupations": None,
         "skills": participant.skills.all(),
+        "validation_choices": forms.VALIDATION_CHOICES,
         "occupations": participant.occupation_interests,
         "esco_version": esco_lookup.esco_version(),
+        "model_available": status.available,
     }
-    return render(request, "participants/skills.html", context)
+    context.update(parts)
+    return context
+
+
+def _occupation(uri: str) -> dict[str, str] | None:
+    uri = uri[:200]
+    return (
+        {"uri": uri, "label": esco_lookup.occupation_label(uri)}
+        if esco_lookup.is_occupation_uri(uri)
+        else None
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skills(request: SkillsRequest, pseudonym: str) -> HttpResponse:
+    """The interview page. Posting a story suggests skills, each with the sentence it comes from;
+    ``?occupation=`` lists the skills of an occupation."""
+    participant = access_participant_for_edit(request.user, pseudonym)
+    selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
+    parts: dict[str, Any] = {}
+    lists: dict[str, list[skill_suggestions.Suggestion]] = {}
+    occupation = _occupation(request.GET.get("occupation", ""))
+    if occupation:
+        lists["occupation"] = skill_suggestions.from_occupation(occupation["uri"], held=_held(participant))
+        parts["occupation"] = occupation
+    if request.method == "POST":
+        story = forms.StoryForm(request.POST)
+        parts["story"] = story
+        if story.is_valid():
+            parts["section"] = story.cleaned_data["section"]
+            lists["story"] = skill_suggestions.from_story(
+                story.cleaned_data["story"], held=_held(participant)
+            )
+            if not lists["story"]:
+                messages.info(request, _("No ESCO skill matched; try other words or search below."))
+    return render(request, "participants/skills.html", _page(request, participant, lists=lists, **parts))
 
 
 @login_required
 @require_GET
-def skill_search(request: HtmxHttpRequest, pseudonym: str) -> HttpResponse:
-    """Autocomplete (htmx): ESCO skills or occupations whose text matches what is typed."""
+def skill_search(request: SkillsRequest, pseudonym: str) -> HttpResponse:
+    """The search box (htmx as one types, or a plain GET): skills found across languages, each with why,
+    or occupations to add as interests or to take skills from."""
     participant = access_participant_for_edit(request.user, pseudonym)
-    query = request.GET.get("q", "")[:200]
-    kind = "occupation" if request.GET.get("kind") == "occupation" else "skill"
-    found = (
-        esco_lookup.search_occupations(query) if kind == "occupation" else esco_lookup.search_skills(query)
-    )
-    section = request.GET.get("section", SkillSource.WORK)
-    section = section if section in SkillSource.values else SkillSource.WORK
-    context = {
-        "participant": participant,
-        "suggestions": found,
-        "section": section,
-        "default_how": _default_how(section),
-        "sources": SkillSource.choices,
-        "kind": kind,
-        "query": query,
-    }
-    template = "participants/partials/suggestions.html"
-    if not request.htmx:
-        context.update(
-            {
-                "skills": participant.skills.all(),
-                "interview": INTERVIEW,
-                "story": forms.StoryForm(),
-                "search": forms.SkillSearchForm(request.GET),
-                "occupations": participant.occupation_interests,
-                "esco_version": esco_lookup.esco_version(),
-            }
-        )
-        template = "participants/skills.html"
-    return render(request, template, context)
+    search = forms.SkillSearchForm(request.GET)
+    parts: dict[str, Any] = {"search": search, "lists": {}}
+    query, kind = "", "skill"
+    if search.is_valid():
+        query, kind = search.cleaned_data["q"].strip(), search.cleaned_data["kind"]
+    if query and kind == "occupation":
+        parts["found_occupations"] = esco_lookup.search_occupations(query)
+    elif query:
+        parts["lists"]["search"] = skill_suggestions.from_search(query, held=_held(participant))
+    parts.update(query=query, kind=kind)
+    context = _page(request, participant, **parts)
+    if request.htmx:
+        return render(request, "participants/partials/suggestions.html", context)
+    return render(request, "participants/skills.html", context)
+
+
+def _say(request: SkillsRequest, notices: list[str], level: int, text: str) -> None:
+    """A message: in the page's status line for htmx, else with the next page."""
+    if request.htmx:
+        notices.append(text)
+    else:
+        messages.add_message(request, level, text)
+
+
+@login_required
+@require_POST
+def skills_accept(request: SkillsRequest, pseudonym: str) -> HttpResponse:
+    """Add the ticked suggestions at once (or the one whose button was pressed), or turn one down; the
+    rest of the list stays on the page. htmx swaps the mapped skills only; without JavaScript the page
+    comes back with the rest of the list."""
+    participant = access_participant_for_edit(request.user, pseudonym)
+    form = forms.AcceptSkillsForm(request.POST)
+    items = skill_suggestions.posted(request.POST)
+    offered = {item.uri: item for item in items}
+    notices: list[str] = []
+    done: set[str] = set()
+    if not form.is_valid():
+        _say(request, notices, messages.ERROR, "; ".join(_field_errors(form)))
+    elif request.POST.get("reject") in offered:
+        uri = request.POST["reject"]
+        services.skill_reject(actor=request.user, participant=participant, uri=uri)
+        done.add(uri)
+        _say(request, notices, messages.INFO, _("Not added: %s") % offered[uri].label)
+    else:
+        single = request.POST.get("accept")
+        picked = [single] if single else request.POST.getlist("pick")
+        chosen = [offered[uri] for uri in dict.fromkeys(picked) if uri in offered]
+        try:
+            added = services.skills_add(
+                actor=request.user,
+                participant=participant,
+                skills=[(item.uri, item.sentence) for item in chosen],
+                how=form.cleaned_data["how"],
+                source=form.cleaned_data["source"],
+            )
+        except ValidationError as exc:
+            _say(request, notices, messages.ERROR, "; ".join(exc.messages))
+        else:
+            done.update(item.uri for item in chosen)
+            labels = ", ".join(skill.label for skill in added) or ", ".join(i.label for i in chosen)
+            _say(request, notices, messages.SUCCESS, _("Added: %s") % labels)
+    listing = form.cleaned_data.get("listing", "story") if form.is_valid() else "story"
+    held = _held(participant)
+    if request.htmx:
+        context = _page(request, participant, notices=notices, listing=listing)
+        context["removed"] = [item for item in items if item.uri in done or item.uri in held]
+        return render(request, "participants/partials/accepted.html", context)
+    rest = [item for item in items if item.uri not in done and item.uri not in held]
+    parts: dict[str, Any] = {"lists": {listing: rest}}
+    if listing == "occupation":
+        parts["occupation"] = _occupation(request.POST.get("occupation", ""))
+    if listing == "search":
+        parts["search"] = forms.SkillSearchForm({"q": request.POST.get("q", "")[:200]})
+        parts["query"] = request.POST.get("q", "")[:200]
+    section = form.cleaned_data.get("source") if form.is_valid() else None
+    return render(request, "participants/skills.html", _page(request, participant, section=section, **parts))
+
+
+def _field_errors(form: Form) -> list[str]:
+    """Each error with the name of its field, for a message line."""
+    out = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        out.extend(f"{label}: {e}" if label and not str(e).startswith(str(label)) else str(e) for e in errors)
+    return out
+
+
+@login_required
+@require_POST
+def skill_edit(request: SkillsRequest, pseudonym: str) -> HttpResponse:
+    """Change a mapped skill's evidence and validation status."""
+    participant = access_participant_for_edit(request.user, pseudonym)
+    form = forms.SkillEditForm(request.POST)
+    notices: list[str] = []
+    if not form.is_valid():
+        _say(request, notices, messages.ERROR, "; ".join(_field_errors(form)))
+    else:
+        try:
+            skill = services.skill_update(
+                actor=request.user,
+                participant=participant,
+                skill_id=form.cleaned_data["skill"],
+                evidence=form.cleaned_data["evidence"].strip(),
+                validated=form.cleaned_data["validated"],
+            )
+        except ValidationError as exc:
+            _say(request, notices, messages.ERROR, "; ".join(exc.messages))
+        else:
+            _say(request, notices, messages.SUCCESS, _("Saved: %s") % skill.label)
+    if request.htmx:
+        context = _page(request, participant, notices=notices, removed=[])
+        return render(request, "participants/partials/accepted.html", context)
+    return redirect("participants:skills", participant.pseudonym)
 
 
 @login_required
