@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matchmaking.engine.languages import shared_languages
@@ -25,11 +23,9 @@ from matchmaking.engine.partner_rules import explain_exclusion
 from matchmaking.engine.partners import (
     PartnerSuggestion,
     PartnerWeights,
-    organisations_to_invite,
-    suggest_partners,
 )
 from matchmaking.engine.reasons import Reason
-from matchmaking.mobility.models import Opportunity, Suggestion, SuggestionRun
+from matchmaking.mobility.models import Opportunity, Suggestion
 from matchmaking.organisations.models import Organisation
 from matchmaking.taxonomies.models import Term
 from matchmaking.taxonomies.reason_text import render_reason, term_labels
@@ -157,46 +153,13 @@ def _rows(
 
 
 def refresh(opportunities: Iterable[Opportunity] | None = None) -> int:
-    """Recompute and store the suggestions of ``opportunities`` (default: every one not closed)."""
-    if opportunities is None:
-        targets = list(
-            _opportunities(
-                Opportunity.objects.filter(
-                    status__in=[Opportunity.Status.OPEN, Opportunity.Status.DRAFT, Opportunity.Status.PAUSED]
-                )
-            )
-        )
-    else:
-        targets = list(opportunities)
-    if not targets:
-        return 0
-    network = build_network(targets)
-    open_keys = {
-        k
-        for (k,) in Opportunity.objects.filter(
-            status=Opportunity.Status.OPEN, organisation__status=Organisation.Status.ACTIVE
-        ).values_list("key")
-    }
-    orgs = dict(Organisation.objects.values_list("key", "pk"))
-    opps = dict(Opportunity.objects.filter(key__in=open_keys).values_list("key", "pk"))
-    now = timezone.now()
-    count = 0
-    for target in targets:
-        partners = [
-            s
-            for s in suggest_partners(network, target.key, top=TOP_PARTNERS + 10, weights=WEIGHTS)
-            if s.opportunity in open_keys
-        ][:TOP_PARTNERS]
-        invites = organisations_to_invite(network, target.key, top=TOP_INVITES, weights=WEIGHTS)
-        rows = _rows(target, partners, orgs, opps, now) + _rows(target, invites, orgs, opps, now)
-        with transaction.atomic():
-            Suggestion.objects.filter(opportunity=target).delete()
-            Suggestion.objects.bulk_create(rows)
-            SuggestionRun.objects.update_or_create(
-                opportunity=target, defaults={"computed_at": now, "candidates": len(partners)}
-            )
-        count += 1
-    return count
+    """Recompute and store the suggestions of ``opportunities`` (default: every one not closed).
+
+    The work is done by ``suggestion_refresh`` (candidate index, chunked writes, incremental refresh).
+    """
+    from matchmaking.mobility import suggestion_refresh  # it builds on this module's adapters
+
+    return suggestion_refresh.refresh(opportunities)
 
 
 # --- Showing reasons -------------------------------------------------------------------------------

@@ -1,0 +1,229 @@
+"""Refreshing stored partner suggestions: all of them, or only those one change can affect.
+
+The network is read once; ``PartnerIndex`` (engine) gives each opportunity the counterparts and the
+organisations that may pass the hard rules, and only those are scored (the engine checks each one
+exactly, so the result is the one scoring the whole network gives). Rows are written per chunk of
+opportunities: one short transaction deletes the chunk's old suggestions and bulk-creates the new
+ones, so readers never wait long and a refresh stopped half-way leaves every opportunity either old
+or new, never half-written.
+
+An incremental refresh (``affected``) re-scores the changed organisation's own listings, the
+listings whose candidate set a changed listing is in, those whose stored suggestions name it (it may
+have left their candidate set), and, for an organisation without an open listing, those that may
+suggest inviting it. Network-wide statistics (how rare a topic is, which words are distinctive)
+shift a little with every change; the nightly full refresh brings every score back in line.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from matchmaking.engine.network import Network
+from matchmaking.engine.partner_index import PartnerIndex
+from matchmaking.engine.partners import organisations_to_invite, suggest_partners
+from matchmaking.mobility import matching
+from matchmaking.mobility.models import Opportunity, Suggestion, SuggestionRun
+from matchmaking.organisations.models import Organisation
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 200
+STATUS_KEY = "mobility:suggestions-refresh"
+STATUS_SECONDS = 24 * 3600
+
+Progress = Callable[[int, int], None]
+
+NOT_CLOSED = (Opportunity.Status.OPEN, Opportunity.Status.DRAFT, Opportunity.Status.PAUSED)
+
+
+@dataclass(frozen=True)
+class RefreshStatus:
+    """The last (or the running) full refresh, as the worker reported it."""
+
+    done: int
+    total: int
+    running: bool
+    started: float
+    seconds: float
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 100
+
+
+def refresh_status() -> RefreshStatus | None:
+    """Progress of the running full refresh, or the figures of the last one (None: none recorded)."""
+    found = cache.get(STATUS_KEY)
+    return RefreshStatus(**found) if isinstance(found, dict) else None
+
+
+def _report(done: int, total: int, started: float, running: bool) -> None:
+    status = {
+        "done": done,
+        "total": total,
+        "running": running,
+        "started": started,
+        "seconds": round(time.time() - started, 1),
+    }
+    cache.set(STATUS_KEY, status, STATUS_SECONDS)
+
+
+def _targets(keys: Iterable[str] | None = None) -> list[Opportunity]:
+    """The opportunities to refresh (only what writing their rows needs)."""
+    qs = Opportunity.objects.filter(status__in=NOT_CLOSED).only("pk", "key")
+    if keys is not None:
+        qs = qs.filter(key__in=list(keys))
+    return list(qs)
+
+
+def network() -> Network:
+    """The network every refresh scores against: active organisations, open opportunities, and the
+    drafts and paused ones (their suggestions are kept ready too). The same for a full and a partial
+    refresh, so re-scoring one opportunity gives what a full refresh would."""
+    extras = Opportunity.objects.filter(status__in=NOT_CLOSED).exclude(
+        status=Opportunity.Status.OPEN, organisation__status=Organisation.Status.ACTIVE
+    )
+    return matching.build_network(matching._opportunities(extras))
+
+
+def refresh(
+    opportunities: Iterable[Opportunity] | None = None,
+    *,
+    progress: Progress | None = None,
+    chunk: int = CHUNK,
+    scored: tuple[Network, PartnerIndex] | None = None,
+) -> int:
+    """Recompute and store the suggestions of ``opportunities`` (default: every one not closed).
+
+    ``progress(done, total)`` is called after each chunk is written; ``scored`` passes a network and
+    its index already built. Returns the number of opportunities refreshed.
+    """
+    targets = _targets() if opportunities is None else list(opportunities)
+    if not targets:
+        return 0
+    the_network, index = scored if scored is not None else _scored()
+    targets = [t for t in targets if t.key in the_network.opportunities]
+    open_keys = {
+        k
+        for (k,) in Opportunity.objects.filter(
+            status=Opportunity.Status.OPEN, organisation__status=Organisation.Status.ACTIVE
+        ).values_list("key")
+    }
+    orgs = dict(Organisation.objects.values_list("key", "pk"))
+    opps = dict(Opportunity.objects.filter(key__in=open_keys).values_list("key", "pk"))
+    done = 0
+    for start in range(0, len(targets), chunk):
+        part = targets[start : start + chunk]
+        now = timezone.now()
+        rows: list[Suggestion] = []
+        runs: list[SuggestionRun] = []
+        for target in part:
+            partners = [
+                s
+                for s in suggest_partners(
+                    the_network,
+                    target.key,
+                    top=matching.TOP_PARTNERS + 10,
+                    weights=matching.WEIGHTS,
+                    candidates=index.candidates(target.key),
+                )
+                if s.opportunity in open_keys
+            ][: matching.TOP_PARTNERS]
+            invites = organisations_to_invite(
+                the_network,
+                target.key,
+                top=matching.TOP_INVITES,
+                weights=matching.WEIGHTS,
+                candidates=index.invite_candidates(target.key),
+            )
+            rows += matching._rows(target, partners, orgs, opps, now)
+            rows += matching._rows(target, invites, orgs, opps, now)
+            runs.append(SuggestionRun(opportunity=target, computed_at=now, candidates=len(partners)))
+        _write(part, rows, runs)
+        done += len(part)
+        if progress is not None:
+            progress(done, len(targets))
+    return done
+
+
+def _scored() -> tuple[Network, PartnerIndex]:
+    the_network = network()
+    return the_network, PartnerIndex(the_network)
+
+
+def _write(part: Sequence[Opportunity], rows: list[Suggestion], runs: list[SuggestionRun]) -> None:
+    ids = [o.pk for o in part]
+    with transaction.atomic():
+        Suggestion.objects.filter(opportunity_id__in=ids).delete()
+        Suggestion.objects.bulk_create(rows, batch_size=1000)
+        SuggestionRun.objects.filter(opportunity_id__in=ids).delete()
+        SuggestionRun.objects.bulk_create(runs, batch_size=1000)
+
+
+def refresh_all(*, progress: Progress | None = None) -> int:
+    """The full refresh, with its progress recorded for the coordinator (``refresh_status``)."""
+    started = time.time()
+    targets = _targets()
+    _report(0, len(targets), started, True)
+
+    def step(done: int, total: int) -> None:
+        _report(done, total, started, done < total)
+        if progress is not None:
+            progress(done, total)
+
+    try:
+        count = refresh(targets, progress=step)
+    finally:
+        status = refresh_status()
+        _report(status.done if status else 0, len(targets), started, False)
+    logger.info("suggestions refreshed for %s opportunities in %.1f s", count, time.time() - started)
+    return count
+
+
+def affected(
+    *,
+    organisations: Iterable[str] = (),
+    opportunities: Iterable[str] = (),
+    scored: tuple[Network, PartnerIndex],
+) -> list[str]:
+    """Keys of the opportunities (not closed) whose suggestions the changed ``organisations`` (their
+    profile) and ``opportunities`` can change, the changed ones included."""
+    the_network, index = scored
+    org_keys, opp_keys = set(organisations), set(opportunities)
+    changed = set(
+        Opportunity.objects.filter(Q(organisation__key__in=org_keys) | Q(key__in=opp_keys)).values_list(
+            "key", flat=True
+        )
+    )
+    # Listings that name a changed one among their suggestions: it may have left their candidates.
+    found = set(
+        Suggestion.objects.filter(
+            Q(their_opportunity__key__in=changed) | Q(organisation__key__in=org_keys)
+        ).values_list("opportunity__key", flat=True)
+    )
+    for key in changed:
+        if key in the_network.opportunities:
+            found.add(key)
+            found.update(index.interested_in(key))
+    for org in org_keys:
+        found.update(index.inviting(org))
+    return sorted(
+        Opportunity.objects.filter(key__in=found, status__in=NOT_CLOSED).values_list("key", flat=True)
+    )
+
+
+def refresh_changed(*, organisations: Iterable[str] = (), opportunities: Iterable[str] = ()) -> int:
+    """Re-score only what the changes can affect (see ``affected``)."""
+    scored = _scored()
+    keys = affected(organisations=organisations, opportunities=opportunities, scored=scored)
+    if not keys:
+        return 0
+    return refresh(_targets(keys), scored=scored)
