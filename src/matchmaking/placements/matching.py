@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from matchmaking.engine import people as engine
 from matchmaking.engine.allocation_round import Monitoring, score_all
 from matchmaking.engine.people import PlacementMatch
+from matchmaking.engine.ranking import top_k
+from matchmaking.engine.shortlist import SHORTLIST, Ranker, ScoredRow, score_shortlisted, shortlist
 from matchmaking.participants.models import Participant
 from matchmaking.placements.models import Placement
 
@@ -110,6 +112,39 @@ def score_matrix(
     people = [engine_participant(p) for p in participants]
     places = [engine_placement(pl, (seats or {}).get(pl.pk)) for pl in placements]
     return people, places, score_all(people, places, labels=labels, step=step), labels
+
+
+def score_shortlist(
+    participants: list[Participant],
+    placements: list[Placement],
+    *,
+    seats: dict[int, int] | None = None,
+    k: int = SHORTLIST,
+    ranker: Ranker = top_k,
+    step: Callable[[int, int], None] | None = None,
+) -> tuple[list[engine.Participant], list[engine.Placement], list[ScoredRow], Labels]:
+    """Each participant's ``k`` best placements they can take, scored and explained by the engine
+    (every pair when there are no more than ``k`` placements). ``step(done, total)`` counts the
+    participants explained; while ranking it is called with ``done`` 0 after each chunk."""
+    labels = Labels.of(participants, placements)
+    people = [engine_participant(p) for p in participants]
+    places = [engine_placement(pl, (seats or {}).get(pl.pk)) for pl in placements]
+    n = len(people)
+    lists = shortlist(
+        people,
+        places,
+        k=k,
+        ranker=ranker,
+        step=None if step is None else (lambda _done, _total: step(0, n)),
+    )
+    rows = score_shortlisted(
+        people,
+        places,
+        lists,
+        labels=labels,
+        step=step,
+    )
+    return people, places, rows, labels
 
 
 def score_one(participant: Participant, placement: Placement) -> PlacementMatch:

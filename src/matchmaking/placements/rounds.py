@@ -23,10 +23,10 @@ from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.core.tasks import TaskCancelledError, task_cancelled
-from matchmaking.engine.allocation_round import Monitoring, allocate_scored
+from matchmaking.engine.allocation_round import Monitoring
 from matchmaking.engine.fairness import FairnessAudit
-from matchmaking.engine.people import PlacementMatch
 from matchmaking.engine.reasons import Reason
+from matchmaking.engine.shortlist import SHORTLIST, ScoredRow, allocate_shortlisted
 from matchmaking.organisations.models import Membership
 from matchmaking.participants.models import Participant
 from matchmaking.placements import matching
@@ -207,11 +207,16 @@ def _compute(found: Round, *, task_id: str = "") -> None:
     )
     seats = free_seats(placements, exclude_round=found)
     step = _progress(found.pk, found.attempts, task_id)
-    people, places, matches, labels = matching.score_matrix(participants, placements, seats=seats, step=step)
+    # Each person's SHORTLIST best placements they can take are scored and explained (every pair
+    # when the round has no more placements than that), so a round of 20,000 × 2,000 fits in memory.
+    people, places, matches, labels = matching.score_shortlist(
+        participants, placements, seats=seats, k=SHORTLIST, step=step
+    )
     monitoring: list[Monitoring] = [matching.engine_monitoring(p) for p in participants]
-    result = allocate_scored(
+    result = allocate_shortlisted(
         matches,
         [p.id for p in people],
+        [pl.id for pl in places],
         [pl.seats for pl in places],
         monitoring,
         found.method,
@@ -296,7 +301,7 @@ def _audit_dict(audit: FairnessAudit) -> dict[str, Any]:
 
 
 def _alternatives(
-    row: Sequence[PlacementMatch], options: Sequence[int], placements: list[Placement]
+    row: ScoredRow, options: Sequence[int], placements: list[Placement]
 ) -> list[dict[str, Any]]:
     """The person's best placements at or above the minimum fit, with their fit, for the reviewer."""
     best = sorted(options, key=lambda k: -row[k].score)[:ALTERNATIVES]
