@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 
+from matchmaking.core.heartbeat import worker_heartbeat_queue  # noqa: F401  (registers the worker's heartbeat)
 from matchmaking.core.models import PersonalDataAccess, TaskRecovery
 from matchmaking.core.notifications import notification_digest  # noqa: F401  (registers the daily digest)
 from matchmaking.core.periodic import periodic_job

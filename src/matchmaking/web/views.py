@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from matchmaking.core import notifications
+from matchmaking.core.heartbeat import health
 from matchmaking.permissions.roles import AuthenticatedHttpRequest, is_coordinator
 from matchmaking.web.dashboard import dashboard_for
 
@@ -23,7 +24,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
+    """For the load balancer and monitoring: 200 when the database answers and the background worker's
+    heartbeat is recent, 503 otherwise; the body says which part failed."""
+    found = health()
+    return JsonResponse(found.as_json(), status=200 if found.ok else 503)
 
 
 @login_required

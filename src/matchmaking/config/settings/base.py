@@ -228,6 +228,8 @@ CACHES = {
 
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz answers 503 when the worker's last heartbeat (queued every minute) is older than this.
+HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS = env_int("HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS", 300)
 
 # --- Reverse proxy ------------------------------------------------------------------------------
 # Addresses or networks of the reverse proxies whose X-Forwarded-For, -Proto and -Host headers

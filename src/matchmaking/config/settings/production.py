@@ -6,7 +6,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from matchmaking.config.settings.base import *
-from matchmaking.config.settings.environment import env_bool, env_int, secret_key_problem
+from matchmaking.config.settings.environment import env_bool, env_int, env_str, secret_key_problem
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -27,3 +27,9 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+
+# Logs as one JSON object a line (time, level, logger, message, traceback), for a log collector;
+# LOG_FORMAT=plain keeps the readable lines of the other profiles.
+if env_str("LOG_FORMAT", "json") == "json":
+    LOGGING["formatters"]["json"] = {"()": "matchmaking.core.log_format.JsonFormatter"}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
