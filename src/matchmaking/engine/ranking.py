@@ -198,7 +198,7 @@ def top_k(
     participants = sp.csr_matrix(participants, dtype=np.float32)
     placements = sp.csr_matrix(placements, dtype=np.float32)
     n = participants.shape[0]
-    plan = _Plan.make(placements, common_share)
+    plan = RankingPlan.make(placements, common_share)
     out_idx = np.full((n, k), -1, dtype=np.int32)
     out_score = np.zeros((n, k), dtype=np.float32)
     starts = list(range(0, n, chunk_rows))
@@ -221,7 +221,7 @@ MAX_COMMON_COLUMNS = 64  # the most frequent columns above the threshold; keeps 
 
 
 @dataclass(frozen=True)
-class _Plan:
+class RankingPlan:
     """The placement side, split into the columns used to find candidates and the common ones."""
 
     full_t: sp.csr_matrix
@@ -230,7 +230,7 @@ class _Plan:
     common_weights_t: FloatArray
 
     @classmethod
-    def make(cls, placements: sp.csr_matrix, common_share: float | None) -> _Plan:
+    def make(cls, placements: sp.csr_matrix, common_share: float | None) -> RankingPlan:
         full_t = sp.csr_matrix(placements.T)
         if common_share is None:
             return cls(full_t, None, np.zeros(0, np.int32), np.zeros((0, 0), np.float32))
