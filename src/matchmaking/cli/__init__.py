@@ -1,7 +1,8 @@
 """The ``matchmaking`` command.
 
 ``files`` holds the subcommands that run the engine on files (``suggest``, ``allocate``) and never
-touch Django, as does ``events`` (``events solve-dzn``, the meeting scheduler on a benchmark file);
+touch Django, as do ``events`` (``events solve-dzn``, the meeting scheduler on a benchmark file) and
+``esco`` (``esco search``, the skills search);
 ``web`` holds the rest, which set Django up first and then run management commands or services.
 """
 
@@ -11,7 +12,7 @@ import argparse
 import os
 from collections.abc import Callable, Sequence
 
-from matchmaking.cli import events, files, web
+from matchmaking.cli import esco, events, files, web
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     web.register(sub)
     files.register(sub)
     events.register(sub)
+    esco.register(sub)
     return parser
 
 

@@ -1,0 +1,207 @@
+"""Precomputed text-model vectors of the ESCO skills and occupations: ``data/esco-vectors.npz``.
+
+``scripts/build-esco-vectors.py`` embeds the texts below with the project's text model and writes the
+file; it is committed, so nothing is embedded at run time but the query. The file records the model's
+name and dimension and a SHA-256 checksum of the embedded texts; ``load_vectors()`` refuses a file whose
+model or texts no longer match (and the caller falls back to keyword search), so a changed ESCO file or
+a changed model cannot silently give wrong neighbours.
+
+Which texts (the same for every skill, no hand-picked exceptions):
+
+- per skill, up to two vectors: its labels (preferred label and alternative labels), and its preferred
+  label with the description; a query's score for a skill is the best of the two;
+- per occupation, one vector: the preferred label, alternative labels and description.
+
+Vectors are stored as int8 (each row scaled to its largest component) and made unit length again on
+loading; the ranking error of that rounding is far below the model's own (see docs/esco.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from matchmaking.engine.text_model import normalise
+from matchmaking.taxonomies.esco import EscoTaxonomy, Occupation, Skill
+
+VECTORS_FILE = Path(__file__).resolve().parent / "data" / "esco-vectors.npz"
+FORMAT = 1
+LABELS_CHARS = 200
+DESCRIPTION_CHARS = 240
+OCCUPATION_CHARS = 300
+
+
+class VectorsMismatchError(Exception):
+    """The vectors file does not fit the model or the ESCO data in use."""
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return cut[: cut.rfind(" ")] if " " in cut else cut
+
+
+def skill_texts(skill: Skill) -> list[str]:
+    """The texts embedded for one skill (one vector each)."""
+    labels = _clip(", ".join(dict.fromkeys((skill.label, *skill.alt_labels))), LABELS_CHARS)
+    if not skill.alt_labels and skill.labels_text != skill.label:
+        labels = _clip(skill.labels_text, LABELS_CHARS)
+    texts = [labels]
+    if skill.description:
+        texts.append(_clip(f"{skill.label}: {skill.description}", DESCRIPTION_CHARS))
+    return texts
+
+
+def occupation_text(occupation: Occupation) -> str:
+    labels = ", ".join(dict.fromkeys((occupation.label, *occupation.alt_labels)))
+    return _clip(f"{labels}. {occupation.description}", OCCUPATION_CHARS)
+
+
+def all_texts(esco: EscoTaxonomy) -> tuple[list[str], list[int], list[str], list[str]]:
+    """(skill texts, skill index of each text, skill URIs, occupation texts) in file order."""
+    texts: list[str] = []
+    rows: list[int] = []
+    skill_uris = sorted(esco.skills)
+    for index, uri in enumerate(skill_uris):
+        for text in skill_texts(esco.skills[uri]):
+            texts.append(text)
+            rows.append(index)
+    occupation_texts = [occupation_text(esco.occupations[uri]) for uri in sorted(esco.occupations)]
+    return texts, rows, skill_uris, occupation_texts
+
+
+def checksum(texts: Sequence[str], uris: Sequence[str]) -> str:
+    digest = hashlib.sha256()
+    for part in (*uris, "", *texts):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def quantise(vectors: np.ndarray) -> np.ndarray:
+    """Rows as int8, each scaled so its largest component is ±127."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    peak = np.abs(vectors).max(axis=1, keepdims=True)
+    peak[peak == 0] = 1.0
+    return np.rint(vectors / peak * 127).astype(np.int8)
+
+
+@dataclass(frozen=True)
+class EscoVectors:
+    model: str
+    dim: int
+    skill_uris: list[str]
+    skill_rows: np.ndarray  # int32: for each skill vector, the index of its skill in skill_uris
+    skill_vectors: np.ndarray  # float32, unit rows
+    occupation_uris: list[str]
+    occupation_vectors: np.ndarray  # float32, unit rows
+    meta: dict
+
+    def skill_scores(self, query: np.ndarray) -> np.ndarray:
+        """Best cosine per skill (over its vectors) for each query row: (queries, skills)."""
+        query = np.atleast_2d(np.asarray(query, dtype=np.float32))
+        per_vector = query @ self.skill_vectors.T
+        return np.maximum.reduceat(per_vector, self.skill_starts, axis=1)
+
+    @cached_property
+    def skill_starts(self) -> np.ndarray:
+        """The first vector of each skill (the rows are grouped by skill, in skill order)."""
+        return np.flatnonzero(np.r_[True, self.skill_rows[1:] != self.skill_rows[:-1]])
+
+
+def save_vectors(
+    path: Path,
+    *,
+    model: str,
+    dim: int,
+    esco: EscoTaxonomy,
+    skill_vectors: np.ndarray,
+    occupation_vectors: np.ndarray,
+) -> dict:
+    texts, rows, skill_uris, occupation_texts = all_texts(esco)
+    occupation_uris = sorted(esco.occupations)
+    meta = {
+        "format": FORMAT,
+        "model": model,
+        "dim": dim,
+        "esco_version": esco.esco_version,
+        "skills": len(skill_uris),
+        "skill_vectors": len(texts),
+        "occupations": len(occupation_uris),
+        "skill_texts_sha256": checksum(texts, skill_uris),
+        "occupation_texts_sha256": checksum(occupation_texts, occupation_uris),
+        "storage": "int8, each row scaled to its largest component; normalise after loading",
+    }
+    arrays = {
+        "meta": np.array(json.dumps(meta, sort_keys=True)),
+        "skill_uris": np.array(skill_uris),
+        "skill_rows": np.array(rows, dtype=np.int32),
+        "skill_vectors": quantise(skill_vectors),
+        "occupation_uris": np.array(occupation_uris),
+        "occupation_vectors": quantise(occupation_vectors),
+    }
+    # A zip written entry by entry with a fixed date, so the same vectors give the same bytes.
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w", force_zip64=True) as entry:
+                np.lib.format.write_array(entry, array, allow_pickle=False)
+    return meta
+
+
+def read_meta(path: Path = VECTORS_FILE) -> dict:
+    with np.load(path, allow_pickle=False) as data:
+        return dict(json.loads(str(data["meta"])))
+
+
+def load_vectors(
+    path: Path = VECTORS_FILE,
+    *,
+    model: str | None = None,
+    dim: int | None = None,
+    esco: EscoTaxonomy | None = None,
+) -> EscoVectors:
+    """The vectors in ``path``. Raises ``VectorsMismatchError`` when the file was built with another model
+    or dimension than given, or (when ``esco`` is given) from other skill or occupation texts."""
+    with np.load(path, allow_pickle=False) as data:
+        meta = dict(json.loads(str(data["meta"])))
+        if meta.get("format") != FORMAT:
+            raise VectorsMismatchError(f"{path.name}: format {meta.get('format')}, expected {FORMAT}")
+        if model is not None and meta["model"] != model:
+            raise VectorsMismatchError(
+                f"{path.name}: built with {meta['model']}, the model in use is {model}"
+            )
+        if dim is not None and meta["dim"] != dim:
+            raise VectorsMismatchError(f"{path.name}: {meta['dim']} dimensions, the model gives {dim}")
+        skill_uris = [str(u) for u in data["skill_uris"]]
+        occupation_uris = [str(u) for u in data["occupation_uris"]]
+        if esco is not None:
+            texts, _, uris, occupation_texts = all_texts(esco)
+            if checksum(texts, uris) != meta["skill_texts_sha256"]:
+                raise VectorsMismatchError(
+                    f"{path.name}: built from other skill texts than the ESCO data in use"
+                )
+            if checksum(occupation_texts, sorted(esco.occupations)) != meta["occupation_texts_sha256"]:
+                raise VectorsMismatchError(
+                    f"{path.name}: built from other occupation texts than the ESCO data in use"
+                )
+        return EscoVectors(
+            model=meta["model"],
+            dim=int(meta["dim"]),
+            skill_uris=skill_uris,
+            skill_rows=data["skill_rows"].astype(np.intp),
+            skill_vectors=normalise(data["skill_vectors"].astype(np.float32)),
+            occupation_uris=occupation_uris,
+            occupation_vectors=normalise(data["occupation_vectors"].astype(np.float32)),
+            meta=meta,
+        )
