@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,8 @@ from matchmaking.engine.partners import (
     organisations_to_invite,
     suggest_partners,
 )
+from matchmaking.engine.ranking import top_k
+from matchmaking.engine.shortlist import SHORTLIST, run_round_shortlisted
 from matchmaking.interchange.document import InterchangeError, read_document
 from matchmaking.taxonomies import codelists
 
@@ -67,8 +70,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     allocate = sub.add_parser(
         "allocate",
         help="allocate participants to placements from CSV files",
-        description="Score every participant against every placement, allocate (stable or optimal), "
-        "write one row per participant and print a summary with placement rates per group.",
+        description="Rank the placements for every participant, score and explain each one's best "
+        "(every pair when there are few placements, or when preferences are stated), allocate "
+        "(stable or optimal), write one row per participant and print a summary with placement "
+        "rates per group.",
     )
     allocate.add_argument("--participants", required=True, type=Path, metavar="P.csv")
     allocate.add_argument("--placements", required=True, type=Path, metavar="Q.csv")
@@ -80,6 +85,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=0,
         metavar="N",
         help="optimal only: place at least N participants flagged 'fewer opportunities'",
+    )
+    allocate.add_argument(
+        "--shortlist",
+        type=int,
+        default=SHORTLIST,
+        metavar="K",
+        help=f"score and explain each participant's K best placements they can take (default {SHORTLIST})",
+    )
+    allocate.add_argument(
+        "--dask",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="ADDRESS",
+        help="rank on a Dask cluster: the scheduler at ADDRESS, else $DASK_SCHEDULER_ADDRESS, "
+        "else two local workers",
     )
     allocate.set_defaults(handler=allocate_command)
 
@@ -173,6 +194,35 @@ def allocate_command(args: argparse.Namespace) -> int:
         check_preference_ids(people, places, args.participants, args.placements)
     except InputError as exc:
         return _fail(exc.problems, "The input files cannot be used")
+    if args.shortlist < 1:
+        return _fail([f"--shortlist, value {args.shortlist!r}: give a number of 1 or more"], "Bad option")
+    stated = any(p is not None for p in people.preferences) or any(p is not None for p in places.preferences)
+    if stated and args.dask is not None:
+        return _fail(
+            ["--dask: stated preferences are followed over every pair, on this machine; leave out --dask"],
+            "Bad option",
+        )
+    client = None
+    if args.dask is not None:
+        from matchmaking.engine.distributed import connect
+
+        client = connect(args.dask or None)
+    try:
+        result = _allocate(args, people, places, stated, client)
+    finally:
+        if client is not None:
+            from matchmaking.engine.distributed import close
+
+            close(client)
+    try:
+        write_results(args.out, result_rows(result, places))
+    except OSError as exc:
+        return _fail([f"{args.out}: cannot be written ({exc.strerror})"], "No result file")
+    _print_summary(result, args)
+    return 0
+
+
+def _allocate(args: argparse.Namespace, people: Any, places: Any, stated: bool, client: Any) -> RoundResult:
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -181,22 +231,36 @@ def allocate_command(args: argparse.Namespace) -> int:
         console=Console(stderr=True),
     ) as progress:
         task = progress.add_task("Scoring participants", total=len(people.participants))
-        result = run_round(
+
+        def step(done: int, _total: int) -> None:
+            progress.update(task, completed=done)
+
+        if stated:  # a stated order is followed over every pair, not only a shortlist
+            return run_round(
+                people.participants,
+                places.placements,
+                people.monitoring,
+                args.method,
+                floor=args.floor,
+                participant_preferences=people.preferences,
+                placement_preferences=places.preferences,
+                step=step,
+            )
+        ranker: Any = top_k
+        if client is not None:
+            from matchmaking.engine.distributed import top_k_dask
+
+            ranker = partial(top_k_dask, client=client)
+        return run_round_shortlisted(
             people.participants,
             places.placements,
             people.monitoring,
             args.method,
+            k=args.shortlist,
             floor=args.floor,
-            participant_preferences=people.preferences,
-            placement_preferences=places.preferences,
-            step=lambda done, _total: progress.update(task, completed=done),
+            ranker=ranker,
+            step=step,
         )
-    try:
-        write_results(args.out, result_rows(result, places))
-    except OSError as exc:
-        return _fail([f"{args.out}: cannot be written ({exc.strerror})"], "No result file")
-    _print_summary(result, args)
-    return 0
 
 
 def _print_summary(result: RoundResult, args: argparse.Namespace) -> None:
