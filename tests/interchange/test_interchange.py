@@ -225,6 +225,9 @@ EXCHANGE = {
     "funding": "erasmus-ka1",
     "activity_code": "SM-JOB-SHDW",
     "time_zone": "Europe/Madrid",
+    "green_travel": True,
+    "blended": False,
+    "force_majeure": False,
     "visitors": [
         {
             "id": "v1", "name": "Maja Lindqvist", "email": "maja@example.org", "role": "Youth adviser",

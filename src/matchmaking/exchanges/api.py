@@ -28,6 +28,7 @@ from matchmaking.core.api_schemas import (
     no_nul_characters,
 )
 from matchmaking.exchanges import changes as exchange_changes
+from matchmaking.exchanges import flags as exchange_flags
 from matchmaking.exchanges import programme as programme_services
 from matchmaking.exchanges import selectors
 from matchmaking.exchanges import services as exchange_services
@@ -56,6 +57,15 @@ class ExchangeOut(Schema):
     funding: str
     activity_code: str
     time_zone: str
+    green_travel: bool
+    blended: bool
+    force_majeure: bool
+
+
+class FlagsIn(Schema):
+    green_travel: bool
+    blended: bool
+    force_majeure: bool
 
 
 class ActionIn(Schema):
@@ -224,7 +234,8 @@ def _exchange(e: Exchange) -> dict[str, Any]:
         "id": e.pk, "title": e.title, "host": e.host.key, "visitor": e.visitor.key, "type": e.type.code,
         "start": e.start, "end": e.end, "group_size": e.group_size, "state": e.state,
         "state_reason": e.state_reason, "funding": e.funding, "activity_code": e.activity_code,
-        "time_zone": e.time_zone,
+        "time_zone": e.time_zone, "green_travel": e.green_travel, "blended": e.blended,
+        "force_majeure": e.force_majeure,
     }  # fmt: skip
 
 
@@ -475,6 +486,14 @@ def change_answer(
         actor=request.user, change=change, accept=answer == "accept", reason=payload.reason
     )
     return _change_out(change)
+
+
+@router.put("/exchanges/{exchange_id}/flags", response={200: ExchangeOut, 404: ErrorOut, 409: ErrorOut})
+def flags_set(request: HttpRequest, exchange_id: int, payload: FlagsIn) -> dict[str, Any]:
+    """The Erasmus+ reporting flags (green travel, blended, force majeure): either organisation."""
+    exchange = _exchange_for_action(request, exchange_id)
+    exchange = exchange_flags.exchange_flags_set(actor=request.user, exchange=exchange, **payload.dict())
+    return _exchange(exchange)
 
 
 # --- State changes ----------------------------------------------------------------------------------

@@ -35,6 +35,10 @@ class ProposalForm(Form):
     activity_code = forms.ChoiceField(
         label=_("Erasmus+ activity type"), required=False, choices=ActivityType.choices
     )
+    blended = forms.BooleanField(
+        label=_("Blended mobility: the visit has a virtual component"), required=False,
+        help_text=_("Online work before, during or after the visit."),
+    )  # fmt: skip
 
 
 class ReasonForm(Form):
@@ -43,6 +47,22 @@ class ReasonForm(Form):
 
 class MessageForm(Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FlagsForm(Form):
+    """The Erasmus+ reporting flags of an exchange's mobilities."""
+
+    green_travel = forms.BooleanField(
+        label=_("Green travel"), required=False, help_text=Exchange._meta.get_field("green_travel").help_text
+    )
+    blended = forms.BooleanField(
+        label=_("Blended mobility"), required=False, help_text=Exchange._meta.get_field("blended").help_text
+    )
+    force_majeure = forms.BooleanField(
+        label=_("Force majeure"),
+        required=False,
+        help_text=Exchange._meta.get_field("force_majeure").help_text,
+    )
 
 
 class DatesForm(Form):

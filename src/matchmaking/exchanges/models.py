@@ -83,6 +83,20 @@ class Exchange(models.Model):
         _("Erasmus+ activity type"), max_length=20, choices=ActivityType.choices, blank=True, default=""
     )
     time_zone = models.CharField(_("host's time zone"), max_length=64, default="Europe/Brussels")
+    # The Erasmus+ reporting flags of the mobilities of this exchange (the Beneficiary Module asks them
+    # per mobility; every visitor of one exchange travels the same way).
+    green_travel = models.BooleanField(
+        _("green travel"), default=False,
+        help_text=_("Most of the journey by low-emission means: train, bus, car-sharing."),
+    )  # fmt: skip
+    blended = models.BooleanField(
+        _("blended mobility"), default=False,
+        help_text=_("The physical visit has a virtual component: online before, during or after it."),
+    )  # fmt: skip
+    force_majeure = models.BooleanField(
+        _("force majeure"), default=False,
+        help_text=_("The mobility was cut short, changed or cancelled for reasons beyond anyone's control."),
+    )  # fmt: skip
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PROPOSED)
     state_reason = models.TextField(_("reason"), blank=True)
     state_changed_at = models.DateTimeField(null=True, blank=True)

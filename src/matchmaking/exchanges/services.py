@@ -197,6 +197,7 @@ def exchange_propose(
     group_size: int,
     funding: str = "",
     activity_code: str = "",
+    blended: bool = False,
 ) -> Exchange:
     """Express interest: a proposal with a first message, to be accepted or declined by ``other``."""
     if not can_edit_opportunity(actor, ours) or not role_in(actor, ours.organisation):
@@ -237,6 +238,7 @@ def exchange_propose(
         group_size=group_size,
         funding=funding,
         activity_code=activity_code,
+        blended=blended,
         time_zone=COUNTRY_TIME_ZONES.get(host.country, settings.TIME_ZONE),
         created_by=signed_in(actor),
         state_changed_at=timezone.now(),

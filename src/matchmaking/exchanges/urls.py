@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/do/<str:action>/", views.exchange_transition, name="exchange-transition"),
     path("<int:pk>/messages/", views.message_post, name="message-post"),
     path("<int:pk>/dates/", views.exchange_dates, name="exchange-dates"),
+    path("<int:pk>/flags/", views.exchange_flags, name="exchange-flags"),
     path("<int:pk>/changes/<int:change_id>/", views.change_answer, name="change-answer"),
     path("<int:pk>/programme/", views_programme.programme_page, name="programme"),
     path("<int:pk>/programme/calendar.ics", views_programme.programme_ics, name="programme-ics"),

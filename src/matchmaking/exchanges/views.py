@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.exchanges import changes, forms, selectors, services
+from matchmaking.exchanges import changes, flags, forms, selectors, services
 from matchmaking.exchanges.access import (
     access_change_for_answer,
     access_exchange,
@@ -119,6 +119,7 @@ def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dates_form": forms.DatesForm(
             initial={"start": exchange.start, "end": exchange.end, "group_size": exchange.group_size}
         ),
+        "flags_form": forms.FlagsForm(initial={name: getattr(exchange, name) for name in flags.FLAGS}),
         "my_side_ids": sides,
         "is_host": exchange.host_id in sides,
     }
@@ -185,6 +186,24 @@ def exchange_dates(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The dates and group size have been saved."))
     return redirect(exchange.get_absolute_url())
+
+
+@login_required
+@require_POST
+def exchange_flags(request: HttpRequest, pk: int) -> HttpResponse:
+    """Either organisation sets the reporting flags (anyone else: 404)."""
+    exchange = access_exchange_for_action(request.user, pk)
+    form = forms.FlagsForm(request.POST)
+    form.is_valid()  # three optional check boxes: always valid
+    try:
+        flags.exchange_flags_set(actor=request.user, exchange=exchange, **form.cleaned_data)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
+        messages.success(request, _("The reporting flags have been saved."))
+    return redirect(exchange.get_absolute_url() + "#flags")
 
 
 @login_required

@@ -157,6 +157,10 @@ class ExchangeRecord:
     funding: str = ""
     activity_code: str = ""
     time_zone: str = ""
+    # The Erasmus+ reporting flags; None: not in the file (an import leaves what is stored).
+    green_travel: bool | None = None
+    blended: bool | None = None
+    force_majeure: bool | None = None
     # None: not in the file (an import leaves what is stored); a tuple: the whole list.
     visitors: tuple[VisitorRecord, ...] | None = None
     programme: tuple[ProgrammeItemRecord, ...] | None = None

@@ -92,6 +92,9 @@ def exchange_record(exchange: Exchange) -> ExchangeRecord:
         funding=exchange.funding,
         activity_code=exchange.activity_code,
         time_zone=exchange.time_zone,
+        green_travel=exchange.green_travel,
+        blended=exchange.blended,
+        force_majeure=exchange.force_majeure,
         visitors=tuple(
             VisitorRecord(
                 id=ids[v.pk],

@@ -214,6 +214,9 @@ def _upsert_exchange(
     exchange.title = record.title or f"{type_term.label}: {visitor.name} visits {host.name}"
     exchange.start, exchange.end, exchange.group_size = record.start, record.end, record.group_size
     exchange.funding, exchange.activity_code = record.funding, record.activity_code
+    for flag in ("green_travel", "blended", "force_majeure"):
+        if getattr(record, flag) is not None:
+            setattr(exchange, flag, getattr(record, flag))
     exchange.time_zone = record.time_zone or COUNTRY_TIME_ZONES.get(host.country, settings.TIME_ZONE)
     if existing is None or existing.state != record.state:
         exchange.state_changed_at = timezone.now()

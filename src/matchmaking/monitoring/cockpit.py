@@ -262,6 +262,43 @@ def fewer_opportunities_share(f: CockpitFilters, scope: set[int] | None) -> Tabl
     return table
 
 
+MOBILITY_FLAGS = ("green_travel", "blended", "force_majeure")
+
+
+def mobility_flags(f: CockpitFilters, scope: set[int] | None) -> Table:
+    """People travelling with each Erasmus+ reporting flag (green travel, blended, force majeure), out
+    of all people travelling in the period: an exchange's flags hold for each of its visitors."""
+    visitors = _visitors(f, scope).aggregate(
+        n=Count("pk"),
+        **{flag: Count("pk", filter=Q(**{f"exchange__{flag}": True})) for flag in MOBILITY_FLAGS},
+    )
+    records = _records(f, scope).aggregate(
+        n=Count("pk"), **{flag: Count("pk", filter=Q(**{flag: True})) for flag in MOBILITY_FLAGS}
+    )
+    everyone = visitors["n"] + records["n"]
+    table = Table(
+        "exchange-flags",
+        _("Green travel, blended mobility and force majeure"),
+        [
+            ("flag", _("Flag")),
+            ("with_flag", _("With the flag")),
+            ("without_flag", _("Without it")),
+            ("participants", _("All participants")),
+            ("share_percent", _("Share (%)")),
+        ],
+        people=True,
+    )
+    if not everyone:
+        return table
+    flagged = [visitors[flag] + records[flag] for flag in MOBILITY_FLAGS]
+    # Each row adds up to everyone travelling: protected as a row with its total, so that a small
+    # number without a flag cannot be read off either.
+    shown = disclosure.protect([[n, everyone - n] for n in flagged], column_totals=False).shown()
+    for flag, (with_flag, without, total) in zip(MOBILITY_FLAGS, shown, strict=True):
+        table.rows.append([flag.replace("_", "-"), with_flag, without, total, _share_of(with_flag, total)])
+    return table
+
+
 def _share_of(part: disclosure.Cell, whole: disclosure.Cell) -> Value:
     if isinstance(part, int) and isinstance(whole, int):
         return disclosure.share(part, whole)

@@ -14,8 +14,9 @@ Every count that leaves as a summary is disclosure-controlled: a count from 1 to
 would let a hidden count be worked out, the next smallest cell of that row is hidden too, as "x"
 (secondary suppression).
 
-Green travel, blended and force majeure come from the placements' mobility records; exchanges do not
-record them yet, so their cells are empty. The distance band is the Erasmus+ band of the straight-line
+Green travel, blended and force majeure come from the exchange (set by either organisation on the
+exchange's page, the API or the interchange format; every visitor of one exchange shares them) and
+from the placements' mobility records. The distance band is the Erasmus+ band of the straight-line
 distance between the sending and the receiving organisation's NUTS-2 regions (their label points),
 an estimate at region level: the official distance calculator uses the two cities.
 
@@ -200,9 +201,9 @@ def mobility_export(*, user: AnyUser, filters: MobilityFilters | None = None) ->
                 "fewer_opportunities": _yes(v.fewer_opportunities) if sees_flag else "",
                 "funding": ex.funding,
                 "long_term": "no",
-                "green_travel": "",
-                "blended": "",
-                "force_majeure": "",
+                "green_travel": _yes(ex.green_travel),
+                "blended": _yes(ex.blended),
+                "force_majeure": _yes(ex.force_majeure),
                 "distance_band": distance_band(_region(ex.visitor), _region(ex.host)),
                 "status": ex.state,
             }

@@ -16,6 +16,7 @@ from matchmaking.monitoring.cockpit import (
     exchanges_by_status,
     exchanges_by_type,
     fewer_opportunities_share,
+    mobility_flags,
     participants_by_activity,
     vet_learners,
 )
@@ -71,6 +72,7 @@ def cockpit(*, user: AnyUser | None, filters: CockpitFilters) -> Cockpit:
         participants_by_activity(filters, scope),
         vet_learners(filters, scope),
         fewer_opportunities_share(filters, scope),
+        mobility_flags(filters, scope),
         staff_flows(filters, scope),
         reciprocity(filters, scope),
         time_to_agreement(filters, scope),
