@@ -13,6 +13,12 @@ server) is put back in the queue, the same row with ``run_after`` pushed back ex
 with its reason kept in a ``TaskRecovery`` row. Recoverable tasks must therefore be idempotent. Each
 claim appends the worker's id to the row's ``worker_ids``, so their number is the number of attempts.
 Allocation rounds have their own heartbeat and reclaim (``placements/rounds.py``) and are not registered.
+
+Queues and priorities: a worker takes the waiting task of highest ``priority`` first (then the oldest),
+from the queues it is given (``matchmaking worker --queues``). Short tasks people wait for (emails,
+alerts, one change's suggestions) go to ``QUEUE_DEFAULT``; long computations (a full refresh of every
+suggestion) go to ``QUEUE_BATCH``, served by its own worker, so they never hold the others back.
+A task queued while an identical one still waits is merged into it (``enqueue_merged``).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 from django_tasks import TaskResultStatus, task
 from django_tasks.base import Task
+from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from matchmaking.core.models import Notification, TaskRecovery
@@ -76,6 +83,16 @@ TRANSIENT_ERRORS = frozenset(
 
 _RECOVERABLE: set[str] = set()
 
+# The queues (``TASKS["default"]["QUEUES"]`` in the settings lists the same names).
+QUEUE_DEFAULT = "default"
+QUEUE_BATCH = "batch"
+# Higher first among waiting tasks of the queues a worker serves.
+PRIORITY_EMAIL = 50
+PRIORITY_ALERT = 20
+PRIORITY_ROUND = 10
+PRIORITY_REFRESH = 0
+PRIORITY_BATCH = -50
+
 
 def recoverable(task_obj: TaskT) -> TaskT:
     """Register an idempotent task with the ``task-reclaim`` job (stack it above ``@task()``)."""
@@ -89,6 +106,44 @@ def recoverable_task_paths() -> list[str]:
 
 def enqueue_on_commit(task_obj: Any, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(lambda: task_obj.enqueue(*args, **kwargs))
+
+
+def enqueue_merged(
+    task_obj: Any,
+    *,
+    merge: dict[str, list[str]] | None = None,
+    delay: timedelta | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Queue ``task_obj`` unless one of it still waits (not yet taken by a worker): then merge into that
+    one instead, the lists of ``merge`` (keyword arguments) unioned into its own. Without ``merge``, a
+    waiting one makes this a no-op. ``delay`` holds a new task back that long, so that the changes of
+    the next seconds join it (debounce). Returns True if a new task was queued.
+
+    Only the database backend has rows to merge into; any other backend (tests run tasks at once)
+    just queues.
+    """
+    merge = merge or {}
+    if not isinstance(task_obj.get_backend(), DatabaseBackend):
+        task_obj.enqueue(**merge)
+        return True
+    with transaction.atomic():
+        waiting = (
+            DBTaskResult.objects.select_for_update()
+            .filter(task_path=task_obj.module_path, status=TaskResultStatus.READY)
+            .order_by("enqueued_at")
+            .first()
+        )
+        if waiting is not None:
+            kwargs = waiting.args_kwargs.setdefault("kwargs", {})
+            for name, values in merge.items():
+                kwargs[name] = sorted(set(kwargs.get(name) or []) | set(values))
+            waiting.save(update_fields=["args_kwargs"])
+            return False
+    if delay:
+        task_obj = task_obj.using(run_after=(now or timezone.now()) + delay)
+    task_obj.enqueue(**{name: sorted(set(values)) for name, values in merge.items()})
+    return True
 
 
 def _language(user: Any) -> str:
@@ -114,7 +169,7 @@ def _settings_line() -> str:
 
 
 @recoverable
-@task()
+@task(priority=PRIORITY_EMAIL)
 def send_notification_email(notification_id: int) -> bool:
     """Email one notification in its reader's language; idempotent (an emailed one is not sent twice)."""
 

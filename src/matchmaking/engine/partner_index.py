@@ -142,8 +142,8 @@ class PartnerIndex:
         start = np.maximum(self.earliest, ours.earliest.toordinal() if ours.earliest else _NO_START)
         end = np.minimum(self.latest, ours.latest.toordinal() if ours.latest else _NO_END)
         unbounded = (self.open_start & (ours.earliest is None)) | (self.open_end & (ours.latest is None))
-        mask &= unbounded | (end - start + 1 >= needed)
-        return mask
+        fits: BoolArray = np.asarray(unbounded | (end - start + 1 >= needed), dtype=bool)
+        return np.asarray(mask & fits, dtype=bool)
 
     def candidates(self, opportunity_id: str) -> list[str]:
         """Opportunities that may be suggested to ``opportunity_id`` (a superset of those that are)."""

@@ -1,4 +1,6 @@
-"""Periodic jobs of offers and requests: expiry at the end of the window, and reminders before it."""
+"""Periodic jobs of offers and requests: expiry at the end of the window, reminders before it, and the
+nightly full refresh of partner suggestions (changes re-score only what they affect; the full refresh
+brings every score in line with the network-wide statistics, such as how rare a topic is)."""
 
 from __future__ import annotations
 
@@ -18,12 +20,12 @@ REMIND_DAYS_BEFORE = 14
 def opportunities_expiry(now: datetime) -> str:
     """Expire open offers and requests whose date window is over; remind owners two weeks before."""
     today = timezone.localdate(now)
-    expired = 0
+    expired: list[str] = []
     for opp in Opportunity.objects.filter(
         status__in=[Opportunity.Status.OPEN, Opportunity.Status.PAUSED], latest__lt=today
     ).select_related("organisation", "type"):
         opportunity_expire(opportunity=opp)
-        expired += 1
+        expired.append(opp.key)
     reminded = 0
     for opp in Opportunity.objects.filter(
         status=Opportunity.Status.OPEN,
@@ -34,5 +36,12 @@ def opportunities_expiry(now: datetime) -> str:
         opportunity_remind_expiry(opportunity=opp, now=now)
         reminded += 1
     if expired:
-        schedule_refresh()
-    return f"{expired} expired, {reminded} reminded"
+        schedule_refresh(opportunities=expired)
+    return f"{len(expired)} expired, {reminded} reminded"
+
+
+@periodic_job("suggestions-refresh", every=timedelta(hours=24))
+def suggestions_refresh(now: datetime) -> str:
+    """Queue the full refresh of every partner suggestion on the batch queue (once, if one waits)."""
+    schedule_refresh()
+    return "full refresh of partner suggestions queued"

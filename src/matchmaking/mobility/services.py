@@ -127,9 +127,10 @@ def new_opportunity_key(organisation: Organisation, direction: str, type_code: s
 
 
 def _changed(opportunity: Opportunity, *, created: bool = False) -> None:
-    """After any change: refresh suggestions in the background; alert saved searches for new ones."""
+    """After any change: refresh the suggestions it affects in the background; alert saved searches
+    for new ones."""
 
-    tasks.schedule_refresh()
+    tasks.schedule_refresh(opportunities=[opportunity.key])
     if created and opportunity.status == Opportunity.Status.OPEN:
         enqueue_on_commit(tasks.saved_search_alerts, opportunity.pk)
 

@@ -76,7 +76,7 @@ def _report(done: int, total: int, started: float, running: bool) -> None:
     cache.set(STATUS_KEY, status, STATUS_SECONDS)
 
 
-def _targets(keys: Iterable[str] | None = None) -> list[Opportunity]:
+def refresh_targets(keys: Iterable[str] | None = None) -> list[Opportunity]:
     """The opportunities to refresh (only what writing their rows needs)."""
     qs = Opportunity.objects.filter(status__in=NOT_CLOSED).only("pk", "key")
     if keys is not None:
@@ -106,7 +106,7 @@ def refresh(
     ``progress(done, total)`` is called after each chunk is written; ``scored`` passes a network and
     its index already built. Returns the number of opportunities refreshed.
     """
-    targets = _targets() if opportunities is None else list(opportunities)
+    targets = refresh_targets() if opportunities is None else list(opportunities)
     if not targets:
         return 0
     the_network, index = scored if scored is not None else _scored()
@@ -171,7 +171,7 @@ def _write(part: Sequence[Opportunity], rows: list[Suggestion], runs: list[Sugge
 def refresh_all(*, progress: Progress | None = None) -> int:
     """The full refresh, with its progress recorded for the coordinator (``refresh_status``)."""
     started = time.time()
-    targets = _targets()
+    targets = refresh_targets()
     _report(0, len(targets), started, True)
 
     def step(done: int, total: int) -> None:
@@ -226,4 +226,4 @@ def refresh_changed(*, organisations: Iterable[str] = (), opportunities: Iterabl
     keys = affected(organisations=organisations, opportunities=opportunities, scored=scored)
     if not keys:
         return 0
-    return refresh(_targets(keys), scored=scored)
+    return refresh(refresh_targets(keys), scored=scored)

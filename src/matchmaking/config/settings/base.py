@@ -227,7 +227,9 @@ CACHES = {
 }
 
 # --- Background tasks ---------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Queues: "default" for what people wait for (emails, alerts, one change's suggestions), "batch" for
+# long computations (the full suggestion refresh); run a worker for each (docs/deployment.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "batch"]}}
 # /healthz answers 503 when the worker's last heartbeat (queued every minute) is older than this.
 HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS = env_int("HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS", 300)
 
