@@ -1,4 +1,5 @@
-"""Skills mapping: a guided interview, ESCO suggestions from free text, autocomplete, accept or reject."""
+"""Skills mapping: a guided interview, suggestions from the person's story, search across languages,
+skills from an occupation, several accepted at once, evidence and validation."""
 
 from __future__ import annotations
 
@@ -211,7 +212,7 @@ def skills_accept(request: SkillsRequest, pseudonym: str) -> HttpResponse:
 
 def _field_errors(form: Form) -> list[str]:
     """Each error with the name of its field, for a message line."""
-    out = []
+    out: list[str] = []
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else None
         out.extend(f"{label}: {e}" if label and not str(e).startswith(str(label)) else str(e) for e in errors)
