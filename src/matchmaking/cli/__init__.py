@@ -12,7 +12,7 @@ import argparse
 import os
 from collections.abc import Callable, Sequence
 
-from matchmaking.cli import esco, events, files, web
+from matchmaking.cli import esco, events, files, suggestions, web
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     web.register(sub)
+    suggestions.register(sub)
     files.register(sub)
     events.register(sub)
     esco.register(sub)

@@ -67,6 +67,11 @@ def register(sub: Any) -> None:
 
     p = add("worker", cmd_worker, "Run background tasks, and the periodic jobs every minute.")
     p.add_argument("--no-periodic", action="store_true", help="do not run the periodic jobs")
+    p.add_argument(
+        "--queues",
+        default="*",
+        help="the task queues to serve, comma-separated: default, batch (default: * for all)",
+    )
     p.add_argument("--periodic-interval", type=int, default=60, help="seconds between periodic runs")
 
     p = add(
@@ -170,18 +175,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _serve_with_worker(port: int) -> int:
-    """Start the worker as a child process and serve in this one; Ctrl-C stops both."""
-    worker = subprocess.Popen([sys.executable, "-m", "matchmaking.cli", "worker"], env=os.environ.copy())
+    """Start the workers as child processes (one for the default queue with the periodic jobs, one for
+    the batch queue, so a long computation never holds back emails) and serve in this one; Ctrl-C stops
+    them all."""
+    command = [sys.executable, "-m", "matchmaking.cli", "worker"]
+    workers = [
+        subprocess.Popen([*command, "--queues", "default"], env=os.environ.copy()),
+        subprocess.Popen([*command, "--queues", "batch", "--no-periodic"], env=os.environ.copy()),
+    ]
     try:
         return _waitress(host="127.0.0.1", port=port, threads=8)
     except KeyboardInterrupt:
         return 0
     finally:
-        worker.send_signal(signal.SIGINT)
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for worker in workers:
+            worker.send_signal(signal.SIGINT)
+        for worker in workers:
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
 
 # The headers a trusted proxy sets (see docs/deployment.md): the client's address, the scheme and the
@@ -266,7 +279,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if not args.no_periodic:
         threading.Thread(target=_periodic_loop, args=(args.periodic_interval, stop), daemon=True).start()
     try:
-        call_command("db_worker", interval=1, reload=False)
+        call_command("db_worker", interval=1, reload=False, queue_name=args.queues)
     except KeyboardInterrupt:
         pass
     finally:

@@ -109,7 +109,7 @@ def refresh(
     targets = refresh_targets() if opportunities is None else list(opportunities)
     if not targets:
         return 0
-    the_network, index = scored if scored is not None else _scored()
+    the_network, index = scored if scored is not None else network_and_index()
     targets = [t for t in targets if t.key in the_network.opportunities]
     open_keys = {
         k
@@ -154,7 +154,7 @@ def refresh(
     return done
 
 
-def _scored() -> tuple[Network, PartnerIndex]:
+def network_and_index() -> tuple[Network, PartnerIndex]:
     the_network = network()
     return the_network, PartnerIndex(the_network)
 
@@ -222,7 +222,7 @@ def affected(
 
 def refresh_changed(*, organisations: Iterable[str] = (), opportunities: Iterable[str] = ()) -> int:
     """Re-score only what the changes can affect (see ``affected``)."""
-    scored = _scored()
+    scored = network_and_index()
     keys = affected(organisations=organisations, opportunities=opportunities, scored=scored)
     if not keys:
         return 0
