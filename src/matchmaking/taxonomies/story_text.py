@@ -28,8 +28,8 @@ _CONJUNCTIONS = (
     "i però o "  # ca
 )
 _WORDS = "|".join(sorted(set(_CONJUNCTIONS.split()), key=len, reverse=True))
-_CONJUNCTION = re.compile(r"\s+(?:" + _WORDS + r")\s+", re.IGNORECASE)
-_LEADING_CONJUNCTION = re.compile(r"(?:" + _WORDS + r")\s+", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"\s+(?:" + _WORDS + r")\s+")  # lower case: English "I" is no conjunction
+_LEADING_CONJUNCTION = re.compile(r"(?:" + _WORDS + r")\s+")
 
 
 @dataclass(frozen=True)

