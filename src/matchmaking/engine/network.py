@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any, TypeVar
+
+import numpy as np
 
 from matchmaking.engine.reasons import Labeller, plain_label
 from matchmaking.engine.text import TextIndex
@@ -127,6 +129,12 @@ class Network:
         Pairs of organisation ids that have had an exchange (novelty counts against them).
     labels : callable, optional
         Code → label for the reasons' text.
+    vectors : mapping of str to numpy.ndarray, optional
+        Unit-length vectors of the descriptions by document key (``"org:<id>"``, ``"opp:<id>"``, the
+        texts of ``description_texts``), from any multilingual text model; without them the meaning
+        of descriptions is not compared (``semantic`` is ``None``).
+    region_names : mapping of str to str, optional
+        Region code → name(s), so that a request naming a region can be read (``places``).
 
     Examples
     --------
@@ -142,13 +150,17 @@ class Network:
         *,
         past_exchanges: Iterable[tuple[str, str]] = (),
         labels: Labeller | None = None,
+        vectors: Mapping[str, np.ndarray] | None = None,
+        region_names: Mapping[str, str] | None = None,
     ) -> None:
         self.organisations: dict[str, Organisation] = {o.id: o for o in organisations}
         self.opportunities: dict[str, Opportunity] = {o.id: o for o in opportunities}
         self.past_exchanges = frozenset(pair(a, b) for a, b in past_exchanges)
         self.labels: Labeller = labels or plain_label
         self.topic_counts = self._topic_counts()
-        self.text = TextIndex(self._documents())
+        self.text = TextIndex(self.description_texts())
+        self.vectors: Mapping[str, np.ndarray] = vectors or {}
+        self.region_names: Mapping[str, str] = region_names or {}
 
     @classmethod
     def from_records(
@@ -196,12 +208,21 @@ class Network:
         total = len(self.organisations) or 1
         return 1.0 + math.log((total + 1) / (self.topic_counts.get(topic, 0) + 1))
 
-    def _documents(self) -> list[tuple[str, str]]:
+    def description_texts(self) -> list[tuple[str, str]]:
+        """(document key, text) of every description compared: an organisation's own, and each
+        opportunity's followed by its organisation's."""
         docs = [(f"org:{o.id}", o.description) for o in self.organisations.values()]
         for opp in self.opportunities.values():
             org = self.organisation(opp.organisation)
             docs.append((f"opp:{opp.id}", f"{opp.description}\n{org.description}"))
         return docs
+
+    def semantic(self, a: str, b: str) -> float | None:
+        """Cosine of the description vectors of documents ``a`` and ``b``; ``None`` if either is missing."""
+        va, vb = self.vectors.get(a), self.vectors.get(b)
+        if va is None or vb is None:
+            return None
+        return float(np.dot(va, vb))
 
     def had_exchange(self, a: str, b: str) -> bool:
         return pair(a, b) in self.past_exchanges

@@ -1,7 +1,13 @@
-"""Hard rules for organisation ↔ organisation matches, and why a candidate breaks them.
+"""Rules for organisation ↔ organisation matches: the hard ones, and the soft ones that cost points.
 
-A candidate that breaks any rule is not suggested. ``explain_exclusion`` answers "why not this
-partner?": one reason per broken rule, each saying by how much it was missed.
+A candidate that breaks a *hard* rule is not suggested: another organisation, an offer meets a
+request, a shared language, enough days in common, and a visiting group at most twice the host's room
+(``CAPACITY_HARD_RATIO``). ``explain_exclusion`` answers "why not this partner?": one reason per broken
+hard rule, each saying by how much it was missed.
+
+Two things are *soft* (``soft_breaks``): a neighbouring kind of opportunity (``NEIGHBOURING_TYPES``:
+a job shadowing and a study visit can meet) and a group a bit larger than the host's room. They lower
+the score (``partners.PartnerWeights``) instead of hiding the partner.
 
 Which side is the *visit* (the request) and which the *host* (the offer) follows the directions;
 two project partnerships meet whatever their directions, and then the opportunity we are finding
@@ -41,6 +47,75 @@ NO_SHARED_LANGUAGE = reason_template("languages", "No shared language: you list 
 GROUP_SIZE = reason_template(
     "group-size", "The visiting group of {group} is {excess} more than the {room} the host can take"
 )
+
+# Kinds of opportunity close enough to be matched with each other, at a cost in points; every other
+# pair of different kinds is a hard cut. The one place where neighbourhoods are defined.
+NEIGHBOURING_TYPES: tuple[frozenset[str], ...] = (frozenset({"job-shadowing", "study-visit"}),)
+
+CAPACITY_HARD_RATIO = 2
+"""A visiting group larger than this many times the host's room is a hard cut; up to it, a penalty."""
+
+# The codes of the hard rules a near miss may break (one of them): things the two sides can change.
+FIXABLE = frozenset({"dates", "languages", "group-size"})
+
+
+def neighbouring_types(a: str, b: str) -> bool:
+    """Are two different kinds of opportunity neighbours (matched with a penalty)?
+
+    Examples
+    --------
+    >>> neighbouring_types("job-shadowing", "study-visit")
+    True
+    >>> neighbouring_types("job-shadowing", "learner-placement")
+    False
+    """
+    return a != b and any(a in group and b in group for group in NEIGHBOURING_TYPES)
+
+
+@dataclass(frozen=True)
+class SoftBreaks:
+    """What a pair that breaks no hard rule still misses: a neighbouring kind, an oversized group.
+
+    Attributes
+    ----------
+    neighbouring_type : bool
+    excess : int
+        Visitors more than the host's room (0 when the group fits).
+    room : int
+    """
+
+    neighbouring_type: bool = False
+    excess: int = 0
+    room: int = 0
+
+    @property
+    def excess_ratio(self) -> float:
+        """The excess as a share of the room, 0–1 for pairs within the hard limit."""
+        return self.excess / self.room if self.room > 0 else 0.0
+
+
+def soft_breaks(ours: Opportunity, theirs: Opportunity) -> SoftBreaks:
+    """The soft rules the pair breaks (the hard ones are ``explain_exclusion``'s).
+
+    Examples
+    --------
+    >>> want = Opportunity("want", "a", "job-shadowing", "request", group_size=4)
+    >>> give = Opportunity("give", "b", "study-visit", "offer", group_size=3)
+    >>> soft_breaks(want, give)
+    SoftBreaks(neighbouring_type=True, excess=1, room=3)
+    """
+    the_roles = roles(ours, theirs)
+    group, room = the_roles.request.group_size, the_roles.offer.group_size
+    return SoftBreaks(
+        neighbouring_type=neighbouring_types(ours.type, theirs.type),
+        excess=max(0, group - room),
+        room=room,
+    )
+
+
+def too_big(group: int, room: int) -> bool:
+    """The hard capacity rule: a group more than ``CAPACITY_HARD_RATIO`` times the room (0 = not stated)."""
+    return room > 0 and group > CAPACITY_HARD_RATIO * room
 
 
 @dataclass(frozen=True)
@@ -127,7 +202,7 @@ def _same_organisation(ours: Opportunity, theirs: Opportunity, name: str) -> Rea
 
 def _type_and_direction(ours: Opportunity, theirs: Opportunity, network: Network | None) -> Reason | None:
     labels = network.labels if network else None
-    if ours.type != theirs.type:
+    if ours.type != theirs.type and not neighbouring_types(ours.type, theirs.type):
         return DIFFERENT_TYPE.of(
             labels,
             ours=(ours.type,),
@@ -179,7 +254,7 @@ def _languages(ours: Opportunity, theirs: Opportunity) -> Reason | None:
 def _group_size(the_roles: Roles) -> Reason | None:
     group = the_roles.request.group_size
     room = the_roles.offer.group_size
-    if group <= room:
+    if not too_big(group, room):
         return None
     return GROUP_SIZE.of(
         group=group,

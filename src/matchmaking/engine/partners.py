@@ -1,49 +1,120 @@
 """Partner suggestions: rank counterpart opportunities, and organisations worth inviting.
 
-The score (0–100) is a weighted average of five fits, each between 0 and 1:
+How a score is made (docs/engine.md, "How partner scores work", says the same for users):
+
+The score (0–100) is a weighted average of the fits that apply to the pair, each between 0 and 1:
 
 * **topics** — how much of what the visiting side wants to learn the host can show (its
   opportunity's topics and its organisation's expertise), rare topics counting more;
-* **target groups** — how many of the visiting side's target groups the host also works with;
-* **reciprocity** — how much of what the host wants to learn the visiting organisation can show;
-* **text** — how similar the two descriptions are (shared words few others use);
+* **target groups** — how many of the visiting side's target groups the host also works with
+  (two shared groups is a full fit);
+* **reciprocity** — how much of what the host wants to learn the visiting organisation can show
+  (two topics is a full fit; skipped when the host states no interests);
+* **text** — shared informative words of the two descriptions (TF-IDF cosine; 0.3 is a full fit);
+* **semantic** — how close the two descriptions are in meaning, whatever their languages (cosine
+  of the text model's vectors, rescaled between ``SEMANTIC_FLOOR`` and ``SEMANTIC_FULL``; skipped
+  when the network has no vectors);
+* **place** — the host is in the country or region the request asks for (skipped when it names none);
 * **novelty** — 1 if the two organisations have had no exchange yet, else 0.
 
-Every suggestion carries its breakdown and reasons written from the asking organisation's side.
+Weights of the parts that are skipped are shared out among the others (the weights are normalised
+over the parts that apply), so a missing text model or an unstated place neither caps nor inflates a
+score. Two soft rules then take a share off (``partner_rules.soft_breaks``): a neighbouring kind of
+opportunity and a visiting group larger than the host's room. Every suggestion carries its breakdown
+(the parts' points add up to the score) and reasons written from the asking organisation's side.
 An optional re-ranking spreads the list across countries.
+
+The scale: 90 and above, near-perfect (the host shows everything asked for, works with the same
+people, and the descriptions say the same); 70–89, a strong match worth contacting; 50–69, a partial
+match (some topics); below 50, weak.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from matchmaking.engine.languages import shared_languages
 from matchmaking.engine.network import Network, Opportunity, Organisation
-from matchmaking.engine.partner_rules import Roles, Window, explain_exclusion, roles
-from matchmaking.engine.reasons import Reason, reason_template
+from matchmaking.engine.partner_fits import (
+    SATURATION,
+    TEXT_FULL,
+    Sides,
+    coverage,
+    semantic_fit,
+    topic_fit,
+)
+from matchmaking.engine.partner_reasons import (  # noqa: F401 (the sentences, also partners.<NAME>)
+    COUNTRY_SPREAD,
+    DATES_FREE,
+    GROUP_OVERSIZED,
+    INVITE,
+    LANGUAGES_SHARED,
+    NEIGHBOURING_TYPE,
+    NOVELTY_KNOWN,
+    NOVELTY_NEW,
+    PLACE_COUNTRY,
+    PLACE_ELSEWHERE,
+    PLACE_REGION,
+    RECIPROCITY_THEY_LEARN,
+    RECIPROCITY_YOU_LEARN,
+    SEMANTIC,
+    TARGET_GROUPS,
+    TEXT,
+    TOPICS_THEY_SHOW,
+    TOPICS_THEY_SHOW_RARE,
+    TOPICS_THEY_WANT,
+    TOPICS_THEY_WANT_RARE,
+    dates_reason,
+    groups_reason,
+    invite_reason,
+    languages_reason,
+    novelty_reason,
+    place_reason,
+    reciprocity_reason,
+    semantic_reason,
+    text_reason,
+    topics_reason,
+)
+from matchmaking.engine.partner_rules import Roles, SoftBreaks, explain_exclusion, roles, soft_breaks, too_big
+from matchmaking.engine.places import PlacePreference, place_preference
+from matchmaking.engine.reasons import Reason
 from matchmaking.engine.scoring import ScorePart, breakdown
 
 
 @dataclass(frozen=True)
 class PartnerWeights:
-    """How much each fit counts (any non-negative numbers; they are normalised to sum to 100).
+    """How much each part of a partner score counts: the one place where the weights are set.
 
-    ``country_spread`` is how many points a suggestion loses in the *ordering* (not its score) for
-    every better-placed suggestion from the same country; 0 turns the re-ranking off.
+    The part weights are any non-negative numbers, normalised to sum to 100 over the parts that
+    apply to a pair (``semantic`` needs description vectors, ``place`` a request that names a place,
+    ``reciprocity`` a host that states interests).
+
+    ``neighbouring_type`` is the share of the score a pair loses for a neighbouring kind of
+    opportunity (a study visit for a job shadowing); ``oversized_group`` the share it loses when the
+    visiting group is twice the host's room, less for a smaller excess (linear in the excess; larger
+    groups are a hard cut). ``country_spread`` is how many points a suggestion loses in the
+    *ordering* (not its score) for every better-placed suggestion from the same country; 0 turns the
+    re-ranking off.
 
     Examples
     --------
     >>> PartnerWeights(novelty=0).parts()["novelty"]
     0
+    >>> sum(PartnerWeights().parts().values())
+    100.0
     """
 
-    topics: float = 40.0
-    target_groups: float = 15.0
-    reciprocity: float = 15.0
-    text: float = 15.0
-    novelty: float = 15.0
+    topics: float = 35.0
+    target_groups: float = 10.0
+    reciprocity: float = 10.0
+    text: float = 10.0
+    semantic: float = 15.0
+    place: float = 15.0
+    novelty: float = 5.0
+    neighbouring_type: float = 0.15
+    oversized_group: float = 0.4
     country_spread: float = 0.0
 
     def parts(self) -> dict[str, float]:
@@ -52,39 +123,13 @@ class PartnerWeights:
             "target_groups": self.target_groups,
             "reciprocity": self.reciprocity,
             "text": self.text,
+            "semantic": self.semantic,
+            "place": self.place,
             "novelty": self.novelty,
         }
 
 
 DEFAULT_WEIGHTS = PartnerWeights()
-
-# The sentences that explain a suggestion (codes and English templates; the web app translates them).
-COUNTRY_SPREAD = reason_template(
-    "country-spread", "Shown higher to spread suggestions across countries ({country})"
-)
-TOPICS_THEY_SHOW = reason_template("topics", "They can show: {topics} ({matched} of your {total} topics)")
-TOPICS_THEY_SHOW_RARE = reason_template(
-    "topics", "They can show: {topics} ({matched} of your {total} topics); rare in the network: {rare}"
-)
-TOPICS_THEY_WANT = reason_template(
-    "topics", "They want to see: {topics}, which you offer ({matched} of their {total} topics)"
-)
-TOPICS_THEY_WANT_RARE = reason_template(
-    "topics",
-    "They want to see: {topics}, which you offer ({matched} of their {total} topics); "
-    "rare in the network: {rare}",
-)
-TARGET_GROUPS = reason_template("target-groups", "You both work with: {groups}")
-RECIPROCITY_THEY_LEARN = reason_template("reciprocity", "They want to learn: {topics}, which you offer")
-RECIPROCITY_YOU_LEARN = reason_template("reciprocity", "You want to learn: {topics}, which they can show")
-TEXT = reason_template("text", "Your descriptions share key words: {words}")
-NOVELTY_NEW = reason_template("novelty", "You have not had an exchange with them yet: a new partner")
-NOVELTY_KNOWN = reason_template("novelty", "You have had an exchange with them before")
-LANGUAGES_SHARED = reason_template("languages", "Shared language: {languages}")
-DATES_FREE = reason_template(
-    "dates", "Both are free from {start} to {end} ({days} days; the visit needs {needed})"
-)
-INVITE = reason_template("invite", "{name} has no open opportunity yet; invite them to post one")
 
 
 @dataclass(frozen=True)
@@ -109,19 +154,6 @@ class PartnerSuggestion:
     score: float
     parts: tuple[ScorePart, ...]
     reasons: tuple[Reason, ...]
-
-
-@dataclass(frozen=True)
-class _Sides:
-    """What one pair is scored on, whichever way round: the visitor's wishes and the host's offer."""
-
-    wanted: tuple[str, ...]
-    shown: frozenset[str]
-    visitor_groups: tuple[str, ...]
-    host_groups: frozenset[str]
-    host_interests: tuple[str, ...]
-    visitor_expertise: frozenset[str]
-    ours_is_visitor: bool
 
 
 def suggest_partners(
@@ -160,7 +192,7 @@ def suggest_partners(
     ...     ],
     ... )
     >>> [(s.opportunity, s.score) for s in suggest_partners(network, "want")]
-    [('give', 70.0)]
+    [('give', 71.4)]
     >>> suggest_partners(network, "want")[0].reasons[1].text
     'They want to learn: mentoring, which you offer'
     """
@@ -170,11 +202,12 @@ def suggest_partners(
         if candidates is None
         else [network.opportunities[c] for c in candidates if c in network.opportunities]
     )
+    place = wished_place(network, ours)
     found = []
     for theirs in pool:
         if theirs.id == ours.id or explain_exclusion(ours, theirs):
             continue
-        found.append(_score_opportunity(network, ours, theirs, weights))
+        found.append(score_pair(network, ours, theirs, weights, place))
     return _finish(found, top, weights)
 
 
@@ -189,8 +222,9 @@ def organisations_to_invite(
     """Organisations with no opportunity of their own whose profile fits ``opportunity_id``.
 
     Grows the network: a good partner may simply not have posted anything yet. Rules: another
-    organisation, a shared language, and — when they would host — a stated hosting capacity (0
-    means "not stated") at least the size of the visiting group.
+    organisation, a shared language, and — when they would host — a visiting group at most twice
+    their stated hosting capacity (0 means "not stated"); a group above the capacity costs points
+    as for opportunities.
 
     Parameters
     ----------
@@ -214,7 +248,7 @@ def organisations_to_invite(
     ...     [Opportunity("want", "a", "job-shadowing", "request", topics=("outreach",), languages=("en",))],
     ... )
     >>> [(s.organisation, s.opportunity, s.score) for s in organisations_to_invite(network, "want")]
-    [('c', None, 55.0)]
+    [('c', None, 66.7)]
     """
     ours = network.opportunity(opportunity_id)
     busy = network.with_open_opportunities()
@@ -223,11 +257,12 @@ def organisations_to_invite(
         if candidates is None
         else [network.organisations[c] for c in candidates if c in network.organisations]
     )
+    place = wished_place(network, ours)
     found = []
     for org in pool:
         if org.id in busy or org.id == ours.organisation or not _can_invite(ours, org):
             continue
-        found.append(_score_profile(network, ours, org, weights))
+        found.append(_score_profile(network, ours, org, weights, place))
     return _finish(found, top, weights)
 
 
@@ -235,7 +270,20 @@ def _can_invite(ours: Opportunity, org: Organisation) -> bool:
     if not shared_languages(ours.languages, org.languages):
         return False
     they_host = ours.direction != "offer"
-    return not (they_host and 0 < org.hosting_capacity < ours.group_size)
+    return not (they_host and too_big(ours.group_size, org.hosting_capacity))
+
+
+def wished_place(network: Network, ours: Opportunity) -> PlacePreference:
+    """The countries and regions our opportunity's description asks for (``places``)."""
+    own = network.organisation(ours.organisation)
+    countries = {o.country for o in network.organisations.values() if o.country}
+    # Only the regions where members are, and not the own country's: fewer names, fewer false hits.
+    regions = {
+        o.region: network.region_names[o.region]
+        for o in network.organisations.values()
+        if o.region in network.region_names and o.country != own.country
+    }
+    return place_preference(ours.description, countries=countries, own_country=own.country, regions=regions)
 
 
 def _finish(found: list[PartnerSuggestion], top: int, weights: PartnerWeights) -> list[PartnerSuggestion]:
@@ -307,23 +355,44 @@ def _spread_reason(country: str) -> Reason:
     return COUNTRY_SPREAD.of(country=country)
 
 
-def _score_opportunity(
-    network: Network, ours: Opportunity, theirs: Opportunity, weights: PartnerWeights
+def score_pair(
+    network: Network,
+    ours: Opportunity,
+    theirs: Opportunity,
+    weights: PartnerWeights = DEFAULT_WEIGHTS,
+    place: PlacePreference | None = None,
 ) -> PartnerSuggestion:
+    """Score one pair as a suggestion, whatever the hard rules say (``near_misses`` scores pairs
+    that break one); ``place`` defaults to what our description asks for."""
+    if place is None:
+        place = wished_place(network, ours)
     the_roles = roles(ours, theirs)
     sides = _sides_of_opportunities(network, the_roles)
     their_org = network.organisation(theirs.organisation)
-    text_fit, shared_words = network.text.similarity(f"opp:{ours.id}", f"opp:{theirs.id}")
-    extra = [_languages_reason(ours.languages, theirs.languages), _dates_reason(the_roles)]
-    return _assemble(network, ours, their_org, theirs.id, sides, (text_fit, shared_words), extra, weights)
+    keys = (f"opp:{ours.id}", f"opp:{theirs.id}")
+    text_fit, shared_words = network.text.similarity(*keys)
+    extra = [languages_reason(ours.languages, theirs.languages), dates_reason(the_roles)]
+    found = _assemble(
+        network,
+        ours,
+        their_org,
+        theirs.id,
+        sides,
+        (text_fit, shared_words),
+        network.semantic(*keys),
+        place,
+        extra,
+        weights,
+    )
+    return penalise(found, soft_breaks(ours, theirs), ours, theirs, weights, network)
 
 
 def _score_profile(
-    network: Network, ours: Opportunity, org: Organisation, weights: PartnerWeights
+    network: Network, ours: Opportunity, org: Organisation, weights: PartnerWeights, place: PlacePreference
 ) -> PartnerSuggestion:
     our_org = network.organisation(ours.organisation)
     if ours.direction == "offer":
-        sides = _Sides(
+        sides = Sides(
             wanted=org.interests,
             shown=frozenset(ours.topics) | frozenset(our_org.expertise),
             visitor_groups=org.target_groups,
@@ -333,7 +402,7 @@ def _score_profile(
             ours_is_visitor=False,
         )
     else:
-        sides = _Sides(
+        sides = Sides(
             wanted=ours.topics or our_org.interests,
             shown=frozenset(org.expertise),
             visitor_groups=ours.target_groups or our_org.target_groups,
@@ -342,15 +411,21 @@ def _score_profile(
             visitor_expertise=frozenset(our_org.expertise),
             ours_is_visitor=True,
         )
-    text = network.text.similarity(f"opp:{ours.id}", f"org:{org.id}")
-    extra = [_languages_reason(ours.languages, org.languages), _invite_reason(org)]
-    return _assemble(network, ours, org, None, sides, text, extra, weights)
+    keys = (f"opp:{ours.id}", f"org:{org.id}")
+    text = network.text.similarity(*keys)
+    extra = [languages_reason(ours.languages, org.languages), invite_reason(org)]
+    found = _assemble(network, ours, org, None, sides, text, network.semantic(*keys), place, extra, weights)
+    if ours.direction != "offer" and org.hosting_capacity > 0:
+        excess = max(0, ours.group_size - org.hosting_capacity)
+        breaks = SoftBreaks(excess=excess, room=org.hosting_capacity)
+        found = penalise(found, breaks, ours, None, weights, network)
+    return found
 
 
-def _sides_of_opportunities(network: Network, the_roles: Roles) -> _Sides:
+def _sides_of_opportunities(network: Network, the_roles: Roles) -> Sides:
     visitor = network.organisation(the_roles.request.organisation)
     host = network.organisation(the_roles.offer.organisation)
-    return _Sides(
+    return Sides(
         wanted=the_roles.request.topics or visitor.interests,
         shown=frozenset(the_roles.offer.topics) | frozenset(host.expertise),
         visitor_groups=the_roles.request.target_groups or visitor.target_groups,
@@ -361,31 +436,56 @@ def _sides_of_opportunities(network: Network, the_roles: Roles) -> _Sides:
     )
 
 
+def fits_of(
+    network: Network,
+    sides: Sides,
+    text: float,
+    semantic: float | None,
+    place: PlacePreference,
+    their_org: Organisation,
+    novel: bool,
+) -> dict[str, float]:
+    """Each part's fit (0–1); a part that does not apply to the pair is left out."""
+    fits = {
+        "topics": topic_fit(sides.wanted, sides.shown, network.topic_weight),
+        "target_groups": coverage(sides.visitor_groups, sides.host_groups, SATURATION),
+        "text": min(1.0, text / TEXT_FULL),
+    }
+    if sides.host_interests:
+        fits["reciprocity"] = coverage(sides.host_interests, sides.visitor_expertise, SATURATION)
+    if semantic is not None:
+        fits["semantic"] = semantic_fit(semantic)
+    if place.stated:
+        fits["place"] = 1.0 if place.fits(their_org.country, their_org.region) else 0.0
+    fits["novelty"] = 1.0 if novel else 0.0
+    order = list(DEFAULT_WEIGHTS.parts())
+    return {name: fits[name] for name in order if name in fits}
+
+
 def _assemble(
     network: Network,
     ours: Opportunity,
     their_org: Organisation,
     their_opportunity: str | None,
-    sides: _Sides,
+    sides: Sides,
     text: tuple[float, tuple[str, ...]],
+    semantic: float | None,
+    place: PlacePreference,
     extra: Iterable[Reason | None],
     weights: PartnerWeights,
 ) -> PartnerSuggestion:
     novel = not network.had_exchange(ours.organisation, their_org.id)
-    fits = {
-        "topics": topic_fit(sides.wanted, sides.shown, network.topic_weight),
-        "target_groups": coverage(sides.visitor_groups, sides.host_groups),
-        "reciprocity": coverage(sides.host_interests, sides.visitor_expertise),
-        "text": text[0],
-        "novelty": 1.0 if novel else 0.0,
-    }
-    parts = breakdown(fits, weights.parts())
+    fits = fits_of(network, sides, text[0], semantic, place, their_org, novel)
+    all_weights = weights.parts()
+    parts = breakdown(fits, {name: all_weights[name] for name in fits})
     reasons = [
-        _topics_reason(network, sides),
-        _groups_reason(network, sides),
-        _reciprocity_reason(network, sides),
-        _text_reason(text),
-        _novelty_reason(novel),
+        topics_reason(network, sides),
+        groups_reason(network, sides),
+        reciprocity_reason(network, sides),
+        text_reason(text),
+        semantic_reason(semantic),
+        place_reason(place, their_org),
+        novelty_reason(novel),
         *extra,
     ]
     return PartnerSuggestion(
@@ -398,95 +498,54 @@ def _assemble(
     )
 
 
-def topic_fit(wanted: Iterable[str], shown: frozenset[str], weight: Callable[[str], float]) -> float:
-    """Share of the wanted topics' rarity weight that the other side can show (0–1)."""
-    wanted = list(dict.fromkeys(wanted))
-    total = sum(weight(t) for t in wanted)
-    if total <= 0:
-        return 0.0
-    return sum(weight(t) for t in wanted if t in shown) / total
+def penalty_share(breaks: SoftBreaks, weights: PartnerWeights) -> float:
+    """The share of the score the soft rules take off (0–1): each one multiplies what is left.
+
+    Examples
+    --------
+    >>> penalty_share(SoftBreaks(neighbouring_type=True, excess=1, room=2), PartnerWeights())
+    0.32
+    """
+    keep = 1.0
+    if breaks.neighbouring_type:
+        keep *= 1.0 - min(max(weights.neighbouring_type, 0.0), 1.0)
+    if breaks.excess > 0:
+        keep *= 1.0 - min(max(weights.oversized_group, 0.0), 1.0) * min(breaks.excess_ratio, 1.0)
+    return round(1.0 - keep, 4)
 
 
-def coverage(wanted: Iterable[str], available: frozenset[str]) -> float:
-    """Share of ``wanted`` found in ``available`` (0 when nothing is wanted)."""
-    wanted = list(dict.fromkeys(wanted))
-    if not wanted:
-        return 0.0
-    return sum(1 for w in wanted if w in available) / len(wanted)
-
-
-def _topics_reason(network: Network, sides: _Sides) -> Reason | None:
-    wanted = tuple(dict.fromkeys(sides.wanted))
-    matched = tuple(t for t in wanted if t in sides.shown)
-    if not matched:
-        return None
-    rare = tuple(t for t in matched if network.topic_counts.get(t, 0) <= 2)
-    if sides.ours_is_visitor:
-        template = TOPICS_THEY_SHOW_RARE if rare else TOPICS_THEY_SHOW
-    else:
-        template = TOPICS_THEY_WANT_RARE if rare else TOPICS_THEY_WANT
-    params: dict[str, str | int | tuple[str, ...]] = {
-        "topics": matched,
-        "matched": len(matched),
-        "total": len(wanted),
-    }
-    if rare:
-        params["rare"] = rare
-    return template.of(network.labels, **params)
-
-
-def _groups_reason(network: Network, sides: _Sides) -> Reason | None:
-    shared = tuple(g for g in dict.fromkeys(sides.visitor_groups) if g in sides.host_groups)
-    if not shared:
-        return None
-    return TARGET_GROUPS.of(network.labels, groups=shared)
-
-
-def _reciprocity_reason(network: Network, sides: _Sides) -> Reason | None:
-    shared = tuple(t for t in dict.fromkeys(sides.host_interests) if t in sides.visitor_expertise)
-    if not shared:
-        return None
-    if sides.ours_is_visitor:
-        return RECIPROCITY_THEY_LEARN.of(network.labels, topics=shared)
-    return RECIPROCITY_YOU_LEARN.of(network.labels, topics=shared)
-
-
-def _text_reason(text: tuple[float, tuple[str, ...]]) -> Reason | None:
-    similarity, shared_words = text
-    if similarity < 0.05 or not shared_words:
-        return None
-    return TEXT.of(
-        words=", ".join(shared_words),
-        similarity=round(similarity, 2),
-    )
-
-
-def _novelty_reason(novel: bool) -> Reason:
-    if novel:
-        return NOVELTY_NEW.of()
-    return NOVELTY_KNOWN.of()
-
-
-def _languages_reason(ours: Iterable[str], theirs: Iterable[str]) -> Reason | None:
-    shared = shared_languages(tuple(ours), tuple(theirs))
-    if not shared:
-        return None
-    return LANGUAGES_SHARED.of(languages=", ".join(shared))
-
-
-def _dates_reason(the_roles: Roles) -> Reason | None:
-    window = Window.common(the_roles.request, the_roles.offer)
-    if window.start is None or window.end is None or window.days is None:
-        return None
-    return DATES_FREE.of(
-        start=window.start.isoformat(),
-        end=window.end.isoformat(),
-        days=window.days,
-        needed=the_roles.request.duration_days,
-    )
-
-
-def _invite_reason(org: Organisation) -> Reason:
-    return INVITE.of(
-        name=org.name or org.id,
-    )
+def penalise(
+    found: PartnerSuggestion,
+    breaks: SoftBreaks,
+    ours: Opportunity,
+    theirs: Opportunity | None,
+    weights: PartnerWeights,
+    network: Network,
+) -> PartnerSuggestion:
+    """Take the soft rules' share off the score, as parts with negative points and their reasons."""
+    share = penalty_share(breaks, weights)
+    if share <= 0:
+        return found
+    parts = list(found.parts)
+    reasons = list(found.reasons)
+    left = found.score
+    if breaks.neighbouring_type and theirs is not None:
+        points = round(left * min(max(weights.neighbouring_type, 0.0), 1.0), 1)
+        left -= points
+        parts.append(ScorePart("neighbouring_type", 1.0, -weights.neighbouring_type, -points))
+        reasons.append(
+            NEIGHBOURING_TYPE.of(network.labels, ours=(ours.type,), theirs=(theirs.type,), points=points)
+        )
+    if breaks.excess > 0:
+        cut = min(max(weights.oversized_group, 0.0), 1.0) * min(breaks.excess_ratio, 1.0)
+        points = round(left * cut, 1)
+        left -= points
+        parts.append(
+            ScorePart("oversized_group", round(breaks.excess_ratio, 4), -weights.oversized_group, -points)
+        )
+        reasons.append(
+            GROUP_OVERSIZED.of(
+                group=breaks.excess + breaks.room, excess=breaks.excess, room=breaks.room, points=points
+            )
+        )
+    return replace(found, score=round(max(left, 0.0), 1), parts=tuple(parts), reasons=tuple(reasons))

@@ -23,7 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.engine import allocation_round, fairness, optimal, partner_rules, partners, people
+from matchmaking.engine import allocation_round, fairness, optimal, partner_reasons, partner_rules, people
 from matchmaking.engine.reasons import ReasonTemplate
 from matchmaking.taxonomies.countries import country_name
 from matchmaking.taxonomies.esco import load_esco
@@ -138,6 +138,11 @@ def number(value: Any, params: Mapping[str, Any], labels: Labels) -> str:
     return str(formats.number_format(parsed, decimal_pos=decimals))
 
 
+def region(value: Any, params: Mapping[str, Any], labels: Labels) -> str:
+    """A NUTS region code as the region's name."""
+    return region_names().get(str(value)) or str(value)
+
+
 def percent(value: Any, params: Mapping[str, Any], labels: Labels) -> str:
     """The engine's "45%" as a localised percentage."""
     text = str(value).strip().rstrip("%").strip()
@@ -214,28 +219,28 @@ def _entry(engine: ReasonTemplate, message: Promise, **slots: Show) -> Entry:
 ENTRIES = [
     # Why a partner is suggested
     _entry(
-        partners.COUNTRY_SPREAD,
+        partner_reasons.COUNTRY_SPREAD,
         _("Shown higher to spread suggestions across countries ({country})"),
         country=country,
     ),
     _entry(
-        partners.TOPICS_THEY_SHOW,
+        partner_reasons.TOPICS_THEY_SHOW,
         _("They can show: {topics} ({matched} of your {total} topics)"),
         topics=terms,
     ),
     _entry(
-        partners.TOPICS_THEY_SHOW_RARE,
+        partner_reasons.TOPICS_THEY_SHOW_RARE,
         _("They can show: {topics} ({matched} of your {total} topics); rare in the network: {rare}"),
         topics=terms,
         rare=terms,
     ),
     _entry(
-        partners.TOPICS_THEY_WANT,
+        partner_reasons.TOPICS_THEY_WANT,
         _("They want to see: {topics}, which you offer ({matched} of their {total} topics)"),
         topics=terms,
     ),
     _entry(
-        partners.TOPICS_THEY_WANT_RARE,
+        partner_reasons.TOPICS_THEY_WANT_RARE,
         _(
             "They want to see: {topics}, which you offer ({matched} of their {total} topics); "
             "rare in the network: {rare}"
@@ -243,22 +248,63 @@ ENTRIES = [
         topics=terms,
         rare=terms,
     ),
-    _entry(partners.TARGET_GROUPS, _("You both work with: {groups}"), groups=terms),
-    _entry(partners.RECIPROCITY_THEY_LEARN, _("They want to learn: {topics}, which you offer"), topics=terms),
+    _entry(partner_reasons.TARGET_GROUPS, _("You both work with: {groups}"), groups=terms),
     _entry(
-        partners.RECIPROCITY_YOU_LEARN, _("You want to learn: {topics}, which they can show"), topics=terms
+        partner_reasons.RECIPROCITY_THEY_LEARN,
+        _("They want to learn: {topics}, which you offer"),
+        topics=terms,
     ),
-    _entry(partners.TEXT, _("Your descriptions share key words: {words}"), words=name),
-    _entry(partners.NOVELTY_NEW, _("You have not had an exchange with them yet: a new partner")),
-    _entry(partners.NOVELTY_KNOWN, _("You have had an exchange with them before")),
-    _entry(partners.LANGUAGES_SHARED, _("Shared language: {languages}"), languages=languages),
     _entry(
-        partners.DATES_FREE,
+        partner_reasons.RECIPROCITY_YOU_LEARN,
+        _("You want to learn: {topics}, which they can show"),
+        topics=terms,
+    ),
+    _entry(partner_reasons.TEXT, _("Your descriptions share key words: {words}"), words=name),
+    _entry(partner_reasons.NOVELTY_NEW, _("You have not had an exchange with them yet: a new partner")),
+    _entry(partner_reasons.NOVELTY_KNOWN, _("You have had an exchange with them before")),
+    _entry(partner_reasons.LANGUAGES_SHARED, _("Shared language: {languages}"), languages=languages),
+    _entry(
+        partner_reasons.DATES_FREE,
         _("Both are free from {start} to {end} ({days} days; the visit needs {needed})"),
         start=day,
         end=day,
     ),
-    _entry(partners.INVITE, _("{name} has no open opportunity yet; invite them to post one"), name=name),
+    _entry(
+        partner_reasons.INVITE, _("{name} has no open opportunity yet; invite them to post one"), name=name
+    ),
+    _entry(
+        partner_reasons.SEMANTIC,
+        _("Your descriptions say similar things, whatever their language ({similarity} alike)"),
+        similarity=percent,
+    ),
+    _entry(
+        partner_reasons.PLACE_COUNTRY,
+        _("In {country}, where you asked to go ({words})"),
+        country=country,
+        words=name,
+    ),
+    _entry(partner_reasons.PLACE_REGION, _("In {region}, the region you asked for"), region=region),
+    _entry(
+        partner_reasons.PLACE_ELSEWHERE,
+        _("Not where you asked to go ({words}): they are in {country}"),
+        country=country,
+        words=name,
+    ),
+    _entry(
+        partner_reasons.NEIGHBOURING_TYPE,
+        _("A neighbouring kind of opportunity: yours is {ours}, theirs is {theirs} ({points} points off)"),
+        ours=terms,
+        theirs=terms,
+        points=number,
+    ),
+    _entry(
+        partner_reasons.GROUP_OVERSIZED,
+        _(
+            "The visiting group of {group} is {excess} more than the {room} the host offers "
+            "({points} points off)"
+        ),
+        points=number,
+    ),
     # Why a partner is not suggested
     _entry(
         partner_rules.SAME_ORGANISATION,
