@@ -11,8 +11,9 @@ Systems:
 - ``keyword``: the keyword search over the English ESCO labels (``find_skills`` without a model);
 - ``e5``: multilingual-e5-small (the shipped model) with the committed vectors, no keyword part;
 - ``hybrid``: ``find_skills`` as the application calls it (e5 plus the keyword bonus);
-- ``use``, ``wordllama``: the two other candidate models, model only, over the same skill texts
-  (embedded on the first run and kept in ``--cache``; the first ``use`` run takes about 15 minutes).
+- ``use``, ``wordllama``: the two other candidate models, model only, over each skill's labels (the
+  first of the texts the shipped vectors use; embedded on the first run and kept in ``--cache``, which
+  takes about 15 minutes for ``use`` on a busy two-core machine).
 
 Run (from the repository root)::
 
@@ -90,11 +91,15 @@ class WordLlamaModel:
         import wordllama
         from wordllama import WordLlama
 
-        # The wheel ships its tokenizer under "tokenizers/" but looks for it under "tokenizer/":
-        # point the loader at a folder with both files, so nothing is downloaded.
+        # The wheel ships its tokenizer under "tokenizers/" but does not find it there: point the
+        # loader at a folder that has the files under both names, so nothing is downloaded.
         package = Path(wordllama.__file__).parent
         folder = cache / "wordllama"
-        for kind, source in (("tokenizer", "tokenizers"), ("weights", "weights")):
+        for kind, source in (
+            ("tokenizer", "tokenizers"),
+            ("tokenizers", "tokenizers"),
+            ("weights", "weights"),
+        ):
             (folder / kind).mkdir(parents=True, exist_ok=True)
             for file in (package / source).glob("*.*"):
                 target = folder / kind / file.name
@@ -111,7 +116,10 @@ class WordLlamaModel:
 def other_vectors(model: tm.TextModel, cache: Path) -> EscoVectors:
     """Vectors of the skill texts for a model other than the shipped one, embedded once and cached."""
     esco = load_esco()
-    texts, rows, skill_uris, _ = all_texts(esco)
+    all_skill_texts, all_rows, skill_uris, _ = all_texts(esco)
+    # One text per skill (its labels), to keep the first run short: the description vectors are left out.
+    first = [i for i, row in enumerate(all_rows) if i == 0 or all_rows[i - 1] != row]
+    texts, rows = [all_skill_texts[i] for i in first], [all_rows[i] for i in first]
     file = cache / f"{model.name}.npy"
     if file.exists():
         vectors = np.load(file).astype(np.float32)
