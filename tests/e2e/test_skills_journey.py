@@ -15,7 +15,7 @@ from django.test import Client
 
 from matchmaking.participants import esco_lookup
 from matchmaking.participants.models import Participant
-from matchmaking.taxonomies.skill_finder import ModelStatus, StorySuggestion
+from matchmaking.taxonomies.skill_finder import ModelStatus, SkillHit, StorySuggestion
 from tests.factories import OrganisationFactory
 from tests.factories_participants import case_worker, participant
 
@@ -152,7 +152,12 @@ def test_the_page_itself_with_fixed_suggestions(swedish_page, axe, live_server, 
             StorySuggestion(CUSTOMERS, "satisfy customers", 0.4, text[end + 2 :], end + 2, len(text)),
         ]
 
+    def find_skills(query, *, lang=None, limit=10):
+        assert lang == "sv"
+        return [SkillHit(CUSTOMERS, "satisfy customers", 1.0, "model")] if query.strip() == "kunder" else []
+
     monkeypatch.setattr(esco_lookup, "suggest_from_story", suggest_from_story)
+    monkeypatch.setattr(esco_lookup, "find_skills", find_skills)
     monkeypatch.setattr(esco_lookup, "model_status", lambda: ModelStatus(False, ""))
     page = swedish_page
     person = case(live_server, page)
@@ -164,3 +169,16 @@ def test_the_page_itself_with_fixed_suggestions(swedish_page, axe, live_server, 
     chosen = {ELDERLY: before[ELDERLY], MEALS: before[MEALS]}
     tick_and_add(page, list(chosen))
     added_and_rest_kept(page, axe, person, chosen, before)
+    # The search box answers as one types (in the interface language); a result is added from there by
+    # keyboard.
+    page.locator("#skill-q").focus()
+    page.keyboard.type("kunder")
+    page.locator('#pick-search input[name="pick"]').wait_for()
+    assert "Close in meaning" in page.locator("#pick-search").inner_text()
+    page.locator('#pick-search input[name="pick"]').focus()
+    page.keyboard.press("Space")
+    page.locator('#pick-search button[name="add"]').focus()
+    page.keyboard.press("Enter")
+    page.locator("#mapped-skills").get_by_text("satisfy customers", exact=True).wait_for()
+    assert person.skills.filter(uri=CUSTOMERS).exists()
+    axe.check(page)
