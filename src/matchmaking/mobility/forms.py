@@ -143,11 +143,11 @@ class SuggestionFilterForm(Form):
 
 
 class WhyNotForm(Form):
-    organisation = forms.ChoiceField(label=_("Organisation"))
-
-    def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "organisation").choices = [("", _("Choose an organisation")), *organisations]
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        help_text=_("Type a few letters of its name or city, then choose it in the list."),
+    )
 
 
 class SavedSearchForm(Form):

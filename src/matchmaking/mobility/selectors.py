@@ -239,6 +239,62 @@ def other_active_organisations(*, opportunity: Opportunity) -> QuerySet[Organisa
     )
 
 
+def why_not_candidates(*, opportunity: Opportunity, query: str, limit: int = 20) -> list[Organisation]:
+    """The first ``limit`` organisations one may ask "why not?" about whose name, city or key contains
+    ``query`` (for the search box of the suggestions page), by name."""
+    query = query.strip()
+    if not query:
+        return []
+    found = other_active_organisations(opportunity=opportunity).filter(
+        Q(name__icontains=query) | Q(city__icontains=query) | Q(key__icontains=query)
+    )
+    return list(found.order_by("name", "key")[:limit])
+
+
+def why_not_organisation(*, user: AnyUser, opportunity: Opportunity, text: str) -> Organisation | None:
+    """The organisation named in the "why not?" box: by its key, else the only one with exactly that name."""
+    found = organisation_by_key(user=user, key=text.strip())
+    if found is not None:
+        return found
+    named = list(other_active_organisations(opportunity=opportunity).filter(name__iexact=text.strip())[:2])
+    if len(named) == 1 and can_view_organisation(user, named[0]):
+        return named[0]
+    return None
+
+
+SUGGESTIONS_SHOWN = 25
+
+
+def suggestions_shown(*, opportunity: Opportunity, filters: SuggestionFilters, shown: int) -> SuggestionPage:
+    """The best ``shown`` partner suggestions and organisations to invite, and how many there are in all."""
+    found = suggestion_list(opportunity=opportunity, filters=filters)
+    partners = found.filter(their_opportunity__isnull=False)
+    invites = found.filter(their_opportunity__isnull=True)
+    return SuggestionPage(
+        partners=list(partners[:shown]),
+        invites=list(invites[:shown]),
+        partner_count=partners.count(),
+        invite_count=invites.count(),
+        shown=shown,
+    )
+
+
+@dataclass(frozen=True)
+class SuggestionPage:
+    partners: list[Suggestion]
+    invites: list[Suggestion]
+    partner_count: int
+    invite_count: int
+    shown: int
+
+    @property
+    def more(self) -> int:
+        """How many to show after "more" (0: everything is shown)."""
+        if max(self.partner_count, self.invite_count) <= self.shown:
+            return 0
+        return self.shown + SUGGESTIONS_SHOWN
+
+
 def organisation_by_key(*, user: AnyUser, key: str) -> Organisation | None:
     """The organisation with this key, if ``user`` may see it."""
     found = Organisation.objects.filter(key=key).select_related("kind").first()

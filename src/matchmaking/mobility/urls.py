@@ -19,4 +19,5 @@ urlpatterns = [
     path("<str:key>/status/", views.opportunity_status, name="opportunity-status"),
     path("<str:key>/suggestions/", views.suggestions, name="suggestions"),
     path("<str:key>/why-not/", views.why_not, name="why-not"),
+    path("<str:key>/why-not/organisations/", views.why_not_organisations, name="why-not-organisations"),
 ]

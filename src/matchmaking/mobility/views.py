@@ -176,21 +176,39 @@ def suggestions(request: HtmxHttpRequest, key: str) -> HttpResponse:
     opportunity = access_opportunity_for_edit(request.user, key)
     form = forms.SuggestionFilterForm(request.GET or None, countries=selectors.suggestion_countries())
     run = selectors.suggestion_run(opportunity=opportunity)
-    rows = list(selectors.suggestion_list(opportunity=opportunity, filters=_suggestion_filters(form)))
+    shown = request.GET.get("shown", "")
+    found = selectors.suggestions_shown(
+        opportunity=opportunity,
+        filters=_suggestion_filters(form),
+        shown=min(max(int(shown), selectors.SUGGESTIONS_SHOWN), 1000)
+        if shown.isdigit()
+        else selectors.SUGGESTIONS_SHOWN,
+    )
+    query = request.GET.copy()
+    query.pop("shown", None)
     context = {
         "opportunity": opportunity,
         "form": form,
         "run": run,
-        "partners": [r for r in rows if r.their_opportunity_id],
-        "invites": [r for r in rows if not r.their_opportunity_id],
-        "why_form": forms.WhyNotForm(
-            organisations=[
-                (o.key, o.name) for o in selectors.other_active_organisations(opportunity=opportunity)
-            ]
-        ),
+        "found": found,
+        "partners": found.partners,
+        "invites": found.invites,
+        "query_string": query.urlencode(),
+        "why_form": forms.WhyNotForm(),
     }
     template = "mobility/partials/suggestion_results.html" if request.htmx else "mobility/suggestions.html"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def why_not_organisations(request: HtmxHttpRequest, key: str) -> HttpResponse:
+    """The organisations matching what was typed in the "why not?" box, as options of its list."""
+    opportunity = access_opportunity_for_edit(request.user, key)
+    found = selectors.why_not_candidates(
+        opportunity=opportunity, query=request.GET.get("organisation", "")[:100]
+    )
+    return render(request, "mobility/partials/why_not_options.html", {"organisations": found})
 
 
 @login_required
@@ -216,7 +234,9 @@ def organisation_suggestions(request: HtmxHttpRequest, org_key: str) -> HttpResp
 @require_GET
 def why_not(request: HtmxHttpRequest, key: str) -> HttpResponse:
     opportunity = access_opportunity_for_edit(request.user, key)
-    other = selectors.organisation_by_key(user=request.user, key=request.GET.get("organisation", ""))
+    other = selectors.why_not_organisation(
+        user=request.user, opportunity=opportunity, text=request.GET.get("organisation", "")[:200]
+    )
     answer = None if other is None else matching.why_not(opportunity, other)
     template = "mobility/partials/why_not.html" if request.htmx else "mobility/why_not.html"
     return render(request, template, {"opportunity": opportunity, "answer": answer, "htmx": request.htmx})
