@@ -31,6 +31,7 @@ FITTING = re.compile(
 ELDERLY = "http://data.europa.eu/esco/skill/261e740b-d32d-4356-94a8-3ea29128b70b"
 MEALS = "http://data.europa.eu/esco/skill/5badb272-c27b-4c92-bd68-713cef631149"
 CUSTOMERS = "http://data.europa.eu/esco/skill/8330c86e-63cf-4be6-849f-4f77628cc5c5"
+OCCUPATION = "http://data.europa.eu/esco/occupation/0464b062-cea6-4164-b10d-956c61956ae7"
 
 
 @pytest.fixture
@@ -182,3 +183,8 @@ def test_the_page_itself_with_fixed_suggestions(swedish_page, axe, live_server, 
     page.locator("#mapped-skills").get_by_text("satisfy customers", exact=True).wait_for()
     assert person.skills.filter(uri=CUSTOMERS).exists()
     axe.check(page)
+    # On a phone nothing scrolls sideways, the suggestions included.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{person.get_absolute_url()}skills/?occupation={OCCUPATION}")
+    page.locator("#pick-occupation").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
