@@ -11,9 +11,9 @@ Systems:
 - ``keyword``: the keyword search over the English ESCO labels (``find_skills`` without a model);
 - ``e5``: multilingual-e5-small (the shipped model) with the committed vectors, no keyword part;
 - ``hybrid``: ``find_skills`` as the application calls it (e5 plus the keyword bonus);
-- ``use``, ``wordllama``: the two other candidate models, model only, over each skill's labels (the
-  first of the texts the shipped vectors use; embedded on the first run and kept in ``--cache``, which
-  takes about 15 minutes for ``use`` on a busy two-core machine).
+- ``e5-labels``, ``use``, ``wordllama``: the three candidate models, model only, over each skill's
+  preferred label alone (one short text per skill, embedded on the first run and kept in ``--cache``),
+  to compare the models on the same footing.
 
 Run (from the repository root)::
 
@@ -45,7 +45,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 from matchmaking.engine import text_model as tm
 from matchmaking.taxonomies import skill_finder as sf
 from matchmaking.taxonomies.esco import load_esco
-from matchmaking.taxonomies.skill_vectors import EscoVectors, all_texts, load_vectors
+from matchmaking.taxonomies.skill_vectors import EscoVectors, load_vectors
 
 DEFAULT_DATA = Path("../shared/data/skills-crosslingual/dev.jsonl")
 LANGUAGES = ("sv", "nb", "de", "es", "ca", "en")
@@ -113,27 +113,26 @@ class WordLlamaModel:
     embed_passages = embed_queries
 
 
-def other_vectors(model: tm.TextModel, cache: Path) -> EscoVectors:
-    """Vectors of the skill texts for a model other than the shipped one, embedded once and cached."""
+def label_vectors(model: tm.TextModel, cache: Path) -> EscoVectors:
+    """Vectors of each skill's preferred label (one short text per skill, so that the slow candidates
+    can be compared on the same footing), embedded once and kept in ``cache``."""
     esco = load_esco()
-    all_skill_texts, all_rows, skill_uris, _ = all_texts(esco)
-    # One text per skill (its labels), to keep the first run short: the description vectors are left out.
-    first = [i for i, row in enumerate(all_rows) if i == 0 or all_rows[i - 1] != row]
-    texts, rows = [all_skill_texts[i] for i in first], [all_rows[i] for i in first]
-    file = cache / f"{model.name}.npy"
+    skill_uris = sorted(esco.skills)
+    file = cache / f"{model.name}.labels.npy"
     if file.exists():
         vectors = np.load(file).astype(np.float32)
     else:
+        texts = [esco.skills[uri].label for uri in skill_uris]
         started = time.perf_counter()
         vectors = np.concatenate([model.embed_passages(texts[i : i + 64]) for i in range(0, len(texts), 64)])
         cache.mkdir(parents=True, exist_ok=True)
         np.save(file, vectors.astype(np.float16))
-        print(f"{model.name}: {len(texts):,} skill texts embedded in {time.perf_counter() - started:.0f} s")
+        print(f"{model.name}: {len(texts):,} skill labels embedded in {time.perf_counter() - started:.0f} s")
     return EscoVectors(
         model=model.name,
         dim=model.dim,
         skill_uris=skill_uris,
-        skill_rows=np.array(rows),
+        skill_rows=np.arange(len(skill_uris)),
         skill_vectors=tm.normalise(vectors),
         occupation_uris=[],
         occupation_vectors=np.zeros((0, model.dim), dtype=np.float32),
@@ -184,7 +183,7 @@ def p95(seconds: list[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--systems", default="keyword,e5,hybrid,use,wordllama")
+    parser.add_argument("--systems", default="keyword,e5,hybrid,e5-labels,use,wordllama")
     parser.add_argument("--cache", type=Path, default=Path(".cache/skill-vectors"))
     parser.add_argument("--vectors", type=Path, help="another vectors file for e5 and hybrid")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -204,20 +203,23 @@ def main() -> int:
         started = time.perf_counter()
         if system == "keyword":
             model, vectors, weight = None, None, sf.KEYWORD_WEIGHT
-        elif system in {"e5", "hybrid"}:
+        elif system in {"e5", "hybrid", "e5-labels"}:
             if e5 is None:
                 tm.reset_text_model()
                 e5 = tm.text_model()
                 if e5 is None:
                     print("The text model cannot be loaded.", file=sys.stderr)
                     return 1
+            if e5_vectors is None and system != "e5-labels":
                 kwargs = {"model": e5.name, "dim": e5.dim, "esco": esco}
                 e5_vectors = load_vectors(args.vectors, **kwargs) if args.vectors else load_vectors(**kwargs)
             model, vectors = e5, e5_vectors
-            weight = 0.0 if system == "e5" else sf.KEYWORD_WEIGHT
+            weight = 0.0 if system != "hybrid" else sf.KEYWORD_WEIGHT
+            if system == "e5-labels":
+                vectors = label_vectors(e5, args.cache)
         elif system in {"use", "wordllama"}:
             model = UseModel() if system == "use" else WordLlamaModel(args.cache)
-            vectors, weight = other_vectors(model, args.cache), 0.0
+            vectors, weight = label_vectors(model, args.cache), 0.0
         else:
             print(f"unknown system {system!r}", file=sys.stderr)
             return 2

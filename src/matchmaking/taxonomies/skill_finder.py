@@ -40,8 +40,9 @@ __all__ = [
     "suggest_from_story",
 ]
 
-MAX_QUERY_CHARS = 200
-"""A search query is cut to its first 200 characters (at a word boundary)."""
+MAX_QUERY_CHARS = 1000
+"""A search query (or the whole-text part of a story) is cut to its first 1,000 characters, at a word
+boundary."""
 MAX_STORY_CHARS = 3000
 """A story is read up to its first 3,000 characters (cut at a word boundary)."""
 MAX_PIECES = 24
@@ -56,7 +57,7 @@ WHOLE_WEIGHT = (
     0.5  # a story's score for a skill: this share from the whole text, the rest from its best clause
 )
 KEYWORD_WEIGHT = 0.05  # added to the cosine of a keyword hit, times 1 / (1 + rank / 5)
-SAME_CLAUSE_DECAY = 0.98  # each further suggestion supported by the same clause is scored down by this
+SAME_CLAUSE_DECAY = 1.0  # < 1 scores down each further hit of the same clause (measured worse: off)
 
 
 @dataclass(frozen=True)
@@ -194,16 +195,30 @@ def find_skills(query: str, *, lang: str | None = None, limit: int = 10) -> list
     if engine is None:
         top = max((m.score for m in keyword), default=1.0) or 1.0
         return [SkillHit(m.uri, m.label, round(m.score / top, 4), "keyword") for m in keyword[:limit]]
-    model, _ = _combined(engine, text, spans)
+    uris = engine.vectors.skill_uris
     return [
-        SkillHit(
-            uri=engine.vectors.skill_uris[i],
-            label=_label(esco, engine.vectors.skill_uris[i]),
-            score=round(score, 4),
-            source=source,
-        )
-        for i, score, source in _fuse(engine, model, keyword, limit)
+        SkillHit(uri=uris[i], label=_label(esco, uris[i]), score=round(score, 4), source=source)
+        for i, score, source, _ in _ranked(engine, text, spans, keyword, limit)
     ]
+
+
+def _ranked(
+    engine: _Engine, text: str, spans: list[Span], keyword: list[Match], limit: int
+) -> list[tuple[int, float, str, int]]:
+    """(skill index, score, source, index of the supporting piece) best first. For a text of several
+    pieces, each further skill supported by the same piece is scored down by ``SAME_CLAUSE_DECAY``."""
+    model, best = _combined(engine, text, spans)
+    fused = _fuse(engine, model, keyword, CANDIDATES if best is not None else limit)
+    if best is None:
+        return [(i, score, source, 0) for i, score, source in fused]
+    used: dict[int, int] = {}
+    decayed = []
+    for i, score, source in fused:
+        piece = int(best[i])
+        decayed.append((i, score * SAME_CLAUSE_DECAY ** used.get(piece, 0), source, piece))
+        used[piece] = used.get(piece, 0) + 1
+    decayed.sort(key=lambda item: -item[1])
+    return decayed[:limit]
 
 
 def _label(esco: EscoTaxonomy, uri: str) -> str:
@@ -229,26 +244,10 @@ def suggest_from_story(text: str, *, lang: str | None = None, limit: int = 10) -
         return [
             _suggestion(m.uri, m.label, m.score, story, _support(esco, m.uri, spans)) for m in keyword[:limit]
         ]
-    whole = _cut(story, MAX_QUERY_CHARS * 5)
-    if len(spans) == 1:
-        scores = engine.skill_scores([whole])[0]
-        best = np.zeros(len(scores), dtype=np.intp)
-    else:
-        scores, best_or_none = _combined(engine, whole, spans)
-        assert best_or_none is not None
-        best = best_or_none
-    ranked = _fuse(engine, scores, keyword, CANDIDATES)
-    used: dict[int, int] = {}
-    decayed = []
-    for i, score, _ in ranked:
-        span = int(best[i])
-        decayed.append((score * SAME_CLAUSE_DECAY ** used.get(span, 0), i, span))
-        used[span] = used.get(span, 0) + 1
-    decayed.sort(key=lambda item: -item[0])
     uris = engine.vectors.skill_uris
     return [
-        _suggestion(uris[i], _label(esco, uris[i]), round(score, 4), story, spans[span])
-        for score, i, span in decayed[:limit]
+        _suggestion(uris[i], _label(esco, uris[i]), round(score, 4), story, spans[piece])
+        for i, score, _, piece in _ranked(engine, _cut(story, MAX_QUERY_CHARS), spans, keyword, limit)
     ]
 
 
