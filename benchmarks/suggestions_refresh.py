@@ -1,0 +1,196 @@
+"""How long refreshing partner suggestions takes on a large network: all of them, and after one change.
+
+Generates a network (``import_network.generate_document``: N organisations with K opportunities each)
+and imports it with the project's own import service into a fresh SQLite database in a temporary
+directory (or into ``DATABASE_URL`` when given, e.g. through ``scripts/with-postgres.sh``), then times:
+
+* reading the network and building the candidate index;
+* the full refresh (``suggestion_refresh.refresh_all``), or, with ``--sample S``, the refresh of S
+  opportunities, extrapolated to all of them;
+* the refresh after one organisation's profile change (``refresh_changed``), and after one listing's.
+
+    .venv/bin/python benchmarks/suggestions_refresh.py --organisations 1000 --per-organisation 3
+    .venv/bin/python benchmarks/suggestions_refresh.py --organisations 10000 --per-organisation 3 --sample 300
+    bash scripts/with-postgres.sh .venv/bin/python benchmarks/suggestions_refresh.py --organisations 1000
+    .venv/bin/python benchmarks/suggestions_refresh.py --organisations 1000 --sample 200 --profile
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import cpu_seconds, peak_rss_gb, show  # noqa: E402
+from benchmarks.import_network import generate_document  # noqa: E402
+
+
+def _setup(home: Path) -> None:
+    for key in [k for k in os.environ if k.startswith("DJANGO_")]:
+        del os.environ[key]
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{home / 'matchmaking.sqlite3'}")
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="matchmaking.config.settings.dev",
+        MATCHMAKING_DATA_DIR=str(home),
+        ESCO_WARM_ON_START="false",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--organisations", type=int, default=10_000)
+    parser.add_argument("--per-organisation", type=int, default=3, help="opportunities per organisation")
+    parser.add_argument("--sample", type=int, help="refresh only this many, and extrapolate the full run")
+    parser.add_argument("--profile", action="store_true", help="print the costliest functions of the refresh")
+    parser.add_argument("--no-vectors", action="store_true", help="score without description vectors")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        _setup(Path(tmp))
+        if args.no_vectors:
+            from django.conf import settings
+
+            settings.PARTNER_DESCRIPTION_VECTORS = False
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from django.db import connection
+
+    from matchmaking.interchange.document import parse_document
+    from matchmaking.interchange.services import interchange_import
+    from matchmaking.mobility import suggestion_refresh
+    from matchmaking.mobility.models import Opportunity, Suggestion
+    from matchmaking.organisations.models import Organisation
+    from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Term
+
+    rows: list[tuple[str, ...]] = []
+    document = generate_document(args.organisations, opportunities_per_organisation=args.per_organisation)
+    started = time.perf_counter()
+    interchange_import(actor=None, document=parse_document(document))
+    total = Opportunity.objects.filter(status__in=suggestion_refresh.NOT_CLOSED).count()
+    rows.append(
+        ("import (interchange service)", f"{time.perf_counter() - started:.1f}", f"{total} opportunities")
+    )
+
+    cpu, started = cpu_seconds(), time.perf_counter()
+    suggestion_refresh.network_and_index()
+    rows.append(
+        (
+            "first read (embeds new texts)",
+            f"{time.perf_counter() - started:.1f}",
+            f"CPU {cpu_seconds() - cpu:.1f} s",
+        )
+    )
+    cpu, started = cpu_seconds(), time.perf_counter()
+    network, index = suggestion_refresh.network_and_index()
+    build = time.perf_counter() - started
+    rows.append(("read network + build index", f"{build:.1f}", f"CPU {cpu_seconds() - cpu:.1f} s"))
+    keys = sorted(network.opportunities)
+    rng = random.Random(3)
+    probe = rng.sample(keys, min(200, len(keys)))
+    started = time.perf_counter()
+    counts = [len(index.candidates(k)) for k in probe]
+    per_query = (time.perf_counter() - started) / len(probe)
+    rows.append(
+        (
+            "index query (mean of 200)",
+            f"{per_query * 1000:.2f} ms",
+            f"{sum(counts) / len(counts):.0f} candidates of {len(keys)} on average",
+        )
+    )
+
+    profiler = cProfile.Profile() if args.profile else None
+    targets = suggestion_refresh.refresh_targets()
+    if args.sample:
+        targets = rng.sample(targets, min(args.sample, len(targets)))
+    cpu, started = cpu_seconds(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    done = suggestion_refresh.refresh(targets, scored=(network, index))
+    if profiler:
+        profiler.disable()
+    seconds = time.perf_counter() - started
+    if args.sample:
+        estimate = build + seconds / done * total
+        each = seconds / done * 1000
+        rows.append(
+            (
+                f"refresh of a sample of {done}",
+                f"{seconds:.1f}",
+                f"{each:.0f} ms each, CPU {cpu_seconds() - cpu:.1f} s; full refresh ≈ {estimate:.0f} s",
+            )
+        )
+    else:
+        rows.append(
+            (
+                f"full refresh of {done}",
+                f"{build + seconds:.1f}",
+                f"CPU {cpu_seconds() - cpu:.1f} s, {Suggestion.objects.count()} rows",
+            )
+        )
+
+    org = Organisation.objects.filter(opportunities__isnull=False).order_by("key").first()
+    assert org is not None
+    org.hosting_capacity += 1
+    org.save()
+    org.languages.set(Term.objects.filter(scheme=LANGUAGES_SCHEME, code__in=["en", "is"]))
+    rows.append(_change(args, "one profile change", {"organisations": [org.key]}))
+    opp = Opportunity.objects.filter(status=Opportunity.Status.OPEN).order_by("key").last()
+    assert opp is not None
+    opp.languages.set(Term.objects.filter(scheme=LANGUAGES_SCHEME, code__in=["is"]))
+    rows.append(_change(args, "one listing change", {"opportunities": [opp.key]}))
+    rows.append(("peak memory", f"{peak_rss_gb():.2f} GB", connection.vendor))
+    show(
+        f"Suggestion refresh: {args.organisations} organisations, {total} opportunities",
+        rows,
+        ("step", "seconds", "notes"),
+    )
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(18)
+        print(out.getvalue())
+    return 0
+
+
+def _change(args: argparse.Namespace, what: str, changed: dict[str, list[str]]) -> tuple[str, str, str]:
+    """The refresh after a change: read the network, find what it affects, re-score that (with
+    ``--sample``, a sample of it, extrapolated)."""
+    from matchmaking.mobility import suggestion_refresh
+
+    cpu, started = cpu_seconds(), time.perf_counter()
+    scored = suggestion_refresh.network_and_index()
+    keys = suggestion_refresh.affected(**changed, scored=scored)
+    found = time.perf_counter() - started
+    targets = suggestion_refresh.refresh_targets(keys)
+    if args.sample and len(targets) > args.sample:
+        part = random.Random(5).sample(targets, args.sample)
+        started = time.perf_counter()
+        suggestion_refresh.refresh(part, scored=scored)
+        estimate = found + (time.perf_counter() - started) / len(part) * len(targets)
+        return (f"after {what}", f"≈ {estimate:.0f}", f"{len(targets)} affected (read + find {found:.1f} s)")
+    suggestion_refresh.refresh(targets, scored=scored)
+    seconds = time.perf_counter() - started
+    note = f"{len(targets)} re-scored (read + find {found:.1f} s), CPU {cpu_seconds() - cpu:.1f} s"
+    return (f"after {what}", f"{seconds:.1f}", note)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
