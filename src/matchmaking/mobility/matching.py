@@ -1,38 +1,52 @@
 """The adapter between the database and the matching engine: models in, plain records to the engine,
-ranked suggestions back into the database (``Suggestion`` rows), and "why not this partner?".
+ranked suggestions back into the database (``Suggestion`` rows), "why not this partner?", and the
+near misses shown when nothing fits.
 
 Suggestions are computed in a background task (``tasks.refresh_suggestions``) whenever an
-opportunity or an organisation profile changes, never on a page request.
+opportunity or an organisation profile changes, never on a page request. Near misses are computed
+on the page, only when the stored suggestions are (almost) empty.
+
+Descriptions are compared in meaning through the project's text model (``engine.text_model``). Their
+vectors are kept in the database (``DescriptionVector``, keyed by a hash of the text and the model's
+name): embedding takes 5–150 ms a text, so a refresh of tens of thousands of opportunities embeds
+only the descriptions that are new or changed, and a restarted worker re-embeds nothing. Without the
+model the semantic part of the score is skipped (its weight goes to the other parts).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from matchmaking.engine.languages import shared_languages
+from matchmaking.engine.near_misses import NEAR_MISS_WHEN_FEWER as NEAR_MISS_WHEN_FEWER
+from matchmaking.engine.near_misses import near_misses
 from matchmaking.engine.network import Network
 from matchmaking.engine.network import Opportunity as EngineOpportunity
 from matchmaking.engine.network import Organisation as EngineOrganisation
-from matchmaking.engine.partner_rules import explain_exclusion
-from matchmaking.engine.partners import (
-    PartnerSuggestion,
-    PartnerWeights,
-)
+from matchmaking.engine.partner_rules import explain_exclusion, too_big
+from matchmaking.engine.partners import PartnerSuggestion, PartnerWeights, score_pair
 from matchmaking.engine.reasons import Reason
-from matchmaking.mobility.models import Opportunity, Suggestion
+from matchmaking.engine.text_model import normalise, text_model
+from matchmaking.mobility.models import DescriptionVector, Opportunity, Suggestion
 from matchmaking.organisations.models import Organisation
 from matchmaking.taxonomies.models import Term
-from matchmaking.taxonomies.reason_text import render_reason, term_labels
+from matchmaking.taxonomies.reason_text import region_names, render_reason, term_labels
 
 TOP_PARTNERS = 25
 TOP_INVITES = 8
+TOP_NEAR_MISSES = 5
 WEIGHTS = PartnerWeights(country_spread=3.0)
+VECTOR_BATCH = 32
+"""Descriptions embedded per call of the text model."""
 
 
 def _codes(terms: Iterable[Term]) -> tuple[str, ...]:
@@ -116,12 +130,68 @@ def build_network(extra: Iterable[Opportunity] = ()) -> Network:
     }
     for opp in extra:
         opportunities.setdefault(opp.key, opp)
-    return Network(
+    network = Network(
         [engine_organisation(o) for o in _organisations()],
         [engine_opportunity(o) for o in opportunities.values()],
         past_exchanges=past_exchange_pairs(),
         labels=_labeller(),
+        region_names=region_names(),
     )
+    network.vectors = description_vectors(network.description_texts())
+    return network
+
+
+# --- Description vectors ---------------------------------------------------------------------------
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def description_vectors(texts: Iterable[tuple[str, str]]) -> dict[str, np.ndarray]:
+    """Unit vectors of the descriptions by document key, from the text model; empty without it.
+
+    Texts already embedded by the same model are read from ``DescriptionVector``; the others are
+    embedded in batches and stored. Empty descriptions get no vector (their pairs skip the part).
+    ``PARTNER_DESCRIPTION_VECTORS = False`` in the settings switches the vectors off.
+    """
+    if not getattr(settings, "PARTNER_DESCRIPTION_VECTORS", True):
+        return {}
+    keys_of: dict[str, list[str]] = {}
+    text_of: dict[str, str] = {}
+    for key, text in texts:
+        if text.strip():
+            digest = _text_hash(text)
+            keys_of.setdefault(digest, []).append(key)
+            text_of[digest] = text
+    if not keys_of:
+        return {}
+    model = text_model()
+    if model is None:
+        return {}
+    found: dict[str, np.ndarray] = {}
+    for chunk in _chunks(list(keys_of), 500):
+        rows = DescriptionVector.objects.filter(model=model.name, text_hash__in=chunk)
+        for digest, raw in rows.values_list("text_hash", "vector"):
+            found[digest] = np.frombuffer(bytes(raw), dtype=np.float16)
+    for chunk in _chunks([d for d in keys_of if d not in found], VECTOR_BATCH):
+        vectors = model.embed_passages([text_of[d] for d in chunk]).astype(np.float16)
+        DescriptionVector.objects.bulk_create(
+            [
+                DescriptionVector(text_hash=d, model=model.name, vector=v.tobytes())
+                for d, v in zip(chunk, vectors, strict=True)
+            ],
+            ignore_conflicts=True,
+        )
+        found.update(zip(chunk, vectors, strict=True))
+    digests = list(found)
+    matrix = normalise(np.stack([found[d] for d in digests]).astype(np.float32))
+    return {key: matrix[i] for i, d in enumerate(digests) for key in keys_of[d]}
 
 
 def _rows(
@@ -170,6 +240,50 @@ def reason_text(reason: Mapping[str, Any]) -> str:
     return render_reason(reason)
 
 
+# --- Near misses -----------------------------------------------------------------------------------
+
+SOFT_RULE_CODES = frozenset({"type-neighbour", "group-oversized"})
+
+
+@dataclass
+class NearMiss:
+    """A partner that breaks one rule the two sides could change, as the suggestions page shows it."""
+
+    organisation: Organisation
+    their_opportunity: Opportunity
+    score: float
+    broken: dict[str, Any]
+    """The one rule it breaks, as a stored reason."""
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+
+
+def near_misses_for(opportunity: Opportunity, *, top: int = TOP_NEAR_MISSES) -> list[NearMiss]:
+    """The best open opportunities that break exactly one rule the two sides could change.
+
+    Computed when the page asks (only when few suggestions pass the rules): the network is built as
+    for a refresh, with the description vectors read from their cache.
+    """
+    network = build_network([opportunity])
+    found = near_misses(network, opportunity.key, top=top, weights=WEIGHTS)
+    theirs = {
+        o.key: o
+        for o in Opportunity.objects.filter(key__in=[s.opportunity for s, _ in found]).select_related(
+            "organisation", "organisation__kind", "type"
+        )
+    }
+    return [
+        NearMiss(
+            organisation=theirs[s.opportunity].organisation,
+            their_opportunity=theirs[s.opportunity],
+            score=s.score,
+            broken=rule.as_dict(),
+            reasons=[r.as_dict() for r in s.reasons],
+        )
+        for s, rule in found
+        if s.opportunity in theirs
+    ]
+
+
 # --- Why not this partner? -------------------------------------------------------------------------
 
 
@@ -214,12 +328,15 @@ def why_not(opportunity: Opportunity, organisation: Organisation) -> WhyNot:
     )
     ours = network.opportunity(opportunity.key)
     for opp in theirs:
-        broken = explain_exclusion(ours, network.opportunity(opp.key), network)
+        theirs_engine = network.opportunity(opp.key)
+        broken = explain_exclusion(ours, theirs_engine, network)
         texts = [reason_text(r.as_dict()) for r in broken]
         if not texts:
             texts = [
                 _("No rule excludes it; it scored below the %(n)s best suggestions.") % {"n": TOP_PARTNERS}
             ]
+            scored = score_pair(network, ours, theirs_engine, WEIGHTS)
+            texts += [reason_text(r.as_dict()) for r in scored.reasons if r.code in SOFT_RULE_CODES]
         answer.per_opportunity.append((opp, texts))
     if not theirs:
         answer.reasons.append(_("They have no open offer or request at the moment."))
@@ -240,9 +357,9 @@ def _invite_rules(ours: EngineOpportunity, org: EngineOrganisation) -> list[str]
                 ).as_dict()
             )
         )
-    if ours.direction != "offer" and 0 < org.hosting_capacity < ours.group_size:
+    if ours.direction != "offer" and too_big(ours.group_size, org.hosting_capacity):
         reasons.append(
-            _("Your group of %(group)s is larger than the %(capacity)s visitors a day they can host.")
+            _("Your group of %(group)s is more than twice the %(capacity)s visitors a day they can host.")
             % {"group": ours.group_size, "capacity": org.hosting_capacity}
         )
     if not reasons:

@@ -172,3 +172,27 @@ class SuggestionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity.key} at {self.computed_at}"
+
+
+class DescriptionVector(models.Model):
+    """A description's vector from the text model, kept so that unchanged texts are never embedded twice.
+
+    Keyed by a hash of the exact text and the model's name: an edited description gets a new row, a
+    new model new rows; rows nobody uses any more are harmless (and removed by ``prune``).
+    """
+
+    text_hash = models.CharField(max_length=64)
+    model = models.CharField(max_length=100)
+    vector = models.BinaryField()
+    """float16, unit length, as raw bytes."""
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["text_hash", "model"], name="description_vector_text_model")
+        ]
+        verbose_name = _("description vector")
+        verbose_name_plural = _("description vectors")
+
+    def __str__(self) -> str:
+        return f"{self.model}:{self.text_hash[:12]}"

@@ -170,6 +170,11 @@ def _suggestion_filters(form: forms.SuggestionFilterForm) -> selectors.Suggestio
     return selectors.SuggestionFilters(**{k: v for k, v in form.cleaned_data.items() if v})
 
 
+def _filtered(form: forms.SuggestionFilterForm) -> bool:
+    """Has the reader set any filter (so an empty list may be the filters' doing)?"""
+    return form.is_bound and form.is_valid() and any(form.cleaned_data.values())
+
+
 @login_required
 @require_GET
 def suggestions(request: HtmxHttpRequest, key: str) -> HttpResponse:
@@ -186,6 +191,7 @@ def suggestions(request: HtmxHttpRequest, key: str) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("shown", None)
+    filtered = _filtered(form)
     context = {
         "opportunity": opportunity,
         "form": form,
@@ -195,6 +201,11 @@ def suggestions(request: HtmxHttpRequest, key: str) -> HttpResponse:
         "invites": found.invites,
         "query_string": query.urlencode(),
         "why_form": forms.WhyNotForm(),
+        "filtered": filtered,
+        # Only when (almost) nothing passes the rules: computed on the page, from cached vectors.
+        "near_misses": matching.near_misses_for(opportunity)
+        if run and not filtered and found.partner_count < matching.NEAR_MISS_WHEN_FEWER
+        else [],
     }
     template = "mobility/partials/suggestion_results.html" if request.htmx else "mobility/suggestions.html"
     return render(request, template, context)
@@ -221,7 +232,13 @@ def organisation_suggestions(request: HtmxHttpRequest, org_key: str) -> HttpResp
     rows = selectors.organisation_suggestions(
         user=request.user, organisation=organisation, filters=_suggestion_filters(form)
     )
-    context = {"organisation": organisation, "form": form, "partners": rows, "organisation_wide": True}
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "partners": rows,
+        "organisation_wide": True,
+        "filtered": _filtered(form),
+    }
     template = (
         "mobility/partials/suggestion_results.html"
         if request.htmx

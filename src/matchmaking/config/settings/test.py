@@ -21,3 +21,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES[
     ":memory:",
 ):
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
+# Partner suggestions without description vectors (no text model in every test); their tests use a fake.
+PARTNER_DESCRIPTION_VECTORS = False

@@ -20,6 +20,10 @@ PART_LABELS = {
     "reciprocity": _("What you can show them in return"),
     "text": _("Similar descriptions"),
     "novelty": _("A new partner"),
+    "semantic": _("Descriptions close in meaning"),
+    "place": _("Where you asked to go"),
+    "neighbouring_type": _("A neighbouring kind of opportunity"),
+    "oversized_group": _("Group larger than their room"),
 }
 
 
