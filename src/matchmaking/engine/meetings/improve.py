@@ -4,9 +4,10 @@ Used after the solver when it could not prove its schedule optimal (large events
 takes a meeting to another slot it may take where all its parties are free; a swap exchanges the
 slots of two meetings of the same participant (its own day is unchanged, its partners' days change).
 Either is kept when every slot still has a fitting table for each of its meetings (the per-slot Hall
-counts of ``tables``), the total breaks go down, and the break counts stay within ``fairness`` of
-each other (or, for a schedule that was not fair, their spread does not widen). Passes repeat until
-none improves or the time is up.
+counts of ``tables``) and it makes the schedule better, in this order: fewer breaks above what
+``fairness`` allows (each participant's count over the least count plus d, summed), then fewer
+breaks in total. A fair schedule therefore stays fair, and an unfair one is repaired towards
+fairness first. Passes repeat until none improves or the time is up.
 """
 
 from __future__ import annotations
@@ -62,6 +63,16 @@ class _Schedule:
         self.breaks = {p: _breaks(s, self.session) for p, s in self.taken.items()}
         self.spread = Counter(self.breaks.values())
 
+    def _excess(self, spread: Counter[int]) -> int:
+        """Breaks above what fairness allows: each participant's count over the least one plus d."""
+        if self.fairness is None:
+            return 0
+        values = [n for n, c in spread.items() if c > 0]
+        if not values:
+            return 0
+        limit = min(values) + self.fairness
+        return sum(c * (n - limit) for n, c in spread.items() if n > limit)
+
     def attempt(self, changes: Mapping[int, int]) -> bool:
         """Apply ``changes`` (meeting key -> new slot) when valid and better; say whether it was."""
         taken: dict[int, set[int]] = {}
@@ -90,17 +101,13 @@ class _Schedule:
         if any(self.fixed_tables[where] + n > 1 for where, n in tables.items() if n > 0):
             return False
         new = {p: _breaks(s, self.session) for p, s in taken.items()}
-        if sum(new.values()) >= sum(self.breaks[p] for p in new):
-            return False
         trial = self.spread.copy()
         for p, n in new.items():
             trial[self.breaks[p]] -= 1
             trial[n] += 1
-        if self.fairness is not None:
-            values = [n for n, c in trial.items() if c > 0]
-            old_values = [n for n, c in self.spread.items() if c > 0]
-            if max(values) - min(values) > max(self.fairness, max(old_values) - min(old_values)):
-                return False
+        before = (self._excess(self.spread), sum(self.breaks[p] for p in new))
+        if (self._excess(trial), sum(new.values())) >= before:
+            return False
         for where, n in load.items():
             self.load[where] += n
         for where, n in tables.items():
@@ -121,7 +128,10 @@ def improve_breaks(
     deadline: float,
     fairness: int | None,
 ) -> dict[int, int]:
-    """A schedule of ``meetings`` with no more breaks than ``slots`` (meeting key -> slot)."""
+    """A schedule of ``meetings`` no worse than ``slots`` (meeting key -> slot).
+
+    No worse means: no more breaks above what ``fairness`` allows, and when as many, no more breaks.
+    """
     state = _Schedule(problem, meetings, slots, fairness)
     movable = [m.key for m in meetings if m.fixed_slot is None]
     own: dict[int, list[int]] = defaultdict(list)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
-from matchmaking.engine.meetings import cpsat
+from matchmaking.engine.meetings import cpsat, sat
 from matchmaking.engine.meetings.cpsat import Stage
 from matchmaking.engine.meetings.diagnosis import diagnose
 from matchmaking.engine.meetings.greedy import greedy_schedule
@@ -107,7 +107,19 @@ def _breaks_stage(
         return Stage(found.slots, False, False, found.value, found.bound)
     proved = 0
     # 1. Prove small budgets impossible while that is quick; stop at the first found or unclear.
-    while time.perf_counter() < deadline - 0.1:
+    #    The SAT formula (``sat``) decides them much faster than CP-SAT; budgets past its reach go
+    #    to CP-SAT.
+    most = sat.largest_budget(meetings)
+    with sat.Decider(problem, meetings, fairness, max(0, most)) as decider:
+        while proved <= most and time.perf_counter() < deadline - 0.1:
+            try:
+                slots = decider.decide(proved, max(1.0, 0.7 * (deadline - time.perf_counter())))
+            except sat.UndecidedError:
+                break
+            if slots is not None:
+                return Stage(slots, True, False, _count(problem, meetings, slots), proved)
+            proved += 1
+    while proved > most and time.perf_counter() < deadline - 0.1:
         slice_ = max(1.0, (deadline - time.perf_counter()) / 3)
         step = cpsat.solve(
             cpsat.breaks_model(problem, meetings, fairness, proved).built, slice_, workers, seed
