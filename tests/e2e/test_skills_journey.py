@@ -132,6 +132,10 @@ def test_swedish_story_two_fitting_suggestions_added_at_once(swedish_page, axe, 
     open_skills_page(page, axe, person)
     tell_the_story(page, axe)
     before = offered(page)
+    if not esco_lookup.model_status().available:
+        # Keyword search over the English labels cannot read Swedish: the page must say so.
+        assert page.locator("#model-notice").is_visible()
+        pytest.xfail("no text model or ESCO vectors on this installation: keyword search only")
     fitting = {uri: label for uri, label in before.items() if FITTING.search(label)}
     assert len(fitting) >= 2, f"fewer than two fitting suggestions for the Swedish story: {before}"
     # Each suggestion quotes the part of the story it comes from.

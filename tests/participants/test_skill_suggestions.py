@@ -10,8 +10,10 @@ from django.conf import settings
 from django.urls import reverse
 
 from matchmaking.core.models import AuditEvent
+from matchmaking.engine import text_model
 from matchmaking.participants import esco_lookup
 from matchmaking.participants.models import ParticipantSkill
+from matchmaking.taxonomies import skill_finder
 from matchmaking.taxonomies.skill_finder import ModelStatus, OccupationSkill, SkillHit, StorySuggestion
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -206,8 +208,17 @@ def test_keyword_only_notice_when_the_model_is_absent(client, world, finder, mon
     assert notice in client.get(url("skills", world)).content.decode()
 
 
-def test_keyword_only_notice_with_the_model_switched_off(client, world, monkeypatch):
-    monkeypatch.setenv("MATCHMAKING_TEXT_MODEL", "none")
+@pytest.fixture
+def model_switched_off(monkeypatch):
+    monkeypatch.setenv(text_model.ENV_VARIABLE, "none")
+    text_model.reset_text_model()
+    skill_finder.reset()
+    yield
+    text_model.reset_text_model()
+    skill_finder.reset()
+
+
+def test_keyword_only_notice_with_the_model_switched_off(client, world, model_switched_off):
     client.force_login(world.worker)
     assert "Suggestions use keyword search only" in client.get(url("skills", world)).content.decode()
     page = client.post(url("skills", world), {"section": "care", "story": "I cooked for my family"})
