@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from matchmaking.core import tasks
 from matchmaking.core.notifications import notify
 from matchmaking.mobility import tasks as mobility_tasks
+from matchmaking.placements.rounds import compute_round
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,8 @@ def test_priorities_put_people_before_computations():
         > tasks.PRIORITY_BATCH
     )  # fmt: skip
     assert mobility_tasks.saved_search_alerts.priority == tasks.PRIORITY_ALERT
+    assert compute_round.priority == tasks.PRIORITY_ROUND
+    assert tasks.send_notification_email.priority == tasks.PRIORITY_EMAIL
     assert mobility_tasks.refresh_changed_suggestions.queue_name == tasks.QUEUE_DEFAULT
 
 

@@ -22,7 +22,7 @@ from django_tasks import TaskContext, task
 from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
-from matchmaking.core.tasks import TaskCancelledError, task_cancelled
+from matchmaking.core.tasks import PRIORITY_ROUND, TaskCancelledError, task_cancelled
 from matchmaking.engine.allocation_round import Monitoring
 from matchmaking.engine.fairness import FairnessAudit
 from matchmaking.engine.reasons import Reason
@@ -184,7 +184,7 @@ def round_compute(*, round_id: int, task_id: str = "") -> None:
         raise
 
 
-@task(takes_context=True)
+@task(takes_context=True, priority=PRIORITY_ROUND)
 def compute_round(context: TaskContext, round_id: int) -> str:
     """Compute a large allocation round in the background worker; the round page shows the progress.
     Defined beside ``round_propose``, which enqueues it, and ``round_compute``, which it runs."""
