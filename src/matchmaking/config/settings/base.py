@@ -100,7 +100,11 @@ TEMPLATES = [
 # SQLite (the embedded default) runs in WAL mode with IMMEDIATE transactions and a busy timeout so the
 # web process and the background worker wait for each other instead of failing with "database is locked".
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'matchmaking.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
