@@ -30,6 +30,7 @@ from matchmaking.cli.allocation_files import (
     write_results,
 )
 from matchmaking.engine.allocation_round import OPTIMAL, STABLE, RoundResult, run_round
+from matchmaking.engine.near_misses import NEAR_MISS_WHEN_FEWER, near_misses
 from matchmaking.engine.network import Network
 from matchmaking.engine.partners import (
     PartnerSuggestion,
@@ -38,9 +39,11 @@ from matchmaking.engine.partners import (
     suggest_partners,
 )
 from matchmaking.engine.ranking import top_k
+from matchmaking.engine.reasons import Reason
 from matchmaking.engine.shortlist import SHORTLIST, run_round_shortlisted
 from matchmaking.interchange.document import InterchangeError, read_document
 from matchmaking.taxonomies import codelists
+from matchmaking.taxonomies.regions import load_regions
 
 BAD_INPUT = 2
 
@@ -64,6 +67,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=0.0,
         metavar="POINTS",
         help="re-rank to spread countries: points off per better suggestion from the same country",
+    )
+    suggest.add_argument(
+        "--semantic",
+        action="store_true",
+        help="also compare the descriptions in meaning with the text model (slower: every description "
+        "is embedded)",
     )
     suggest.set_defaults(handler=suggest_command)
 
@@ -133,7 +142,9 @@ def suggest_command(args: argparse.Namespace) -> int:
         document = read_document(args.data)
     except InterchangeError as exc:
         return _fail(exc.problems, f"{args.data}: the file cannot be used")
-    network = Network.from_records(document.organisations, document.opportunities, labels=_labeller())
+    network = Network.from_records(
+        document.organisations, document.opportunities, labels=_labeller(), region_names=_region_names()
+    )
     if args.opportunity not in network.opportunities:
         known = ", ".join(sorted(network.opportunities)[:10])
         return _fail(
@@ -143,15 +154,44 @@ def suggest_command(args: argparse.Namespace) -> int:
         )  # fmt: skip
     if args.top < 1:
         return _fail([f"--top, value {args.top!r}: give a number of 1 or more"], "Bad option")
+    if args.semantic:
+        network.vectors = _vectors(network)
     weights = PartnerWeights(country_spread=args.spread_countries)
     rank = organisations_to_invite if args.invite else suggest_partners
     found = rank(network, args.opportunity, top=args.top, weights=weights)
     if args.format == "json":
         json.dump([_as_json(s) for s in found], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-    else:
-        _print_suggestions(network, args.opportunity, found)
+        return 0
+    _print_suggestions(network, args.opportunity, found)
+    if not args.invite and len(found) < NEAR_MISS_WHEN_FEWER:
+        _print_near_misses(network, near_misses(network, args.opportunity, top=args.top, weights=weights))
     return 0
+
+
+def _region_names() -> dict[str, str]:
+    """NUTS code → region name, so that a request naming a region can be read."""
+    try:
+        return {code: region.name for code, region in load_regions().items()}
+    except (OSError, ValueError):
+        return {}
+
+
+def _vectors(network: Network) -> dict[str, Any]:
+    """Description vectors from the text model; none (with a notice) when it cannot load."""
+    from matchmaking.engine.text_model import text_model
+
+    model = text_model()
+    if model is None:
+        print(
+            "The text model is not available: descriptions are compared by key words only.", file=sys.stderr
+        )
+        return {}
+    texts = [(key, text) for key, text in network.description_texts() if text.strip()]
+    if not texts:
+        return {}
+    vectors = model.embed_passages([text for _, text in texts])
+    return {key: vectors[i] for i, (key, _) in enumerate(texts)}
 
 
 def _as_json(s: PartnerSuggestion) -> dict[str, Any]:
@@ -178,6 +218,21 @@ def _print_suggestions(network: Network, opportunity: str, found: list[PartnerSu
     console.print(table)
     if not found:
         console.print("No suggestion meets the hard rules.", soft_wrap=True)
+
+
+def _print_near_misses(network: Network, found: list[tuple[PartnerSuggestion, Reason]]) -> None:
+    console = Console(highlight=False)
+    if not found:
+        console.print("No near miss either: no pair breaks just one rule that could change.", soft_wrap=True)
+        return
+    table = Table(title="Near misses: each breaks one rule the two sides could change", show_lines=True)
+    for column in ("#", "organisation", "opportunity", "country", "score", "the rule it breaks", "reasons"):
+        table.add_column(column, justify="right" if column in {"#", "score"} else "left")
+    for number, (s, rule) in enumerate(found, start=1):
+        name = network.organisation(s.organisation).name or s.organisation
+        reasons = "\n".join(f"• {r.text}" for r in s.reasons)
+        table.add_row(str(number), name, s.opportunity or "", s.country, f"{s.score:.1f}", rule.text, reasons)
+    console.print(table)
 
 
 def allocate_command(args: argparse.Namespace) -> int:
