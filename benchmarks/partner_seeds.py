@@ -13,7 +13,8 @@ written from those texts as a coordinator would post them:
 * Borås → Barcelona, May 2026: job shadowing at the Public Employment Service of Catalonia (SOC).
 
 The demo's own versions of these requests are left out. For each request the script prints the rank
-of the first real partner among the suggestions (1 = on top), its score and the top suggestion.
+of the first real partner among the suggestions (1 = on top), its score, the best score of any other
+organisation (the margin) and the top suggestion.
 
     .venv/bin/python benchmarks/partner_seeds.py                 # scoring as it is, with the text model
     .venv/bin/python benchmarks/partner_seeds.py --no-model      # without description vectors
@@ -222,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = f"{len(network.organisations)} organisations, {len(network.opportunities)} opportunities"
     print(f"Seed scenario: {sizes}")
     print(f"Text model: {model}; load average {os.getloadavg()[0]:.1f}")
-    print(f"{'exchange':<44} {'rank':>4} {'score':>6}  {'top suggestion':<60} each real partner's rank")
+    header = f"{'exchange':<44} {'rank':>4} {'score':>6} {'other':>6}  {'top suggestion':<60}"
+    print(f"{header} each real partner's rank")
     ranks = []
     for seed in SEEDS:
         found = suggest_partners(network, seed.request["id"], top=len(network.opportunities))
@@ -234,7 +236,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{names.get(first.organisation, first.organisation)[:50]} ({first.score:.1f})" if first else "-"
         )
         each = ", ".join(f"{p} {_rank_of(found, p) or 'excluded'}" for p in seed.partners)
-        print(f"{seed.label:<44} {rank if rank else 'none':>4} {score:>6}  {top:<60} {each}")
+        other = next((s for s in found if s.organisation not in seed.partners), None)
+        best_other = f"{other.score:.1f}" if other else "-"
+        print(f"{seed.label:<44} {rank if rank else 'none':>4} {score:>6} {best_other:>6}  {top:<60} {each}")
     print(f"Real partner on top: {sum(1 for r in ranks if r == 1)} of {len(SEEDS)}")
     return 0
 

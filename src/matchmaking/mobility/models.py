@@ -178,7 +178,7 @@ class DescriptionVector(models.Model):
     """A description's vector from the text model, kept so that unchanged texts are never embedded twice.
 
     Keyed by a hash of the exact text and the model's name: an edited description gets a new row, a
-    new model new rows; rows nobody uses any more are harmless (and removed by ``prune``).
+    new model new rows; rows nobody uses any more are harmless (a few hundred bytes each).
     """
 
     text_hash = models.CharField(max_length=64)
