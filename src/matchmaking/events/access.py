@@ -3,9 +3,10 @@ and forbidden.
 
 - The organiser's staff and administrators, and network coordinators, manage an event.
 - Any member of the network sees an event once it is no longer a draft; a draft only its managers.
-- Staff and administrators of an organisation register it, make and answer its requests and give its
-  feedback; a registration's own pages (its agenda, its requests) are its organisation's and the
-  managers'. Case workers work with participants, not events.
+- Staff and administrators of an organisation register it, make and answer its requests, block
+  the slots its delegates cannot meet in and give its feedback; a registration's own pages (its
+  agenda, its requests) are its organisation's and the managers'. Case workers work with
+  participants, not events.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from matchmaking.events.models import Event, EventState, Meeting, Registration
+from matchmaking.events.models import Delegate, Event, EventState, Meeting, Registration
 from matchmaking.permissions.roles import AnyUser, Role, is_active_user, is_coordinator, roles_of
 
 EVENT_ROLES = frozenset({Role.ORG_ADMIN, Role.STAFF, Role.COORDINATOR})
@@ -94,6 +95,21 @@ def access_registration_for_action(user: AnyUser, event: Event, pk: int | str) -
     found = access_registration(user, event, pk)
     if not can_act_for_registration(user, found):
         raise Http404("No such registration.")
+    return found
+
+
+def access_delegate_for_action(user: AnyUser, event: Event, rid: int | str, pk: int | str) -> Delegate:
+    """A delegate of a registration the user acts for (to block the slots the person cannot meet in)."""
+    registration = access_registration_for_action(user, event, rid)
+    found = (
+        Delegate.objects.select_related("registration__event")
+        .filter(pk=pk, registration=registration)
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if found is None:
+        raise Http404("No such delegate.")
     return found
 
 

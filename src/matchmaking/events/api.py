@@ -1,6 +1,6 @@
 """API endpoints for matchmaking events: the list and one event, its participants, a delegation's
 suggestions, requests and agenda, making and answering requests, the event's state, computing the
-schedule, and the network's figures. Forbidden and missing answer 404 alike."""
+schedule, the slots a delegate blocks, and the network's figures. Forbidden and missing answer 404 alike."""
 
 # No "from __future__ import annotations": paginated handlers are wrapped, and django-ninja reads
 # their annotations in the wrapper's module, so they must be real types, not strings.
@@ -20,8 +20,15 @@ from matchmaking.core.api_schemas import (
     Shown,
     no_nul_characters,
 )
-from matchmaking.events import selectors, services, services_registration, services_schedule
+from matchmaking.events import (
+    selectors,
+    services,
+    services_delegates,
+    services_registration,
+    services_schedule,
+)
 from matchmaking.events.access import (
+    access_delegate_for_action,
     access_event,
     access_event_for_management,
     access_registration,
@@ -29,7 +36,7 @@ from matchmaking.events.access import (
     can_act_for_registration,
     can_manage_event,
 )
-from matchmaking.events.models import Event, Meeting, MeetingRequest, Registration
+from matchmaking.events.models import Delegate, Event, Meeting, MeetingRequest, Registration, Slot
 from matchmaking.permissions.roles import is_coordinator
 
 router = Router(tags=["events"])
@@ -105,6 +112,23 @@ class AgendaItemOut(Schema):
     language: str | None
     with_organisation: str
     with_delegates: list[str]
+
+
+class SlotOut(Schema):
+    id: int
+    index: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+class BlockedSlotsOut(Schema):
+    delegate: int
+    name: str
+    slots: list[SlotOut]
+
+
+class BlockedSlotsIn(Schema):
+    slots: list[int] = Field(default_factory=list, max_length=500, description="Ids of the slots blocked")
 
 
 class FiguresOut(Schema):
@@ -326,3 +350,49 @@ def _agenda_item(m: Meeting, registration: Registration) -> dict[str, Any]:
         "with_organisation": other.organisation.key,
         "with_delegates": [d.name for d in other.delegates.all()],
     }
+
+
+def _blocked(delegate: Delegate) -> dict[str, Any]:
+    return {
+        "delegate": delegate.pk,
+        "name": delegate.name,
+        "slots": [
+            {"id": s.pk, "index": s.index, "starts_at": s.starts_at, "ends_at": s.ends_at}
+            for s in delegate.blocked_slots.order_by("index")
+        ],
+    }
+
+
+def _delegate_for(request: HttpRequest, event_id: int, registration_id: int, delegate_id: int) -> Delegate:
+    event = _event_for(request, event_id)
+    if not (0 < registration_id < MAX_ID and 0 < delegate_id < MAX_ID):
+        raise Http404
+    return access_delegate_for_action(request.user, event, registration_id, delegate_id)
+
+
+@router.get(
+    "/events/{event_id}/registrations/{registration_id}/delegates/{delegate_id}/blocked-slots",
+    response={200: BlockedSlotsOut, 404: ErrorOut},
+)
+def delegate_blocked_slots(
+    request: HttpRequest, event_id: int, registration_id: int, delegate_id: int
+) -> dict[str, Any]:
+    """The slots in which this delegate cannot meet (the delegation is not scheduled in them)."""
+    return _blocked(_delegate_for(request, event_id, registration_id, delegate_id))
+
+
+@router.put(
+    "/events/{event_id}/registrations/{registration_id}/delegates/{delegate_id}/blocked-slots",
+    response={200: BlockedSlotsOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorsOut},
+)
+def delegate_blocked_slots_set(
+    request: HttpRequest, event_id: int, registration_id: int, delegate_id: int, payload: BlockedSlotsIn
+) -> dict[str, Any]:
+    """Replace the slots this delegate blocks; an empty list unblocks them all."""
+    delegate = _delegate_for(request, event_id, registration_id, delegate_id)
+    wanted = {i for i in payload.slots if 0 < i < MAX_ID}
+    slots = list(Slot.objects.filter(pk__in=wanted, event_id=delegate.registration.event_id))
+    if len(slots) != len(set(payload.slots)):
+        raise Http404
+    services_delegates.delegate_blocked_slots_set(actor=request.user, delegate=delegate, slots=slots)
+    return _blocked(delegate)

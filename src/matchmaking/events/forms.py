@@ -167,6 +167,12 @@ class AvailabilityForm(Form):
         ]
 
 
+class BlockedSlotsForm(AvailabilityForm):
+    slots = forms.MultipleChoiceField(
+        label=_("Slots in which this person cannot meet"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
 class RequestForm(Form):
     recipient = forms.IntegerField(widget=forms.HiddenInput)
     priority = forms.ChoiceField(

@@ -232,6 +232,10 @@ class Delegate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     needs_accessible = models.BooleanField(_("needs an accessible (step-free) meeting point"), default=False)
+    # Slots this person cannot meet in; a meeting occupies every delegate, so the delegation cannot.
+    blocked_slots = models.ManyToManyField(
+        Slot, blank=True, related_name="blocking_delegates", verbose_name=_("slots I cannot meet in")
+    )
     agenda_opened_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
 

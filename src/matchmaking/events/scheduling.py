@@ -83,7 +83,7 @@ def build_problem(event: Event) -> Built:
         r.pk: r
         for r in Registration.objects.filter(
             event=event, status=Registration.Status.REGISTERED
-        ).prefetch_related("delegates", "available_slots")
+        ).prefetch_related("delegates__blocked_slots", "available_slots")
     }
     meetings = list(
         Meeting.objects.filter(event=event, request__status=MeetingRequest.Status.ACCEPTED)
@@ -115,9 +115,15 @@ def build_problem(event: Event) -> Built:
             previous[m.pk] = (slot_index[m.slot_id], table_index[m.table_id])
     unavailable: dict[int, frozenset[int]] = {}
     for r in registrations.values():
+        # A meeting occupies every delegate: a slot one delegate blocked is closed to the delegation.
+        closed = {
+            slot_index[s.pk] for d in r.delegates.all() for s in d.blocked_slots.all() if s.pk in slot_index
+        }
         if r.availability_set_at is not None:
             free = {slot_index[s.pk] for s in r.available_slots.all() if s.pk in slot_index}
-            unavailable[r.pk] = frozenset(set(range(len(slots))) - free)
+            closed |= set(range(len(slots))) - free
+        if closed:
+            unavailable[r.pk] = frozenset(closed)
     session_starts = tuple(
         i for i, s in enumerate(slots) if i > 0 and s.session_id != slots[i - 1].session_id
     )

@@ -16,6 +16,11 @@ urlpatterns = [
     path("<int:pk>/mine/", views_meetings.my_event, name="mine"),
     path("<int:pk>/registrations/<int:rid>/", views.registration_detail, name="registration"),
     path("<int:pk>/registrations/<int:rid>/availability/", views.availability, name="availability"),
+    path(
+        "<int:pk>/registrations/<int:rid>/delegates/<int:did>/blocked/",
+        views.delegate_blocked,
+        name="delegate-blocked",
+    ),
     path("<int:pk>/registrations/<int:rid>/requests/", views_meetings.requests_page, name="requests"),
     path(
         "<int:pk>/registrations/<int:rid>/requests/new/", views_meetings.request_create, name="request-create"

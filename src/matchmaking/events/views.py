@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.events import forms, selectors, services, services_registration
+from matchmaking.events import forms, selectors, services, services_delegates, services_registration
 from matchmaking.events.access import (
+    access_delegate_for_action,
     access_event,
     access_event_for_management,
     access_registration,
@@ -348,3 +349,32 @@ def availability(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     return render(
         request, "events/availability.html", {"event": event, "registration": registration, "form": form}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delegate_blocked(request: HttpRequest, pk: int, rid: int, did: int) -> HttpResponse:
+    """The slots one delegate blocks: the whole delegation is then not scheduled in them."""
+    event = access_event(request.user, pk)
+    delegate = access_delegate_for_action(request.user, event, rid, did)
+    slots = list(Slot.objects.filter(event=event).select_related("session"))
+    form = forms.BlockedSlotsForm(
+        request.POST or None,
+        slots=slots,
+        zone=services.event_zone(event),
+        initial={"slots": [str(s.pk) for s in delegate.blocked_slots.all()]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_delegates.delegate_blocked_slots_set(
+                actor=request.user,
+                delegate=delegate,
+                slots=[s for s in slots if str(s.pk) in form.cleaned_data["slots"]],
+            )
+        except ValidationError as exc:
+            show_service_errors(form, exc)
+        else:
+            messages.success(request, _("The blocked slots have been saved."))
+            return redirect("events:registration", pk=event.pk, rid=delegate.registration_id)
+    context = {"event": event, "registration": delegate.registration, "delegate": delegate, "form": form}
+    return render(request, "events/delegate_blocked.html", context)
