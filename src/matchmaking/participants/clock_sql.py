@@ -33,7 +33,7 @@ class AddMonths(Func):
     output_field = DateField()
     arity = 2
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
         # SQLite rolls an overflowing day into the next month: clamp it to the last day of the month.
         start, start_params = compiler.compile(self.source_expressions[0])
         months, months_params = compiler.compile(self.source_expressions[1])
@@ -42,8 +42,7 @@ class AddMonths(Func):
             f" '+' || (CAST(strftime('%%d', {start}) AS INTEGER) - 1) || ' days'),"
             f" date({start}, 'start of month', '+' || (({months}) + 1) || ' months', '-1 day'))"
         )
-        params = [*start_params, *months_params, *start_params, *start_params, *months_params]
-        return sql, params
+        return sql, (*start_params, *months_params, *start_params, *start_params, *months_params)
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         # PostgreSQL: adding an interval of months clamps the day already.
@@ -61,10 +60,10 @@ class DaysBetween(Func):
     output_field = IntegerField()
     arity = 2
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
         later, later_params = compiler.compile(self.source_expressions[0])
         earlier, earlier_params = compiler.compile(self.source_expressions[1])
-        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)", [*later_params, *earlier_params]
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)", (*later_params, *earlier_params)
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         later, later_params = compiler.compile(self.source_expressions[0])
