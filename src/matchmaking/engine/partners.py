@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from weakref import WeakKeyDictionary
 
 from matchmaking.engine.languages import shared_languages
 from matchmaking.engine.network import Network, Opportunity, Organisation
@@ -276,14 +277,27 @@ def _can_invite(ours: Opportunity, org: Organisation) -> bool:
 def wished_place(network: Network, ours: Opportunity) -> PlacePreference:
     """The countries and regions our opportunity's description asks for (``places``)."""
     own = network.organisation(ours.organisation)
-    countries = {o.country for o in network.organisations.values() if o.country}
+    countries, member_regions = _places_of(network)
     # Only the regions where members are, and not the own country's: fewer names, fewer false hits.
-    regions = {
-        o.region: network.region_names[o.region]
-        for o in network.organisations.values()
-        if o.region in network.region_names and o.country != own.country
-    }
+    regions = {code: name for code, (name, country) in member_regions.items() if country != own.country}
     return place_preference(ours.description, countries=countries, own_country=own.country, regions=regions)
+
+
+_PLACES: WeakKeyDictionary[Network, tuple[frozenset[str], dict[str, tuple[str, str]]]] = WeakKeyDictionary()
+
+
+def _places_of(network: Network) -> tuple[frozenset[str], dict[str, tuple[str, str]]]:
+    """The members' countries and their regions (code → (name, country)), once per network."""
+    found = _PLACES.get(network)
+    if found is None:
+        countries = frozenset(o.country for o in network.organisations.values() if o.country)
+        regions = {
+            o.region: (network.region_names[o.region], o.country)
+            for o in network.organisations.values()
+            if o.region is not None and o.region in network.region_names
+        }
+        found = _PLACES[network] = (countries, regions)
+    return found
 
 
 def _finish(found: list[PartnerSuggestion], top: int, weights: PartnerWeights) -> list[PartnerSuggestion]:

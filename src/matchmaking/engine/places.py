@@ -128,6 +128,17 @@ def _country_names() -> dict[str, frozenset[str]]:
     return names
 
 
+@lru_cache(maxsize=1)
+def _country_phrases() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(country code, the words of one of its names), every name of every country, folded."""
+    return tuple(
+        (code, tuple(WORD.findall(name)))
+        for code, names in sorted(_country_names().items())
+        for name in sorted(names)
+        if WORD.findall(name)
+    )
+
+
 def _find(phrase: str, folded_words: list[str]) -> tuple[int, int] | None:
     """Where the (folded) ``phrase`` stands in the words: (first, end), or ``None``."""
     parts = WORD.findall(phrase)
@@ -178,27 +189,31 @@ def place_preference(
     wanted = {c for c in countries if c and c != own_country}
     found_countries: set[str] = set()
     said: list[str] = []
-    names = _country_names()
-    for code in sorted(wanted):
-        for name in names.get(code, ()):
-            at = _find(name, folded)
+    starts = set(folded)
+    for code, parts in _country_phrases():
+        if code in wanted and code not in found_countries and parts[0] in starts:
+            at = _find(" ".join(parts), folded)
             if at is not None:
                 found_countries.add(code)
                 said.append(" ".join(raw_words[at[0] : at[1]]))
-                break
-    place_positions = [i for i, w in enumerate(folded) if w in PLACE_WORDS]
-    for i, word in enumerate(folded):
-        for code in sorted(wanted - found_countries):
-            if word.startswith(ADJECTIVE_STEMS.get(code, ())) and any(
-                abs(i - j) <= 2 and i != j for j in place_positions
-            ):
-                found_countries.add(code)
-                said.append(raw_words[i])
+    # Adjectives count only next to a word for a place or a service: look only there.
+    near_places = sorted(
+        {i for j, w in enumerate(folded) if w in PLACE_WORDS for i in range(j - 2, j + 3) if i != j}
+    )
+    for i in near_places:
+        if 0 <= i < len(folded):
+            for code in sorted(wanted - found_countries):
+                if folded[i].startswith(ADJECTIVE_STEMS.get(code, ())):
+                    found_countries.add(code)
+                    said.append(raw_words[i])
     found_regions: set[str] = set()
     for code, label in sorted((regions or {}).items()):
         for name in label.split("/"):
             # "Centro (ES)": a name that needs its country to be told apart is too common a word.
-            at = _find(fold(name), folded) if len(name) >= 4 and "(" not in name else None
+            parts = WORD.findall(fold(name))
+            if len(name) < 4 or "(" in name or not parts or parts[0] not in starts:
+                continue
+            at = _find(" ".join(parts), folded)
             if at is not None:
                 found_regions.add(code)
                 said.append(" ".join(raw_words[at[0] : at[1]]))
