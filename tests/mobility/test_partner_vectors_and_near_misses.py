@@ -15,7 +15,7 @@ from matchmaking.engine.partners import suggest_partners
 from matchmaking.engine.text_model import normalise, reset_text_model, set_text_model
 from matchmaking.mobility import matching
 from matchmaking.mobility.models import DescriptionVector, SuggestionRun
-from tests.factories import OrganisationFactory, member
+from tests.factories import OrganisationFactory, member, term
 from tests.factories_mobility import langs, opportunity, pair
 
 pytestmark = pytest.mark.database
@@ -117,3 +117,14 @@ def test_near_misses_are_not_shown_to_another_organisation(client, lonely):
     client.force_login(outsider)
     response = client.get(reverse("mobility:suggestions", args=[lonely["request"].key]))
     assert response.status_code == 404
+
+
+def test_why_not_names_the_points_a_soft_rule_costs(db):
+    _host, _visitor, _offer, request, _host_user, _visitor_user = pair()
+    other = OrganisationFactory(name="Study Visit Host", country="DE")
+    other.languages.set(langs("en"))
+    opportunity(other, direction="offer", type=term("opportunity-types", "study-visit"), group_size=6)
+    answer = matching.why_not(request, other)
+    ((_, texts),) = answer.per_opportunity
+    assert any("No rule excludes it" in t for t in texts)
+    assert any("neighbouring kind of opportunity" in t for t in texts)
