@@ -5,12 +5,15 @@ empty migrated database): the organisations come in through the project's import
 import`` of a generated interchange document, as ``import_network.py`` makes it); the exchanges and
 their visitors are then written with ``bulk_create`` (the import path for a million people would take
 hours here), spread over eight countries' NUTS-2 regions, six years, every type and activity code,
-with one visitor in seven flagged "with fewer opportunities". It then computes the whole cockpit
-(``selectors.cockpit``, every indicator, disclosure control included) for each filter several times and
-prints the median and the 95th percentile.
+with one visitor in seven flagged "with fewer opportunities" and one exchange in three with green
+travel. It then rebuilds the pre-aggregated tables (``monitoring.facts.refresh``, timed) and computes
+the whole cockpit (``selectors.cockpit``, every indicator, disclosure control included) for each filter
+several times and prints the median and the 95th percentile; ``--live`` computes every figure from the
+live tables instead, as before the pre-aggregated tables existed.
 
     .venv/bin/python benchmarks/monitoring_cockpit.py          # 100,000 exchanges, 10 visitors each
     .venv/bin/python benchmarks/monitoring_cockpit.py --exchanges 20000 --visitors 5 --repeats 5
+    .venv/bin/python benchmarks/monitoring_cockpit.py --database /tmp/cockpit.sqlite3   # keep it, or reuse it
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ def build(exchanges: int, visitors: int, organisations: int, seed: int) -> None:
                 group_size=visitors,
                 activity_code=rng.choice(ACTIVITY),
                 state=rng.choice(STATES),
+                green_travel=rng.random() < 1 / 3,
             )
         )
         if len(batch) == 5000:
@@ -101,7 +105,7 @@ def build(exchanges: int, visitors: int, organisations: int, seed: int) -> None:
     print(f"wrote {exchanges} exchanges and {exchanges * visitors} visitors in {seconds:.1f} s")
 
 
-def measure(repeats: int) -> list[tuple[str, ...]]:
+def measure(repeats: int, live: bool) -> list[tuple[str, ...]]:
     from matchmaking.monitoring import selectors
     from matchmaking.monitoring.filters import CockpitFilters
     from matchmaking.organisations.models import Organisation
@@ -123,7 +127,7 @@ def measure(repeats: int) -> list[tuple[str, ...]]:
         times = []
         for _ in range(repeats):
             start = time.perf_counter()
-            selectors.cockpit(user=None, filters=f)
+            selectors.cockpit(user=None, filters=f, live=live)
             times.append(time.perf_counter() - start)
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
@@ -138,9 +142,13 @@ def main() -> None:
     parser.add_argument("--organisations", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--database", type=Path, help="SQLite file: built if missing, else reused (migrated)")
+    parser.add_argument("--live", action="store_true", help="every figure from the live tables")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="cockpit-bench-"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{home / 'matchmaking.sqlite3'}")
+    database = args.database or home / "matchmaking.sqlite3"
+    reuse = database.exists()
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{database}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matchmaking.config.settings.dev")
     os.environ.setdefault("NOTIFICATION_EMAIL", "false")
     os.environ.setdefault("ESCO_WARM_ON_START", "false")
@@ -148,10 +156,22 @@ def main() -> None:
     import django
 
     django.setup()
-    build(args.exchanges, args.visitors, args.organisations, args.seed)
-    rows = measure(args.repeats)
+    if reuse:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        print(f"reusing {database}")
+    else:
+        build(args.exchanges, args.visitors, args.organisations, args.seed)
+    if not args.live:
+        from matchmaking.monitoring import facts
+
+        state = facts.refresh()
+        print(f"pre-aggregated tables rebuilt: {state.rows:,} rows in {state.seconds:.1f} s")
+    rows = measure(args.repeats, args.live)
+    source = "live tables" if args.live else "pre-aggregated tables"
     show(
-        f"Monitoring cockpit, {args.exchanges:,} exchanges × {args.visitors} visitors "
+        f"Monitoring cockpit, {args.exchanges:,} exchanges × {args.visitors} visitors, {source} "
         f"({machine()}, SQLite, {args.repeats} runs)",
         rows,
         ("filter", "median s", "p95 s"),

@@ -110,6 +110,7 @@ def register(sub: Any) -> None:
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="mobilities starting on or before")
     p.add_argument("--region", metavar="CODE", help="a NUTS 2024 level-2 region (either side of a mobility)")
     p.add_argument("--format", dest="fmt", choices=("json", "csv"), default="json")
+    p.add_argument("--refresh", action="store_true", help="rebuild the pre-aggregated tables first")
 
     p = add("migrate", cmd_migrate, "Create or update the database tables.")
 
@@ -360,8 +361,10 @@ def cmd_export_mobilities(args: argparse.Namespace) -> int:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
-    from matchmaking.monitoring.report import indicators_report
+    from matchmaking.monitoring.report import indicators_report, refresh_facts
 
+    if args.refresh:
+        sys.stderr.write(refresh_facts() + "\n")
     try:
         _print(indicators_report(args.date_from, args.date_to, args.region, args.fmt))
     except ValueError as exc:

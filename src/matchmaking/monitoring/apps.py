@@ -8,3 +8,6 @@ class MonitoringConfig(AppConfig):
 
     name = "matchmaking.monitoring"
     verbose_name = _("Monitoring and reporting")
+
+    def ready(self) -> None:
+        from matchmaking.monitoring import jobs, tasks  # noqa: F401

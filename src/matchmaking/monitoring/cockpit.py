@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.exchanges.models import HOLDING_STATES, Exchange, State, Visitor
-from matchmaking.monitoring import disclosure
+from matchmaking.monitoring import disclosure, facts
 from matchmaking.monitoring.filters import CockpitFilters, either_side, period, side
 from matchmaking.monitoring.indicators import definitions
 from matchmaking.monitoring.models import LearnerCount, Target
@@ -81,6 +81,8 @@ class Cockpit:
     context_flows: list[tuple[str, str, int]]
     computed_at: Any
     k: int
+    # When the pre-aggregated tables the counts came from were built; None: computed live.
+    figures_as_of: Any = None
 
     @property
     def empty(self) -> bool:
@@ -141,9 +143,13 @@ def _days() -> DaysBetween:
 # --- Indicators ---------------------------------------------------------------------------------
 
 
-def exchanges_by_type(f: CockpitFilters, scope: set[int] | None) -> Table:
-    qs = exchange_rows(f, scope).filter(period(f, "start"))
-    counts = dict(qs.values_list("type__code").annotate(n=Count("pk")).order_by("type__code"))
+def exchanges_by_type(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
+    if aggregated:
+        rows = facts.exchanges(f, scope).values_list("type_code").annotate(n=facts.total("exchanges"))
+        counts = dict(rows.order_by("type_code"))
+    else:
+        qs = exchange_rows(f, scope).filter(period(f, "start"))
+        counts = dict(qs.values_list("type__code").annotate(n=Count("pk")).order_by("type__code"))
     table = Table(
         "exchanges-by-type", _("Exchanges by type"), [("type", _("Type")), ("exchanges", _("Exchanges"))]
     )
@@ -152,9 +158,13 @@ def exchanges_by_type(f: CockpitFilters, scope: set[int] | None) -> Table:
     return table
 
 
-def exchanges_by_status(f: CockpitFilters, scope: set[int] | None) -> Table:
-    qs = exchange_rows(f, scope, holding=False).filter(period(f, "start"))
-    counts = dict(qs.values_list("state").annotate(n=Count("pk")).order_by())
+def exchanges_by_status(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
+    if aggregated:
+        rows = facts.exchanges(f, scope, holding=False).values_list("state")
+        counts = dict(rows.annotate(n=facts.total("exchanges")).order_by())
+    else:
+        qs = exchange_rows(f, scope, holding=False).filter(period(f, "start"))
+        counts = dict(qs.values_list("state").annotate(n=Count("pk")).order_by())
     table = Table(
         "exchanges-by-status",
         _("Exchanges by status"),
@@ -165,9 +175,17 @@ def exchanges_by_status(f: CockpitFilters, scope: set[int] | None) -> Table:
     return table
 
 
-def participants_by_activity(f: CockpitFilters, scope: set[int] | None) -> Table:
+def participants_by_activity(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
     """People by Erasmus+ activity code; sent and received by the filter's places when there is one."""
     focus = f.has_place or scope is not None
+    grouped: Any = None
+    if aggregated:
+        people = facts.people(f, scope).values_list("activity_code").order_by()
+        if focus:
+            sent, got = facts.side(f, scope, "sending"), facts.side(f, scope, "receiving")
+            grouped = people.annotate(s=facts.total("people", sent), r=facts.total("people", got))
+        else:
+            grouped = people.annotate(n=facts.total("people"))
     visitors = _visitors(f, scope).values_list("exchange__activity_code")
     records = _records(f, scope).values_list("activity_code")
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -175,9 +193,8 @@ def participants_by_activity(f: CockpitFilters, scope: set[int] | None) -> Table
     if focus:
         sent_v = side(f, scope, "exchange__visitor")
         got_v = side(f, scope, "exchange__host")
-        for code, sent, got in visitors.annotate(
-            s=Count("pk", filter=sent_v), r=Count("pk", filter=got_v)
-        ).order_by():
+        live = visitors.annotate(s=Count("pk", filter=sent_v), r=Count("pk", filter=got_v)).order_by()
+        for code, sent, got in grouped if aggregated else live:
             counts[code or "none"][0] += sent
             counts[code or "none"][1] += got
         for code, sent, got in records.annotate(
@@ -191,7 +208,7 @@ def participants_by_activity(f: CockpitFilters, scope: set[int] | None) -> Table
             ("received", _("Received")),
         ]
     else:
-        for code, n in visitors.annotate(n=Count("pk")).order_by():
+        for code, n in grouped if aggregated else visitors.annotate(n=Count("pk")).order_by():
             counts[code or "none"][0] += n
         for code, n in records.annotate(n=Count("pk")).order_by():
             counts[code or "none"][0] += n
@@ -217,9 +234,14 @@ def _per_year(rows: Any, key: str) -> dict[int, list[int]]:
     return out
 
 
-def fewer_opportunities_share(f: CockpitFilters, scope: set[int] | None) -> Table:
+def fewer_opportunities_share(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
     visitors = (
-        _visitors(f, scope)
+        facts.people(f, scope)
+        .values_list("year")
+        .annotate(flagged=facts.total("fewer_opportunities"), n=facts.total("people"))
+        .order_by()
+        if aggregated
+        else _visitors(f, scope)
         .annotate(year=Year("first"))
         .values_list("year")
         .annotate(flagged=Count("pk", filter=Q(fewer_opportunities=True)), n=Count("pk"))
@@ -265,13 +287,19 @@ def fewer_opportunities_share(f: CockpitFilters, scope: set[int] | None) -> Tabl
 MOBILITY_FLAGS = ("green_travel", "blended", "force_majeure")
 
 
-def mobility_flags(f: CockpitFilters, scope: set[int] | None) -> Table:
+def mobility_flags(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
     """People travelling with each Erasmus+ reporting flag (green travel, blended, force majeure), out
     of all people travelling in the period: an exchange's flags hold for each of its visitors."""
-    visitors = _visitors(f, scope).aggregate(
-        n=Count("pk"),
-        **{flag: Count("pk", filter=Q(**{f"exchange__{flag}": True})) for flag in MOBILITY_FLAGS},
-    )
+    if aggregated:
+        visitors = facts.people(f, scope).aggregate(
+            n=facts.total("people"),
+            **{flag: facts.total("people", Q(**{flag: True})) for flag in MOBILITY_FLAGS},
+        )
+    else:
+        visitors = _visitors(f, scope).aggregate(
+            n=Count("pk"),
+            **{flag: Count("pk", filter=Q(**{f"exchange__{flag}": True})) for flag in MOBILITY_FLAGS},
+        )
     records = _records(f, scope).aggregate(
         n=Count("pk"), **{flag: Count("pk", filter=Q(**{flag: True})) for flag in MOBILITY_FLAGS}
     )
@@ -305,7 +333,7 @@ def _share_of(part: disclosure.Cell, whole: disclosure.Cell) -> Value:
     return part if isinstance(part, str) else whole
 
 
-def vet_learners(f: CockpitFilters, scope: set[int] | None) -> Table:
+def vet_learners(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
     """Learners on a mobility of at least ten days by the year it starts, against the learners of that
     year in the filter's regions (or organisations)."""
     ten_days = MIN_LEARNER_DAYS - 1  # first and last day both count
@@ -313,7 +341,13 @@ def vet_learners(f: CockpitFilters, scope: set[int] | None) -> Table:
         **{**f.as_dict(), "country": "", "region": "", "organisation_id": None, "kind": ""}
     )
     visitors = (
-        _visitors(sending, None)
+        facts.people(sending, None, places=False)
+        .filter(facts.side(f, scope, "sending"), learners_long__gt=0)
+        .values_list("year")
+        .annotate(n=facts.total("learners_long"))
+        .order_by()
+        if aggregated
+        else _visitors(sending, None)
         .filter(side(f, scope, "exchange__visitor"), kind__in=LEARNER_KINDS)
         .annotate(days=_days(), year=Year("first"))
         .filter(days__gte=ten_days)

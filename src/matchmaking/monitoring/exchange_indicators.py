@@ -20,13 +20,25 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaking.core.models import AuditEvent
 from matchmaking.exchanges.models import HOLDING_STATES, CompletionReport, Exchange, FollowUp, State
-from matchmaking.monitoring import disclosure
+from matchmaking.monitoring import disclosure, facts
 from matchmaking.monitoring.cockpit import STAFF_VISIT_TYPES, Table, exchange_rows
 from matchmaking.monitoring.filters import CockpitFilters, period
 
 
-def region_flows(f: CockpitFilters, scope: set[int] | None) -> list[tuple[str, str, int]]:
+def region_flows(
+    f: CockpitFilters, scope: set[int] | None, aggregated: bool = False
+) -> list[tuple[str, str, int]]:
     """Exchanges holding places by (sending region, receiving region), the largest first."""
+    if aggregated:
+        rows = (
+            facts.exchanges(f, scope)
+            .exclude(sending_region="")
+            .exclude(receiving_region="")
+            .values_list("sending_region", "receiving_region")
+            .annotate(n=facts.total("exchanges"))
+            .order_by("-n", "sending_region", "receiving_region")
+        )
+        return [(a, b, n) for a, b, n in rows]
     qs = (
         exchange_rows(f, scope)
         .filter(period(f, "start"), visitor__region__isnull=False, host__region__isnull=False)
@@ -37,18 +49,33 @@ def region_flows(f: CockpitFilters, scope: set[int] | None) -> list[tuple[str, s
     return [(a, b, n) for a, b, n in qs]
 
 
-def staff_flows(f: CockpitFilters, scope: set[int] | None) -> Table:
-    qs = (
-        exchange_rows(f, scope)
-        .filter(period(f, "start"), type__code__in=STAFF_VISIT_TYPES)
-        .values_list("visitor__region__code", "host__region__code")
-        .annotate(
-            exchanges=Count("pk", distinct=True),
-            staff=Count("visitors", filter=Q(visitors__kind="staff", visitors__accompanying=False)),
+def staff_flows(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
+    if aggregated:
+        # Exchange rows and people rows, both by the exchange's first day (as the live count).
+        aggregate = (
+            facts.MobilityFact.objects.filter(
+                facts.either_side(f, scope),
+                period(f, "exchange_start"),
+                state__in=HOLDING_STATES,
+                type_code__in=STAFF_VISIT_TYPES,
+            )
+            .filter(**({"type_code": f.activity_type} if f.activity_type else {}))
+            .values_list("sending_region", "receiving_region")
+            .annotate(exchanges=facts.total("exchanges"), staff=facts.total("staff"))
+            .order_by("sending_region", "receiving_region")
         )
-        .order_by("visitor__region__code", "host__region__code")
-    )
-    rows = list(qs)
+        rows = [(a or None, b or None, n, s) for a, b, n, s in aggregate]
+    else:
+        rows = list(
+            exchange_rows(f, scope)
+            .filter(period(f, "start"), type__code__in=STAFF_VISIT_TYPES)
+            .values_list("visitor__region__code", "host__region__code")
+            .annotate(
+                exchanges=Count("pk", distinct=True),
+                staff=Count("visitors", filter=Q(visitors__kind="staff", visitors__accompanying=False)),
+            )
+            .order_by("visitor__region__code", "host__region__code")
+        )
     table = Table(
         "staff-flows",
         _("Staff job shadowing and study visits by region pair"),

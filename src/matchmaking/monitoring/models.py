@@ -93,3 +93,58 @@ class LearnerCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.region or self.organisation}: {self.learners}"
+
+
+class MobilityFact(models.Model):
+    """Pre-aggregated exchanges and people travelling, for the cockpit (``facts.py`` refreshes them).
+
+    Two kinds of rows, both grouped by every dimension the cockpit filters on (no joins at read time):
+    exchange rows count exchanges in every state (``exchanges``, people zero); people rows count the
+    people travelling (accompanying persons left out) in exchanges holding places, by the day their own
+    mobility starts (``start``; ``exchange_start`` is the exchange's first day). Organisation ids are
+    plain integers, not keys: the table is rebuilt whole, never edited.
+    """
+
+    state = models.CharField(max_length=12)
+    exchange_start = models.DateField()
+    start = models.DateField()
+    year = models.PositiveIntegerField()
+    type_code = models.CharField(max_length=60)
+    activity_code = models.CharField(max_length=20, blank=True)
+    sending_id = models.IntegerField()
+    receiving_id = models.IntegerField()
+    sending_country = models.CharField(max_length=2, blank=True)
+    receiving_country = models.CharField(max_length=2, blank=True)
+    sending_region = models.CharField(max_length=10, blank=True)
+    receiving_region = models.CharField(max_length=10, blank=True)
+    sending_kind = models.CharField(max_length=60, blank=True)
+    receiving_kind = models.CharField(max_length=60, blank=True)
+    green_travel = models.BooleanField(default=False)
+    blended = models.BooleanField(default=False)
+    force_majeure = models.BooleanField(default=False)
+    exchanges = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+    fewer_opportunities = models.PositiveIntegerField(default=0)
+    staff = models.PositiveIntegerField(default=0)
+    learners_long = models.PositiveIntegerField(default=0)  # VET learners and apprentices, 10 days or more
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["start"], name="mobility_fact_start"),
+            models.Index(fields=["sending_id"], name="mobility_fact_sending"),
+            models.Index(fields=["receiving_id"], name="mobility_fact_receiving"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start} {self.sending_id}→{self.receiving_id}: {self.exchanges}, {self.people} people"
+
+
+class FactRefresh(models.Model):
+    """When the pre-aggregated tables were last rebuilt (one row), and how long it took."""
+
+    refreshed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at:%Y-%m-%d %H:%M}: {self.rows} rows in {self.seconds} s"

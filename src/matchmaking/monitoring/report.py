@@ -9,7 +9,7 @@ import json
 from datetime import date
 from typing import Any
 
-from matchmaking.monitoring import exports, selectors
+from matchmaking.monitoring import exports, facts, selectors
 from matchmaking.monitoring.cockpit import CockpitFilters
 from matchmaking.monitoring.indicators import definitions
 from matchmaking.taxonomies.models import Region
@@ -24,6 +24,12 @@ def _date(name: str, value: str | None) -> date | None:
 
 def _json_value(value: Any) -> Any:
     return value if value is None or isinstance(value, int | float | str) else str(value)
+
+
+def refresh_facts() -> str:
+    """Rebuild the cockpit's pre-aggregated tables now; a line saying so."""
+    state = facts.refresh()
+    return f"pre-aggregated tables refreshed: {state.rows} rows in {state.seconds:.1f} s"
 
 
 def indicators_report(
@@ -44,6 +50,9 @@ def indicators_report(
             "definitions_version": definitions().version,
             "filters": {"from": date_from, "to": date_to, "region": code or None},
             "computed_at": cockpit.computed_at.isoformat(timespec="seconds"),
+            "figures_as_of": cockpit.figures_as_of.isoformat(timespec="seconds")
+            if cockpit.figures_as_of
+            else None,
             "suppression": exports.suppression_note(cockpit.k),
             "indicators": {
                 t.code: {

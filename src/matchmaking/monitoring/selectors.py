@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.monitoring import disclosure
+from matchmaking.monitoring import disclosure, facts
 from matchmaking.monitoring.access import cockpit_scope, mobility_export_organisations
 from matchmaking.monitoring.cockpit import (
     Cockpit,
@@ -62,18 +62,24 @@ def regions() -> QuerySet[Region]:
     return Region.objects.order_by("code")
 
 
-def cockpit(*, user: AnyUser | None, filters: CockpitFilters) -> Cockpit:
-    """Every indicator over what ``user`` may see (None: the command line, the whole network)."""
+def cockpit(*, user: AnyUser | None, filters: CockpitFilters, live: bool = False) -> Cockpit:
+    """Every indicator over what ``user`` may see (None: the command line, the whole network).
+
+    The counts of exchanges and of people travelling come from the pre-aggregated tables when they
+    have been built and the filters are their dimensions (``facts.py``), else, or with ``live``, from
+    the live tables; ``figures_as_of`` says which."""
     scope = None if user is None else cockpit_scope(user)
     today = timezone.localdate()
+    refreshed = None if live else facts.last_refresh()
+    agg = refreshed is not None and facts.usable(filters)
     tables = [
-        exchanges_by_type(filters, scope),
-        exchanges_by_status(filters, scope),
-        participants_by_activity(filters, scope),
-        vet_learners(filters, scope),
-        fewer_opportunities_share(filters, scope),
-        mobility_flags(filters, scope),
-        staff_flows(filters, scope),
+        exchanges_by_type(filters, scope, aggregated=agg),
+        exchanges_by_status(filters, scope, aggregated=agg),
+        participants_by_activity(filters, scope, aggregated=agg),
+        vet_learners(filters, scope, aggregated=agg),
+        fewer_opportunities_share(filters, scope, aggregated=agg),
+        mobility_flags(filters, scope, aggregated=agg),
+        staff_flows(filters, scope, aggregated=agg),
         reciprocity(filters, scope),
         time_to_agreement(filters, scope),
         completion_reporting(filters, scope, today),
@@ -88,20 +94,21 @@ def cockpit(*, user: AnyUser | None, filters: CockpitFilters) -> Cockpit:
         matchmaking_events(filters, scope),
     ]
     by_code = {t.code: t for t in tables}
-    flows = region_flows(filters, scope)
+    flows = region_flows(filters, scope, aggregated=agg)
     return Cockpit(
         filters=filters,
         tables=by_code,
         progress=_progress(by_code),
         flows=flows,
-        context_flows=_context_flows(filters, scope, flows),
+        context_flows=_context_flows(filters, scope, flows, agg),
         computed_at=timezone.now(),
+        figures_as_of=refreshed.refreshed_at if agg and refreshed is not None else None,
         k=disclosure.threshold(),
     )
 
 
 def _context_flows(
-    filters: CockpitFilters, scope: set[int] | None, flows: list[tuple[str, str, int]]
+    filters: CockpitFilters, scope: set[int] | None, flows: list[tuple[str, str, int]], aggregated: bool
 ) -> list[tuple[str, str, int]]:
     """With a place filter, the other flows of the same period, type and target group (what the
     caller may see), for context on the map; without one, none."""
@@ -114,7 +121,8 @@ def _context_flows(
         target_group=filters.target_group,
     )
     shown = {(a, b) for a, b, _n in flows}
-    return [flow for flow in region_flows(wider, scope) if (flow[0], flow[1]) not in shown]
+    wide = region_flows(wider, scope, aggregated=aggregated)
+    return [flow for flow in wide if (flow[0], flow[1]) not in shown]
 
 
 def _progress(tables: dict) -> list[Progress]:
