@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from matchmaking.core.models import AuditEvent
 from matchmaking.engine import text_model
-from matchmaking.participants import esco_lookup
+from matchmaking.participants import esco_lookup, forms
 from matchmaking.participants.models import ParticipantSkill
 from matchmaking.taxonomies import skill_finder
 from matchmaking.taxonomies.skill_finder import ModelStatus, OccupationSkill, SkillHit, StorySuggestion
@@ -250,8 +250,10 @@ def test_odd_searches_get_an_answer(client, world, query):
     for headers in ({}, HTMX):
         response = client.get(url("skill-search", world), {"q": query}, **headers)
         assert response.status_code == 200
-    if len(query) > 200:
-        assert "Skill or occupation: write at most 200 characters" in response.content.decode()
+    if len(query) > forms.SEARCH_MAX:
+        assert (
+            f"Skill or occupation: write at most {forms.SEARCH_MAX} characters" in response.content.decode()
+        )
 
 
 def test_too_long_evidence_is_a_named_error(client, world):

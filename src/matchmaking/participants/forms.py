@@ -17,6 +17,7 @@ from matchmaking.participants.models import (
     SkillSource,
     SupportRequirement,
 )
+from matchmaking.taxonomies import skill_finder
 from matchmaking.taxonomies.codelists import BARRIERS
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -100,8 +101,9 @@ class LanguageForm(Form):
         choice_field(self, "code").choices = term_choices("languages")
 
 
-STORY_MAX = 5000
-SEARCH_MAX = 200
+# As much as the skill finder reads: a longer story or query is a form error, never cut silently.
+STORY_MAX = skill_finder.MAX_STORY_CHARS
+SEARCH_MAX = skill_finder.MAX_QUERY_CHARS
 
 
 class SkillSearchForm(Form):

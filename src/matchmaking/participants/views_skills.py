@@ -204,8 +204,8 @@ def skills_accept(request: SkillsRequest, pseudonym: str) -> HttpResponse:
     if listing == "occupation":
         parts["occupation"] = _occupation(request.POST.get("occupation", ""))
     if listing == "search":
-        parts["search"] = forms.SkillSearchForm({"q": request.POST.get("q", "")[:200]})
-        parts["query"] = request.POST.get("q", "")[:200]
+        query = request.POST.get("q", "")[: forms.SEARCH_MAX]
+        parts.update(search=forms.SkillSearchForm({"q": query}), query=query)
     section = form.cleaned_data.get("source") if form.is_valid() else None
     return render(request, "participants/skills.html", _page(request, participant, section=section, **parts))
 
