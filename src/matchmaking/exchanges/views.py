@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from matchmaking.exchanges.access import (
 )
 from matchmaking.exchanges.models import ExchangeChange, State
 from matchmaking.exchanges.programme import log_visitor_reads
-from matchmaking.forms import show_service_errors
+from matchmaking.forms import query_without_page, show_service_errors
 from matchmaking.mobility.access import access_opportunity, access_opportunity_for_edit
 from matchmaking.mobility.models import Opportunity
 from matchmaking.organisations.access import access_organisation
@@ -50,8 +51,13 @@ def exchange_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state not in State.values:
         state = ""
+    page = Paginator(selectors.exchange_list(user=request.user, state=state), 50).get_page(
+        request.GET.get("page")
+    )
     context = {
-        "exchanges": selectors.exchange_list(user=request.user, state=state)[:200],
+        "exchanges": page,
+        "page": page,
+        "query_string": query_without_page(request),
         "state": state,
         "states": State.choices,
     }
