@@ -87,7 +87,10 @@ def test_schedules_respect_every_constraint(problem: ScheduleProblem) -> None:
         greedy_fair = problem.fairness is None or (
             not greedy_breaks or max(greedy_breaks.values()) - min(greedy_breaks.values()) <= problem.fairness
         )
-        if result.placed_weight == greedy.placed_weight and greedy_fair and not relaxed:
+        # Breaks are minimised for the meetings the placement chose; among sets of equal weight the
+        # placement does not look at breaks, so compare only when both placed the same meetings.
+        same = {pl.meeting for pl in result.placements} == {pl.meeting for pl in greedy.placements}
+        if same and greedy_fair and not relaxed:
             assert result.total_breaks <= greedy.total_breaks
 
 
