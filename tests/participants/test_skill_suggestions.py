@@ -317,3 +317,17 @@ def test_skills_add_is_all_or_nothing_and_leaves_held_skills_alone(world):
             how="formal",
             source="work",
         )
+
+
+def test_a_posted_list_keeps_its_order_across_gaps_and_drops_what_is_not_an_esco_skill(db):
+    from matchmaking.participants.skill_suggestions import posted
+
+    data = posted_list(ELDERLY, MEALS, CUSTOMERS)
+    del data["item-1-uri"]  # an item accepted earlier has left the page
+    data["item-7-uri"] = "http://example.org/not-esco"
+    data["item-8-uri"] = WITH_RELATIONS  # an occupation, not a skill
+    data["item-2-why"] = "made-up"
+    items = posted(data)
+    assert [i.uri for i in items] == [ELDERLY, CUSTOMERS]
+    assert items[0].sentence == "Har tagit hand om min mormor."
+    assert items[1].why == ""
