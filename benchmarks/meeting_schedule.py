@@ -20,6 +20,7 @@ from pathlib import Path
 from common import show, timed
 from matchmaking.engine.meetings import (
     Meeting,
+    Placement,
     ScheduleProblem,
     Table,
     greedy_schedule,
@@ -162,6 +163,11 @@ def benchmark_event(time_limit: float) -> None:
     greedy, _ = timed(lambda: greedy_schedule(problem))
     result, _ = timed(lambda: schedule_meetings(replace(problem), time_limit=time_limit))
     valid = not violations(problem, result.placements)
+
+    def spread(placements: tuple[Placement, ...]) -> str:
+        breaks = participant_breaks(problem, placements)
+        return f"{min(breaks.values())}–{max(breaks.values())}" if breaks else ""
+
     rows = [
         (
             "greedy",
@@ -170,6 +176,7 @@ def benchmark_event(time_limit: float) -> None:
             f"{100 * len(greedy.placements) / bound:.1f} %",
             str(greedy.placed_weight),
             str(greedy.total_breaks),
+            spread(greedy.placements),
             "",
         ),
         (
@@ -179,13 +186,23 @@ def benchmark_event(time_limit: float) -> None:
             f"{100 * len(result.placements) / bound:.1f} %",
             str(result.placed_weight),
             str(result.total_breaks) if valid else "invalid",
+            spread(result.placements),
             result.status + "".join(f", {c.code}" for c in result.conflicts),
         ),
     ]
     show(
         f"Generated event: 1,000 registrations, 5,000 requests, 20 slots, 200 tables; bound {bound} meetings",
         rows,
-        ("method", "seconds", "placed", "% of bound", "weight placed", "breaks", "status"),
+        (
+            "method",
+            "seconds",
+            "placed",
+            "% of bound",
+            "weight placed",
+            "breaks",
+            "breaks per person",
+            "status",
+        ),
     )
 
 
