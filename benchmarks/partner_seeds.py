@@ -18,6 +18,7 @@ organisation (the margin) and the top suggestion.
 
     .venv/bin/python benchmarks/partner_seeds.py                 # scoring as it is, with the text model
     .venv/bin/python benchmarks/partner_seeds.py --no-model      # without description vectors
+    .venv/bin/python benchmarks/partner_seeds.py --own-languages # the requests in Swedish / Norwegian
     .venv/bin/python benchmarks/partner_seeds.py --write docs/examples/partner-seeds.json
 
 ``--write`` stores the scenario as an interchange file, for ``matchmaking suggest --data``.
@@ -168,11 +169,43 @@ SEEDS = (
 )
 
 
-def build_scenario(today: date = REFERENCE_DAY) -> dict[str, Any]:
+# The same requests as the visiting staff would write them in their own language (``--own-languages``):
+# the descriptions are then compared across languages.
+OWN_LANGUAGE = {
+    "seed-000-boras-to-stuttgart": (
+        "Fem experter från vår arbetslivsförvaltning vill lära känna det tyska vägledningssystemet: vilka "
+        "insatser som hjälper personer som har svårt att få arbete på grund av olika hinder (nyanlända, "
+        "unga utan fullständig utbildning, personer med psykisk ohälsa, efter missbruk eller fängelse), "
+        "och hur arbetsplaceringar fungerar hos företag och andra aktörer som inte är kommunala."
+    ),
+    "seed-001-vestland-to-boras": (
+        "Vi vil se hvordan inkluderende løp får dem som står utenfor utdanning og arbeid tilbake: "
+        "oppfølging, samarbeid mellom etater og verktøy for motivasjon og progresjon, slik at den enkelte "
+        "kommer tilbake til læring og får varig tilknytning til arbeidslivet. Ansatte fra "
+        "fylkeskommunens utdanningsavdeling; skandinaviske språk eller engelsk."
+    ),
+    "seed-001-boras-return-to-vestland": (
+        "Returbesök i en norsk region: ömsesidig jobbskuggning med gymnasieskolor, för att utforska "
+        "gemensamma utmaningar och lösningar inom yrkesutbildning och arbetsmarknadsstöd för unga som "
+        "lämnat skolan, och hur deras kompetens kartläggs och erkänns."
+    ),
+    "seed-003-boras-to-barcelona": (
+        "Vi vill utbyta erfarenheter om aktiv arbetsmarknadspolitik, inkludering och kompetensutveckling "
+        "med en regional offentlig arbetsförmedling: styrning på flera nivåer med regionala och lokala "
+        "aktörer, tidig kontakt med unga, kartläggning av formell och informell kompetens, och "
+        "uppföljning av program mot mål."
+    ),
+}
+
+
+def build_scenario(today: date = REFERENCE_DAY, *, own_languages: bool = False) -> dict[str, Any]:
     """The demo network with the seed requests in place of the demo's versions of them."""
     document = build_demo_document(today)
     replaced = {seed.replaces for seed in SEEDS}
-    dated = _date_records([seed.request for seed in SEEDS], today)
+    requests = [seed.request for seed in SEEDS]
+    if own_languages:
+        requests = [dict(r, description=OWN_LANGUAGE[r["id"]]) for r in requests]
+    dated = _date_records(requests, today)
     document["opportunities"] = [o for o in document["opportunities"] if o["id"] not in replaced] + dated
     return document
 
@@ -212,8 +245,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-model", action="store_true", help="no description vectors")
     parser.add_argument("--write", type=Path, metavar="FILE.json", help="write the scenario and stop")
+    parser.add_argument(
+        "--own-languages",
+        action="store_true",
+        help="the requests in Swedish and Norwegian, as their staff write",
+    )
     args = parser.parse_args(argv)
-    document = build_scenario()
+    document = build_scenario(own_languages=args.own_languages)
     if args.write:
         args.write.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"Wrote {args.write}: {len(document['opportunities'])} opportunities")

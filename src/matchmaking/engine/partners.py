@@ -111,8 +111,8 @@ class PartnerWeights:
     target_groups: float = 10.0
     reciprocity: float = 10.0
     text: float = 10.0
-    semantic: float = 15.0
-    place: float = 15.0
+    semantic: float = 10.0
+    place: float = 20.0
     novelty: float = 5.0
     neighbouring_type: float = 0.15
     oversized_group: float = 0.4
