@@ -11,6 +11,8 @@ from matchmaking.mobility import matching, suggestion_refresh
 from matchmaking.mobility.models import Opportunity, Suggestion, SuggestionRun
 from matchmaking.organisations.models import Organisation
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Term
+from tests.factories import OrganisationFactory
+from tests.factories_mobility import langs, opportunity, pair, topics
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +134,20 @@ def test_after_a_profile_change_the_incremental_refresh_equals_a_full_one(demo):
     incremental = _stored()
     matching.refresh()
     assert incremental == _stored()
+
+
+def test_an_organisation_that_posts_its_first_opportunity_is_no_longer_one_to_invite():
+    pair()
+    newcomer = OrganisationFactory(name="Newcomer", country="DE", hosting_capacity=5)
+    newcomer.languages.set(langs("en"))
+    newcomer.expertise.set(topics("early-outreach"))
+    matching.refresh()
+    invites = Suggestion.objects.filter(organisation=newcomer, their_opportunity__isnull=True)
+    assert invites.exists()
+    new = opportunity(newcomer, direction="offer")
+    suggestion_refresh.refresh_changed(opportunities=[new.key])
+    assert not invites.exists()
+    assert SuggestionRun.objects.filter(opportunity=new).exists()
 
 
 def test_nothing_to_refresh_for_an_unknown_key(demo):

@@ -203,17 +203,22 @@ def affected(
             "key", flat=True
         )
     )
+    # An organisation that posts its first opportunity is no longer one to invite, and one whose last
+    # one closes may become one.
+    owners = set(Opportunity.objects.filter(key__in=opp_keys).values_list("organisation__key", flat=True))
     # Listings that name a changed one among their suggestions: it may have left their candidates.
     found = set(
         Suggestion.objects.filter(
-            Q(their_opportunity__key__in=changed) | Q(organisation__key__in=org_keys)
+            Q(their_opportunity__key__in=changed)
+            | Q(organisation__key__in=org_keys)
+            | Q(organisation__key__in=owners, their_opportunity__isnull=True)
         ).values_list("opportunity__key", flat=True)
     )
     for key in changed:
         if key in the_network.opportunities:
             found.add(key)
             found.update(index.interested_in(key))
-    for org in org_keys:
+    for org in org_keys | owners:
         found.update(index.inviting(org))
     return sorted(
         Opportunity.objects.filter(key__in=found, status__in=NOT_CLOSED).values_list("key", flat=True)
