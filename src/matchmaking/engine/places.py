@@ -210,10 +210,10 @@ def place_preference(
     for code, label in sorted((regions or {}).items()):
         for name in label.split("/"):
             # "Centro (ES)": a name that needs its country to be told apart is too common a word.
-            parts = WORD.findall(fold(name))
-            if len(name) < 4 or "(" in name or not parts or parts[0] not in starts:
+            words_of_name: list[str] = WORD.findall(fold(name))
+            if len(name) < 4 or "(" in name or not words_of_name or words_of_name[0] not in starts:
                 continue
-            at = _find(" ".join(parts), folded)
+            at = _find(" ".join(words_of_name), folded)
             if at is not None:
                 found_regions.add(code)
                 said.append(" ".join(raw_words[at[0] : at[1]]))
