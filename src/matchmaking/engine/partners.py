@@ -536,7 +536,11 @@ def penalise(
     weights: PartnerWeights,
     network: Network,
 ) -> PartnerSuggestion:
-    """Take the soft rules' share off the score, as parts with negative points and their reasons."""
+    """Take the soft rules' share off the score, as parts with negative points and their reasons.
+
+    A penalty part's ``weight`` is the percentage it takes off (negative), its ``fit`` how much of the
+    rule is broken (1 for a neighbouring kind; excess / room for a group).
+    """
     share = penalty_share(breaks, weights)
     if share <= 0:
         return found
@@ -546,7 +550,8 @@ def penalise(
     if breaks.neighbouring_type and theirs is not None:
         points = round(left * min(max(weights.neighbouring_type, 0.0), 1.0), 1)
         left -= points
-        parts.append(ScorePart("neighbouring_type", 1.0, -weights.neighbouring_type, -points))
+        share_off = min(max(weights.neighbouring_type, 0.0), 1.0)
+        parts.append(ScorePart("neighbouring_type", 1.0, -round(100 * share_off, 1), -points))
         reasons.append(
             NEIGHBOURING_TYPE.of(network.labels, ours=(ours.type,), theirs=(theirs.type,), points=points)
         )
@@ -555,7 +560,7 @@ def penalise(
         points = round(left * cut, 1)
         left -= points
         parts.append(
-            ScorePart("oversized_group", round(breaks.excess_ratio, 4), -weights.oversized_group, -points)
+            ScorePart("oversized_group", round(breaks.excess_ratio, 4), -round(100 * cut, 1), -points)
         )
         reasons.append(
             GROUP_OVERSIZED.of(
