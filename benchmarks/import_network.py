@@ -118,12 +118,18 @@ cProfile.run("main(['import', sys.argv[1]])", sys.argv[2])
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--organisations", type=int, default=10_000)
+    parser.add_argument("--opportunities-per-organisation", type=int, default=1)
     parser.add_argument("--exchanges", type=int, default=20)
+    parser.add_argument("--dry-run", action="store_true", help="time `matchmaking import --dry-run` first")
     parser.add_argument("--write", type=Path, help="write the document here")
     parser.add_argument("--no-import", action="store_true", help="only generate (and check) the document")
     parser.add_argument("--profile", action="store_true", help="print the 25 costliest functions")
     args = parser.parse_args()
-    document = generate_document(args.organisations, exchanges=args.exchanges)
+    document = generate_document(
+        args.organisations,
+        opportunities_per_organisation=args.opportunities_per_organisation,
+        exchanges=args.exchanges,
+    )
     started = time.perf_counter()
     parse_document(document)
     parsed = time.perf_counter() - started
@@ -141,6 +147,11 @@ def main() -> int:
         env = _env(home)
         python = sys.executable
         subprocess.run([python, "-m", "matchmaking.cli", "migrate"], env=env, check=True, capture_output=True)
+        if args.dry_run:
+            started = time.perf_counter()
+            command = [python, "-m", "matchmaking.cli", "import", "--dry-run", str(path)]
+            subprocess.run(command, env=env, check=True)
+            print(f"matchmaking import --dry-run: {time.perf_counter() - started:.1f} s (whole command)")
         started = time.perf_counter()
         if args.profile:
             stats = home / "import.prof"
