@@ -153,6 +153,24 @@ def test_2_four_organisations_register_boras_with_three_delegates(page, axe, liv
     page.get_by_role("heading", name="Borås Working Life").wait_for()
 
 
+def test_2b_a_delegate_blocks_the_slots_he_cannot_meet_in(page, axe, live_server):
+    n = registered(network())
+    boras = n.regs["boras"]
+    login_as(page, live_server, n.users["boras"])
+    visit(page, axe, f"/events/{n.event.pk}/registrations/{boras.pk}/")
+    page.get_by_role("link", name="Slots Erik Holm cannot meet in").click()
+    page.get_by_role("heading", name="When Erik Holm cannot meet").wait_for()
+    axe.check(page)
+    page.locator("input[name='slots']").first.check()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("The blocked slots have been saved.").wait_for()
+    page.get_by_text("1 slot blocked").wait_for()
+    axe.check(page)
+    erik = boras.delegates.get(name="Erik Holm")
+    assert list(erik.blocked_slots.values_list("index", flat=True)) == [0]
+    assert not page.csp_errors, page.csp_errors
+
+
 def test_3_requests_are_made_and_accepted(page, axe, live_server):
     n = registered(network())
     login_as(page, live_server, n.users["boras"])
