@@ -87,7 +87,7 @@ def with_clock(found: QuerySet[Participant], *, today: date) -> QuerySet[Any]:
     # The first offer by a subquery on the offers' participant index (a join and GROUP BY over every
     # participant column costs several times more); the offers' model is read from the relation, since
     # it belongs to an app above this one.
-    offers = Participant.offers.rel.related_model._default_manager  # type: ignore[attr-defined]
+    offers = Participant.offers.rel.related_model._default_manager
     first_offer = offers.filter(participant=OuterRef("pk")).order_by("offered_on").values("offered_on")[:1]
     found = found.annotate(
         first_offer_on=Subquery(first_offer, output_field=DateField()), clock_started_on=started
