@@ -31,5 +31,8 @@ STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStat
 # Logs as one JSON object a line (time, level, logger, message, traceback), for a log collector;
 # LOG_FORMAT=plain keeps the readable lines of the other profiles.
 if env_str("LOG_FORMAT", "json") == "json":
-    LOGGING["formatters"]["json"] = {"()": "matchmaking.core.log_format.JsonFormatter"}
-    LOGGING["handlers"]["console"]["formatter"] = "json"
+    LOGGING = {
+        **LOGGING,
+        "formatters": {"json": {"()": "matchmaking.core.log_format.JsonFormatter"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    }
