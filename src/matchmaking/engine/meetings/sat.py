@@ -58,7 +58,11 @@ class _Formula:
         if bound == 0:
             self.clauses.extend([-lit] + ([unless] if unless else []) for lit in lits)
             return
-        found = CardEnc.atmost(lits=list(lits), bound=bound, vpool=self.pool, encoding=EncType.seqcounter)
+        # Sequential counters decide the benchmark's budgets fastest (see the decision record); their
+        # size is lits × bound, so past a size the (smaller) totalizer of Kitching and Martins is used.
+        small = len(lits) * bound <= 20_000
+        encoding = EncType.seqcounter if small else EncType.kmtotalizer
+        found = CardEnc.atmost(lits=list(lits), bound=bound, vpool=self.pool, encoding=encoding)
         for clause in found.clauses:
             self.clauses.append(list(clause) + ([unless] if unless else []))
 
@@ -72,6 +76,18 @@ class _Formula:
 
 #: The largest budget a ``Decider`` is built for (its counters grow with it).
 MOST_BUDGET = 30
+
+
+#: Largest single counter over every participant's starts (literals × bound) before it is split.
+MOST_COUNTER = 400_000
+
+#: Most (meeting, slot) pairs for which the formula is built; larger events use CP-SAT only.
+MOST_CELLS = 60_000
+
+
+def suits(problem: ScheduleProblem, meetings: Sequence[Meeting]) -> bool:
+    """Whether the formula is small enough to build quickly for these meetings."""
+    return sum(len(problem.candidate_slots(m)) for m in meetings) <= MOST_CELLS
 
 
 def largest_budget(meetings: Sequence[Meeting]) -> int:
@@ -93,10 +109,22 @@ class Decider:
     ) -> None:
         formula = _Formula()
         self.most = most
-        self.x, breakers, all_starts, shift = _encode(formula, problem, meetings, fairness)
+        self.x, breakers, days = _encode(formula, problem, meetings, fairness)
         self.breakers = _Counter(formula, breakers, most)
-        self.starts = _Counter(formula, all_starts, most + shift)
-        self.shift = shift
+        all_starts = [lit for lits, _ in days for lit in lits]
+        self.shift = sum(sessions for _, sessions in days)
+        if len(all_starts) * (most + self.shift) <= MOST_COUNTER:
+            # One counter over every start (and every session not met in), shifted by the sessions.
+            self.starts = _Counter(formula, all_starts, most + self.shift)
+        else:
+            # Large events: each participant's breaks counted on its own, in unary ("at least j + 1
+            # breaks"), and one counter over those: far smaller than one counter over every start.
+            extra: list[int] = []
+            for lits, sessions in days:
+                own = _Counter(formula, lits, sessions + most)
+                extra.extend(own.rhs[sessions : sessions + most + 1])
+            self.starts = _Counter(formula, extra, most)
+            self.shift = 0
         self.solver = Solver(name=SOLVER_NAME, bootstrap_with=formula.clauses)
 
     def __enter__(self) -> Decider:
@@ -146,7 +174,7 @@ class _Counter:
 
 def _encode(
     formula: _Formula, problem: ScheduleProblem, meetings: Sequence[Meeting], fairness: int | None
-) -> tuple[dict[tuple[int, int], int], list[int], list[int], int]:
+) -> tuple[dict[tuple[int, int], int], list[int], list[tuple[list[int], int]]]:
     session = problem.session_of()
     candidates = {m.key: problem.candidate_slots(m) for m in meetings}
     x = {(m.key, t): formula.var("x", m.key, t) for m in meetings for t in candidates[m.key]}
@@ -175,8 +203,7 @@ def _encode(
     for m in meetings:
         for p in m.parties:
             own[p].append(m)
-    all_starts: list[int] = []
-    shift = 0  # the sum of every participant's number of sessions
+    days: list[tuple[list[int], int]] = []  # per participant: starts and sessions not met; sessions
     breakers: list[int] = []
     for p, mine in own.items():
         n = len(mine)
@@ -208,9 +235,7 @@ def _encode(
             formula.clauses.append([away, *inside])
             idle.append(away)
         mine_starts = [s for group in starts.values() for s in group]
-        all_starts.extend(mine_starts)
-        all_starts.extend(idle)
-        shift += len(starts)
+        days.append((mine_starts + idle, len(starts)))
         if fairness is not None:
             formula.at_most(mine_starts + idle, fairness + len(starts))
         may_break = formula.var("h", p)
@@ -222,4 +247,4 @@ def _encode(
             for b in slots[i + 1 :]:
                 if b - a >= n and session[a] == session[b]:
                     formula.clauses.append([may_break, -busy[a], -busy[b]])
-    return x, breakers, all_starts, shift
+    return x, breakers, days

@@ -107,16 +107,17 @@ def _breaks_stage(
     # 1. Prove small budgets impossible while that is quick; stop at the first found or unclear.
     #    The SAT formula (``sat``) decides them much faster than CP-SAT; budgets past its reach go
     #    to CP-SAT.
-    most = sat.largest_budget(meetings)
-    with sat.Decider(problem, meetings, fairness, max(0, most)) as decider:
-        while proved <= most and time.perf_counter() < deadline - 0.1:
-            try:
-                slots = decider.decide(proved, max(1.0, 0.7 * (deadline - time.perf_counter())))
-            except sat.UndecidedError:
-                break
-            if slots is not None:
-                return Stage(slots, True, False, _count(problem, meetings, slots), proved)
-            proved += 1
+    most = sat.largest_budget(meetings) if sat.suits(problem, meetings) else -1
+    if most >= 0:
+        with sat.Decider(problem, meetings, fairness, most) as decider:
+            while proved <= most and time.perf_counter() < deadline - 0.1:
+                try:
+                    slots = decider.decide(proved, max(1.0, 0.7 * (deadline - time.perf_counter())))
+                except sat.UndecidedError:
+                    break
+                if slots is not None:
+                    return Stage(slots, True, False, _count(problem, meetings, slots), proved)
+                proved += 1
     while proved > most and time.perf_counter() < deadline - 0.1:
         slice_ = max(1.0, (deadline - time.perf_counter()) / 3)
         step = cpsat.solve(
