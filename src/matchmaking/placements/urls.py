@@ -12,6 +12,11 @@ urlpatterns = [
     path("rounds/new/", views_rounds.round_create, name="round-create"),
     path("rounds/<int:round_id>/", views_rounds.round_detail, name="round-detail"),
     path("rounds/<int:round_id>/progress/", views_rounds.round_progress, name="round-progress"),
+    path(
+        "rounds/<int:round_id>/placements/",
+        views_rounds.round_placement_options,
+        name="round-placement-options",
+    ),
     path("rounds/<int:round_id>/propose/", views_rounds.round_propose, name="round-propose"),
     path("rounds/<int:round_id>/confirm/", views_rounds.round_confirm, name="round-confirm"),
     path("rounds/<int:round_id>/cancel/", views_rounds.round_cancel, name="round-cancel"),

@@ -5,16 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, Q, QuerySet
 from django.forms import BaseForm
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaking.forms import HtmxHttpRequest, show_service_errors
+from matchmaking.participants.models import Participant
 from matchmaking.participants.views import show_error
 from matchmaking.permissions.roles import AnyUser, AuthenticatedHttpRequest
-from matchmaking.placements import decisions, forms, matching, round_recovery, rounds, selectors
+from matchmaking.placements import decisions, forms, forms_rounds, matching, round_recovery, rounds, selectors
 from matchmaking.placements.access import (
     access_contest_for_answer,
     access_proposal_for_contest,
@@ -22,6 +25,12 @@ from matchmaking.placements.access import (
     can_manage_rounds,
 )
 from matchmaking.placements.models import DEFAULT_MIN_FIT, Round
+from matchmaking.placements.selectors import PlacementWithSeats
+
+SHOWN = forms_rounds.SHOWN
+
+ROUNDS_PER_PAGE = 50
+PROPOSALS_PER_PAGE = 50
 
 
 def _require_rounds(user: AnyUser) -> None:
@@ -33,35 +42,85 @@ def _require_rounds(user: AnyUser) -> None:
 @require_GET
 def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_rounds(request.user)
-    return render(request, "placements/round_list.html", {"rounds": selectors.round_list()})
+    page = Paginator(selectors.round_list(), ROUNDS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "placements/round_list.html", {"rounds": page, "page": page})
 
 
-def _choices(user: AnyUser) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    people = selectors.round_participants(user=user)
-    places = selectors.open_placements()
+def _people(user: AnyUser, query: str) -> QuerySet[Participant]:
+    found = selectors.round_participants(user=user)
+    if query:
+        found = found.filter(Q(pseudonym__icontains=query) | Q(organisation__name__icontains=query))
+    return found
+
+
+def _places(query: str) -> QuerySet[PlacementWithSeats]:
+    found = selectors.open_placements().filter(taken__lt=F("seats"))
+    if query:
+        found = found.filter(
+            Q(title__icontains=query) | Q(key__icontains=query) | Q(host__name__icontains=query)
+        )
+    return found.order_by("title", "pk")
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()][:100_000]
+
+
+def _choices(
+    user: AnyUser, data: QueryDict, people_query: str, places_query: str
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The first matches of each search to tick, plus whatever was ticked (if still allowed)."""
+    posted_people = _ids(data.getlist("participants"))
+    posted_places = _ids(data.getlist("placements"))
+    people = list(_people(user, people_query)[:SHOWN])
+    if posted_people:
+        people += list(selectors.round_participants(user=user, participant_ids=posted_people))
+    places = list(_places(places_query)[:SHOWN])
+    if posted_places:
+        places += list(_places("").filter(pk__in=posted_places))
     return (
-        [(str(p.pk), f"{p.pseudonym} · {p.organisation.name}") for p in people],
-        [
-            (str(p.pk), f"{p.title} · {p.host.name} · {p.seats - p.taken}/{p.seats}")
-            for p in places
-            if p.seats > p.taken
-        ],
+        list(dict.fromkeys((str(p.pk), f"{p.pseudonym} · {p.organisation.name}") for p in people)),
+        list(
+            dict.fromkeys(
+                (str(p.pk), f"{p.title} · {p.host.name} · {p.seats - p.taken}/{p.seats}") for p in places
+            )
+        ),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Create a round: participants and placements found by a search, ticked from the first matches
+    or taken all ("everyone matching"); the "Find" button applies the searches (GET)."""
     _require_rounds(request.user)
-    people, places = _choices(request.user)
-    form = forms.RoundForm(
+    data = request.POST if request.method == "POST" else request.GET
+    people_query = data.get("people_query", "").strip()[:100]
+    places_query = data.get("places_query", "").strip()[:100]
+    people, places = _choices(request.user, data, people_query, places_query)
+    form = forms_rounds.RoundScopeForm(
         request.POST or None,
         participants=people,
         placements=places,
-        initial={"method": Round.Method.STABLE, "min_fit": DEFAULT_MIN_FIT},
+        initial={
+            "method": Round.Method.STABLE,
+            "min_fit": DEFAULT_MIN_FIT,
+            "people_query": people_query,
+            "places_query": places_query,
+        },
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        chosen_people = (
+            _people(request.user, people_query)
+            if d["all_participants"]
+            else selectors.round_participants(user=request.user, participant_ids=d["participants"])
+        )
+        chosen_places = (
+            _places(places_query)
+            if d["all_placements"]
+            else selectors.open_placements(placement_ids=d["placements"])
+        )
         try:
             found = rounds.round_create(
                 actor=request.user,
@@ -69,25 +128,35 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 method=d["method"],
                 floor=d["floor"] or 0,
                 min_fit=d["min_fit"] if d["min_fit"] is not None else DEFAULT_MIN_FIT,
-                participants=selectors.round_participants(
-                    user=request.user, participant_ids=d["participants"]
-                ),
-                placements=selectors.open_placements(placement_ids=d["placements"]),
+                participants=chosen_people,
+                placements=chosen_places,
             )
         except ValidationError as exc:
             show_service_errors(form, exc)
         else:
             messages.success(request, _("The round has been created. Compute a proposal when you are ready."))
             return redirect(found.get_absolute_url())
-    return render(request, "placements/round_form.html", {"form": form})
+    context = {
+        "form": form,
+        "people_query": people_query,
+        "places_query": places_query,
+        "people_matching": _people(request.user, people_query).count(),
+        "places_matching": _places(places_query).count(),
+        "shown": SHOWN,
+    }
+    return render(request, "placements/round_form.html", context)
 
 
 @login_required
 @require_GET
 def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     found = access_round(request.user, round_id)
-    proposals = selectors.round_proposals(allocation_round=found)
-    places = {p.pk: p for p in found.placements.select_related("host").order_by("title")}
+    page = Paginator(selectors.round_proposals(allocation_round=found), PROPOSALS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    proposals = selectors.annotate_waiting_list_offers(page.object_list)
+    wanted = {a.get("placement") for p in proposals for a in p.alternatives}
+    places = {p.pk: p for p in found.placements.filter(pk__in=wanted).select_related("host")}
     for p in proposals:
         # The reviewer's choice: the person's best placements, each with the person's fit there.
         p.alternative_options = [
@@ -95,15 +164,29 @@ def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
             for a in p.alternatives
             if a.get("placement") in places
         ]
+    no_suitable = Paginator(selectors.round_no_suitable(allocation_round=found), PROPOSALS_PER_PAGE).get_page(
+        request.GET.get("fit_page")
+    )
     context = {
         "round": found,
         "proposals": proposals,
-        "no_suitable": [p for p in proposals if p.reasons and p.reasons[0].get("code") == "unplaced-fit"],
-        "placement_keys": [(p.key, p.title) for p in places.values()],
+        "page": page,
+        "no_suitable": no_suitable,
         "answer_form": forms.AnswerForm(),
         "open_contests": selectors.open_contest_count(allocation_round=found),
     }
     return render(request, "placements/round_detail.html", context)
+
+
+@login_required
+@require_GET
+def round_placement_options(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    """The round's placements matching what the reviewer types, as the options of the identifier
+    field's list (filled by ``placements/round_search.js``)."""
+    found = access_round(request.user, round_id)
+    _require_rounds(request.user)
+    places = selectors.round_placement_search(allocation_round=found, query=request.GET.get("q", ""))
+    return render(request, "placements/partials/round_placement_options.html", {"places": places})
 
 
 @login_required
