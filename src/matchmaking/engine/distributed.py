@@ -44,11 +44,11 @@ def connect(address: str | None = None, *, workers: int = 2, processes: bool = T
     ``LocalCluster`` with ``workers`` single-threaded workers (closed with the client)."""
     address = address or os.environ.get(SCHEDULER_ENV) or None
     if address:
-        return Client(address)
-    cluster = LocalCluster(
+        return Client(address)  # type: ignore[no-untyped-call]
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None
     )
-    client = Client(cluster)
+    client = Client(cluster)  # type: ignore[no-untyped-call]
     client._matchmaking_cluster = cluster  # type: ignore[attr-defined]  # closed by close()
     return client
 
@@ -56,7 +56,7 @@ def connect(address: str | None = None, *, workers: int = 2, processes: bool = T
 def close(client: Client) -> None:
     """Close the client, and the local cluster ``connect`` started for it."""
     cluster = getattr(client, "_matchmaking_cluster", None)
-    client.close()
+    client.close()  # type: ignore[no-untyped-call]
     if cluster is not None:
         cluster.close()
 
@@ -99,7 +99,7 @@ def top_k_dask(
     if k < 1:
         raise ValueError("k must be at least 1")
     plan = RankingPlan.make(sp.csr_matrix(placements, dtype=np.float32), common_share)
-    shared = client.scatter(plan, broadcast=True)
+    shared = client.scatter(plan, broadcast=True)  # type: ignore[no-untyped-call]
     n = participants.shape[0] if sp.issparse(participants) else len(participants)  # type: ignore[union-attr]
     out_idx = np.full((n, k), -1, dtype=np.int32)
     out_score = np.zeros((n, k), dtype=np.float32)
@@ -107,12 +107,13 @@ def top_k_dask(
     for start in range(0, n, chunk_rows):
         stop = min(start + chunk_rows, n)
         if sp.issparse(participants):
-            future = client.submit(_rank_rows, participants[start:stop], shared, k, pure=False)
+            rows = participants[start:stop]  # type: ignore[index]
+            future = client.submit(_rank_rows, rows, shared, k, pure=False)
         else:
             future = client.submit(_rank_built, participants, start, stop, shared, k, pure=False)
         futures[future] = start
     done = 0
-    for future, (idx, score) in as_completed(futures, with_results=True):
+    for future, (idx, score) in as_completed(futures, with_results=True):  # type: ignore[no-untyped-call]
         start = futures.pop(future)
         out_idx[start : start + len(idx)] = idx
         out_score[start : start + len(idx)] = score

@@ -48,7 +48,7 @@ from matchmaking.engine.languages import cefr_rank, language_family
 from matchmaking.engine.optimal import CandidatePairs, optimal_allocation
 from matchmaking.engine.people import Participant, Placement, PlacementMatch, PlacementWeights, match
 from matchmaking.engine.ranking import TopK, top_k
-from matchmaking.engine.reasons import Labeller
+from matchmaking.engine.reasons import Labeller, Reason
 from matchmaking.engine.tiebreak import id_numbers, pair_numbers
 
 SHORTLIST = 20  # placements per person scored and explained
@@ -261,7 +261,7 @@ def shortlist(
         short = np.flatnonzero(ok.sum(axis=1) < k)
         lists = [cand[r][ok[r]][:k].tolist() for r in range(len(block))]
         if len(short):
-            dense = _dense_lists([block[r] for r in short], a[start + short], w, rules, k)
+            dense = _dense_lists([block[int(r)] for r in short], a[start + short], w, rules, k)
             for r, lst in zip(short.tolist(), dense, strict=True):
                 lists[r] = lst
         out.extend(lists)
@@ -363,7 +363,7 @@ def allocate_shortlisted(
         sorted(lst, key=lambda i, j=j: (-rows[i][j].score, tie[(i, j)]))  # type: ignore[misc]
         for j, lst in enumerate(by_place)
     ]
-    reasons: tuple = ()
+    reasons: tuple[Reason, ...] = ()
     if method == STABLE:
         assignment = [int(j) for j in stable_allocation(participant_lists, placement_lists, capacities)]
     elif method == OPTIMAL:
