@@ -132,8 +132,8 @@ def label_vectors(model: tm.TextModel, cache: Path) -> EscoVectors:
         model=model.name,
         dim=model.dim,
         skill_uris=skill_uris,
-        skill_rows=np.arange(len(skill_uris)),
-        skill_vectors=tm.normalise(vectors),
+        skill_rows=np.repeat(np.arange(len(skill_uris)), 2),
+        skill_vectors=np.repeat(tm.normalise(vectors), 2, axis=0),  # the label stands in for the description
         occupation_uris=[],
         occupation_vectors=np.zeros((0, model.dim), dtype=np.float32),
         meta={},

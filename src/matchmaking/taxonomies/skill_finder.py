@@ -53,10 +53,8 @@ logger = logging.getLogger(__name__)
 # Ranking rules, the same for every language and query; chosen on whole-set figures of the development
 # set (docs/decisions/text-model.md), never per item.
 CANDIDATES = 100  # nearest skills by vector and keyword hits that enter the fusion
-WHOLE_WEIGHT = (
-    0.5  # a story's score for a skill: this share from the whole text, the rest from its best clause
-)
-KEYWORD_WEIGHT = 0.05  # added to the cosine of a keyword hit, times 1 / (1 + rank / 5)
+WHOLE_WEIGHT = 0.7  # a story's score for a skill: this share from the whole text, the rest its best clause
+KEYWORD_WEIGHT = 0.03  # added to the cosine of a keyword hit, times 1 / (1 + rank / 5)
 SAME_CLAUSE_DECAY = 1.0  # < 1 scores down each further hit of the same clause (measured worse: off)
 
 

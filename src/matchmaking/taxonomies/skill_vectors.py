@@ -8,8 +8,10 @@ a changed model cannot silently give wrong neighbours.
 
 Which texts (the same for every skill, no hand-picked exceptions):
 
-- per skill, up to two vectors: its labels (preferred label and alternative labels), and its preferred
-  label with the description; a query's score for a skill is the best of the two;
+- per skill, two vectors: its preferred label, and its preferred label with the description; a
+  query's score for a skill is ``(label cosine + DESCRIPTION_WEIGHT × description cosine) / (1 +
+  DESCRIPTION_WEIGHT)`` (the label alone, the labels with the alternative labels, and the best of
+  label and description all measured worse: docs/decisions/text-model.md);
 - per occupation, one vector: the preferred label, alternative labels and description.
 
 Vectors are stored as int8 (each row scaled to its largest component) and made unit length again on
@@ -23,7 +25,6 @@ import json
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +33,8 @@ from matchmaking.engine.text_model import normalise
 from matchmaking.taxonomies.esco import EscoTaxonomy, Occupation, Skill
 
 VECTORS_FILE = Path(__file__).resolve().parent / "data" / "esco-vectors.npz"
-FORMAT = 1
-LABELS_CHARS = 200
+FORMAT = 2
+DESCRIPTION_WEIGHT = 0.5
 DESCRIPTION_CHARS = 240
 OCCUPATION_CHARS = 300
 
@@ -51,14 +52,11 @@ def _clip(text: str, limit: int) -> str:
 
 
 def skill_texts(skill: Skill) -> list[str]:
-    """The texts embedded for one skill (one vector each)."""
-    labels = _clip(", ".join(dict.fromkeys((skill.label, *skill.alt_labels))), LABELS_CHARS)
-    if not skill.alt_labels and skill.labels_text != skill.label:
-        labels = _clip(skill.labels_text, LABELS_CHARS)
-    texts = [labels]
-    if skill.description:
-        texts.append(_clip(f"{skill.label}: {skill.description}", DESCRIPTION_CHARS))
-    return texts
+    """The two texts embedded for one skill: its preferred label, and the label with its description
+    (the label again when there is no description)."""
+    if not skill.description:
+        return [skill.label, skill.label]
+    return [skill.label, _clip(f"{skill.label}: {skill.description}", DESCRIPTION_CHARS)]
 
 
 def occupation_text(occupation: Occupation) -> str:
@@ -107,15 +105,13 @@ class EscoVectors:
     meta: dict
 
     def skill_scores(self, query: np.ndarray) -> np.ndarray:
-        """Best cosine per skill (over its vectors) for each query row: (queries, skills)."""
+        """Score of each skill for each query row, (queries, skills): the label's cosine and the
+        description's, weighted (see the module's description)."""
         query = np.atleast_2d(np.asarray(query, dtype=np.float32))
-        per_vector = query @ self.skill_vectors.T
-        return np.maximum.reduceat(per_vector, self.skill_starts, axis=1)
-
-    @cached_property
-    def skill_starts(self) -> np.ndarray:
-        """The first vector of each skill (the rows are grouped by skill, in skill order)."""
-        return np.flatnonzero(np.r_[True, self.skill_rows[1:] != self.skill_rows[:-1]])
+        label = query @ self.skill_vectors[0::2].T
+        description = query @ self.skill_vectors[1::2].T
+        out: np.ndarray = (label + DESCRIPTION_WEIGHT * description) / (1 + DESCRIPTION_WEIGHT)
+        return out
 
 
 def save_vectors(
@@ -184,6 +180,8 @@ def load_vectors(
         if dim is not None and meta["dim"] != dim:
             raise VectorsMismatchError(f"{path.name}: {meta['dim']} dimensions, the model gives {dim}")
         skill_uris = [str(u) for u in data["skill_uris"]]
+        if data["skill_vectors"].shape[0] != 2 * len(skill_uris):
+            raise VectorsMismatchError(f"{path.name}: not two vectors per skill")
         occupation_uris = [str(u) for u in data["occupation_uris"]]
         if esco is not None:
             texts, _, uris, occupation_texts = all_texts(esco)
