@@ -78,6 +78,15 @@ def placements_csv(rows: int, skills: list[str], rng: random.Random) -> bytes:
     return _csv(table)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (from /proc; 0 once it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _hwm_gb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -126,11 +135,12 @@ def run(args: argparse.Namespace) -> None:
     env = {**os.environ}
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "matchmaking.cli", "worker", "--no-periodic"], env=env)
-    peak = 0.0
+    peak = cpu = 0.0
     try:
         while True:
             time.sleep(2)
             peak = max(peak, _hwm_gb(process.pid))
+            cpu = max(cpu, _cpu_seconds(process.pid))
             row = Round.objects.values("status", "progress_done", "progress_total").get(pk=found.pk)
             elapsed = time.perf_counter() - started
             print(
@@ -144,13 +154,15 @@ def run(args: argparse.Namespace) -> None:
                 break
     finally:
         peak = max(peak, _hwm_gb(process.pid))
+        cpu = max(cpu, _cpu_seconds(process.pid))
         process.terminate()
         process.wait(timeout=60)
     found.refresh_from_db()
     summary = found.summary or {}
     print(
         f"round {args.participants:,} × {args.placements:,} ({args.method}): {found.status} in "
-        f"{elapsed:.0f} s through the worker, worker peak memory {peak:.2f} GB; placed "
+        f"{elapsed:.0f} s through the worker (worker CPU {cpu:.0f} s, start-up included), worker peak "
+        f"memory {peak:.2f} GB; placed "
         f"{summary.get('placed')} of {args.participants}, {summary.get('seats')} seats; "
         f"load average {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores",
         flush=True,
