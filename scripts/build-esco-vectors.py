@@ -8,7 +8,8 @@ Usage (from the repository root)::
 Reads the ESCO data the package ships (``data/esco.json.gz``), embeds the texts that
 ``matchmaking.taxonomies.skill_vectors`` defines (as "passage: " texts) with the project's text
 model and writes the file with the model's name, its dimension and checksums of the texts. The output
-is deterministic: the same data and model give the same bytes. About five minutes on two cores.
+is deterministic: the same data, model and --batch give the same bytes. About 20 minutes of CPU time
+(45 minutes on a busy two-core machine).
 """
 
 from __future__ import annotations
