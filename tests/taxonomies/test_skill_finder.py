@@ -93,6 +93,10 @@ def test_any_input_gets_a_list_with_a_model(fake_engine: None, text: str) -> Non
         assert text[suggestion.start : suggestion.end] == suggestion.sentence
 
 
+def test_warm_says_whether_the_model_is_there(keyword_only: None) -> None:
+    assert sf.warm() == sf.ModelStatus(available=False, name="")
+
+
 def test_empty_query_and_zero_limit_give_nothing(fake_engine: None) -> None:
     assert sf.find_skills("") == []
     assert sf.find_skills("welding", limit=0) == []

@@ -38,6 +38,7 @@ __all__ = [
     "model_status",
     "skills_for_occupation",
     "suggest_from_story",
+    "warm",
 ]
 
 MAX_QUERY_CHARS = 1000
@@ -135,6 +136,13 @@ def _load_engine() -> _Engine | None:
         logger.warning("ESCO vectors cannot be used (%s): keyword search only.", exc)
         return None
     return _Engine(model, vectors, esco)
+
+
+def warm() -> ModelStatus:
+    """Load the model, its vectors and the keyword index now (a few seconds), so the first search
+    of a web process is as fast as the others; returns the model's status."""
+    load_esco().build_indexes()
+    return model_status()
 
 
 def reset() -> None:
