@@ -124,13 +124,15 @@ def main() -> int:
     )
     parser.add_argument("--organisations", type=int, default=1000, help="with --postgres: network size")
     parser.add_argument("--participants", type=int, default=10_000, help="with --postgres: network size")
+    parser.add_argument("--placements", type=int, default=500, help="with --postgres: network size")
     args, _ = parser.parse_known_args()
     if args.postgres and "DATABASE_URL" not in os.environ:
         data_dir = Path(tempfile.mkdtemp(prefix="matchmaking-load-"))
         python = sys.executable
         inner = (
             f"{python} {ROOT / 'benchmarks' / 'network.py'} --data-dir {data_dir} "
-            f"--organisations {args.organisations} --participants {args.participants} && "
+            f"--organisations {args.organisations} --participants {args.participants} "
+            f"--placements {args.placements} && "
             f"{python} {Path(__file__).resolve()} --data-dir {data_dir} --users {args.users} "
             f"--run-time {args.run_time} --max-requests {args.max_requests} --workers {args.workers} "
             f"--threads {args.threads}"
