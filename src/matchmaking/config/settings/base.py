@@ -327,6 +327,8 @@ PARTICIPANT_RETENTION_DAYS = env_int("PARTICIPANT_RETENTION_DAYS", 3 * 365)
 PARTICIPANT_INACTIVE_RETENTION_DAYS = env_int("PARTICIPANT_INACTIVE_RETENTION_DAYS", 5 * 365)
 # Days after which an unanswered referral reminds the worker who sent it.
 REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 14)
+# Days after which a referral still without an answer shows on the case worker's worklist.
+WORKLIST_REFERRAL_DAYS = env_int("WORKLIST_REFERRAL_DAYS", 10)
 # A freed seat offered to the next person (a contest upheld, a host declining) is held this many days for
 # the host's answer; an hourly job then frees it and offers it to the next one.
 PLACEMENT_SEAT_HOLD_DAYS = env_int("PLACEMENT_SEAT_HOLD_DAYS", 5)
