@@ -146,12 +146,12 @@ def test_the_shortlist_holds_each_persons_best_placements_they_can_take(case, k)
     for person, listed in zip(people, lists, strict=True):
         found = [match(person, q) for q in places]
         open_to = [m for m in found if m.eligible]
+        if k >= len(places):
+            assert listed == list(range(len(places)))
+            continue
         if not open_to:
             assert len(listed) <= 3
             assert all(not found[j].eligible for j in listed)
-            continue
-        if k >= len(places):
-            assert listed == list(range(len(places)))
             continue
         assert all(found[j].eligible for j in listed)
         assert len(listed) == min(k, len(open_to))
