@@ -97,6 +97,9 @@ def staff_flows(f: CockpitFilters, scope: set[int] | None, aggregated: bool = Fa
     return table
 
 
+SMALL_IN_LIST = 300
+
+
 def reciprocity(f: CockpitFilters, scope: set[int] | None) -> Table:
     pairs = set(
         exchange_rows(f, scope)
@@ -113,12 +116,15 @@ def reciprocity(f: CockpitFilters, scope: set[int] | None) -> Table:
     if not pairs:
         return table
     orgs = {o for pair in pairs for o in pair}
-    directed = set(
-        Exchange.objects.filter(state__in=HOLDING_STATES, visitor_id__in=orgs, host_id__in=orgs)
-        .values_list("visitor_id", "host_id")
-        .order_by()
-        .distinct()
-    )
+    every = Exchange.objects.filter(state__in=HOLDING_STATES)
+    unfiltered = scope is None and f == CockpitFilters()
+    if unfiltered:
+        directed = pairs  # the same query: every pair of exchanges holding places
+    elif len(orgs) <= SMALL_IN_LIST:
+        every = every.filter(visitor_id__in=orgs, host_id__in=orgs)
+    if not unfiltered:
+        # Past a few hundred organisations, reading every pair is faster than two long IN lists.
+        directed = set(every.values_list("visitor_id", "host_id").order_by().distinct())
     undirected = {frozenset(p) for p in pairs if p[0] != p[1]}
     both = sum(1 for p in undirected if len({(a, b) for a in p for b in p if a != b} - directed) == 0)
     table.rows = [
