@@ -170,9 +170,10 @@ def _progress(round_id: int, attempt: int, task_id: str = "") -> Callable[[int, 
 
 
 def round_compute(*, round_id: int, task_id: str = "") -> None:
-    """Score every pair, allocate, explain, audit, and store the proposals. Safe to run twice: a
-    computation replaces the round's proposals, and one that was superseded (the round was reclaimed
-    and started again, or cancelled, meanwhile; or its task ``task_id`` was cancelled) writes nothing."""
+    """Score each participant's shortlist of placements, allocate, explain, audit, and store the
+    proposals. Safe to run twice: a computation replaces the round's proposals, and one that was
+    superseded (the round was reclaimed and started again, or cancelled, meanwhile; or its task
+    ``task_id`` was cancelled) writes nothing."""
     found = Round.objects.get(pk=round_id)
     try:
         _compute(found, task_id=task_id)
