@@ -125,6 +125,7 @@ _KINDS = [
     Kind("exchange.feedback", "reminders", _("How did the visit %(title)s go? Please give your feedback and "
          "write the report."), ORG, body=_EXCHANGE_DATES),
     Kind("exchange.message", "messages", _("%(org)s wrote about %(title)s"), ORG, "proposer"),
+    Kind("conversation.message", "messages", _("%(org)s wrote to you: %(title)s"), ORG),
     Kind("exchange.updated", "exchanges", _("%(org)s changed the dates or group size of %(title)s"), ORG,
          "proposer", body=_("Dates: %(start)s to %(end)s, %(group_size)s visitors.")),
     Kind("exchange.change-proposed", "decisions", _("%(org)s proposes a change to %(title)s"), ORG,

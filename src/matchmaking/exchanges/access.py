@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from matchmaking.exchanges.models import Exchange, ExchangeChange
+from matchmaking.exchanges.models import Conversation, ConversationMessage, Exchange, ExchangeChange
 from matchmaking.permissions.roles import AnyUser, is_active_user, is_coordinator, roles_of
 
 
@@ -76,3 +76,35 @@ def access_change_for_answer(user: AnyUser, exchange: Exchange, change_id: int) 
     if not can_answer_change(user, change):
         raise Http404("No such change.")
     return change
+
+
+# --- Conversations: the members of the two organisations only (coordinators do not read them) ------
+
+
+def conversation_sides(user: AnyUser, conversation: Conversation) -> set[int]:
+    """The organisations of ``conversation`` the user belongs to (an active membership)."""
+    roles = roles_of(user)
+    return {pk for pk in (conversation.first_id, conversation.second_id) if pk in roles}
+
+
+def can_view_conversation(user: AnyUser, conversation: Conversation) -> bool:
+    return is_active_user(user) and bool(conversation_sides(user, conversation))
+
+
+def access_conversation(user: AnyUser, pk: int) -> Conversation:
+    conversation = (
+        Conversation.objects.select_related("first", "second", "opportunity", "exchange")
+        .filter(pk=pk)
+        .first()
+    )
+    if conversation is None or not can_view_conversation(user, conversation):
+        raise Http404("No such conversation.")
+    return conversation
+
+
+def access_conversation_attachment(user: AnyUser, pk: int, message_id: int) -> ConversationMessage:
+    conversation = access_conversation(user, pk)
+    message = ConversationMessage.objects.filter(pk=message_id, conversation=conversation).first()
+    if message is None or not message.attachment:
+        raise Http404("No such attachment.")
+    return message

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -353,3 +356,78 @@ class ExchangeChange(models.Model):
         """(field label, old, new) for the page."""
         labels = {"start": _("first day"), "end": _("last day"), "group_size": _("number of visitors")}
         return [(str(labels.get(k, k)), v["old"], v["new"]) for k, v in self.values.items()]
+
+
+# --- Conversations between two organisations, before and without a proposal -----------------------
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "txt", "odt", "ods", "docx", "xlsx", "pptx")
+
+
+def attachment_size_validator(file: Any) -> None:
+    if file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large (at most %(mb)s MB)."),
+            params={"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+        )
+
+
+class Conversation(models.Model):
+    """Messages between two organisations. ``first`` is the organisation with the smaller id, so a
+    pair is stored one way only; the exchange is set when a proposal between the two is made."""
+
+    first = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(_("subject"), max_length=200)
+    opportunity = models.ForeignKey(
+        Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("about the offer or request"),
+    )  # fmt: skip
+    exchange = models.ForeignKey(
+        Exchange, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    started_by = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["first", "second", "-updated_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="conversation_pair_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchanges:conversation-detail", args=[self.pk])
+
+    def other_id(self, organisation_id: int) -> int:
+        return self.second_id if organisation_id == self.first_id else self.first_id
+
+
+class ConversationMessage(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("message"))
+    attachment = models.FileField(
+        _("attachment"), upload_to="conversations/%Y/%m/", blank=True,
+        validators=[FileExtensionValidator(list(ATTACHMENT_EXTENSIONS)), attachment_size_validator],
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+    @property
+    def attachment_name(self) -> str:
+        return self.attachment.name.rsplit("/", 1)[-1] if self.attachment else ""

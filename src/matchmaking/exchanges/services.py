@@ -24,6 +24,7 @@ from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.exchanges.access import exchange_sides
 from matchmaking.exchanges.capacity import capacity_problem
+from matchmaking.exchanges.conversations import link_to_exchange
 from matchmaking.exchanges.models import HOLDING_STATES, OPEN_STATES, Exchange, Message, State
 from matchmaking.mobility.access import can_edit_opportunity
 from matchmaking.mobility.models import Direction, Opportunity
@@ -247,6 +248,7 @@ def exchange_propose(
     Message.objects.create(
         exchange=exchange, organisation=ours.organisation, author=signed_in(actor), body=message.strip()
     )
+    link_to_exchange(exchange=exchange)  # the two organisations' earlier conversations show on it
     audit_record(
         actor=actor,
         action="exchange.proposed",

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from matchmaking.exchanges import views, views_programme, views_report
+from matchmaking.exchanges import views, views_conversations, views_programme, views_report
 
 app_name = "exchanges"
 
@@ -30,4 +30,12 @@ urlpatterns = [
     path("<int:pk>/report/quotes/", views_report.quote_add, name="quote-add"),
     path("<int:pk>/report/quotes/<int:quote_id>/consent/", views_report.quote_consent, name="quote-consent"),
     path("<int:pk>/reciprocal/", views_report.reciprocal, name="reciprocal"),
+    path("conversations/", views_conversations.conversation_list, name="conversation-list"),
+    path("conversations/<int:pk>/", views_conversations.conversation_detail, name="conversation-detail"),
+    path(
+        "conversations/<int:pk>/attachments/<int:message_id>/",
+        views_conversations.conversation_attachment,
+        name="conversation-attachment",
+    ),
+    path("contact/<str:key>/", views_conversations.conversation_start, name="conversation-start"),
 ]
