@@ -92,6 +92,7 @@ def test_the_reclaim_job_runs_every_minute_and_watches_the_idempotent_tasks():
         "matchmaking.mobility.tasks.refresh_changed_suggestions",
         "matchmaking.mobility.tasks.refresh_suggestions",
         "matchmaking.mobility.tasks.saved_search_alerts",
+        "matchmaking.monitoring.tasks.refresh_facts",
     ]
 
 
