@@ -24,8 +24,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 STORY = "har tagit hand om min mormor, handlat och lagat mat"
 # What a case worker would accept for this story: care of an older person, shopping, cooking.
 FITTING = re.compile(
-    r"elder|older|aged|care|caring|tend|look after|assist|support|cook|meal|food|kitchen|shop|purchas|"
-    r"grocer|errand|household|domestic|home|famil|relative",
+    r"elder|older (?:people|adults|persons)|aged people|look after|home care|personal care|"
+    r"\bcook|meal|prepare food|food preparation|shopping|purchas|grocer|household|domestic",
     re.I,
 )
 ELDERLY = "http://data.europa.eu/esco/skill/261e740b-d32d-4356-94a8-3ea29128b70b"
