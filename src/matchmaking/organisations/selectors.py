@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -108,3 +109,54 @@ def audit_events(*, user: AnyUser, organisation: Organisation) -> QuerySet[Audit
     if not can_view_audit(user, organisation):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(organisation_id=organisation.pk)
+
+
+# --- What an organisation's profile lists ----------------------------------------------------------
+
+PROFILE_LIST_SIZE = 20
+# The exchanges that went ahead (the codes of ``exchanges.models.State``; organisations sits below that
+# layer and reads these lists through the reverse relations, importing none of the apps above it).
+WENT_AHEAD = ("completed", "reported")
+
+
+@dataclass(frozen=True)
+class ProfileLists:
+    offers: list[Any]
+    requests: list[Any]
+    past_exchanges: list[Any]
+    stories: list[Any]
+    can_contact: bool
+
+
+def profile_lists(*, user: AnyUser, organisation: Organisation) -> ProfileLists:
+    """Open offers and requests, the exchanges that went ahead (as host or visitor) and the published
+    stories of ``organisation``: five queries whatever their length, at most ``PROFILE_LIST_SIZE`` each.
+    Empty for anyone who is not a member of the network."""
+    if not is_member(user):
+        return ProfileLists([], [], [], [], can_contact=False)
+    open_ones = (
+        organisation.opportunities.filter(status="open")  # type: ignore[attr-defined]
+        .select_related("type")
+        .order_by("earliest", "key")
+    )
+    exchanges = (
+        organisation.hosted_exchanges.model.objects.filter(  # type: ignore[attr-defined]
+            Q(host=organisation) | Q(visitor=organisation), state__in=WENT_AHEAD
+        )
+        .select_related("host", "visitor", "type")
+        .order_by("-start", "-pk")
+    )
+    stories = [
+        e.story  # type: ignore[attr-defined]
+        for e in exchanges.filter(story__status="published")
+        .select_related("story")
+        .order_by("-story__published_at", "-pk")[:PROFILE_LIST_SIZE]
+    ]
+    mine = set(roles_of(user))
+    return ProfileLists(
+        offers=list(open_ones.filter(direction="offer")[:PROFILE_LIST_SIZE]),
+        requests=list(open_ones.exclude(direction="offer")[:PROFILE_LIST_SIZE]),
+        past_exchanges=list(exchanges[:PROFILE_LIST_SIZE]),
+        stories=stories,
+        can_contact=organisation.status == Organisation.Status.ACTIVE and bool(mine - {organisation.pk}),
+    )

@@ -72,6 +72,7 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
         "can_manage_members": can_manage_members(request.user, organisation),
         "can_change_status": is_coordinator(request.user),
         "status_form": forms.StatusForm(),
+        "lists": selectors.profile_lists(user=request.user, organisation=organisation),
     }
     return render(request, "organisations/organisation_detail.html", context)
 
