@@ -204,6 +204,13 @@ _KINDS = [
     Kind("youth-guarantee.overdue", "caseload",
          _("%(participant)s has had no offer within %(months)s months"),
          NOBODY, "key-worker"),
+    Kind("worklist.due", "reminders", {
+        "one": _("1 item is due on your worklist"),
+        "many": _("%(count)s items are due on your worklist"),
+    }, NOBODY, "worklist-owner",
+         body=_("Youth Guarantee deadlines passed: %(breached)s, within 30 days: %(deadlines)s; follow-ups "
+                "after exit: %(retention)s; referrals without an answer: %(referrals)s; plan steps overdue: "
+                "%(steps)s.")),
     # The organisation and the network.
     Kind("organisation.status_changed", "network", _("%(org)s: membership %(status)s"), ADMINS,
          choices={"status": "organisations.organisation.status"}),
@@ -224,6 +231,7 @@ INVOLVEMENT_LABELS = {
     "round-owner": _("who made the round"),
     "contest-raiser": _("who contested"),
     "referrer": _("who sent the referral"),
+    "worklist-owner": _("the case worker whose worklist it is"),
     "inviter": _("who invited"),
 }
 

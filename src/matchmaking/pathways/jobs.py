@@ -1,5 +1,5 @@
-"""Periodic jobs of pathways: retention-check and referral reminders, Youth Guarantee alerts, and the
-participants' retention period. Each is idempotent (safe to run twice)."""
+"""Periodic jobs of pathways: retention-check and referral reminders, Youth Guarantee alerts, the daily
+worklist notification, and the participants' retention period. Each is idempotent (safe to run twice)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from matchmaking.accounts.models import User
 from matchmaking.core.models import Notification
 from matchmaking.core.notifications import notify
 from matchmaking.core.periodic import periodic_job
@@ -16,6 +18,8 @@ from matchmaking.participants.models import Participant
 from matchmaking.participants.selectors import participant_clock
 from matchmaking.pathways.models import Referral, RetentionCheck
 from matchmaking.pathways.services import referral_remind, retention_check_remind
+from matchmaking.pathways.worklist import worklist_counts
+from matchmaking.permissions.roles import Role
 
 
 @periodic_job("retention-check-reminders", every=timedelta(days=1))
@@ -68,3 +72,42 @@ def youth_guarantee_alerts(now: datetime) -> str:
         )
         count += 1
     return f"{count} Youth Guarantee alerts"
+
+
+@periodic_job("worklist-digest", every=timedelta(days=1))
+def worklist_digest(now: datetime) -> str:
+    """Tell each case worker once a day how many items their worklist holds: one notification
+    ("N items due", delivered as their reminders preference says, by default in the daily digest email)
+    in place of one per person."""
+    today = timezone.localdate(now)
+    url = reverse("pathways:worklist")
+    start = now - timedelta(hours=20)  # a run late by a few hours the next day still notifies
+    workers = User.objects.filter(is_active=True, memberships__role=Role.CASE_WORKER).distinct()
+    told = set(
+        Notification.objects.filter(kind="worklist.due", created_at__gte=start).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    count = 0
+    for worker in workers.order_by("pk"):
+        if worker.pk in told:
+            continue
+        due = worklist_counts(user=worker, today=today)
+        if not due.total:
+            continue
+        notify(
+            kind="worklist.due",
+            involved=[worker],
+            url=url,
+            params={
+                "variant": "one" if due.total == 1 else "many",
+                "count": due.total,
+                "breached": due.breached,
+                "deadlines": due.deadlines,
+                "retention": due.retention,
+                "referrals": due.referrals,
+                "steps": due.steps,
+            },
+        )
+        count += 1
+    return f"{count} worklist notifications"
