@@ -113,12 +113,15 @@ def visible_participants(user: AnyUser) -> QuerySet[Participant]:
     if is_coordinator(user):
         return live
     today = timezone.localdate()
-    in_group = Q(group__user=user, group__started_on__lte=today) & (
-        Q(group__ended_on__isnull=True) | Q(group__ended_on__gt=today)
+    # The follow-up groups as a subquery, not a join: a join needs DISTINCT over the whole caseload.
+    groups = FollowUpMember.objects.filter(user=user, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
     )
     return live.filter(
-        Q(organisation_id__in=caseload_organisations(user)) | Q(key_worker=user) | in_group
-    ).distinct()
+        Q(organisation_id__in=caseload_organisations(user))
+        | Q(key_worker=user)
+        | Q(pk__in=groups.values("participant_id"))
+    )
 
 
 def access_participant(user: AnyUser, pseudonym: str) -> Participant:
