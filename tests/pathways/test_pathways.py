@@ -142,9 +142,10 @@ def test_offer_stops_the_youth_guarantee_clock_and_caseload_shows_it(client, wor
     client.force_login(world.worker)
     page = client.get(reverse("participants:caseload")).content.decode()
     assert "overdue" in page
-    run_periodic(force=True, only="youth-guarantee-alerts")
-    run_periodic(force=True, only="youth-guarantee-alerts")
-    assert Notification.objects.filter(kind="youth-guarantee.overdue").count() == 1
+    run_periodic(force=True, only="worklist-digest")
+    run_periodic(force=True, only="worklist-digest")
+    due = Notification.objects.get(kind="worklist.due", recipient=world.worker)
+    assert due.params["breached"] == 1
     client.post(
         reverse("pathways:outcome", args=[world.person.pseudonym]),
         {"offer": "1", "type": "apprenticeship", "offered_on": str(timezone.localdate())},
@@ -203,8 +204,8 @@ def test_outcome_schedules_retention_checks_and_job_reminds(client, world):
     assert world.person.status == Participant.Status.EXITED
     checks = RetentionCheck.objects.filter(outcome__participant=world.person)
     assert sorted(c.months for c in checks) == [3, 6, 12]
-    run_periodic(force=True, only="retention-check-reminders")
-    assert Notification.objects.filter(kind="retention-check.due").count() == 1
+    run_periodic(force=True, only="worklist-digest")
+    assert Notification.objects.get(kind="worklist.due", recipient=world.worker).params["retention"] == 1
     three = checks.get(months=3)
     client.post(reverse("pathways:outcome", args=[p]), {"check": three.pk, "still_there": "yes"})
     three.refresh_from_db()

@@ -1,5 +1,6 @@
-"""Periodic jobs of pathways: retention-check and referral reminders, Youth Guarantee alerts, the daily
-worklist notification, and the participants' retention period. Each is idempotent (safe to run twice)."""
+"""Periodic jobs of pathways: referral reminders and the daily worklist notification (which tells each
+case worker how many Youth Guarantee deadlines, retention checks, unanswered referrals and overdue steps
+are due, in place of one notification per person). Each is idempotent (safe to run twice)."""
 
 from __future__ import annotations
 
@@ -14,25 +15,10 @@ from matchmaking.accounts.models import User
 from matchmaking.core.models import Notification
 from matchmaking.core.notifications import notify
 from matchmaking.core.periodic import periodic_job
-from matchmaking.participants.models import Participant
-from matchmaking.participants.selectors import participant_clock
-from matchmaking.pathways.models import Referral, RetentionCheck
-from matchmaking.pathways.services import referral_remind, retention_check_remind
+from matchmaking.pathways.models import Referral
+from matchmaking.pathways.services import referral_remind
 from matchmaking.pathways.worklist import worklist_counts
 from matchmaking.permissions.roles import Role
-
-
-@periodic_job("retention-check-reminders", every=timedelta(days=1))
-def retention_check_reminders(now: datetime) -> str:
-    """Remind key workers of retention checks (3, 6, 12 months after exit) that are due."""
-    due = RetentionCheck.objects.filter(
-        due_on__lte=timezone.localdate(now), done_on__isnull=True, reminded_at__isnull=True
-    )
-    count = 0
-    for check in due.select_related("outcome__participant__key_worker"):
-        retention_check_remind(check=check, now=now)
-        count += 1
-    return f"{count} retention-check reminders"
 
 
 @periodic_job("referral-reminders", every=timedelta(days=1))
@@ -47,31 +33,6 @@ def referral_reminders(now: datetime) -> str:
         referral_remind(referral=referral, now=now)
         count += 1
     return f"{count} referral reminders"
-
-
-@periodic_job("youth-guarantee-alerts", every=timedelta(days=1))
-def youth_guarantee_alerts(now: datetime) -> str:
-    """Alert the key worker once when a participant's Youth Guarantee clock passes its limit."""
-
-    count = 0
-    active = Participant.objects.filter(
-        status=Participant.Status.ACTIVE, offers__isnull=True, key_worker__isnull=False
-    )
-    for participant in active.select_related("key_worker"):
-        clock = participant_clock(participant, timezone.localdate(now), first_offer_on=None)
-        url = participant.get_absolute_url()
-        if not clock or not clock.overdue:
-            continue
-        if Notification.objects.filter(kind="youth-guarantee.overdue", url=url).exists():
-            continue
-        notify(
-            involved=[participant.key_worker],
-            kind="youth-guarantee.overdue",
-            params={"participant": participant.pseudonym, "months": clock.months},
-            url=url,
-        )
-        count += 1
-    return f"{count} Youth Guarantee alerts"
 
 
 @periodic_job("worklist-digest", every=timedelta(days=1))
