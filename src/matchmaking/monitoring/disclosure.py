@@ -216,28 +216,48 @@ def _pinned_on_own_line(
     def bounds(pos: tuple[int, int]) -> tuple[float, float]:
         return (1.0, float(k - 1)) if marks[pos[0]][pos[1]] == "primary" else (0.0, infinite)
 
+    def add(sums: list[float], value: float) -> None:
+        """Sums kept as (finite part, number of infinite terms): one term can be taken out again."""
+        if value in (infinite, -infinite):
+            sums[1] += 1
+        else:
+            sums[0] += value
+
+    def without(sums: list[float], value: float, sign: float) -> float:
+        finite, infinities = sums
+        if value in (infinite, -infinite):
+            infinities -= 1
+        else:
+            finite -= value
+        return finite + (sign * infinite if infinities else 0.0)
+
+    audited: dict[int, tuple[float, list[float], list[float]]] = {}
     for pos in hidden:
         line = owner.get(pos)
         if line is None:
             continue  # on no line: only its own bounds, which never pin it (k ≥ 3)
         total = line[-1]
-        parts = line[:-1]
-        # The parts minus the total add up to zero: hidden parts − hidden total = shown total − shown parts.
-        rhs = 0.0
-        for p in parts:
-            if not marks[p[0]][p[1]]:
-                rhs -= grid[p[0]][p[1]]
-        if not marks[total[0]][total[1]]:
-            rhs += grid[total[0]][total[1]]
-        # Each hidden entry with its sign in "Σ sign × value = rhs".
-        terms = [(p, 1.0) for p in parts if marks[p[0]][p[1]]]
-        if marks[total[0]][total[1]]:
-            terms.append((total, -1.0))
-        others = [(p, sg) for p, sg in terms if p != pos]
-        others_low = sum(sg * (bounds(p)[0] if sg > 0 else bounds(p)[1]) for p, sg in others)
-        others_high = sum(sg * (bounds(p)[1] if sg > 0 else bounds(p)[0]) for p, sg in others)
-        sign = next(sg for p, sg in terms if p == pos)
+        if id(line) not in audited:
+            # The parts minus the total add up to zero: Σ sign × hidden entry = rhs.
+            rhs = 0.0
+            for p in line[:-1]:
+                if not marks[p[0]][p[1]]:
+                    rhs -= grid[p[0]][p[1]]
+            if not marks[total[0]][total[1]]:
+                rhs += grid[total[0]][total[1]]
+            low_sums, high_sums = [0.0, 0.0], [0.0, 0.0]
+            for p in line:
+                if marks[p[0]][p[1]]:
+                    sg = -1.0 if p == total else 1.0
+                    low, high = bounds(p)
+                    add(low_sums, sg * (low if sg > 0 else high))
+                    add(high_sums, sg * (high if sg > 0 else low))
+            audited[id(line)] = (rhs, low_sums, high_sums)
+        rhs, low_sums, high_sums = audited[id(line)]
+        sign = -1.0 if pos == total else 1.0
         own_low, own_high = bounds(pos)
+        others_low = without(low_sums, sign * (own_low if sign > 0 else own_high), -1.0)
+        others_high = without(high_sums, sign * (own_high if sign > 0 else own_low), 1.0)
         # sign × value = rhs − others, with others anywhere in [others_low, others_high].
         if sign > 0:
             least, greatest = rhs - others_high, rhs - others_low
