@@ -13,6 +13,7 @@ from matchmaking.api import errors
 from matchmaking.api.auth import AUTH
 from matchmaking.events.api import router as events_router
 from matchmaking.exchanges.api import router as exchanges_router
+from matchmaking.exchanges.api_conversations import router as conversations_router
 from matchmaking.library.api import router as library_router
 from matchmaking.mobility.api import router as mobility_router
 from matchmaking.organisations.api import router as organisations_router
@@ -57,6 +58,7 @@ api.add_router("/", mobility_router)
 # POST /exchanges/{id}/{action}, which would otherwise answer it with 405.
 api.add_router("/", library_router)
 api.add_router("/", exchanges_router)
+api.add_router("/", conversations_router)
 api.add_router("/", placements_router)
 api.add_router("/", participants_router)
 api.add_router("/", events_router)
