@@ -51,7 +51,7 @@ def _conversation_out(c: Conversation) -> dict[str, Any]:
         "id": c.pk,
         "subject": c.subject,
         "organisations": [c.first.key, c.second.key],
-        "opportunity": c.opportunity.key if c.opportunity_id else None,
+        "opportunity": c.opportunity.key if c.opportunity is not None else None,
         "exchange": c.exchange_id,
         "updated_at": c.updated_at,
     }

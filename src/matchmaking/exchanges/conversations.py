@@ -45,11 +45,11 @@ def conversations_between(a: Organisation | int, b: Organisation | int) -> Query
 
 def conversations_of_exchange(exchange: Exchange) -> QuerySet[Conversation]:
     """Conversations linked to ``exchange`` (those of the two organisations made before the proposal)."""
-    return exchange.conversations.select_related("first", "second")  # type: ignore[attr-defined]
+    return exchange.conversations.select_related("first", "second")
 
 
 def messages_of(conversation: Conversation) -> QuerySet[ConversationMessage]:
-    return conversation.messages.select_related("organisation", "author")  # type: ignore[attr-defined]
+    return conversation.messages.select_related("organisation", "author")
 
 
 def acting_side(actor: AnyUser, conversation: Conversation) -> int:
@@ -77,7 +77,7 @@ def _add_message(
         conversation=conversation, organisation_id=side, author=signed_in(actor), body=body
     )
     if attachment is not None:
-        message.attachment = attachment  # type: ignore[assignment]
+        message.attachment = attachment
     message.full_clean(exclude=["conversation", "organisation", "author"])
     message.save()
     conversation.save(update_fields=["updated_at"])

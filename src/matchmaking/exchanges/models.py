@@ -430,4 +430,4 @@ class ConversationMessage(models.Model):
 
     @property
     def attachment_name(self) -> str:
-        return self.attachment.name.rsplit("/", 1)[-1] if self.attachment else ""
+        return (self.attachment.name or "").rsplit("/", 1)[-1]

@@ -135,19 +135,17 @@ def profile_lists(*, user: AnyUser, organisation: Organisation) -> ProfileLists:
     if not is_member(user):
         return ProfileLists([], [], [], [], can_contact=False)
     open_ones = (
-        organisation.opportunities.filter(status="open")  # type: ignore[attr-defined]
-        .select_related("type")
-        .order_by("earliest", "key")
+        organisation.opportunities.filter(status="open").select_related("type").order_by("earliest", "key")
     )
     exchanges = (
-        organisation.hosted_exchanges.model.objects.filter(  # type: ignore[attr-defined]
+        organisation.hosted_exchanges.model.objects.filter(
             Q(host=organisation) | Q(visitor=organisation), state__in=WENT_AHEAD
         )
         .select_related("host", "visitor", "type")
         .order_by("-start", "-pk")
     )
     stories = [
-        e.story  # type: ignore[attr-defined]
+        e.story
         for e in exchanges.filter(story__status="published")
         .select_related("story")
         .order_by("-story__published_at", "-pk")[:PROFILE_LIST_SIZE]
