@@ -28,6 +28,9 @@ def test_case_worker_sees_each_section_with_links_to_act(client):
     assert reverse("pathways:referrals", args=[home["referrals"].participant.pseudonym]) in body
     assert reverse("pathways:plan", args=[home["steps"].goal.participant.pseudonym]) in body
     assert "after 10 days" in body  # the setting, shown
+    late = client.get(URL).context["breached"][0]
+    assert late.clock_days_left < 0
+    assert f"<td>{-late.clock_days_left}</td>" in body  # days overdue, as a positive number
     assert "Secret-Name" not in body
 
 
