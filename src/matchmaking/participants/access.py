@@ -107,19 +107,20 @@ def can_create_participant(user: AnyUser, organisation: Organisation) -> bool:
 
 def visible_participants(user: AnyUser) -> QuerySet[Participant]:
     """Every participant the user may see (pseudonymously), as a queryset."""
-    if not can_use_caseload(user):
+    person = signed_in(user)
+    if person is None or not can_use_caseload(person):
         return Participant.objects.none()
     live = Participant.objects.exclude(status=Participant.Status.ERASED)
-    if is_coordinator(user):
+    if is_coordinator(person):
         return live
     today = timezone.localdate()
     # The follow-up groups as a subquery, not a join: a join needs DISTINCT over the whole caseload.
-    groups = FollowUpMember.objects.filter(user=user, started_on__lte=today).filter(
+    groups = FollowUpMember.objects.filter(user=person, started_on__lte=today).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=today)
     )
     return live.filter(
-        Q(organisation_id__in=caseload_organisations(user))
-        | Q(key_worker=user)
+        Q(organisation_id__in=caseload_organisations(person))
+        | Q(key_worker=person)
         | Q(pk__in=groups.values("participant_id"))
     )
 
