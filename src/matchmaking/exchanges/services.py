@@ -211,6 +211,12 @@ def exchange_propose(
         raise ValidationError(_("%(org)s is not an active member of the network.") % {"org": other})
     if theirs is not None and theirs.status != Opportunity.Status.OPEN:
         raise ValidationError(_("That offer or request is no longer open."))
+    if theirs is not None and theirs.direction == ours.direction:
+        # Who visits and who hosts follows from the two listings: an offer (we host) answers a request
+        # (we want to visit), never another offer.
+        raise ValidationError(
+            _("Answer an offer with one of your requests, and a request with one of your offers.")
+        )
     if end < start:
         raise ValidationError({"end": _("The last day is before the first day.")})
     if start < timezone.localdate():
