@@ -17,7 +17,7 @@ from matchmaking.exchanges import conversations, services
 from matchmaking.exchanges.access import access_conversation
 from matchmaking.exchanges.models import ATTACHMENT_MAX_BYTES, Conversation, ConversationMessage
 from matchmaking.permissions.roles import Role
-from tests.factories import OrganisationFactory, member
+from tests.factories import MembershipFactory, OrganisationFactory, member
 from tests.factories_mobility import exchange, pair
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +138,16 @@ def test_proposing_links_the_earlier_conversation_and_the_exchange_page_shows_it
     assert conversation.exchange_id == ex.pk
     client.force_login(host_user)
     assert conversation.subject in client.get(ex.get_absolute_url()).content.decode()
+
+
+def test_a_person_in_two_organisations_chooses_which_one_writes(client):
+    host, _visitor, _offer, _request, _host_user, visitor_user = pair()
+    second = OrganisationFactory(name="Second home")
+    MembershipFactory(user=visitor_user, organisation=second, role=Role.STAFF)
+    client.force_login(visitor_user)
+    contact = reverse("exchanges:conversation-start", args=[host.key])
+    assert "Second home" in client.get(contact).content.decode()
+    client.post(contact, {"organisation": second.key, "subject": "Visit", "body": "Hello"})
+    assert ConversationMessage.objects.get().organisation_id == second.pk
+    assert client.post(contact, {"organisation": "not-mine", "subject": "x", "body": "y"}).status_code == 200
+    assert ConversationMessage.objects.count() == 1

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -86,22 +87,28 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def conversation_start(request: HttpRequest, key: str) -> HttpResponse:
-    """Contact an organisation: continue the latest conversation with it, or start one."""
+    """Contact an organisation: continue the latest conversation with it, or start one. A person in
+    several organisations chooses which one writes."""
     other = access_organisation(request.user, key)
-    mine = [pk for pk in roles_of(request.user) if pk != other.pk]
+    mine = list(Organisation.objects.filter(pk__in=set(roles_of(request.user)) - {other.pk}).order_by("name"))
     if not mine:
         raise Http404("No organisation to write for.")
-    organisation = Organisation.objects.get(pk=min(mine))
     opportunity = None
     if request.GET.get("about"):
         opportunity = access_opportunity(request.user, request.GET["about"])
     if request.method == "GET" and not request.GET.get("new") and opportunity is None:
-        latest = conversations.conversations_between(organisation, other).first()
+        latest = conversations.conversations_of(request.user).filter(Q(first=other) | Q(second=other)).first()
         if latest is not None:
             return redirect(latest.get_absolute_url())
-    initial = {"subject": str(opportunity) if opportunity is not None else ""}
+    initial = {"subject": str(opportunity) if opportunity is not None else "", "organisation": mine[0].key}
     form = ConversationStartForm(request.POST or None, request.FILES or None, initial=initial)
+    if len(mine) > 1:
+        form.fields["organisation"] = forms.ChoiceField(
+            label=gettext_lazy("Write for"), choices=[(o.key, o.name) for o in mine]
+        )
     if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data.get("organisation") or mine[0].key
+        organisation = next(o for o in mine if o.key == chosen)
         try:
             conversation = conversations.conversation_start(
                 actor=request.user,
@@ -112,14 +119,14 @@ def conversation_start(request: HttpRequest, key: str) -> HttpResponse:
                 opportunity=opportunity,
                 attachment=form.cleaned_data["attachment"],
             )
-        except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, PermissionDenied):
-                raise Http404("No organisation to write for.") from exc
+        except PermissionDenied as exc:
+            raise Http404("No organisation to write for.") from exc
+        except ValidationError as exc:
             show_service_errors(form, exc)
         else:
             messages.success(request, _("Your message has been sent."))
             return redirect(conversation.get_absolute_url())
-    context = {"form": form, "other": other, "organisation": organisation, "opportunity": opportunity}
+    context = {"form": form, "other": other, "organisations": mine, "opportunity": opportunity}
     return render(request, "exchanges/conversation_start.html", context)
 
 
