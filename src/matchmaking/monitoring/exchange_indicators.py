@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import Any
 
 from django.db.models import (
     CharField,
@@ -100,14 +101,13 @@ def staff_flows(f: CockpitFilters, scope: set[int] | None, aggregated: bool = Fa
 SMALL_IN_LIST = 300
 
 
-def reciprocity(f: CockpitFilters, scope: set[int] | None) -> Table:
-    pairs = set(
-        exchange_rows(f, scope)
-        .filter(period(f, "start"))
-        .values_list("visitor_id", "host_id")
-        .order_by()
-        .distinct()
+def reciprocity(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
+    rows = (
+        facts.exchanges(f, scope).values_list("sending_id", "receiving_id")
+        if aggregated
+        else exchange_rows(f, scope).filter(period(f, "start")).values_list("visitor_id", "host_id")
     )
+    pairs = set(rows.order_by().distinct())
     table = Table(
         "reciprocity-rate",
         _("Reciprocity rate"),
@@ -116,15 +116,20 @@ def reciprocity(f: CockpitFilters, scope: set[int] | None) -> Table:
     if not pairs:
         return table
     orgs = {o for pair in pairs for o in pair}
-    every = Exchange.objects.filter(state__in=HOLDING_STATES)
+    every: Any = (
+        facts.MobilityFact.objects.filter(exchanges__gt=0, state__in=HOLDING_STATES)
+        if aggregated
+        else Exchange.objects.filter(state__in=HOLDING_STATES)
+    )
+    ids = ("sending_id", "receiving_id") if aggregated else ("visitor_id", "host_id")
     unfiltered = scope is None and f == CockpitFilters()
     if unfiltered:
         directed = pairs  # the same query: every pair of exchanges holding places
     elif len(orgs) <= SMALL_IN_LIST:
-        every = every.filter(visitor_id__in=orgs, host_id__in=orgs)
+        every = every.filter(**{f"{ids[0]}__in": orgs, f"{ids[1]}__in": orgs})
     if not unfiltered:
         # Past a few hundred organisations, reading every pair is faster than two long IN lists.
-        directed = set(every.values_list("visitor_id", "host_id").order_by().distinct())
+        directed = set(every.values_list(*ids).order_by().distinct())
     undirected = {frozenset(p) for p in pairs if p[0] != p[1]}
     both = sum(1 for p in undirected if len({(a, b) for a in p for b in p if a != b} - directed) == 0)
     table.rows = [

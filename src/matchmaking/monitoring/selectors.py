@@ -80,7 +80,7 @@ def cockpit(*, user: AnyUser | None, filters: CockpitFilters, live: bool = False
         fewer_opportunities_share(filters, scope, aggregated=agg),
         mobility_flags(filters, scope, aggregated=agg),
         staff_flows(filters, scope, aggregated=agg),
-        reciprocity(filters, scope),
+        reciprocity(filters, scope, aggregated=agg),
         time_to_agreement(filters, scope),
         completion_reporting(filters, scope, today),
         cooperation_followed(filters, scope),
