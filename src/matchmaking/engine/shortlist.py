@@ -389,6 +389,31 @@ def allocate_shortlisted(
     return RoundResult(outcomes, sum(capacities), _audits(assignment, scores, monitoring), reasons)
 
 
+def shortlist_and_score(
+    people: Sequence[Participant],
+    placements: Sequence[Placement],
+    *,
+    k: int = SHORTLIST,
+    labels: Labeller | None = None,
+    ranker: Ranker = top_k,
+    step: Step | None = None,
+) -> list[ScoredRow]:
+    """Each person's ``k`` best placements they can take, explained: the rows a round allocates on.
+
+    ``step(done, total)`` counts the people explained; while ranking, ``done`` is 0 after each chunk,
+    so a progress bar moves (and a watchdog sees the work alive) before the first person is explained.
+    """
+    n = len(people)
+    lists = shortlist(
+        people,
+        placements,
+        k=k,
+        ranker=ranker,
+        step=None if step is None else (lambda _done, _total: step(0, n)),
+    )
+    return score_shortlisted(people, placements, lists, labels=labels, step=step)
+
+
 def run_round_shortlisted(
     people: Sequence[Participant],
     placements: Sequence[Placement],
@@ -406,21 +431,7 @@ def run_round_shortlisted(
 
     ``step(done, total)`` counts the people explained; while ranking, ``done`` is 0 after each chunk.
     """
-    n = len(people)
-    lists = shortlist(
-        people,
-        placements,
-        k=k,
-        ranker=ranker,
-        step=None if step is None else (lambda _done, _total: step(0, n)),
-    )
-    rows = score_shortlisted(
-        people,
-        placements,
-        lists,
-        labels=labels,
-        step=step,
-    )
+    rows = shortlist_and_score(people, placements, k=k, labels=labels, ranker=ranker, step=step)
     return allocate_shortlisted(
         rows,
         [p.id for p in people],

@@ -19,7 +19,7 @@ from matchmaking.engine import people as engine
 from matchmaking.engine.allocation_round import Monitoring, score_all
 from matchmaking.engine.people import PlacementMatch
 from matchmaking.engine.ranking import top_k
-from matchmaking.engine.shortlist import SHORTLIST, Ranker, ScoredRow, score_shortlisted, shortlist
+from matchmaking.engine.shortlist import SHORTLIST, Ranker, ScoredRow, shortlist_and_score
 from matchmaking.participants.models import Participant
 from matchmaking.placements.models import Placement
 
@@ -129,21 +129,7 @@ def score_shortlist(
     labels = Labels.of(participants, placements)
     people = [engine_participant(p) for p in participants]
     places = [engine_placement(pl, (seats or {}).get(pl.pk)) for pl in placements]
-    n = len(people)
-    lists = shortlist(
-        people,
-        places,
-        k=k,
-        ranker=ranker,
-        step=None if step is None else (lambda _done, _total: step(0, n)),
-    )
-    rows = score_shortlisted(
-        people,
-        places,
-        lists,
-        labels=labels,
-        step=step,
-    )
+    rows = shortlist_and_score(people, places, k=k, labels=labels, ranker=ranker, step=step)
     return people, places, rows, labels
 
 
