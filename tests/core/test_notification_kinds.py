@@ -30,12 +30,6 @@ from tests.factories import UserFactory
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 OTHER_LANGUAGES = [code for code in LANGUAGES if code != "en"]
-# Translations wait for the translation round; this mark goes once the test passes.
-AWAITING_TRANSLATION = pytest.mark.xfail(
-    strict=True, reason="the new sentences are translated in the next translation round"
-)
-# Kinds whose sentences are new since the last translation round (the mark goes once translated).
-AWAITING_TRANSLATION_KINDS = frozenset({"conversation.message", "worklist.due"})
 
 SAMPLE = {
     "org": "Borås Stad",
@@ -149,8 +143,7 @@ def test_the_words_a_person_wrote_stay_under_the_kinds_sentence():
 def _translation_cases():
     for language in OTHER_LANGUAGES:
         for code in sorted(KINDS):
-            marks = [AWAITING_TRANSLATION] if code in AWAITING_TRANSLATION_KINDS else []
-            yield pytest.param(language, code, marks=marks, id=f"{language}-{code}")
+            yield pytest.param(language, code, id=f"{language}-{code}")
 
 
 @pytest.mark.django_db
