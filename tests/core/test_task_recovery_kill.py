@@ -62,7 +62,11 @@ def test_a_killed_worker_s_email_is_sent_once_by_the_next_worker(tmp_path: Path)
         notification_id = int(db.run([python, "-c", SEED]).strip().splitlines()[-1])
 
         def task_row() -> tuple[Any, ...]:
-            return db.query("SELECT status, worker_ids, id FROM django_tasks_database_dbtaskresult")[0]
+            # The email's task only: the second worker's periodic jobs queue tasks of their own.
+            return db.query(
+                "SELECT status, worker_ids, id FROM django_tasks_database_dbtaskresult WHERE task_path = ?",
+                "matchmaking.core.tasks.send_notification_email",
+            )[0]
 
         def emailed() -> bool:
             return (
