@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from matchmaking.accounts.models import ApiToken
 from matchmaking.accounts.services import SecondFactorRequired, api_token_create, api_token_use
+from matchmaking.cli import main
 from matchmaking.organisations.models import Role
 from tests.factories import MembershipFactory, UserFactory, member
 from tests.list_queries import assert_same_queries
@@ -145,3 +146,51 @@ def test_token_list_queries(client):
         return [t.name for t in ApiToken.objects.filter(user=user)]
 
     assert_same_queries(client, PAGE, grow)
+
+
+# --- The command -----------------------------------------------------------------------------------
+
+
+def test_the_command_prints_a_token_that_works(capsys, client):
+    user = member(Role.STAFF)
+    assert main(["api-token", "create", "--user", user.email.upper(), "--scope", "read", "--days", "7"]) == 0
+    token = capsys.readouterr().out.strip()
+    api_token = ApiToken.objects.get(user=user)
+    assert (api_token.scope, api_token.name) == (ApiToken.Scope.READ, "command line")
+    assert timedelta(days=6) < api_token.expires_at - timezone.now() <= timedelta(days=7)
+    assert api_token_use(token) == api_token
+    assert client.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {token}").json()["email"] == user.email
+
+
+def test_the_command_makes_write_tokens_by_default(capsys):
+    user = member(Role.STAFF)
+    assert main(["api-token", "create", "--user", user.email]) == 0
+    assert ApiToken.objects.get(user=user).scope == ApiToken.Scope.WRITE
+    assert capsys.readouterr().out.startswith("mmt_")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        (["--user", "nobody@example.org"], "--user"),
+        (["--days", "400"], "--days"),
+        (["--days", "0"], "--days"),
+        (["--name", " "], "--name"),
+    ],
+)
+def test_the_command_refuses_bad_input_naming_the_option(capsys, arguments, named):
+    user = member(Role.STAFF)
+    argv = ["api-token", "create", "--user", user.email, *arguments]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"error: {named}:")
+    assert not ApiToken.objects.filter(user=user).exists()
+
+
+def test_the_command_refuses_a_role_without_its_second_factor(capsys, settings):
+    settings.MFA_REQUIRED = True
+    user = without_totp()
+    assert main(["api-token", "create", "--user", user.email]) == 2
+    assert "two-factor" in capsys.readouterr().err
+    assert not ApiToken.objects.filter(user=user).exists()

@@ -3,6 +3,7 @@
 ``files`` holds the subcommands that run the engine on files (``suggest``, ``allocate``) and never
 touch Django, as do ``events`` (``events solve-dzn``, the meeting scheduler on a benchmark file) and
 ``esco`` (``esco search``, the skills search);
+``api_tokens`` makes a personal API token (``api-token create``);
 ``web`` holds the rest, which set Django up first and then run management commands or services.
 """
 
@@ -12,7 +13,7 @@ import argparse
 import os
 from collections.abc import Callable, Sequence
 
-from matchmaking.cli import esco, events, files, suggestions, web
+from matchmaking.cli import api_tokens, esco, events, files, suggestions, web
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     files.register(sub)
     events.register(sub)
     esco.register(sub)
+    api_tokens.register(sub)
     return parser
 
 
