@@ -24,6 +24,7 @@ from matchmaking.taxonomies.models import Term
 
 
 class State(models.TextChoices):
+    DRAFT = "draft", _("Draft, not sent")
     PROPOSED = "proposed", _("Proposed")
     AGREED = "agreed", _("Agreed")
     PLANNING = "planning", _("Planning")
@@ -111,6 +112,12 @@ class Exchange(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The return visit: this exchange goes the other way round after ``reciprocal_of`` (its host visits
+    # its visitors). At most one live return visit per exchange (see services.reciprocal_exchange_draft).
+    reciprocal_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reciprocals",
+        verbose_name=_("return visit of"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-start", "pk"]

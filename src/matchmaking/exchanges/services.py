@@ -25,6 +25,7 @@ from matchmaking.core.notifications import notify
 from matchmaking.exchanges.access import exchange_sides
 from matchmaking.exchanges.capacity import capacity_problem
 from matchmaking.exchanges.conversations import link_to_exchange
+from matchmaking.exchanges.counterparts import ROLES, direction_for, types_compatible
 from matchmaking.exchanges.models import HOLDING_STATES, OPEN_STATES, Exchange, Message, State
 from matchmaking.mobility.access import can_edit_opportunity
 from matchmaking.mobility.models import Direction, Opportunity
@@ -199,10 +200,21 @@ def exchange_propose(
     funding: str = "",
     activity_code: str = "",
     blended: bool = False,
+    role: str = "",
 ) -> Exchange:
-    """Express interest: a proposal with a first message, to be accepted or declined by ``other``."""
+    """A proposal with a first message, to be accepted or declined by ``other``.
+
+    Who visits and who hosts follows from ``ours``: with a request we visit, with an offer we host.
+    ``role`` ("visit" or "host"), when given, is what the proposer said; a listing that says otherwise
+    is refused instead of reversing the visit."""
     if not can_edit_opportunity(actor, ours) or not role_in(actor, ours.organisation):
         raise PermissionDenied
+    if role and role not in ROLES:
+        raise ValidationError({"role": _("Say whether you want to visit or to host.")})
+    if role and ours.direction != direction_for(role):
+        raise ValidationError(
+            {"ours": _("To visit, choose one of your requests; to host, one of your offers.")}
+        )
     if theirs is not None and theirs.organisation_id != other.pk:
         raise ValidationError(_("That offer or request belongs to another organisation."))
     if other.pk == ours.organisation_id:
@@ -216,6 +228,13 @@ def exchange_propose(
         # (we want to visit), never another offer.
         raise ValidationError(
             _("Answer an offer with one of your requests, and a request with one of your offers.")
+        )
+    if theirs is not None and not types_compatible(ours.type.code, theirs.type.code):
+        raise ValidationError(
+            {
+                "ours": _("%(ours)s cannot answer %(theirs)s: choose a listing of the same kind.")
+                % {"ours": ours.type.label, "theirs": theirs.type.label}
+            }
         )
     if end < start:
         raise ValidationError({"end": _("The last day is before the first day.")})

@@ -80,7 +80,7 @@ class OpportunityRecord:
 # Codes of the exchanges section (version 2). They mirror the exchanges app's choices (a test keeps
 # them equal) but live here so that reading a file needs no Django.
 EXCHANGE_STATES = (
-    "proposed", "agreed", "planning", "confirmed", "under-way", "completed", "reported",
+    "draft", "proposed", "agreed", "planning", "confirmed", "under-way", "completed", "reported",
     "declined", "cancelled", "expired",
 )  # fmt: skip
 VISITOR_KINDS = ("staff", "vet-learner", "apprentice", "adult-learner")
