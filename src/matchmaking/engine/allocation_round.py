@@ -371,6 +371,39 @@ def allocate_scored(
         placement_lists = [
             [i for i in lst if matches[i][j].score >= min_fit] for j, lst in enumerate(placement_lists)
         ]
+    return allocate_lists(
+        matches,
+        participant_lists,
+        placement_lists,
+        participants,
+        capacities,
+        monitoring,
+        method,
+        floor=floor,
+        min_fit=min_fit,
+        tie_break=lambda rows, cols: _pair_ties(matches, (rows, cols)),
+    )
+
+
+def allocate_lists(
+    matches: Sequence[Sequence[PlacementMatch]],
+    participant_lists: list[list[int]],
+    placement_lists: list[list[int]],
+    participants: Sequence[str],
+    capacities: Sequence[int],
+    monitoring: Sequence[Monitoring],
+    method: str,
+    *,
+    floor: int,
+    min_fit: float,
+    tie_break: Callable[[list[int], list[int]], UIntArray],
+) -> RoundResult:
+    """Allocate on preference lists already cut to the allowed pairs, and explain every outcome.
+
+    Shared by the full pipeline and the shortlisted one, so both apply the same method switch, the
+    same mutual-pair rule and the same reasons. ``matches[i][j]`` needs only index access (a
+    shortlisted row is a mapping by placement number). ``tie_break(rows, cols)`` numbers the pairs.
+    """
     reasons: tuple[Reason, ...] = ()
     if method == STABLE:
         assignment = [int(j) for j in stable_allocation(participant_lists, placement_lists, capacities)]
@@ -385,7 +418,7 @@ def allocate_scored(
             candidates,
             fewer_opportunities=[m.fewer_opportunities for m in monitoring],
             floor=floor,
-            tie_break=_pair_ties(matches, (rows, cols)),
+            tie_break=tie_break(rows, cols),
         )
         assignment, reasons = [int(j) for j in result.assignment], result.reasons
     else:

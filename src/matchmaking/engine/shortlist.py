@@ -35,20 +35,16 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from matchmaking.engine.allocation import stable_allocation
 from matchmaking.engine.allocation_round import (
-    OPTIMAL,
-    STABLE,
     Monitoring,
     RoundResult,
     _audits,
-    _outcome,
+    allocate_lists,
 )
 from matchmaking.engine.languages import cefr_rank, language_family
-from matchmaking.engine.optimal import CandidatePairs, optimal_allocation
 from matchmaking.engine.people import Participant, Placement, PlacementMatch, PlacementWeights, match
 from matchmaking.engine.ranking import TopK, top_k
-from matchmaking.engine.reasons import Labeller, Reason
+from matchmaking.engine.reasons import Labeller
 from matchmaking.engine.tiebreak import id_numbers, pair_numbers
 
 SHORTLIST = 20  # placements per person scored and explained
@@ -363,30 +359,18 @@ def allocate_shortlisted(
         sorted(lst, key=lambda i, j=j: (-rows[i][j].score, tie[(i, j)]))  # type: ignore[misc]
         for j, lst in enumerate(by_place)
     ]
-    reasons: tuple[Reason, ...] = ()
-    if method == STABLE:
-        assignment = [int(j) for j in stable_allocation(participant_lists, placement_lists, capacities)]
-    elif method == OPTIMAL:
-        pairs = [(i, j) for i, lst in enumerate(participant_lists) for j in lst]
-        r_idx, c_idx = [i for i, _ in pairs], [j for _, j in pairs]
-        candidates = CandidatePairs.of(r_idx, c_idx, [rows[i][j].score for i, j in pairs])
-        result = optimal_allocation(
-            len(participants),
-            capacities,
-            candidates,
-            fewer_opportunities=[m.fewer_opportunities for m in monitoring],
-            floor=floor,
-            tie_break=np.array([tie[p] for p in pairs], dtype=np.uint64),
-        )
-        assignment, reasons = [int(j) for j in result.assignment], result.reasons
-    else:
-        raise ValueError(f"unknown method {method!r} (use stable or optimal)")
-    outcomes = tuple(
-        _outcome(rows[i], participant_lists[i], j, participants[i], min_fit)  # type: ignore[arg-type]
-        for i, j in enumerate(assignment)
+    return allocate_lists(
+        rows,  # type: ignore[arg-type]  # a ScoredRow is indexed by placement number like a list
+        participant_lists,
+        placement_lists,
+        participants,
+        capacities,
+        monitoring,
+        method,
+        floor=floor,
+        min_fit=min_fit,
+        tie_break=lambda r, c: np.array([tie[p] for p in zip(r, c, strict=True)], dtype=np.uint64),
     )
-    scores = [o.score for o in outcomes]
-    return RoundResult(outcomes, sum(capacities), _audits(assignment, scores, monitoring), reasons)
 
 
 def shortlist_and_score(
