@@ -5,34 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from matchmaking.accounts.services import api_token_create
 from matchmaking.events.models import EventState, MeetingRequest, ScheduleStatus
-from matchmaking.organisations.models import Role
-from tests.factories import OrganisationFactory, member
-from tests.factories_events import accepted, event, register
+from tests.api_auth import bearer
+from tests.factories_events import accepted
 
 pytestmark = pytest.mark.django_db
 
 
-def bearer(user) -> dict[str, str]:
-    _, token = api_token_create(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 @pytest.fixture
-def world():
-    organiser = OrganisationFactory(name="Organiser")
-    found = event(organiser, state=EventState.REQUESTS_OPEN)
-    boras = register(found, OrganisationFactory(name="Borås"), delegates=("Anna", "Björn", "Cecilia"))
-    vestland = register(found, OrganisationFactory(name="Vestland"))
-    return {
-        "event": found,
-        "boras": boras,
-        "vestland": vestland,
-        "manager": member(Role.STAFF, organiser),
-        "boras_user": member(Role.STAFF, boras.organisation),
-        "vestland_user": member(Role.STAFF, vestland.organisation),
-    }
+def world(delegations):
+    return delegations
 
 
 def test_list_participants_and_a_request_answered(client, world):

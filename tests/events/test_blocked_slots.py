@@ -7,37 +7,23 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from matchmaking.accounts.services import api_token_create
 from matchmaking.engine.meetings import schedule_meetings
 from matchmaking.events import scheduling, services_delegates
 from matchmaking.events.models import EventState
-from matchmaking.organisations.models import Role
-from tests.factories import OrganisationFactory, member
-from tests.factories_events import accepted, event, register
+from tests.api_auth import bearer
+from tests.factories import OrganisationFactory
+from tests.factories_events import accepted, event
 
 pytestmark = pytest.mark.django_db
 
 
-def bearer(user) -> dict[str, str]:
-    _, token = api_token_create(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 @pytest.fixture
-def world():
-    organiser = OrganisationFactory(name="Organiser")
-    found = event(organiser, state=EventState.REQUESTS_OPEN)
-    boras = register(found, OrganisationFactory(name="Borås"), delegates=("Anna", "Björn", "Cecilia"))
-    vestland = register(found, OrganisationFactory(name="Vestland"))
-    meeting = accepted(boras, vestland)
+def world(delegations):
+    boras = delegations["boras"]
     return {
-        "event": found,
-        "boras": boras,
-        "vestland": vestland,
-        "meeting": meeting,
+        **delegations,
+        "meeting": accepted(boras, delegations["vestland"]),
         "bjorn": boras.delegates.get(name="Björn"),
-        "boras_user": member(Role.STAFF, boras.organisation),
-        "vestland_user": member(Role.STAFF, vestland.organisation),
     }
 
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from matchmaking.accounts.services import api_token_create
 from matchmaking.exchanges.models import State
 from matchmaking.library import services as library
 from matchmaking.mobility import matching
 from matchmaking.organisations.models import Role
+from tests.api_auth import bearer
 from tests.factories import OrganisationFactory, member
 from tests.factories_mobility import exchange, pair
 
@@ -20,11 +20,6 @@ pytestmark = [
     # django-ninja deprecated returning (status, body) tuples: handlers return bodies or Status.
     pytest.mark.filterwarnings("error:Returning tuple:DeprecationWarning"),
 ]
-
-
-def bearer(user) -> dict[str, str]:
-    _, token = api_token_create(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def test_opportunities_suggestions_exchanges_and_stories(client):
