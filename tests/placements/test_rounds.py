@@ -267,6 +267,7 @@ def test_accepted_placement_abroad_creates_a_mobility_record(setup):
         start=date(2026, 9, 1),
         end=date(2026, 11, 29),
         labour_market="training",
+        scheme="erasmus-vet",
     )
     w.person.willing_to_go_abroad = True
     w.person.fewer_opportunities = True

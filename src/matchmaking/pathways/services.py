@@ -155,6 +155,60 @@ def step_from_gap(*, actor: User, participant: Participant, uri: str, label: str
     )
 
 
+# The goal a placement's plan step is filed under (the words stay as first written in the plan).
+PLACEMENT_GOAL = "placement"
+
+
+@transaction.atomic
+def placement_step_sync(
+    *,
+    actor: User | None,
+    participant: Participant,
+    step: Step | None,
+    title: str,
+    status: str,
+    due_on: date | None,
+) -> Step:
+    """Create or update the plan step of a placement, kept in step with it by the placements services
+    (which checked the actor's access first: the host moves the step too). A step the case worker
+    closed stays closed."""
+    if status not in Step.Status.values:
+        raise ValidationError({"status": _("Unknown status of a step.")})
+    if step is None:
+        goal = (
+            Goal.objects.filter(participant=participant, created_by__isnull=True, title=_("Find a placement"))
+            .order_by("pk")
+            .first()
+        )
+        if goal is None:
+            goal = Goal.objects.create(participant=participant, title=_("Find a placement"))
+        step = Step.objects.create(
+            goal=goal,
+            title=title[:300],
+            type=Step.Type.PLACEMENT,
+            status=status,
+            owner=participant.organisation,
+            due_on=due_on,
+            created_by=actor,
+        )
+        action = "step.create"
+    else:
+        closed = not Step.TRANSITIONS.get(step.status)
+        if closed or (step.status == status and step.due_on == due_on):
+            return step
+        step.status, step.due_on = status, due_on
+        step.save(update_fields=["status", "due_on", "updated_at"])
+        action = "step.update"
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=participant,
+        after={"step": step.title, "type": step.type, "status": step.status, "source": PLACEMENT_GOAL},
+        organisation_id=participant.organisation_id,
+    )
+    return step
+
+
 @transaction.atomic
 def meeting_record(
     *, actor: User, participant: Participant, held_on: date, organisation: Organisation, notes: str = ""

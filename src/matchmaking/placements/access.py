@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from matchmaking.participants.access import can_edit_participant
+from matchmaking.participants.models import Participant
 from matchmaking.permissions.roles import (
     AnyUser,
     caseload_organisations,
@@ -17,7 +18,7 @@ from matchmaking.permissions.roles import (
     role_in,
     roles_of,
 )
-from matchmaking.placements.models import Contest, Placement, Proposal, Round
+from matchmaking.placements.models import Assignment, Contest, Placement, Proposal, Round
 
 # --- Placements -------------------------------------------------------------------------------------
 
@@ -151,3 +152,44 @@ def access_contest_for_answer(user: AnyUser, contest_id: int) -> Contest:
     if contest is None or not can_answer_contest(user):
         raise Http404("No such contest.")
     return contest
+
+
+# --- One person's placements (suggestions, single proposals, the lifecycle) ---------------------------
+# The case workers of the organisation holding the person see and do everything; the host's members see
+# the pseudonymous profile a host needs to decide (languages and levels, availability, support needs as
+# requirements, the case worker's contact) and answer; any other organisation gets 404.
+
+
+def can_propose_for(user: AnyUser, participant: Participant) -> bool:
+    """Suggested placements and single proposals: those who may change the person's record."""
+    return can_edit_participant(user, participant)
+
+
+def is_host_of(user: AnyUser, assignment: Assignment) -> bool:
+    return is_active_user(user) and role_in(user, assignment.placement.host) is not None
+
+
+def can_answer_as_host(user: AnyUser, assignment: Assignment) -> bool:
+    """Put on hold, accept or decline: the host's members."""
+    return is_host_of(user, assignment)
+
+
+def can_follow_assignment(user: AnyUser, assignment: Assignment) -> bool:
+    """Start, attendance, end: the person's case workers and the host alike."""
+    return can_propose_for(user, assignment.participant) or is_host_of(user, assignment)
+
+
+def access_assignment(user: AnyUser, assignment_id: int) -> Assignment:
+    assignment = (
+        Assignment.objects.filter(pk=assignment_id)
+        .select_related("placement__host", "participant__organisation", "participant__key_worker")
+        .first()
+    )
+    if assignment is None or not can_follow_assignment(user, assignment):
+        raise Http404("No such placement.")
+    return assignment
+
+
+def host_organisations(user: AnyUser) -> list[int]:
+    """The organisations whose decisions the user answers (every member of a host)."""
+    return list(roles_of(user)) if is_active_user(user) else []

@@ -11,20 +11,10 @@ from django.utils.translation import gettext as _
 from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
-from matchmaking.pathways.models import Offer
 from matchmaking.placements.access import can_answer_contest, can_contest_proposal, can_decide_proposal
-from matchmaking.placements.models import (
-    Contest,
-    MobilityRecord,
-    Placement,
-    Proposal,
-    Round,
-    activity_code_for,
-)
+from matchmaking.placements.lifecycle import assignment_from_round
+from matchmaking.placements.models import Contest, Proposal, Round
 from matchmaking.placements.seat_offers import offer_freed_seat
-
-# Which labour-market type a placement's acceptance counts as for the Youth Guarantee clock.
-OFFER_TYPE = {"regular": "job", "social-economy": "job", "training": "traineeship"}
 
 
 def _require(allowed: bool) -> None:
@@ -63,8 +53,9 @@ def proposal_decide(
         organisation_id=placement.host_id,
     )
     if accept:
-        _record_offer(actor, locked, placement)
-        _record_mobility(locked, placement)
+        # The lifecycle goes on from here: the offer of the placement's type, the Erasmus+ mobility
+        # record when it is one, the plan step.
+        assignment_from_round(actor=actor, proposal=locked)
     else:
         offer_freed_seat(
             placement=placement,
@@ -86,49 +77,6 @@ def proposal_decide(
         url=participant.get_absolute_url(),
     )
     return locked
-
-
-def _record_offer(actor: User, proposal: Proposal, placement: Placement) -> None:
-    """An accepted placement is a typed offer: it stops the Youth Guarantee clock."""
-    Offer.objects.create(
-        participant=proposal.participant,
-        type=OFFER_TYPE.get(placement.labour_market, "traineeship"),
-        offered_on=timezone.localdate(),
-        organisation=placement.host,
-        recorded_by=actor,
-        note=_("Placement accepted: %s") % placement.title,
-    )
-
-
-def _record_mobility(proposal: Proposal, placement: Placement) -> MobilityRecord | None:
-    """A placement abroad becomes a mobility record with the same fields as an exchange's."""
-    participant = proposal.participant
-    if not placement.is_abroad_for(participant.home_country):
-        return None
-    days = (placement.end - placement.start).days + 1 if placement.start and placement.end else None
-    learner = (
-        MobilityRecord.LearnerType.APPRENTICE
-        if placement.labour_market == "regular"
-        else MobilityRecord.LearnerType.VET_LEARNER
-        if placement.labour_market == "training"
-        else MobilityRecord.LearnerType.ADULT_LEARNER
-    )
-    return MobilityRecord.objects.create(
-        proposal=proposal,
-        participant=participant,
-        learner_type=learner,
-        activity_code=activity_code_for(days),
-        sending=participant.organisation,
-        receiving=placement.host,
-        sending_erasmus_id=participant.organisation.erasmus_id or "",
-        receiving_erasmus_id=placement.host.erasmus_id or "",
-        country=placement.country,
-        city=placement.city,
-        start=placement.start,
-        end=placement.end,
-        fewer_opportunities=participant.fewer_opportunities,
-        long_term=bool(days and days >= 90),
-    )
 
 
 @transaction.atomic

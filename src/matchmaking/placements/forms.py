@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaking.forms import Form, choice_field, country_choices
 from matchmaking.participants.models import SupportRequirement
-from matchmaking.placements.models import DEFAULT_MIN_FIT, LabourMarket, Proposal, Round
+from matchmaking.placements.models import (
+    DEFAULT_MIN_FIT,
+    LabourMarket,
+    PlacementKind,
+    Proposal,
+    Round,
+    Scheme,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -61,6 +68,8 @@ class PlacementForm(Form):
     country = forms.ChoiceField(label=_("Country"))
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     labour_market = forms.ChoiceField(label=_("Labour market"), choices=LabourMarket.choices)
+    kind = forms.ChoiceField(label=_("Type of placement"), choices=PlacementKind.choices)
+    scheme = forms.ChoiceField(label=_("Programme"), choices=Scheme.choices, required=False)
     support_offered = forms.MultipleChoiceField(
         label=_("Support offered"),
         required=False,

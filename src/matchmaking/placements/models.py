@@ -19,6 +19,24 @@ class LabourMarket(models.TextChoices):
     TRAINING = "training", _("Training place")
 
 
+class PlacementKind(models.TextChoices):
+    """What the person is offered; the Youth Guarantee offer recorded on acceptance follows it."""
+
+    TRAINEESHIP = "traineeship", _("Traineeship")
+    JOB = "job", _("Job")
+    TRAINING = "training", _("Training")
+    APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
+    WORK_TRIAL = "work-trial", _("Work trial")
+
+
+class Scheme(models.TextChoices):
+    """The programme a placement runs under: only Erasmus+ placements abroad become mobility records."""
+
+    NATIONAL = "", _("National or own funding")
+    ESF = "esf", _("ESF+ (including ALMA)")
+    ERASMUS_VET = "erasmus-vet", _("Erasmus+ vocational education and training (KA1)")
+
+
 class Placement(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -44,6 +62,13 @@ class Placement(models.Model):
     labour_market = models.CharField(
         _("labour market"), max_length=20, choices=LabourMarket.choices, default=LabourMarket.REGULAR
     )
+    kind = models.CharField(
+        _("type of placement"),
+        max_length=20,
+        choices=PlacementKind.choices,
+        default=PlacementKind.TRAINEESHIP,
+    )
+    scheme = models.CharField(_("programme"), max_length=20, choices=Scheme.choices, blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     esco_version = models.CharField(_("ESCO version"), max_length=20, blank=True)
     is_demo = models.BooleanField(default=False)
@@ -320,7 +345,8 @@ class Contest(models.Model):
 class MobilityRecord(models.Model):
     """A placement abroad, recorded like an exchange's mobility (the Erasmus+ Beneficiary Module fields).
 
-    Created when a host accepts a participant for a placement in another country. Per person it carries
+    Created when a host accepts a participant for an Erasmus+ placement in another country (never for a
+    placement at home or under another programme). Per person it carries
     the "fewer opportunities" *flag* only, never its reasons.
     """
 
@@ -329,7 +355,12 @@ class MobilityRecord(models.Model):
         APPRENTICE = "apprentice", _("Apprentice")
         ADULT_LEARNER = "adult-learner", _("Adult learner")
 
-    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="mobility")
+    proposal = models.OneToOneField(
+        Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="mobility"
+    )
+    assignment = models.OneToOneField(
+        "placements.Assignment", null=True, blank=True, on_delete=models.CASCADE, related_name="mobility"
+    )
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="mobilities")
     learner_type = models.CharField(_("learner type"), max_length=20, choices=LearnerType.choices)
     activity_code = models.CharField(_("Erasmus+ activity type"), max_length=20, blank=True)
@@ -373,3 +404,7 @@ def activity_code_for(days: int | None) -> str:
     if 90 <= days <= 365:
         return "LM-LONG-VET"
     return ""
+
+
+# The lifecycle of one person at one placement (after the models it refers to).
+from matchmaking.placements.models_lifecycle import Assignment, AttendanceNote, EndReason  # noqa: E402, F401

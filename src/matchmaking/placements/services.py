@@ -18,11 +18,14 @@ from matchmaking.participants.esco_lookup import esco_version
 from matchmaking.participants.models import Participant, SupportRequirement
 from matchmaking.placements.access import can_publish_placement
 from matchmaking.placements.models import (
+    Assignment,
     LabourMarket,
     Placement,
+    PlacementKind,
     PlacementLanguage,
     PlacementSkill,
     Proposal,
+    Scheme,
     WaitingListEntry,
 )
 from matchmaking.taxonomies.models import Region
@@ -39,6 +42,8 @@ FIELDS = (
     "city",
     "support_offered",
     "labour_market",
+    "kind",
+    "scheme",
     "status",
 )
 
@@ -68,6 +73,10 @@ def validate_placement(data: dict[str, Any]) -> dict[str, list[str]]:
         add("status", _("Use open or closed."))
     if data.get("labour_market", LabourMarket.REGULAR) not in LabourMarket.values:
         add("labour_market", _("Use regular, social-economy or training."))
+    if data.get("kind", PlacementKind.TRAINEESHIP) not in PlacementKind.values:
+        add("kind", _("Use traineeship, job, training, apprenticeship or work-trial."))
+    if data.get("scheme", "") not in Scheme.values:
+        add("scheme", _("Use no programme, esf or erasmus-vet."))
     unknown = set(data.get("support_offered") or []) - set(SupportRequirement.values)
     if unknown:
         add("support_offered", _("Unknown support: %s") % ", ".join(sorted(unknown)))
@@ -161,7 +170,13 @@ def _new_key(host: Organisation) -> str:
 
 
 def seats_taken(placement: Placement) -> int:
-    return Proposal.objects.filter(placement=placement, status__in=Proposal.HOLDS_SEAT).count()
+    """Seats held by a round's proposals and by single proposals the host accepted (an accepted round
+    proposal's lifecycle is counted once, through its proposal)."""
+    in_rounds = Proposal.objects.filter(placement=placement, status__in=Proposal.HOLDS_SEAT).count()
+    single = Assignment.objects.filter(
+        placement=placement, proposal__isnull=True, status__in=Assignment.HOLDS_SEAT
+    ).count()
+    return in_rounds + single
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matchmaking.placements import views, views_rounds
+from matchmaking.placements import views, views_people, views_rounds
 
 app_name = "placements"
 
@@ -9,6 +9,15 @@ urlpatterns = [
     path("new/", views.placement_edit, name="placement-create"),
     path("import/", views.import_view, name="import"),
     path("rounds/", views_rounds.round_list, name="round-list"),
+    path("rounds/mine/", views_people.my_rounds, name="my-rounds"),
+    path("rounds/<int:round_id>/mine/", views_people.my_round, name="my-round"),
+    path("inbox/", views_people.inbox, name="inbox"),
+    path("for/<str:pseudonym>/", views_people.suggestions, name="suggestions"),
+    path("for/<str:pseudonym>/propose/", views_people.propose, name="propose"),
+    path("people/<int:assignment_id>/", views_people.assignment_detail, name="assignment-detail"),
+    path(
+        "people/<int:assignment_id>/<str:action>/", views_people.assignment_action, name="assignment-action"
+    ),
     path("rounds/new/", views_rounds.round_create, name="round-create"),
     path("rounds/<int:round_id>/", views_rounds.round_detail, name="round-detail"),
     path("rounds/<int:round_id>/progress/", views_rounds.round_progress, name="round-progress"),

@@ -113,6 +113,8 @@ def _placement_data(form: forms.PlacementForm) -> dict[str, Any]:
             "country",
             "city",
             "labour_market",
+            "kind",
+            "scheme",
             "support_offered",
         )
     }
@@ -156,6 +158,8 @@ def placement_edit(request: AuthenticatedHttpRequest, key: str | None = None) ->
                     "country",
                     "city",
                     "labour_market",
+                    "kind",
+                    "scheme",
                     "support_offered",
                 )
             },

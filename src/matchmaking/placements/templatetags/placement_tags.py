@@ -12,6 +12,7 @@ from django import template
 
 from matchmaking.participants.models import Participant
 from matchmaking.placements.selectors import participant_recent_proposals
+from matchmaking.placements.selectors_people import person_assignments
 
 register = template.Library()
 
@@ -24,4 +25,5 @@ def participant_proposals(participant: Participant, *, can_edit: bool) -> dict[s
         "participant": participant,
         "can_edit": can_edit,
         "proposals": participant_recent_proposals(participant=participant),
+        "assignments": list(person_assignments(participant=participant)[:10]) if can_edit else [],
     }
