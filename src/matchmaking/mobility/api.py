@@ -20,7 +20,7 @@ from matchmaking.core.api_schemas import (
     Shown,
     no_nul_characters,
 )
-from matchmaking.mobility import selectors
+from matchmaking.mobility import matching, selectors
 from matchmaking.mobility import services as mobility_services
 from matchmaking.mobility.access import (
     access_opportunity,
@@ -124,6 +124,14 @@ class SuggestionOut(Schema):
     reasons: list[dict[str, Any]]
 
 
+class NearMissOut(Schema):
+    organisation: str
+    opportunity: str
+    score: float
+    broken: dict[str, Any]
+    reasons: list[dict[str, Any]]
+
+
 def _opportunity(o: Opportunity) -> dict[str, Any]:
     return {"id": o.key, "organisation": o.organisation.key, **opportunity_full_data(o)}
 
@@ -197,3 +205,27 @@ def opportunity_status(request: HttpRequest, key: str, payload: StatusIn) -> dic
 def opportunity_suggestions(request: HttpRequest, key: str) -> Shown[Suggestion]:
     opportunity = access_opportunity_for_edit(request.user, key)
     return Shown(selectors.suggestion_list(opportunity=opportunity), _suggestion)
+
+
+@router.get("/opportunities/{key}/near-misses", response={200: list[NearMissOut], 404: ErrorOut})
+def opportunity_near_misses(request: HttpRequest, key: str) -> list[dict[str, Any]]:
+    """Partners that break exactly one rule the two sides could change (dates, a shared language, the
+    group size), each with that rule (``broken``) and the reasons it would otherwise fit.
+
+    As on the suggestions page, they are looked for only when fewer than three partner suggestions pass
+    the rules; otherwise the list is empty. Texts are in the request's language.
+    """
+    opportunity = access_opportunity_for_edit(request.user, key)
+    partners = selectors.suggestion_list(opportunity=opportunity).filter(their_opportunity__isnull=False)
+    if partners.count() >= matching.NEAR_MISS_WHEN_FEWER:
+        return []
+    return [
+        {
+            "organisation": miss.organisation.key,
+            "opportunity": miss.their_opportunity.key,
+            "score": miss.score,
+            "broken": {**miss.broken, "text": reason_text(miss.broken)},
+            "reasons": [{**r, "text": reason_text(r)} for r in miss.reasons],
+        }
+        for miss in matching.near_misses_for(opportunity)
+    ]
