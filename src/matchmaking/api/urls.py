@@ -14,6 +14,8 @@ from matchmaking.api.auth import AUTH
 from matchmaking.events.api import router as events_router
 from matchmaking.exchanges.api import router as exchanges_router
 from matchmaking.exchanges.api_conversations import router as conversations_router
+from matchmaking.exchanges.api_proposals import router as proposals_router
+from matchmaking.exchanges.api_reports import router as reports_router
 from matchmaking.library.api import router as library_router
 from matchmaking.mobility.api import router as mobility_router
 from matchmaking.organisations.api import router as organisations_router
@@ -57,6 +59,9 @@ api.add_router("/", mobility_router)
 # The library before exchanges: its GET /exchanges/{id}/story must come before the exchanges'
 # POST /exchanges/{id}/{action}, which would otherwise answer it with 405.
 api.add_router("/", library_router)
+# Likewise the proposals (GET/POST /exchanges, the thread) and the report.
+api.add_router("/", proposals_router)
+api.add_router("/", reports_router)
 api.add_router("/", exchanges_router)
 api.add_router("/", conversations_router)
 api.add_router("/", placements_router)

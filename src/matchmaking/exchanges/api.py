@@ -1,5 +1,6 @@
 """API endpoints for exchanges: the list, the state changes, and inside one exchange its visitors
-(mobility records), the programme, the report and the story.
+(mobility records), the programme and the changes of dates. The proposal and the thread are in
+``api_proposals``, the report in ``api_reports``, the story in the library's API.
 
 Visitors and the programme are for the two organisations of the exchange (anyone else: 404); every
 read of visitors' details goes to the personal-data access log. The "fewer opportunities" flag is shown
@@ -23,7 +24,6 @@ from matchmaking.core.api_schemas import (
     FieldErrorsOut,
     ListPaging,
     LocalTime,
-    Paging,
     Shown,
     no_nul_characters,
 )
@@ -172,36 +172,17 @@ class ProgrammeItemPatch(Schema):
         return value
 
 
-class QuoteOut(Schema):
-    author_name: str
-    text: str
-    organisation: str
-
-
-class ReportOut(Schema):
-    summary: str
-    outcomes: str
-    host_lessons: list[str]
-    visitor_lessons: list[str]
-    follow_up_actions: list[str]
-    host_feedback: str
-    visitor_feedback: str
-    host_follow_up: str
-    visitor_follow_up: str
-    quotes: list[QuoteOut] = Field(description="Quotes whose author agreed to publication.")
-
-
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def _exchange_for_action(request: HttpRequest, exchange_id: int) -> Exchange:
+def exchange_for_action(request: HttpRequest, exchange_id: int) -> Exchange:
     """The exchange, for one of its two organisations; anyone else (coordinators too) gets a 404."""
     if not 0 < exchange_id < MAX_ID:
         raise Http404
     return access_exchange_for_action(request.user, exchange_id)
 
 
-def _exchange_for_reading(request: HttpRequest, exchange_id: int) -> Exchange:
+def exchange_for_reading(request: HttpRequest, exchange_id: int) -> Exchange:
     if not 0 < exchange_id < MAX_ID:
         raise Http404
     return access_exchange(request.user, exchange_id)
@@ -229,7 +210,7 @@ def _item(exchange: Exchange, item_id: int) -> ProgrammeItem:
     return found
 
 
-def _exchange(e: Exchange) -> dict[str, Any]:
+def exchange_out(e: Exchange) -> dict[str, Any]:
     return {
         "id": e.pk, "title": e.title, "host": e.host.key, "visitor": e.visitor.key, "type": e.type.code,
         "start": e.start, "end": e.end, "group_size": e.group_size, "state": e.state,
@@ -289,15 +270,9 @@ def _save_item(
 # --- Exchanges --------------------------------------------------------------------------------------
 
 
-@router.get("/exchanges", response=list[ExchangeOut])
-@paginate(Paging)
-def exchange_list(request: HttpRequest, state: str = "") -> Shown[Exchange]:
-    return Shown(selectors.exchange_list(user=request.user, state=state[:20]), _exchange)
-
-
 @router.get("/exchanges/{exchange_id}", response={200: ExchangeOut, 404: ErrorOut})
 def exchange_detail(request: HttpRequest, exchange_id: int) -> dict[str, Any]:
-    return _exchange(_exchange_for_reading(request, exchange_id))
+    return exchange_out(exchange_for_reading(request, exchange_id))
 
 
 # --- Visitors ---------------------------------------------------------------------------------------
@@ -307,7 +282,7 @@ def exchange_detail(request: HttpRequest, exchange_id: int) -> dict[str, Any]:
 @paginate(ListPaging)
 def visitor_list(request: HttpRequest, exchange_id: int) -> Shown[Visitor]:
     """The people travelling, with their job-shadowing profile (the two organisations only)."""
-    exchange = _exchange_for_action(request, exchange_id)
+    exchange = exchange_for_action(request, exchange_id)
     programme_services.log_visitor_reads(
         user=request.user, exchange=exchange, purpose="api: visitors", path=request.path
     )
@@ -320,7 +295,7 @@ def visitor_list(request: HttpRequest, exchange_id: int) -> Shown[Visitor]:
     response={201: VisitorOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorsOut},
 )
 def visitor_create(request: HttpRequest, exchange_id: int, payload: VisitorIn) -> Status[dict[str, Any]]:
-    exchange = _exchange_for_action(request, exchange_id)
+    exchange = exchange_for_action(request, exchange_id)
     return Status(201, _save_visitor(request, exchange, payload.dict(), None))
 
 
@@ -331,7 +306,7 @@ def visitor_create(request: HttpRequest, exchange_id: int, payload: VisitorIn) -
 def visitor_update(
     request: HttpRequest, exchange_id: int, visitor_id: int, payload: VisitorPatch
 ) -> dict[str, Any]:
-    exchange = _exchange_for_action(request, exchange_id)
+    exchange = exchange_for_action(request, exchange_id)
     visitor = _visitor(exchange, visitor_id)
     data = {
         k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in ("start", "end")
@@ -343,7 +318,7 @@ def visitor_update(
     "/exchanges/{exchange_id}/visitors/{visitor_id}", response={204: None, 404: ErrorOut, 409: ErrorOut}
 )
 def visitor_delete(request: HttpRequest, exchange_id: int, visitor_id: int) -> Status[None]:
-    exchange = _exchange_for_action(request, exchange_id)
+    exchange = exchange_for_action(request, exchange_id)
     programme_services.visitor_remove(actor=request.user, visitor=_visitor(exchange, visitor_id))
     return Status(204, None)
 
@@ -357,7 +332,7 @@ def programme_list(
     request: HttpRequest, exchange_id: int, visitor: int | None = None
 ) -> Shown[ProgrammeItem]:
     """The agenda, in the host's time zone (see the exchange's ``time_zone``); ``visitor``: one person's."""
-    exchange = _exchange_for_action(request, exchange_id)
+    exchange = exchange_for_action(request, exchange_id)
     chosen = _visitor(exchange, visitor) if visitor is not None else None
     return Shown(programme_services.programme_for(exchange, chosen), _item_out)
 
@@ -369,7 +344,7 @@ def programme_list(
 def programme_create(
     request: HttpRequest, exchange_id: int, payload: ProgrammeItemIn
 ) -> Status[dict[str, Any]]:
-    exchange = _exchange_for_action(request, exchange_id)
+    exchange = exchange_for_action(request, exchange_id)
     return Status(201, _save_item(request, exchange, payload.dict(), None))
 
 
@@ -380,7 +355,7 @@ def programme_create(
 def programme_update(
     request: HttpRequest, exchange_id: int, item_id: int, payload: ProgrammeItemPatch
 ) -> dict[str, Any]:
-    exchange = _exchange_for_action(request, exchange_id)
+    exchange = exchange_for_action(request, exchange_id)
     item = _item(exchange, item_id)
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     return _save_item(request, exchange, data, item)
@@ -390,32 +365,9 @@ def programme_update(
     "/exchanges/{exchange_id}/programme/{item_id}", response={204: None, 404: ErrorOut, 409: ErrorOut}
 )
 def programme_delete(request: HttpRequest, exchange_id: int, item_id: int) -> Status[None]:
-    exchange = _exchange_for_action(request, exchange_id)
+    exchange = exchange_for_action(request, exchange_id)
     programme_services.programme_item_remove(actor=request.user, item=_item(exchange, item_id))
     return Status(204, None)
-
-
-# --- Report (read; the story is in the library's API) ---------------------------------------------
-
-
-@router.get("/exchanges/{exchange_id}/report", response={200: ReportOut, 404: ErrorOut})
-def report_detail(request: HttpRequest, exchange_id: int) -> dict[str, Any]:
-    """The completion report (404 until one is written); only quotes with consent."""
-    exchange = _exchange_for_reading(request, exchange_id)
-    report = getattr(exchange, "report", None)
-    if report is None:
-        raise Http404
-    return {
-        "summary": report.summary, "outcomes": report.outcomes,
-        "host_lessons": report.host_lesson_list(), "visitor_lessons": report.visitor_lesson_list(),
-        "follow_up_actions": report.follow_up_list(),
-        "host_feedback": report.host_feedback, "visitor_feedback": report.visitor_feedback,
-        "host_follow_up": report.host_follow_up, "visitor_follow_up": report.visitor_follow_up,
-        "quotes": [
-            {"author_name": q.author_name, "text": q.text, "organisation": q.organisation.key}
-            for q in selectors.consented_quotes(exchange=exchange)
-        ],
-    }  # fmt: skip
 
 
 # --- Changes of dates and group size ---------------------------------------------------------------
@@ -447,7 +399,7 @@ def _change_out(change: ExchangeChange) -> dict[str, Any]:
 @paginate(ListPaging)
 def change_list(request: HttpRequest, exchange_id: int) -> Shown[ExchangeChange]:
     """Changes of dates or group size proposed after agreement, newest first (the two organisations)."""
-    exchange = _exchange_for_action(request, exchange_id)
+    exchange = exchange_for_action(request, exchange_id)
     return Shown(exchange.changes.select_related("proposed_by"), _change_out)
 
 
@@ -459,14 +411,14 @@ def change_propose(request: HttpRequest, exchange_id: int, payload: ChangeIn) ->
     """New dates or group size. While proposed: applied at once (200, the exchange). Once agreed: a
     counter-proposal the other organisation accepts or refuses (201, the change); the agreed values stay
     until then."""
-    exchange = _exchange_for_action(request, exchange_id)
+    exchange = exchange_for_action(request, exchange_id)
     result = exchange_changes.exchange_update(
         actor=request.user, exchange=exchange, start=payload.start, end=payload.end,
         group_size=payload.group_size,
     )  # fmt: skip
     if isinstance(result, ExchangeChange):
         return Status(201, _change_out(result))
-    return Status(200, _exchange(result))
+    return Status(200, exchange_out(result))
 
 
 @router.post(
@@ -480,7 +432,7 @@ def change_answer(
     (anyone else: 404)."""
     if answer not in ("accept", "refuse") or not 0 < change_id < MAX_ID:
         raise Http404
-    exchange = _exchange_for_action(request, exchange_id)
+    exchange = exchange_for_action(request, exchange_id)
     change = access_change_for_answer(request.user, exchange, change_id)
     change = exchange_changes.exchange_change_answer(
         actor=request.user, change=change, accept=answer == "accept", reason=payload.reason
@@ -491,9 +443,9 @@ def change_answer(
 @router.put("/exchanges/{exchange_id}/flags", response={200: ExchangeOut, 404: ErrorOut, 409: ErrorOut})
 def flags_set(request: HttpRequest, exchange_id: int, payload: FlagsIn) -> dict[str, Any]:
     """The Erasmus+ reporting flags (green travel, blended, force majeure): either organisation."""
-    exchange = _exchange_for_action(request, exchange_id)
+    exchange = exchange_for_action(request, exchange_id)
     exchange = exchange_flags.exchange_flags_set(actor=request.user, exchange=exchange, **payload.dict())
-    return _exchange(exchange)
+    return exchange_out(exchange)
 
 
 # --- State changes ----------------------------------------------------------------------------------
@@ -514,4 +466,4 @@ def exchange_action(request: HttpRequest, exchange_id: int, action: str, payload
     exchange = exchange_services.exchange_transition(
         actor=request.user, exchange=exchange, action=action, reason=payload.reason
     )
-    return _exchange(exchange)
+    return exchange_out(exchange)
