@@ -60,7 +60,9 @@ def _accepted(world, host, job, person) -> Assignment:
 
 def test_the_whole_lifecycle_with_an_interview_and_an_early_end(world, host, job, person):
     a = lifecycle.assignment_propose(actor=world.worker, participant=person, placement=job, message="Keen")
-    assert a.status == "proposed" and a.score and a.score > 0
+    assert a.status == "proposed"
+    assert a.score
+    assert a.score > 0
     step = Step.objects.get(pk=a.step_id)
     assert (step.type, step.status) == ("placement", "planned")
 
@@ -105,7 +107,8 @@ def test_history_is_stored_as_codes_and_read_in_the_readers_language(world, host
     a = lifecycle.assignment_propose(actor=world.worker, participant=person, placement=job)
     a = lifecycle.assignment_decide(actor=host, assignment=a, accept=False, reason="language")
     entry = a.history[-1]
-    assert entry["code"] == "declined" and entry["params"]["reason"] == "language"
+    assert entry["code"] == "declined"
+    assert entry["params"]["reason"] == "language"
     with translation.override("en"):
         assert "Language level too low" in history_text(entry)
 
@@ -178,7 +181,8 @@ def test_the_erasmus_record_only_abroad_and_under_erasmus(world, host, job, pers
     job.save()
     a = _accepted(world, host, job, person)
     record = MobilityRecord.objects.get(assignment=a)
-    assert record.activity_code == "LM-LONG-VET" and record.learner_type == "apprentice"
+    assert record.activity_code == "LM-LONG-VET"
+    assert record.learner_type == "apprentice"
     assert record.country == "DE"
 
 

@@ -7,11 +7,20 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from matchmaking.participants.access import caseload_participants
 from matchmaking.participants.models import Participant
-from matchmaking.permissions.roles import AnyUser
+from matchmaking.permissions.roles import AnyUser, caseload_organisations, is_active_user, signed_in
 from matchmaking.placements.access import host_organisations, visible_rounds
 from matchmaking.placements.models import Assignment, Proposal, Round
+
+
+def own_people(user: AnyUser) -> QuerySet[Participant]:
+    """The people whose case the user's organisations hold, or whose key worker the user is."""
+    person = signed_in(user)
+    if person is None or not is_active_user(person):
+        return Participant.objects.none()
+    return Participant.objects.exclude(status=Participant.Status.ERASED).filter(
+        Q(organisation_id__in=caseload_organisations(person)) | Q(key_worker=person)
+    )
 
 
 def person_assignments(*, participant: Participant) -> QuerySet[Assignment]:
@@ -63,7 +72,7 @@ def host_running(*, user: AnyUser) -> QuerySet[Assignment]:
 
 def caseworker_rounds(*, user: AnyUser) -> QuerySet[Any]:
     """The rounds the user may read, with how many of the user's own people are in each."""
-    mine = caseload_participants(user).values("pk")
+    mine = own_people(user).values("pk")
     return (
         visible_rounds(user)
         .annotate(n_mine=Count("participants", filter=Q(participants__in=mine), distinct=True))
@@ -75,7 +84,7 @@ def caseworker_round_proposals(*, user: AnyUser, allocation_round: Round) -> Que
     """In a round, the proposals of the user's own people only."""
     return (
         Proposal.objects.filter(
-            round=allocation_round, participant__in=caseload_participants(user).values("pk")
+            round=allocation_round, participant__in=own_people(user).values("pk")
         )
         .select_related("participant", "placement__host")
         .order_by("participant__pseudonym")
