@@ -145,6 +145,11 @@ class PartnerIndex:
         fits: BoolArray = np.asarray(unbounded | (end - start + 1 >= needed), dtype=bool)
         return np.asarray(mask & fits, dtype=bool)
 
+    def candidate_rows(self, opportunity_id: str) -> IntArray:
+        """Rows (positions in ``ids``) of ``candidates``."""
+        ours = self._opportunities[opportunity_id]
+        return np.flatnonzero(self._compatible(ours, reverse=False)).astype(np.int64)
+
     def candidates(self, opportunity_id: str) -> list[str]:
         """Opportunities that may be suggested to ``opportunity_id`` (a superset of those that are)."""
         ours = self._opportunities[opportunity_id]

@@ -1,0 +1,325 @@
+"""Partner scores as array work: the network encoded once, every candidate pair scored at once.
+
+``PartnerArrays`` encodes what a partner score reads of each opportunity (and of its organisation)
+into numpy arrays, rows in ``PartnerIndex`` order: the topics the visiting side wants (weighted by
+rarity) and those the host can show, target groups, the organisation's expertise and interests,
+country and region, kind, group size, the TF-IDF vectors of the descriptions (a sparse matrix) and
+the description vectors of the text model. ``scores`` then scores any list of (ours, theirs) pairs
+with vectorised operations and returns exactly the scores ``partners.score_pair`` gives, penalties
+included: the same fits, the same weighting, and the same rounding (Python's ``round`` on the
+decimal value, not numpy's; the few values within a hair of a rounding tie are rounded by Python).
+The sums of more than two topic weights or shared words may add up in another order, which can only
+matter at an exact rounding tie; ``tests/engine/test_partner_arrays.py`` compares the two scorers on
+random networks.
+
+Which pairs to score is the business of ``PartnerIndex`` (and of ``compatible`` here, for the
+rules the index leaves out: the kind of opportunity and the hard limit on group size).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from matchmaking.engine.network import OFFER, REQUEST, Network
+from matchmaking.engine.partner_fits import SATURATION, SEMANTIC_FLOOR, SEMANTIC_FULL, TEXT_FULL
+from matchmaking.engine.partner_index import PartnerIndex
+from matchmaking.engine.partner_rules import CAPACITY_HARD_RATIO, neighbouring_types
+from matchmaking.engine.partners import DEFAULT_WEIGHTS, PartnerWeights, wished_place
+from matchmaking.engine.places import PlacePreference
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+# The parts of a score in the order their points are added up (``partners.PartnerWeights.parts``).
+PART_ORDER = ("topics", "target_groups", "reciprocity", "text", "semantic", "place", "novelty")
+
+_TIE = 1e-9
+
+
+def py_round(values: FloatArray, digits: int) -> FloatArray:
+    """Python's ``round(x, digits)`` of every value: numpy's rounding, except at a hair of a tie.
+
+    numpy rounds ``x * 10**digits``, which is itself rounded, so a value such as 51.15 (stored just
+    below) goes up where Python, rounding the stored value, goes down. The values that close to a
+    tie are rounded one by one by Python.
+
+    Examples
+    --------
+    >>> py_round(np.array([51.15, 2.675, 0.125, 7.04]), 1).tolist()
+    [51.1, 2.7, 0.1, 7.0]
+    >>> [round(51.15, 1), round(2.675, 1), round(0.125, 1)]
+    [51.1, 2.7, 0.1]
+    """
+    scale = 10.0**digits
+    scaled = values * scale
+    out: FloatArray = np.rint(scaled) / scale
+    near = np.abs(scaled - np.floor(scaled) - 0.5) < _TIE * np.maximum(1.0, np.abs(scaled))
+    if near.any():
+        out[near] = [round(v, digits) for v in values[near].tolist()]
+    return out
+
+
+def _dedup(codes: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(codes))
+
+
+class PartnerArrays:
+    """What partner scores read of a network, as arrays in the rows of a ``PartnerIndex``.
+
+    Parameters
+    ----------
+    network : Network
+    index : PartnerIndex
+        Built on the same network; its rows are the rows here.
+
+    Examples
+    --------
+    >>> from matchmaking.engine.network import Opportunity, Organisation
+    >>> from matchmaking.engine.partners import score_pair
+    >>> network = Network(
+    ...     [Organisation("a", expertise=("mentoring",)), Organisation("b", interests=("mentoring",))],
+    ...     [
+    ...         Opportunity("want", "a", "job-shadowing", "request", topics=("outreach",), languages=("en",)),
+    ...         Opportunity("give", "b", "job-shadowing", "offer", topics=("outreach",), languages=("en",)),
+    ...     ],
+    ... )
+    >>> arrays = PartnerArrays(network, PartnerIndex(network))
+    >>> arrays.scores(np.array([0]), np.array([1])).tolist()
+    [71.4]
+    >>> score_pair(network, network.opportunity("want"), network.opportunity("give")).score
+    71.4
+    """
+
+    def __init__(self, network: Network, index: PartnerIndex) -> None:
+        self.network = network
+        self.index = index
+        opportunities = [network.opportunities[key] for key in index.ids]
+        self.opportunities = opportunities
+        owners = [network.organisation(o.organisation) for o in opportunities]
+        topics = sorted(
+            {t for o in opportunities for t in o.topics}
+            | {t for org in network.organisations.values() for t in (*org.expertise, *org.interests)}
+        )
+        groups = sorted(
+            {g for o in opportunities for g in o.target_groups}
+            | {g for org in network.organisations.values() for g in org.target_groups}
+        )
+        self._topic = {t: i for i, t in enumerate(topics)}
+        self._group = {g: i for i, g in enumerate(groups)}
+        weights = np.array([network.topic_weight(t) for t in topics], dtype=np.float64)
+        n = len(opportunities)
+        k, g = max(len(topics), 1), max(len(groups), 1)
+        self.wanted = np.zeros((n, k))
+        self.wanted_total = np.zeros(n)
+        self.shown = np.zeros((n, k))
+        self.visitor_groups = np.zeros((n, g))
+        self.visitor_group_count = np.zeros(n)
+        self.host_groups = np.zeros((n, g))
+        self.interests = np.zeros((n, k))
+        self.interest_count = np.zeros(n)
+        self.expertise = np.zeros((n, k))
+        for row, (opp, org) in enumerate(zip(opportunities, owners, strict=True)):
+            wanted = _dedup(opp.topics or org.interests)
+            for t in wanted:
+                self.wanted[row, self._topic[t]] = weights[self._topic[t]]
+            self.wanted_total[row] = sum(network.topic_weight(t) for t in wanted)
+            self._mark(self.shown, row, self._topic, (*opp.topics, *org.expertise))
+            visitor_groups = _dedup(opp.target_groups or org.target_groups)
+            self._mark(self.visitor_groups, row, self._group, visitor_groups)
+            self.visitor_group_count[row] = len(visitor_groups)
+            self._mark(self.host_groups, row, self._group, (*opp.target_groups, *org.target_groups))
+            interests = _dedup(org.interests)
+            self._mark(self.interests, row, self._topic, interests)
+            self.interest_count[row] = len(interests)
+            self._mark(self.expertise, row, self._topic, org.expertise)
+        org_ids = sorted({o.id for o in owners} | set(network.organisations))
+        self._org = {key: i for i, key in enumerate(org_ids)}
+        self.org: IntArray = np.array([self._org[o.id] for o in owners], dtype=np.int64)
+        countries = sorted({o.country for o in owners})
+        regions = sorted({o.region or "" for o in owners})
+        self.countries = countries
+        self.country: IntArray = np.array([countries.index(o.country) for o in owners], dtype=np.int64)
+        self.region: IntArray = np.array([regions.index(o.region or "") for o in owners], dtype=np.int64)
+        self._regions = regions
+        types = sorted({o.type for o in opportunities})
+        self.type: IntArray = np.array([types.index(o.type) for o in opportunities], dtype=np.int64)
+        self.neighbours = np.array([[neighbouring_types(a, b) for b in types] for a in types], dtype=bool)
+        self.meets = self.neighbours | np.eye(len(types), dtype=bool)
+        self.group_size: IntArray = np.array([o.group_size for o in opportunities], dtype=np.int64)
+        self.offer: BoolArray = np.array([o.direction == OFFER for o in opportunities], dtype=bool)
+        self.request: BoolArray = np.array([o.direction == REQUEST for o in opportunities], dtype=bool)
+        tie_order = sorted(range(n), key=lambda i: (opportunities[i].organisation, opportunities[i].id))
+        self.tie_rank: IntArray = np.empty(n, dtype=np.int64)
+        self.tie_rank[tie_order] = np.arange(n)
+        self._text_matrix([f"opp:{o.id}" for o in opportunities])
+        self._vector_matrix([f"opp:{o.id}" for o in opportunities])
+        self._past = np.array(
+            sorted(
+                self._pair_key(self._org[min(pair)], self._org[max(pair)])
+                for pair in network.past_exchanges
+                if pair and all(key in self._org for key in pair)
+            ),
+            dtype=np.int64,
+        )
+
+    @staticmethod
+    def _mark(matrix: FloatArray, row: int, columns: dict[str, int], codes: Iterable[str]) -> None:
+        for code in codes:
+            matrix[row, columns[code]] = 1.0
+
+    def _pair_key(self, a: int, b: int) -> int:
+        return min(a, b) * len(self._org) + max(a, b)
+
+    def _text_matrix(self, keys: Sequence[str]) -> None:
+        vectors = self.network.text.vectors
+        vocabulary: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for row, key in enumerate(keys):
+            for word, value in vectors.get(key, {}).items():
+                rows.append(row)
+                cols.append(vocabulary.setdefault(word, len(vocabulary)))
+                vals.append(value)
+        shape = (len(keys), max(len(vocabulary), 1))
+        self.text = sparse.csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float64)
+
+    def _vector_matrix(self, keys: Sequence[str]) -> None:
+        vectors = self.network.vectors
+        found = [vectors.get(key) for key in keys]
+        self.has_vector: BoolArray = np.array([v is not None for v in found], dtype=bool)
+        first = next((v for v in found if v is not None), None)
+        size, dtype = (0, np.float32) if first is None else (len(first), first.dtype)
+        self.vectors = np.zeros((len(keys), size), dtype=dtype)
+        for row, v in enumerate(found):
+            if v is not None:
+                self.vectors[row] = v
+
+    # --- which pairs --------------------------------------------------------------------------------
+
+    def compatible(self, ours: int, theirs: IntArray) -> BoolArray:
+        """The rules ``PartnerIndex`` leaves out: kinds that can meet, a group at most twice the room."""
+        visitor, host = self.sides(np.full(len(theirs), ours, dtype=np.int64), theirs)
+        group, room = self.group_size[visitor], self.group_size[host]
+        too_big = (room > 0) & (group > CAPACITY_HARD_RATIO * room)
+        return np.asarray(self.meets[self.type[ours], self.type[theirs]] & ~too_big, dtype=bool)
+
+    def sides(self, ours: IntArray, theirs: IntArray) -> tuple[IntArray, IntArray]:
+        """The visiting (request) and hosting (offer) row of each pair (``partner_rules.roles``)."""
+        they_visit = self.offer[ours] & self.request[theirs]
+        return np.where(they_visit, theirs, ours), np.where(they_visit, ours, theirs)
+
+    # --- scores -------------------------------------------------------------------------------------
+
+    def scores(
+        self,
+        ours: IntArray,
+        theirs: IntArray,
+        places: Callable[[int], PlacePreference] | None = None,
+        weights: PartnerWeights = DEFAULT_WEIGHTS,
+    ) -> FloatArray:
+        """The score of every pair (``ours[k]``, ``theirs[k]``), as ``partners.score_pair`` gives it.
+
+        ``places(row)`` is the place our opportunity asks for (default: read from its description,
+        ``partners.wished_place``); ``weights`` a ``PartnerWeights`` (default: the default weights).
+        """
+        if places is None:
+            places = self.wished_place
+        if len(ours) == 0:
+            return np.zeros(0)
+        visitor, host = self.sides(ours, theirs)
+        fits: dict[str, FloatArray] = {}
+        present: dict[str, BoolArray] = {}
+        everywhere = np.ones(len(ours), dtype=bool)
+        numerator = np.einsum("ij,ij->i", self.wanted[visitor], self.shown[host])
+        total = self.wanted_total[visitor]
+        fits["topics"] = np.where(total > 0, numerator / np.where(total > 0, total, 1.0), 0.0)
+        found = np.einsum("ij,ij->i", self.visitor_groups[visitor], self.host_groups[host])
+        fits["target_groups"] = _coverage(found, self.visitor_group_count[visitor])
+        found = np.einsum("ij,ij->i", self.interests[host], self.expertise[visitor])
+        fits["reciprocity"] = _coverage(found, self.interest_count[host])
+        present["reciprocity"] = self.interest_count[host] > 0
+        text = np.asarray(self.text[ours].multiply(self.text[theirs]).sum(axis=1)).ravel()
+        fits["text"] = np.minimum(1.0, np.minimum(1.0, text) / TEXT_FULL)
+        fits["semantic"], present["semantic"] = self._semantic(ours, theirs)
+        fits["place"], present["place"] = self._place(ours, theirs, places)
+        pair_keys = np.minimum(self.org[ours], self.org[theirs]) * len(self._org) + np.maximum(
+            self.org[ours], self.org[theirs]
+        )
+        fits["novelty"] = np.where(np.isin(pair_keys, self._past), 0.0, 1.0)
+        all_weights = weights.parts()
+        weight_total = np.zeros(len(ours))
+        for name in PART_ORDER:
+            applies = present.get(name, everywhere)
+            weight_total = weight_total + np.where(applies, max(all_weights[name], 0.0), 0.0)
+        weight_total = np.where(weight_total == 0, 1.0, weight_total)
+        score = np.zeros(len(ours))
+        for name in PART_ORDER:
+            applies = present.get(name, everywhere)
+            points = py_round(100.0 * max(all_weights[name], 0.0) * fits[name] / weight_total, 2)
+            score = score + np.where(applies, points, 0.0)
+        score = py_round(score, 1)
+        neighbouring = self.neighbours[self.type[ours], self.type[theirs]]
+        group, room = self.group_size[visitor], self.group_size[host]
+        excess = np.maximum(0, group - room)
+        ratio = np.where(room > 0, excess / np.where(room > 0, room, 1), 0.0)
+        share_neighbour = min(max(weights.neighbouring_type, 0.0), 1.0)
+        share_group = min(max(weights.oversized_group, 0.0), 1.0)
+        keep = np.where(neighbouring, 1.0 - share_neighbour, 1.0)
+        keep = keep * np.where(excess > 0, 1.0 - share_group * np.minimum(ratio, 1.0), 1.0)
+        # penalty_share rounds the share to 4 decimals: a share that rounds to 0 takes nothing off.
+        penalised = py_round(1.0 - keep, 4) > 0
+        if penalised.any():
+            left = score[penalised]
+            n = neighbouring[penalised]
+            left = left - np.where(n, py_round(left * share_neighbour, 1), 0.0)
+            e = excess[penalised] > 0
+            cut = share_group * np.minimum(ratio[penalised], 1.0)
+            left = left - np.where(e, py_round(left * cut, 1), 0.0)
+            score[penalised] = py_round(np.maximum(left, 0.0), 1)
+        return score
+
+    def _semantic(self, ours: IntArray, theirs: IntArray) -> tuple[FloatArray, BoolArray]:
+        applies = self.has_vector[ours] & self.has_vector[theirs]
+        if not applies.any():
+            return np.zeros(len(ours)), applies
+        cosine = np.einsum("ij,ij->i", self.vectors[ours], self.vectors[theirs]).astype(np.float64)
+        raw = np.minimum(1.0, np.maximum(0.0, (cosine - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR)))
+        # The engine's cosine is a float32 dot product of the two vectors; another summation order
+        # moves its last bits, which matters only near a rounding tie: those pairs are redone its way.
+        scaled = raw * 1e4
+        unsure = applies & (np.abs(scaled - np.floor(scaled) - 0.5) < 0.2) & (raw > 0) & (raw < 1)
+        for k in np.flatnonzero(unsure):
+            exact = float(np.dot(self.vectors[ours[k]], self.vectors[theirs[k]]))
+            raw[k] = min(1.0, max(0.0, (exact - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR)))
+        return np.where(applies, py_round(raw, 4), 0.0), applies
+
+    def _place(
+        self, ours: IntArray, theirs: IntArray, places: Callable[[int], PlacePreference]
+    ) -> tuple[FloatArray, BoolArray]:
+        fit = np.zeros(len(ours))
+        stated = np.zeros(len(ours), dtype=bool)
+        for row in np.unique(ours):
+            place = places(int(row))
+            if not place.stated:
+                continue
+            at = ours == row
+            stated[at] = True
+            countries = np.array([c in place.countries for c in self.countries], dtype=bool)
+            regions = np.array([r != "" and r in place.regions for r in self._regions], dtype=bool)
+            fits = countries[self.country[theirs[at]]] | regions[self.region[theirs[at]]]
+            fit[at] = np.where(fits, 1.0, 0.0)
+        return fit, stated
+
+    def wished_place(self, row: int) -> PlacePreference:
+        """The place the opportunity of ``row`` asks for (``partners.wished_place``)."""
+        return wished_place(self.network, self.opportunities[row])
+
+
+def _coverage(found: FloatArray, wanted: FloatArray) -> FloatArray:
+    """``partner_fits.coverage`` with ``SATURATION``: found / min(wanted, 2), at most 1; 0 if none."""
+    denominator = np.minimum(wanted, SATURATION)
+    return np.where(wanted > 0, np.minimum(1.0, found / np.where(wanted > 0, denominator, 1.0)), 0.0)
