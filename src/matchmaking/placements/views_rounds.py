@@ -41,7 +41,9 @@ def _require_rounds(user: AnyUser) -> None:
 @login_required
 @require_GET
 def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require_rounds(request.user)
+    if not can_manage_rounds(request.user):
+        # Case workers read the rounds of their own people (404 there for anyone else).
+        return redirect("placements:my-rounds")
     page = Paginator(selectors.round_list(), ROUNDS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "placements/round_list.html", {"rounds": page, "page": page})
 
