@@ -1,8 +1,9 @@
 """Refreshing stored partner suggestions: all of them, or only those one change can affect.
 
 The network is read once; ``PartnerIndex`` (engine) gives each opportunity the counterparts and the
-organisations that may pass the hard rules, and only those are scored (the engine checks each one
-exactly, so the result is the one scoring the whole network gives). Rows are written per chunk of
+organisations that may pass the hard rules, and ``PartnerBatch`` scores only those, as arrays, a
+chunk of opportunities at a time, cuts each list to its top and writes reasons for the kept pairs
+only (the result is the one scoring the whole network pair by pair gives). Rows are written per chunk of
 opportunities: one short transaction deletes the chunk's old suggestions and bulk-creates the new
 ones, so readers never wait long and a refresh stopped half-way leaves every opportunity either old
 or new, never half-written.
@@ -20,6 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from django.core.cache import cache
 from django.db import transaction
@@ -27,8 +29,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from matchmaking.engine.network import Network
+from matchmaking.engine.partner_batch import PartnerBatch
 from matchmaking.engine.partner_index import PartnerIndex
-from matchmaking.engine.partners import organisations_to_invite, suggest_partners
 from matchmaking.mobility import matching
 from matchmaking.mobility.models import Opportunity, Suggestion, SuggestionRun
 from matchmaking.organisations.models import Organisation
@@ -119,31 +121,17 @@ def refresh(
     }
     orgs = dict(Organisation.objects.values_list("key", "pk"))
     opps = dict(Opportunity.objects.filter(key__in=open_keys).values_list("key", "pk"))
+    batch = batch_of(the_network, index)
     done = 0
     for start in range(0, len(targets), chunk):
         part = targets[start : start + chunk]
         now = timezone.now()
         rows: list[Suggestion] = []
         runs: list[SuggestionRun] = []
+        found = batch.suggest([t.key for t in part], top=matching.TOP_PARTNERS + 10, weights=matching.WEIGHTS)
         for target in part:
-            partners = [
-                s
-                for s in suggest_partners(
-                    the_network,
-                    target.key,
-                    top=matching.TOP_PARTNERS + 10,
-                    weights=matching.WEIGHTS,
-                    candidates=index.candidates(target.key),
-                )
-                if s.opportunity in open_keys
-            ][: matching.TOP_PARTNERS]
-            invites = organisations_to_invite(
-                the_network,
-                target.key,
-                top=matching.TOP_INVITES,
-                weights=matching.WEIGHTS,
-                candidates=index.invite_candidates(target.key),
-            )
+            partners = [s for s in found[target.key] if s.opportunity in open_keys][: matching.TOP_PARTNERS]
+            invites = batch.invites(target.key, top=matching.TOP_INVITES, weights=matching.WEIGHTS)
             rows += matching._rows(target, partners, orgs, opps, now)
             rows += matching._rows(target, invites, orgs, opps, now)
             runs.append(SuggestionRun(opportunity=target, computed_at=now, candidates=len(partners)))
@@ -151,7 +139,20 @@ def refresh(
         done += len(part)
         if progress is not None:
             progress(done, len(targets))
+    if batch.stats["fallbacks"]:
+        logger.warning("%s suggestion lists scored pair by pair", batch.stats["fallbacks"])
     return done
+
+
+_BATCHES: WeakKeyDictionary[Network, PartnerBatch] = WeakKeyDictionary()
+
+
+def batch_of(the_network: Network, index: PartnerIndex) -> PartnerBatch:
+    """The network's arrays for scoring (built once per network and index)."""
+    found = _BATCHES.get(the_network)
+    if found is None or found.index is not index:
+        found = _BATCHES[the_network] = PartnerBatch(the_network, index)
+    return found
 
 
 def network_and_index() -> tuple[Network, PartnerIndex]:
