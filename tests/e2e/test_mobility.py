@@ -123,7 +123,7 @@ def test_2_a_suggested_partner_is_contacted(page, axe, live_server):
     page.goto(f"/mobility/{n.request.key}/suggestions/")
     page.get_by_role("heading", name="SOC Catalonia").wait_for()
     axe.check(page)
-    page.get_by_role("link", name=re.compile("^Contact SOC Catalonia")).first.click()
+    page.get_by_role("link", name=re.compile("^We want to visit SOC Catalonia")).first.click()
     page.wait_for_load_state()
     axe.check(page)
     page.get_by_label("Your message", exact=True).fill(

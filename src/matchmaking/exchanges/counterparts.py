@@ -10,6 +10,7 @@ from matchmaking.engine.partner_rules import neighbouring_types
 from matchmaking.mobility.models import Direction, Opportunity
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser, roles_of
+from matchmaking.taxonomies.models import Term
 
 VISIT = "visit"
 HOST = "host"
@@ -51,3 +52,9 @@ def counterpart_listings(*, user: AnyUser, theirs: Opportunity, role: str) -> li
     ).select_related("type", "organisation")
     listings = [o for o in found if types_compatible(o.type.code, theirs.type.code)]
     return sorted(listings, key=lambda o: (o.type.code != theirs.type.code, o.organisation.name, o.pk))
+
+
+def compatible_types(theirs: Opportunity) -> list[Term]:
+    """The kinds a new listing answering ``theirs`` may have: theirs first, then its neighbours."""
+    terms = [t for t in Term.objects.of("opportunity-types") if types_compatible(t.code, theirs.type.code)]
+    return sorted(terms, key=lambda t: t.code != theirs.type.code)

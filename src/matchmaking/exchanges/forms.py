@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from matchmaking.exchanges.counterparts import HOST, VISIT
 from matchmaking.exchanges.models import (
     CompletionReport,
     Exchange,
@@ -17,7 +20,9 @@ from matchmaking.exchanges.models import (
 )
 from matchmaking.forms import Form, choice_field
 from matchmaking.mobility.forms import DATE
-from matchmaking.mobility.models import ActivityType, Funding
+from matchmaking.mobility.models import ActivityType, Funding, Opportunity
+from matchmaking.organisations.models import Organisation
+from matchmaking.taxonomies.models import Term
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -39,6 +44,77 @@ class ProposalForm(Form):
         label=_("Blended mobility: the visit has a virtual component"), required=False,
         help_text=_("Online work before, during or after the visit."),
     )  # fmt: skip
+
+
+class CounterpartForm(Form):
+    """Which of our listings answers theirs in the role the proposer chose, or a new one made with the
+    proposal (``NEW``): for which organisation, of which kind, in a few words."""
+
+    NEW = "new"
+
+    role = forms.ChoiceField(choices=[(VISIT, _("We want to visit")), (HOST, _("We want to host"))])
+    ours = forms.ChoiceField(label=_("Answer with"), widget=forms.RadioSelect)
+    organisation = forms.ChoiceField(label=_("New listing for"), required=False)
+    type = forms.ChoiceField(label=_("Kind of the new listing"), required=False)
+    description = forms.CharField(
+        label=_("The new listing in a few words"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional. Without it, your message describes the new listing."),
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *args: Any,
+        role: str,
+        listings: list[Opportunity],
+        organisations: list[Organisation],
+        types: list[Term],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].widget = forms.HiddenInput()
+        self.fields["role"].initial = role
+        new = (
+            _("A new request, created with this proposal")
+            if role == VISIT
+            else _("A new offer, created with this proposal")
+        )
+        choice_field(self, "ours").choices = [
+            *((o.key, listing_label(o, several=len(organisations) > 1)) for o in listings),
+            (self.NEW, new),
+        ]
+        self.fields["ours"].initial = listings[0].key if listings else self.NEW
+        choice_field(self, "organisation").choices = [(o.key, o.name) for o in organisations]
+        if len(organisations) == 1:
+            self.fields["organisation"].widget = forms.HiddenInput()
+        self.fields["organisation"].initial = organisations[0].key if organisations else ""
+        choice_field(self, "type").choices = [(t.code, t.label) for t in types]
+        self.fields["type"].initial = types[0].code if types else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("ours") == self.NEW and not data.get("organisation"):
+            self.add_error("organisation", _("Choose the organisation the new listing is for."))
+        return data
+
+
+def listing_label(opportunity: Opportunity, *, several: bool) -> str:
+    """One of our listings, for the choice: its kind, its dates, its organisation when we have several."""
+    label = str(opportunity.type.label)
+    if opportunity.earliest and opportunity.latest:
+        label += (
+            f", {date_format(opportunity.earliest, 'j M Y')} – {date_format(opportunity.latest, 'j M Y')}"
+        )
+    if opportunity.description:
+        label += f": {Truncator(opportunity.description).chars(80)}"
+    return f"{opportunity.organisation.name} – {label}" if several else label
+
+
+class SendDraftForm(Form):
+    message = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("It goes with the proposal: who would travel, what you hope to learn or show."),
+    )
 
 
 class ReasonForm(Form):

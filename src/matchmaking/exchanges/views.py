@@ -11,7 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.exchanges import changes, flags, forms, selectors, services
+from matchmaking.exchanges import (
+    changes,
+    counterparts,
+    flags,
+    forms,
+    proposing,
+    reciprocity,
+    selectors,
+    services,
+)
 from matchmaking.exchanges.access import (
     access_change_for_answer,
     access_exchange,
@@ -24,7 +33,7 @@ from matchmaking.exchanges.models import ExchangeChange, State
 from matchmaking.exchanges.programme import log_visitor_reads
 from matchmaking.forms import query_without_page, show_service_errors
 from matchmaking.mobility.access import access_opportunity, access_opportunity_for_edit
-from matchmaking.mobility.models import Opportunity
+from matchmaking.mobility.models import Direction, Opportunity
 from matchmaking.organisations.access import access_organisation
 from matchmaking.permissions.roles import is_member
 
@@ -67,7 +76,13 @@ def exchange_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def exchange_propose(request: HttpRequest) -> HttpResponse:
+    """Propose an exchange. From their listing alone (``theirs``), the proposer says "we want to visit"
+    (their offer) or "we want to host" (their request) and answers with one of their own listings of
+    the right direction and a compatible kind, or with a new one created in the same step. With
+    ``ours`` given (a suggestion), the role follows from it."""
     params = request.POST if request.method == "POST" else request.GET
+    if params.get("theirs") and (params.get("role") or not params.get("ours")):
+        return _propose_answering(request, access_opportunity(request.user, params["theirs"]))
     ours = access_opportunity_for_edit(request.user, params.get("ours", ""))
     theirs: Opportunity | None = None
     if params.get("theirs"):
@@ -89,7 +104,63 @@ def exchange_propose(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your proposal has been sent to %(org)s.") % {"org": other})
             return redirect(exchange.get_absolute_url())
-    context = {"form": form, "ours": ours, "theirs": theirs, "other": other}
+    role = counterparts.VISIT if ours.direction == Direction.REQUEST else counterparts.HOST
+    context = {"form": form, "ours": ours, "theirs": theirs, "other": other, "role": role}
+    return render(request, "exchanges/propose.html", context)
+
+
+def _propose_answering(request: HttpRequest, theirs: Opportunity) -> HttpResponse:
+    role = counterparts.role_answering(theirs)
+    if request.GET.get("role", role) != role and request.method == "GET":
+        messages.error(request, _("An offer is answered by a visit, and a request by hosting."))
+    organisations = counterparts.proposing_organisations(request.user, exclude=theirs.organisation)
+    if not organisations:
+        raise Http404("No organisation to propose for.")
+    listings = counterparts.counterpart_listings(user=request.user, theirs=theirs, role=role)
+    chosen = forms.CounterpartForm(
+        request.POST or None,
+        role=role,
+        listings=listings,
+        organisations=organisations,
+        types=counterparts.compatible_types(theirs),
+    )
+    form = forms.ProposalForm(request.POST or None, initial=services.proposal_defaults(theirs, None))
+    if request.method == "POST" and chosen.is_valid() and form.is_valid():
+        pick = chosen.cleaned_data
+        try:
+            if pick["ours"] == chosen.NEW:
+                organisation = next(o for o in organisations if o.key == pick["organisation"])
+                exchange = proposing.exchange_propose_with_new_listing(
+                    actor=request.user, organisation=organisation, theirs=theirs, role=pick["role"],
+                    type_code=pick["type"], description=pick["description"], **form.cleaned_data,
+                )  # fmt: skip
+            else:
+                ours = next(o for o in listings if o.key == pick["ours"])
+                exchange = services.exchange_propose(
+                    actor=request.user, ours=ours, other=theirs.organisation, theirs=theirs,
+                    role=pick["role"], **form.cleaned_data,
+                )  # fmt: skip
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and set(exc.error_dict) & {"role", "ours", "type", "organisation"}:
+                show_service_errors(chosen, exc)
+            else:
+                show_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Your proposal has been sent to %(org)s.") % {"org": theirs.organisation}
+            )
+            return redirect(exchange.get_absolute_url())
+    context = {
+        "form": form,
+        "chosen": chosen,
+        "theirs": theirs,
+        "other": theirs.organisation,
+        "role": role,
+        "ours": None,
+        "listings": listings,
+    }
     return render(request, "exchanges/propose.html", context)
 
 
@@ -128,6 +199,10 @@ def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "flags_form": forms.FlagsForm(initial={name: getattr(exchange, name) for name in flags.FLAGS}),
         "my_side_ids": sides,
         "is_host": exchange.host_id in sides,
+        "return_visit": reciprocity.live_return_visit(exchange),
+        "is_drafter": exchange.state == State.DRAFT and exchange.proposed_by_id in sides,
+        "send_form": forms.SendDraftForm(),
+        "draft_partner": exchange.visitor if exchange.proposed_by_id == exchange.host_id else exchange.host,
     }
     return render(request, "exchanges/exchange_detail.html", context)
 
