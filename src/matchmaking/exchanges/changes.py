@@ -26,7 +26,7 @@ from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser, signed_in
 
 # States in which dates and group size may still change; after agreement, only by both sides.
-CHANGEABLE_STATES = (State.PROPOSED, State.AGREED, State.PLANNING)
+CHANGEABLE_STATES = (State.DRAFT, State.PROPOSED, State.AGREED, State.PLANNING)
 FIELDS = ("start", "end", "group_size")
 
 
@@ -88,6 +88,18 @@ def exchange_update(
     told = _memberships(other)
     involved = [locked.created_by] if side != locked.proposed_by_id else []
     ours = Organisation.objects.get(pk=side)
+    if locked.state == State.DRAFT:
+        # A draft is its author's alone until it is sent: the partner neither changes nor hears of it.
+        if side != locked.proposed_by_id:
+            raise PermissionDenied
+        locked.start, locked.end, locked.group_size = start, end, group_size
+        locked.save(update_fields=["start", "end", "group_size", "updated_at"])
+        audit_record(
+            actor=actor, action="exchange.updated", obj=locked,
+            before={k: old[k] for k in changed}, after={k: new[k] for k in changed}, organisation_id=side,
+        )  # fmt: skip
+        exchange.refresh_from_db()
+        return locked
     if locked.state == State.PROPOSED:
         locked.start, locked.end, locked.group_size = start, end, group_size
         locked.save(update_fields=["start", "end", "group_size", "updated_at"])

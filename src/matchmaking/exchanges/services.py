@@ -441,6 +441,8 @@ def exchange_expire(*, exchange: Exchange) -> bool:
 @transaction.atomic
 def message_post(*, actor: AnyUser, exchange: Exchange, body: str) -> Message:
     side = acting_side(actor, exchange)
+    if exchange.state == State.DRAFT:
+        raise ValidationError({"body": _("This exchange is a draft: send it, with your message, first.")})
     if not body.strip():
         raise ValidationError({"body": _("The message is empty.")})
     message = Message.objects.create(

@@ -30,6 +30,8 @@ urlpatterns = [
     path("<int:pk>/report/quotes/", views_report.quote_add, name="quote-add"),
     path("<int:pk>/report/quotes/<int:quote_id>/consent/", views_report.quote_consent, name="quote-consent"),
     path("<int:pk>/reciprocal/", views_report.reciprocal, name="reciprocal"),
+    path("<int:pk>/send/", views_report.draft_send, name="draft-send"),
+    path("<int:pk>/discard/", views_report.draft_discard, name="draft-discard"),
     path("conversations/", views_conversations.conversation_list, name="conversation-list"),
     path("conversations/<int:pk>/", views_conversations.conversation_detail, name="conversation-detail"),
     path(

@@ -6,21 +6,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from matchmaking.exchanges import forms, reports, selectors, services
+from matchmaking.exchanges import forms, reciprocity, reports, selectors, services
 from matchmaking.exchanges.access import (
     access_exchange,
     access_exchange_for_action,
     can_act_on_exchange,
     exchange_sides,
 )
-from matchmaking.exchanges.models import Testimonial
+from matchmaking.exchanges.models import Exchange, Testimonial
 from matchmaking.forms import show_service_errors
+from matchmaking.organisations.models import Organisation
 
 
 @login_required
@@ -127,13 +128,60 @@ def quote_consent(request: HttpRequest, pk: int, quote_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def reciprocal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draft the return visit, or open the one already drafted (a second click creates nothing)."""
     exchange = access_exchange_for_action(request.user, pk)
     try:
-        opportunity = reports.reciprocal_visit_draft(actor=request.user, exchange=exchange)
+        draft, created = reciprocity.reciprocal_exchange_draft(actor=request.user, exchange=exchange)
+    except PermissionDenied as exc:
+        raise Http404 from exc
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(exchange.get_absolute_url())
-    messages.success(
-        request, _("A draft for the reciprocal visit has been created. Check it and publish it.")
+    if created:
+        messages.success(
+            request,
+            _("The return visit is drafted: %(visitor)s visits %(host)s. Check the dates, then send it.")
+            % {"visitor": draft.visitor, "host": draft.host},
+        )
+    else:
+        messages.info(request, _("The return visit was already drafted; here it is."))
+    return redirect(draft.get_absolute_url())
+
+
+@login_required
+@require_POST
+def draft_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """The side that drafted a return visit sends it to the partner, with a message."""
+    exchange = access_exchange_for_action(request.user, pk)
+    form = forms.SendDraftForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        reciprocity.exchange_send_draft(actor=request.user, exchange=exchange, message=message)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your proposal has been sent to %(org)s.") % {"org": _partner(exchange)})
+    return redirect(exchange.get_absolute_url())
+
+
+@login_required
+@require_POST
+def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = access_exchange_for_action(request.user, pk)
+    try:
+        reciprocity.exchange_discard_draft(actor=request.user, exchange=exchange)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(exchange.get_absolute_url())
+    messages.success(request, _("The draft has been discarded."))
+    return redirect(
+        exchange.reciprocal_of.get_absolute_url() if exchange.reciprocal_of else exchange.get_absolute_url()
     )
-    return redirect(opportunity.get_absolute_url())
+
+
+def _partner(exchange: Exchange) -> Organisation:
+    return exchange.visitor if exchange.proposed_by_id == exchange.host_id else exchange.host
