@@ -12,7 +12,7 @@ from django.utils import timezone
 from matchmaking.core.access_log import access_log_record
 from matchmaking.participants.models import Participant, ParticipantSkill
 from matchmaking.pathways.models import Goal, Offer, Step
-from tests.factories_participants import case_worker, group_member, participant
+from tests.factories_participants import case_worker, consent, group_member, participant
 from tests.list_queries import assert_same_queries
 
 
@@ -38,6 +38,7 @@ def _caseload(world, *, offers: bool = True, days_ago: int = 30):
                     offered_on=timezone.localdate(),
                     recorded_by=world.worker,
                 )
+            consent(p, "sharing", world.other)
             group_member(p, world.helper, world.other)
         return [p.pseudonym for p in Participant.objects.filter(organisation=world.home)]
 

@@ -96,7 +96,9 @@ def test_group_member_with_personal_access_sees_details(client, world):
     assert "Secret-Name" in response.content.decode()
 
 
-def test_every_identity_read_is_logged(client, world):
+def test_identity_read_is_logged_once_per_session(client, world):
+    """One line per opened record per session: the second look in the same session adds nothing, a new
+    session (signing in again) logs again."""
     client.force_login(world.worker)
 
     def reads():
@@ -105,6 +107,10 @@ def test_every_identity_read_is_logged(client, world):
 
     before = len(reads())
     client.get(reverse("participants:participant-identity", args=[world.person.pseudonym]))
+    client.get(reverse("participants:participant-identity", args=[world.person.pseudonym]))
+    assert len(reads()) == before + 1
+    client.logout()
+    client.force_login(world.worker)
     client.get(reverse("participants:participant-identity", args=[world.person.pseudonym]))
     assert len(reads()) == before + 2
 
@@ -136,6 +142,10 @@ def test_register_participant_through_the_form(client, world):
             "clock_start": "registered",
             "home_country": "SE",
             "support_requirements": ["mentor"],
+            "consent_support": "yes",
+            "consent_monitoring": "no",
+            "consent_barriers": "no",
+            "consent_testimonials": "no",
         },
     )
     assert response.status_code == 302

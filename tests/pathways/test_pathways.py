@@ -105,6 +105,7 @@ def test_referral_needs_consent_and_consent_follows_it(client, world):
     service = SupportService.objects.create(
         name="Housing advice", category="housing", country="SE", organisation=world.other
     )
+    world.person.consents.update(revoked_on=timezone.localdate())  # the world's consent to share
     client.force_login(world.worker)
     p = world.person.pseudonym
     response = client.post(reverse("pathways:referrals", args=[p]), {"service": service.pk}, follow=True)

@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 
 from matchmaking.core.api_schemas import ErrorOut, Paging, Shown, clean_text
 from matchmaking.participants import selectors
-from matchmaking.participants.access import access_participant, can_use_caseload
+from matchmaking.participants.access import Surface, access_participant, allowed, can_use_caseload
 from matchmaking.participants.clock import Clock
 from matchmaking.participants.models import Participant
 from matchmaking.permissions.roles import AnyUser, AuthenticatedHttpRequest
@@ -69,6 +69,11 @@ class ParticipantOut(Schema):
     support_requirements: list[str]
     occupation_interests: list[SkillRef]
     fewer_opportunities: bool
+    gender: str | None = Field(
+        None,
+        description="Self-declared (woman, man, non-binary; empty: not stated); for monitoring and fairness "
+        "only, never used in matching. Only for users who may see the person's identifying details.",
+    )
     languages: list[LanguageLevel]
     skills: list[ParticipantSkillOut]
 
@@ -78,7 +83,7 @@ class ParticipantQuery(Schema):
     status: str = Field("active", max_length=10)
 
 
-def _participant(p: Participant, clock: Clock | None) -> dict[str, Any]:
+def _participant(p: Participant, clock: Clock | None, *, gender: bool = False) -> dict[str, Any]:
     return {
         "pseudonym": p.pseudonym, "organisation": p.organisation.key, "status": p.status,
         "registered_on": p.registered_on,
@@ -94,6 +99,7 @@ def _participant(p: Participant, clock: Clock | None) -> dict[str, Any]:
             {"uri": o.get("uri", ""), "label": o.get("label", "")} for o in p.occupation_interests
         ],
         "fewer_opportunities": p.fewer_opportunities,
+        "gender": p.gender if gender else None,
         "languages": [{"code": lang.code, "level": lang.level} for lang in p.languages.all()],
         "skills": [
             {"uri": s.uri, "label": s.label, "how": s.how, "source": s.source, "validated": s.validated,
@@ -109,7 +115,7 @@ def _read_participant(request: AuthenticatedHttpRequest, participant: Participan
     # Annotated on the caseload; a participant read on its own has the first offer looked up.
     first_offer_on: date | selectors.Unset | None = getattr(participant, "first_offer_on", "unset")
     clock = selectors.participant_clock(participant, timezone.localdate(), first_offer_on=first_offer_on)
-    return _participant(participant, clock)
+    return _participant(participant, clock, gender=allowed(request.user, participant, Surface.IDENTITY))
 
 
 def _require_caseload(user: AnyUser) -> None:
@@ -120,11 +126,13 @@ def _require_caseload(user: AnyUser) -> None:
 @router.get("/participants", response={200: list[ParticipantOut], 404: ErrorOut})
 @paginate(Paging)
 def participant_list(request: AuthenticatedHttpRequest, filters: Query[ParticipantQuery]) -> Shown:
-    """Your caseload, pseudonymous (case workers, organisation administrators, coordinators)."""
+    """Your caseload, pseudonymous; for network coordinators, every matching profile of the network."""
     _require_caseload(request.user)
     status = filters.status if filters.status in Participant.Status.values else ""
     found = selectors.caseload(
-        user=request.user, filters=selectors.CaseloadFilters(query=clean_text(filters.q), status=status)
+        user=request.user,
+        filters=selectors.CaseloadFilters(query=clean_text(filters.q), status=status),
+        network=True,
     ).prefetch_related("skills", "languages")
     # Only the participants on the page sent are read, so only they are logged.
     return Shown(found.select_related("region"), lambda p: _read_participant(request, p))
@@ -133,5 +141,5 @@ def participant_list(request: AuthenticatedHttpRequest, filters: Query[Participa
 @router.get("/participants/{pseudonym}", response={200: ParticipantOut, 404: ErrorOut})
 def participant_detail(request: AuthenticatedHttpRequest, pseudonym: str) -> dict[str, Any]:
     _require_caseload(request.user)
-    participant = access_participant(request.user, clean_text(pseudonym)[:12])
+    participant = access_participant(request.user, clean_text(pseudonym)[:12], Surface.PROFILE)
     return _read_participant(request, participant)

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,9 +14,14 @@ from matchmaking.accounts.models import User
 from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.organisations.models import Organisation
-from matchmaking.participants.access import can_edit_participant, group_member_of
+from matchmaking.participants.access import can_edit_participant, group_member_of, sharing_consent_stands
 from matchmaking.participants.models import Consent, FollowUpMember, Participant
 from matchmaking.permissions.roles import PERSONAL_DATA_ROLES, role_in
+
+# Sent inside the transaction that revokes a consent (keyword arguments ``consent``, ``participant``
+# and ``actor``), so what depends on the consent (referrals) is closed in that same transaction; the
+# receivers notify after commit.
+consent_revoked = Signal()
 
 
 def _require(allowed: bool) -> None:
@@ -74,9 +80,12 @@ def consent_give(
 
 @transaction.atomic
 def consent_revoke(*, actor: User, participant: Participant, consent_id: int) -> Consent:
-    """Revoke a consent; revoking the one for barrier reasons deletes the reasons recorded under it."""
+    """Revoke a consent, in one transaction with everything that rests on it: the reasons for fewer
+    opportunities (barriers consent) are deleted; a sharing consent ends the access of that
+    organisation's follow-up group members at once (``access.effective_membership``) and the referrals
+    to its services are withdrawn (the ``consent_revoked`` receivers, which notify after commit)."""
     _require(can_edit_participant(actor, participant))
-    consent = participant.consents.filter(pk=consent_id).first()
+    consent = participant.consents.select_for_update().filter(pk=consent_id).first()
     if consent is None:
         raise ValidationError(_("No such consent."))
     if consent.revoked_on is not None:
@@ -90,13 +99,33 @@ def consent_revoke(*, actor: User, participant: Participant, consent_id: int) ->
         actor=actor,
         action="consent.revoke",
         obj=participant,
-        after={"purpose": consent.purpose},
+        after={
+            "purpose": consent.purpose,
+            "organisation": consent.organisation.key if consent.organisation else "",
+        },
         organisation_id=participant.organisation_id,
     )
+    consent_revoked.send(sender=Consent, consent=consent, participant=participant, actor=actor)
     return consent
 
 
 # --- Follow-up group ----------------------------------------------------------------------------------
+
+
+def _require_sharing_consent(participant: Participant, organisation: Organisation) -> None:
+    """A professional of another organisation joins the group only under the person's consent to share
+    with that organisation (``access`` also checks it on every request: revoked, no access)."""
+    if organisation.pk != participant.organisation_id and not sharing_consent_stands(
+        participant, organisation.pk
+    ):
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Record the person's consent to share their data with %(org)s first (Consent tab)."
+                )
+                % {"org": organisation.name}
+            }
+        )
 
 
 @transaction.atomic
@@ -117,6 +146,7 @@ def group_member_add(
         )
     if group_member_of(user, participant):
         raise ValidationError(_("This person is already in the group."))
+    _require_sharing_consent(participant, organisation)
     member = FollowUpMember.objects.create(
         participant=participant,
         user=user,
@@ -149,6 +179,8 @@ def group_member_update(
     member = participant.group.filter(pk=member_id, ended_on__isnull=True).first()
     if member is None:
         raise ValidationError(_("No such group member."))
+    if can_view_personal:
+        _require_sharing_consent(participant, member.organisation)
     before = member.can_view_personal
     member.can_view_personal = can_view_personal
     member.save(update_fields=["can_view_personal"])

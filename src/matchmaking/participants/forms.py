@@ -17,6 +17,7 @@ from matchmaking.participants.models import (
     SkillSource,
     SupportRequirement,
 )
+from matchmaking.participants.record_purpose import PURPOSES
 from matchmaking.taxonomies import skill_finder
 from matchmaking.taxonomies.codelists import BARRIERS
 
@@ -88,8 +89,45 @@ class IdentityForm(Form):
     address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+# The purposes asked at intake, each on its own (the person may agree to some and not others).
+INTAKE_PURPOSES = (
+    Consent.Purpose.SUPPORT,
+    Consent.Purpose.MONITORING,
+    Consent.Purpose.BARRIERS,
+    Consent.Purpose.TESTIMONIALS,
+)
+
+
 class NewParticipantForm(IdentityForm, ProfileForm):
-    pass
+    """Registration, with the person's consent asked per purpose and per receiving organisation:
+    nothing is answered in advance."""
+
+    def __init__(self, *args: Any, organisations: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        labels = dict(Consent.Purpose.choices)
+        for purpose in INTAKE_PURPOSES:
+            self.fields[f"consent_{purpose}"] = forms.ChoiceField(
+                label=_("Consent: %(purpose)s") % {"purpose": labels[purpose]},
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                help_text=_("Ask the person; they can revoke it at any time on the Consent tab."),
+            )
+        self.fields["consent_sharing"] = forms.MultipleChoiceField(
+            label=_("Consent: sharing with these organisations (follow-up group, referrals)"),
+            choices=list(organisations),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_(
+                "Only the organisations the person agrees to. Their staff can join the follow-up group "
+                "and see the record only while this consent stands."
+            ),
+        )
+
+    def consents(self) -> list[str]:
+        """The purposes the person agreed to."""
+        return [p for p in INTAKE_PURPOSES if self.cleaned_data.get(f"consent_{p}") == "yes"]
 
 
 class LanguageForm(Form):
@@ -222,6 +260,14 @@ class GroupMemberForm(Form):
 
 class EndMemberForm(Form):
     reason = forms.CharField(label=_("Reason for leaving the group"), max_length=200)
+
+
+class PurposeForm(Form):
+    """Why the record is opened; nothing is chosen in advance."""
+
+    purpose = forms.ChoiceField(
+        label=_("Why do you open this record?"), choices=PURPOSES, widget=forms.RadioSelect
+    )
 
 
 class EraseForm(Form):

@@ -14,7 +14,11 @@ from matchmaking.accounts.models import User
 from matchmaking.core.access_log import access_log_record
 from matchmaking.core.models import PersonalDataAccess
 from matchmaking.organisations.models import Organisation
-from matchmaking.participants.access import can_see_personal_details, visible_participants
+from matchmaking.participants.access import (
+    can_see_personal_details,
+    caseload_participants,
+    visible_participants,
+)
 from matchmaking.participants.clock import Clock, youth_guarantee_clock
 from matchmaking.participants.clock_sql import with_clock
 from matchmaking.participants.models import Participant, ParticipantIdentity, ParticipantLanguage
@@ -57,11 +61,16 @@ class CaseloadRow:
     open_steps: int
 
 
-def caseload(*, user: AnyUser, filters: CaseloadFilters | None = None) -> QuerySet[CaseloadParticipant]:
+def caseload(
+    *, user: AnyUser, filters: CaseloadFilters | None = None, network: bool = False
+) -> QuerySet[CaseloadParticipant]:
     """The caseload, oldest registration first, each person with the first offer and the Youth Guarantee
-    clock computed in the database (``clock_sql.with_clock``), so the clock filters every row."""
+    clock computed in the database (``clock_sql.with_clock``), so the clock filters every row.
+
+    ``network``: every pseudonymous profile the user may see (coordinators: the whole network's
+    matching profiles), not only the people whose case the user works on."""
     filters = filters or CaseloadFilters()
-    found = visible_participants(user)
+    found = visible_participants(user) if network else caseload_participants(user)
     if filters.mine:
         found = found.filter(
             Q(key_worker=user) | Q(group__user=user, group__ended_on__isnull=True)
@@ -136,13 +145,15 @@ def participant_clock(
 
 
 def participant_identity(
-    *, user: AnyUser, participant: Participant, path: str = "", purpose: str = "case work"
+    *, user: AnyUser, participant: Participant, path: str = "", purpose: str = "", logged: bool = False
 ) -> ParticipantIdentity | None:
-    """The identifying details, if the user may see them; every read is written to the access log."""
+    """The identifying details, if the user may see them. Every read is written to the access log,
+    here or (``logged``) by the page, which writes one line per record per session with the purpose the
+    user chose (``record_purpose.record_open``)."""
     if not can_see_personal_details(user, participant):
         return None
     identity = ParticipantIdentity.objects.filter(participant=participant).first()
-    if identity is not None:
+    if identity is not None and not logged:
         access_log_record(
             user=user,
             subject=participant,
@@ -194,6 +205,10 @@ def organisation_choices() -> list[tuple[str, str]]:
 
 def organisation_by_key(*, key: str) -> Organisation | None:
     return Organisation.objects.filter(key=key).first()
+
+
+def organisations_by_key(*, keys: list[str]) -> list[Organisation]:
+    return list(Organisation.objects.filter(key__in=keys, status=Organisation.Status.ACTIVE))
 
 
 def active_user_by_email(*, email: str) -> User | None:

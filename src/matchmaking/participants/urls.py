@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("new/", views.participant_create, name="participant-create"),
     path("<str:pseudonym>/", views.participant_detail, name="participant-detail"),
+    path("<str:pseudonym>/purpose/", views.purpose, name="purpose"),
     path("<str:pseudonym>/personal/", views.participant_identity, name="participant-identity"),
     path("<str:pseudonym>/personal/edit/", views.identity_edit, name="identity-edit"),
     path("<str:pseudonym>/edit/", views.participant_edit, name="participant-edit"),

@@ -14,18 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaking.forms import query_without_page, show_service_errors
-from matchmaking.participants import forms, selectors, services
+from matchmaking.participants import forms, intake, selectors, services
 from matchmaking.participants.access import (
+    Surface,
     access_participant,
     access_participant_for_edit,
-    can_edit_participant,
-    can_erase_participant,
-    can_export_participant,
+    allowed,
     can_record_pathway,
-    can_see_personal_details,
     can_use_caseload,
 )
-from matchmaking.participants.models import Consent
+from matchmaking.participants.models import Consent, Participant, ParticipantIdentity
+from matchmaking.participants.record_purpose import purpose_choose, record_open, safe_next
 from matchmaking.permissions.roles import AnyUser, AuthenticatedHttpRequest
 
 
@@ -69,18 +68,23 @@ def participant_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     orgs = selectors.caseload_organisations_of(user=request.user)
     if not orgs:
         raise Http404("No caseload.")
+    receiving = [(key, name) for key, name in selectors.organisation_choices() if key != orgs[0].key]
     form = forms.NewParticipantForm(
-        request.POST or None, initial={"registered_on": timezone.localdate(), "home_country": orgs[0].country}
+        request.POST or None,
+        initial={"registered_on": timezone.localdate(), "home_country": orgs[0].country},
+        organisations=receiving,
     )
     if request.method == "POST" and form.is_valid():
         identity = {k: form.cleaned_data[k] for k in forms.IdentityForm.base_fields}
         try:
-            participant = services.participant_create(
+            participant = intake.participant_intake(
                 actor=request.user,
                 organisation=orgs[0],
                 profile=form.profile(),
                 identity=identity,
                 region=form.cleaned_data.get("region") or None,
+                consents=form.consents(),
+                sharing_with=selectors.organisations_by_key(keys=form.cleaned_data["consent_sharing"]),
                 path=request.path,
             )
         except ValidationError as exc:
@@ -108,15 +112,20 @@ def participant_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def participant_detail(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
-    participant = access_participant(request.user, pseudonym)
-    selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
+    participant = access_participant(request.user, pseudonym, Surface.PROFILE)
+    if (asked := record_open(request, participant)) is not None:
+        return asked
+    user = request.user
     context = {
         "participant": participant,
-        "can_edit": can_edit_participant(request.user, participant),
-        "can_see_personal": can_see_personal_details(request.user, participant),
-        "can_export": can_export_participant(request.user, participant),
-        "can_record": can_record_pathway(request.user, participant),
-        "can_erase": can_erase_participant(request.user, participant),
+        # The coordinator sees the pseudonymous matching profile only.
+        "matching_only": not allowed(user, participant, Surface.PATHWAY),
+        "can_edit": allowed(user, participant, Surface.EDIT),
+        "can_see_personal": allowed(user, participant, Surface.IDENTITY),
+        "can_export": allowed(user, participant, Surface.EXPORT),
+        "can_see_access_log": allowed(user, participant, Surface.ACCESS_LOG),
+        "can_record": can_record_pathway(user, participant),
+        "can_erase": allowed(user, participant, Surface.ERASE),
         "skills": participant.skills.all(),
         "spoken_languages": selectors.participant_languages(participant=participant),
         "consents": participant.consents.select_related("organisation"),
@@ -130,18 +139,39 @@ def participant_detail(request: AuthenticatedHttpRequest, pseudonym: str) -> Htt
 @login_required
 @require_GET
 def participant_identity(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
-    participant = access_participant(request.user, pseudonym)
-    if not can_see_personal_details(request.user, participant):
-        raise Http404("No such page.")
-    identity = selectors.participant_identity(user=request.user, participant=participant, path=request.path)
+    participant = access_participant(request.user, pseudonym, Surface.IDENTITY)
+    if (asked := _open_identity(request, participant)) is not None:
+        return asked
+    identity = selectors.participant_identity(user=request.user, participant=participant, logged=True)
     return render(
         request,
         "participants/identity.html",
         {
             "participant": participant,
             "identity": identity,
-            "can_edit": can_edit_participant(request.user, participant),
+            "can_edit": allowed(request.user, participant, Surface.EDIT),
         },
+    )
+
+
+def _open_identity(request: AuthenticatedHttpRequest, participant: Participant) -> HttpResponse | None:
+    """The purpose form on the first open of the record; the identity read logged once a session."""
+    return record_open(request, participant, part="identity", fields=ParticipantIdentity.PERSONAL_FIELDS)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def purpose(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
+    """Why the record is opened: asked once a session per record, written to the access log."""
+    participant = access_participant(request.user, pseudonym, Surface.PROFILE)
+    form = forms.PurposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        purpose_choose(request, participant, form.cleaned_data["purpose"])
+        return redirect(safe_next(request, participant))
+    return render(
+        request,
+        "participants/purpose.html",
+        {"participant": participant, "form": form, "next": safe_next(request, participant)},
     )
 
 
@@ -149,6 +179,8 @@ def participant_identity(request: AuthenticatedHttpRequest, pseudonym: str) -> H
 @require_http_methods(["GET", "POST"])
 def participant_edit(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
+    if (asked := record_open(request, participant)) is not None:
+        return asked
     initial = {name: getattr(participant, name) for name in services.PROFILE_FIELDS}
     initial["region"] = participant.region.code if participant.region else ""
     form = forms.ProfileForm(request.POST or None, initial=initial)
@@ -183,9 +215,9 @@ def participant_edit(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpR
 @require_http_methods(["GET", "POST"])
 def identity_edit(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
-    identity = selectors.participant_identity(
-        user=request.user, participant=participant, path=request.path, purpose="correct details"
-    )
+    if (asked := _open_identity(request, participant)) is not None:
+        return asked
+    identity = selectors.participant_identity(user=request.user, participant=participant, logged=True)
     initial = {name: getattr(identity, name) for name in forms.IdentityForm.base_fields} if identity else {}
     form = forms.IdentityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -215,7 +247,8 @@ def identity_edit(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def languages(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
-    selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
+    if (asked := record_open(request, participant)) is not None:
+        return asked
     form = forms.LanguageForm(request.POST or None)
     if request.method == "POST":
         try:
@@ -246,7 +279,8 @@ def languages(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def consents(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
-    selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
+    if (asked := record_open(request, participant)) is not None:
+        return asked
     form = forms.ConsentForm(
         request.POST if "purpose" in request.POST else None,
         organisations=selectors.organisation_choices(),
@@ -307,7 +341,8 @@ def consents(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def group(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     participant = access_participant_for_edit(request.user, pseudonym)
-    selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
+    if (asked := record_open(request, participant)) is not None:
+        return asked
     form = forms.GroupMemberForm(
         request.POST if "email" in request.POST else None, organisations=selectors.organisation_choices()
     )

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaking.forms import Form, HtmxHttpRequest
-from matchmaking.participants import esco_lookup, forms, selectors, services, skill_suggestions
+from matchmaking.participants import esco_lookup, forms, services, skill_suggestions
 from matchmaking.participants.access import access_participant_for_edit
 from matchmaking.participants.models import Participant, ParticipantSkill, SkillSource
+from matchmaking.participants.record_purpose import record_open
 from matchmaking.participants.views import show_error
 from matchmaking.permissions.roles import AuthenticatedHttpRequest
 
@@ -106,7 +107,8 @@ def skills(request: SkillsRequest, pseudonym: str) -> HttpResponse:
     """The interview page. Posting a story suggests skills, each with the sentence it comes from;
     ``?occupation=`` lists the skills of an occupation."""
     participant = access_participant_for_edit(request.user, pseudonym)
-    selectors.participant_profile_read(user=request.user, participant=participant, path=request.path)
+    if (asked := record_open(request, participant)) is not None:
+        return asked
     parts: dict[str, Any] = {}
     lists: dict[str, list[skill_suggestions.Suggestion]] = {}
     occupation = _occupation(request.GET.get("occupation", ""))

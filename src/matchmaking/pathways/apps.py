@@ -7,4 +7,7 @@ class PathwaysConfig(AppConfig):
     verbose_name = _("Pathways and follow-up")
 
     def ready(self) -> None:
-        from matchmaking.pathways import jobs  # noqa: F401 - registers the periodic jobs
+        from matchmaking.pathways import (
+            jobs,  # noqa: F401 - registers the periodic jobs
+            referrals,  # noqa: F401 - withdraws referrals on consent revoked
+        )

@@ -158,12 +158,15 @@ class Referral(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         REFUSED = "refused", _("Refused")
         COMPLETED = "completed", _("Completed")
+        # The consent behind it was revoked: closed, and the service may no longer answer it.
+        WITHDRAWN = "withdrawn", _("Withdrawn (consent revoked)")
 
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
-        Status.SENT: {Status.ACCEPTED, Status.REFUSED},
-        Status.ACCEPTED: {Status.COMPLETED},
+        Status.SENT: {Status.ACCEPTED, Status.REFUSED, Status.WITHDRAWN},
+        Status.ACCEPTED: {Status.COMPLETED, Status.WITHDRAWN},
         Status.REFUSED: set(),
         Status.COMPLETED: set(),
+        Status.WITHDRAWN: set(),
     }
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="referrals")

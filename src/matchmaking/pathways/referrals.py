@@ -9,9 +9,12 @@ worker who sent the referral is notified of each answer.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -20,11 +23,13 @@ from matchmaking.core.access_log import access_log_record
 from matchmaking.core.audit import audit_record
 from matchmaking.core.models import PersonalDataAccess
 from matchmaking.core.notifications import notify
-from matchmaking.participants.models import ParticipantIdentity
+from matchmaking.organisations.models import Membership
+from matchmaking.participants.consent import consent_revoked
+from matchmaking.participants.models import Consent, Participant, ParticipantIdentity
 from matchmaking.pathways.access import can_answer_referral, can_see_referral_identity, referrals_for_service
 from matchmaking.pathways.models import Referral
 from matchmaking.pathways.services import check_referral_transition
-from matchmaking.permissions.roles import AnyUser
+from matchmaking.permissions.roles import CASELOAD_ROLES, AnyUser
 
 PURPOSE = "referral to a support service"
 
@@ -131,3 +136,55 @@ def referral_answer(
         url=reverse("pathways:referrals", args=[participant.pseudonym]),
     )
     return locked
+
+
+# --- Consent revoked ------------------------------------------------------------------------------------
+
+OPEN_STATUSES = (Referral.Status.SENT, Referral.Status.ACCEPTED)
+
+
+@receiver(consent_revoked, dispatch_uid="pathways-referrals-withdraw")
+def referrals_withdraw_on_revoke(
+    sender: Any, *, consent: Consent, participant: Participant, actor: User, **kwargs: Any
+) -> list[Referral]:
+    """In the transaction that revokes the consent: every open referral that rests on it, and with a
+    sharing consent every open referral to a service of that organisation, is withdrawn (the service
+    can no longer answer it); the services are told after commit."""
+    rests_on = Q(consent=consent)
+    if consent.purpose == Consent.Purpose.SHARING and consent.organisation_id:
+        rests_on |= Q(service__organisation_id=consent.organisation_id)
+    withdrawn = list(
+        Referral.objects.select_for_update(of=("self",))
+        .filter(rests_on, participant=participant, status__in=OPEN_STATUSES)
+        .select_related("service__organisation")
+    )
+    for referral in withdrawn:
+        before = referral.status
+        referral.status = Referral.Status.WITHDRAWN
+        referral.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="referral.withdraw",
+            obj=participant,
+            before={"referral": referral.pk, "status": before},
+            after={"referral": referral.pk, "status": referral.status, "service": referral.service.name},
+            organisation_id=participant.organisation_id,
+        )
+    if withdrawn:
+        pseudonym = participant.pseudonym
+        transaction.on_commit(lambda: _tell_services(withdrawn, pseudonym))
+    return withdrawn
+
+
+def _tell_services(withdrawn: list[Referral], pseudonym: str) -> None:
+    for referral in withdrawn:
+        if not referral.service.organisation_id:
+            continue
+        notify(
+            memberships=Membership.objects.filter(
+                organisation_id=referral.service.organisation_id, role__in=list(CASELOAD_ROLES)
+            ).select_related("user"),
+            kind="referral.withdrawn",
+            params={"service": referral.service.name, "participant": pseudonym},
+            url=reverse("pathways:referral-inbox"),
+        )

@@ -19,12 +19,14 @@ from matchmaking.forms import show_service_errors
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants import selectors as participant_selectors
 from matchmaking.participants.access import (
+    Surface,
     access_participant,
     can_edit_participant,
     can_record_pathway,
-    group_member_of,
+    effective_membership,
 )
 from matchmaking.participants.models import Participant
+from matchmaking.participants.record_purpose import record_open
 from matchmaking.participants.views import show_error
 from matchmaking.pathways import forms, selectors, services
 from matchmaking.pathways.access import can_manage_directory
@@ -35,14 +37,11 @@ from matchmaking.permissions.roles import AuthenticatedHttpRequest
 
 def _actor_org(user: User, participant: Participant) -> Organisation:
     """The organisation the worker acts for: their group membership's, else the case's."""
-    membership = group_member_of(user, participant)
+    membership = effective_membership(user, participant)
     return membership.organisation if membership else participant.organisation
 
 
 def _base(request: AuthenticatedHttpRequest, participant: Participant, tab: str) -> dict[str, Any]:
-    participant_selectors.participant_profile_read(
-        user=request.user, participant=participant, path=request.path
-    )
     return {
         "participant": participant,
         "tab": tab,
@@ -59,7 +58,9 @@ def _done(request: HttpRequest, text: str, name: str, participant: Participant) 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
-    participant = access_participant(request.user, pseudonym)
+    participant = access_participant(request.user, pseudonym, Surface.PATHWAY)
+    if (asked := record_open(request, participant)) is not None:
+        return asked
     goals = selectors.participant_goals(participant=participant)
     # Both forms have a "title": distinct ids keep each label tied to its own field.
     goal_form = forms.GoalForm(request.POST if "new_goal" in request.POST else None, auto_id="goal_%s")
@@ -133,7 +134,9 @@ def plan(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def progress(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
-    participant = access_participant(request.user, pseudonym)
+    participant = access_participant(request.user, pseudonym, Surface.PATHWAY)
+    if (asked := record_open(request, participant)) is not None:
+        return asked
     today = timezone.localdate()
     meeting_form = forms.MeetingForm(
         request.POST if "meeting" in request.POST else None, initial={"held_on": today}
@@ -185,7 +188,9 @@ def _services_for(filters: forms.ServiceFilterForm) -> QuerySet[SupportService]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def referrals(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
-    participant = access_participant(request.user, pseudonym)
+    participant = access_participant(request.user, pseudonym, Surface.PATHWAY)
+    if (asked := record_open(request, participant)) is not None:
+        return asked
     filters = forms.ServiceFilterForm(request.GET or None, initial={"country": participant.home_country})
     directory = list(_services_for(filters)[:200])
     form = forms.ReferralForm(
@@ -239,7 +244,9 @@ def referrals(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
-    participant = access_participant(request.user, pseudonym)
+    participant = access_participant(request.user, pseudonym, Surface.PATHWAY)
+    if (asked := record_open(request, participant)) is not None:
+        return asked
     today = timezone.localdate()
     offer_form = forms.OfferForm(
         request.POST if "offer" in request.POST else None, initial={"offered_on": today}
@@ -308,7 +315,9 @@ def outcome(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
 @require_GET
 def summary(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     """A printable plain-language summary for the participant: the plan, and why a placement was proposed."""
-    participant = access_participant(request.user, pseudonym)
+    participant = access_participant(request.user, pseudonym, Surface.PATHWAY)
+    if (asked := record_open(request, participant)) is not None:
+        return asked
     context = {
         **_base(request, participant, "summary"),
         "goals": selectors.participant_goals(participant=participant),

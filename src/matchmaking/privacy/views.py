@@ -6,19 +6,15 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from matchmaking.core.throttle import over_limit
 from matchmaking.participants import forms, selectors
-from matchmaking.participants.access import (
-    access_participant,
-    access_participant_for_edit,
-    can_erase_participant,
-    can_export_participant,
-)
+from matchmaking.participants.access import Surface, access_participant
+from matchmaking.participants.record_purpose import record_open
 from matchmaking.permissions.roles import AuthenticatedHttpRequest
 from matchmaking.privacy import services as privacy
 from matchmaking.privacy.forms import ExportForm
@@ -28,9 +24,7 @@ from matchmaking.privacy.forms import ExportForm
 @require_http_methods(["GET", "POST"])
 def export(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     """The person's whole record as JSON, for the holding organisation, with the purpose logged."""
-    participant = access_participant(request.user, pseudonym)
-    if not can_export_participant(request.user, participant):
-        raise Http404("No such page.")
+    participant = access_participant(request.user, pseudonym, Surface.EXPORT)
     if request.method == "POST" and (refused := over_limit(request, "export")):
         return refused
     form = ExportForm(request.POST or None)
@@ -52,7 +46,9 @@ def export(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
 @login_required
 @require_GET
 def access_history(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
-    participant = access_participant_for_edit(request.user, pseudonym)
+    participant = access_participant(request.user, pseudonym, Surface.ACCESS_LOG)
+    if (asked := record_open(request, participant)) is not None:
+        return asked
     return render(
         request,
         "privacy/access_history.html",
@@ -63,9 +59,7 @@ def access_history(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpRes
 @login_required
 @require_http_methods(["GET", "POST"])
 def erase(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
-    participant = access_participant(request.user, pseudonym)
-    if not can_erase_participant(request.user, participant):
-        raise Http404("No such page.")
+    participant = access_participant(request.user, pseudonym, Surface.ERASE)
     form = forms.EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["confirm"].strip() != participant.pseudonym:

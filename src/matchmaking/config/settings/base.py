@@ -312,6 +312,8 @@ LOGGING = {
 NETWORK_NAME = env_str("NETWORK_NAME", "Regional Skills Partnership on Lifelong Learning Mobility")
 NOTIFICATION_EMAIL = env_bool("NOTIFICATION_EMAIL", True)
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 730)
+# Ask why a person's record is opened, once a session per record, and log that purpose.
+ACCESS_PURPOSE_PROMPT = True
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 
 # --- Participants and pathways ---

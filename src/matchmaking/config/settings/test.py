@@ -23,3 +23,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES[
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
 # Partner suggestions without description vectors (no text model in every test); their tests use a fake.
 PARTNER_DESCRIPTION_VECTORS = False
+# Opening a person's record asks why, once a session (participants/record_purpose.py); the suites
+# about access turn it on, the others would each have to answer it first.
+ACCESS_PURPOSE_PROMPT = False
