@@ -11,14 +11,15 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, time
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import jsonschema
 import pycountry
 
-from matchmaking.interchange.schema import CURRENT_VERSION, SCHEMAS, SUPPORTED_VERSIONS
+from matchmaking.interchange.schema import CURRENT_VERSION, SUPPORTED_VERSIONS
+from matchmaking.interchange.structure import record_label, shown, structure_problems
 from matchmaking.taxonomies import codelists, regions
 
 ERASMUS_ID = re.compile(r"^E\d{8}$")
@@ -26,7 +27,6 @@ MAX_DEPTH = 20
 """The deepest nesting of objects and arrays a document may have (the format itself needs six)."""
 MAX_BYTES = 20 * 1024 * 1024
 """The largest file read, in bytes: checked before the file is read."""
-SHOWN_CHARS = 60  # a value quoted in a message is cut to this many characters
 # A JSON string (skipped whole, so brackets inside it do not count) or a bracket.
 _STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
@@ -178,13 +178,26 @@ class InterchangeDocument:
 _LIST_FIELDS = ("languages", "target_groups", "expertise", "interests", "topics")
 
 
+@lru_cache(maxsize=1024)
 def is_language_code(code: str) -> bool:
     """ISO 639-1 two-letter codes only, as the format says; ``no``, ``nb`` and ``nn`` are all valid."""
     return len(code) == 2 and pycountry.languages.get(alpha_2=code) is not None
 
 
+@lru_cache(maxsize=1024)
 def is_country_code(code: str) -> bool:
     return len(code) == 2 and code.isupper() and pycountry.countries.get(alpha_2=code) is not None
+
+
+@lru_cache(maxsize=4096)
+def _valid_region(region: str, country: str) -> bool:
+    return regions.is_valid_region(region, country if is_country_code(country) else None)
+
+
+@cache
+def _known_codes(scheme: str) -> frozenset[str]:
+    """The codes of a code list, read once per process (the lists are files shipped with the app)."""
+    return codelists.codes(scheme)
 
 
 class _Problems:
@@ -254,14 +267,6 @@ def json_too_deep(text: str, limit: int | None = None) -> bool:
     return False
 
 
-def shown(value: Any) -> str:
-    """A value as quoted in a message: control characters escaped, cut to ``SHOWN_CHARS``."""
-    if isinstance(value, str) and len(value) > SHOWN_CHARS:
-        return f"{value[:SHOWN_CHARS]!r}… ({len(value):,} characters)"
-    text = repr(value)
-    return text if len(text) <= SHOWN_CHARS + 2 else text[:SHOWN_CHARS] + "…"
-
-
 def _walk_problems(raw: dict[str, Any]) -> list[str]:
     """NUL characters (which no database column takes) and nesting deeper than ``MAX_DEPTH``, found
     without recursion so that a deep document built in Python is refused too."""
@@ -275,10 +280,10 @@ def _walk_problems(raw: dict[str, Any]) -> list[str]:
             pairs = node.items() if isinstance(node, dict) else enumerate(node)
             for key, value in pairs:
                 if isinstance(key, str) and "\x00" in key:
-                    problems.append(f"{_record_label(raw, path)}: a field name contains a NUL character")
+                    problems.append(f"{record_label(raw, path)}: a field name contains a NUL character")
                 stack.append((value, (*path, key), depth + 1))
         elif isinstance(node, str) and "\x00" in node:
-            problems.append(f"{_record_label(raw, path)}: bad value {shown(node)}: contains a NUL character")
+            problems.append(f"{record_label(raw, path)}: bad value {shown(node)}: contains a NUL character")
     return sorted(problems)
 
 
@@ -301,7 +306,7 @@ def parse_document(
         raise InterchangeError([f"format_version: unsupported value {version!r} (supported: {supported})"])
     if version == 1 and "exchanges" in raw:
         raise InterchangeError(['exchanges: this section needs "format_version": 2'])
-    structure = _structure_problems(raw, SCHEMAS[version])
+    structure = structure_problems(raw, version)
     if structure:
         raise InterchangeError(structure)
     problems = _Problems()
@@ -321,53 +326,8 @@ def parse_document(
     return InterchangeDocument(version, organisations, opportunities, exchanges)
 
 
-def _record_label(raw: dict[str, Any], path: Iterable[Any]) -> str:
-    """``exchanges[x-1].visitors[v1].kind`` for a path like ("exchanges", 0, "visitors", 0, "kind"):
-    a list index becomes the record's id where it has one, else its position (#1, #2 ...)."""
-    parts = list(path)
-    out: list[str] = []
-    node: Any = raw
-    for i, part in enumerate(parts):
-        if isinstance(part, int) and out:
-            try:
-                node = node[part]
-                rid = node.get("id") if isinstance(node, dict) else None
-            except (KeyError, IndexError, TypeError):
-                rid = None
-            out[-1] += f"[{rid if isinstance(rid, str) and rid else f'#{part + 1}'}]"
-            continue
-        out.append(str(part))
-        if i < len(parts) - 1:
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                node = None
-    return ".".join(out) or "document"
-
-
-def _structure_problems(raw: dict[str, Any], schema: dict[str, Any]) -> list[str]:
-    validator = jsonschema.Draft202012Validator(schema)
-    problems = []
-    for error in sorted(validator.iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
-        where = _record_label(raw, error.absolute_path)
-        if error.validator == "additionalProperties":
-            message = f"unknown field(s): {error.message.split('(')[-1].rstrip(')')}"
-        elif error.validator == "required":
-            message = error.message.replace("is a required property", "is required")
-        elif error.validator == "maxLength":
-            message = f"bad value {shown(error.instance)}: longer than {error.validator_value:,} characters"
-        else:
-            message = f"bad value {shown(error.instance)}: {_shorten(error.message)}"
-        problems.append(f"{where}: {message}")
-    return problems
-
-
-def _shorten(message: str) -> str:
-    return message if len(message) <= 4 * SHOWN_CHARS else message[: 4 * SHOWN_CHARS] + "…"
-
-
 def _check_codes(values: Iterable[str], scheme: str, section: str, rid: str, name: str, p: _Problems) -> None:
-    known = codelists.codes(scheme)
+    known = _known_codes(scheme)
     for value in values:
         if value not in known:
             p.add(section, rid, name, f"unknown {scheme} code {value!r}")
@@ -387,7 +347,7 @@ def _organisation(o: dict[str, Any], p: _Problems) -> OrganisationRecord:
     if not is_country_code(country):
         p.add(section, rid, "country", f"unknown ISO 3166-1 alpha-2 country code {country!r}")
     region = o.get("region") or None
-    if region and not regions.is_valid_region(region, country if is_country_code(country) else None):
+    if region and not _valid_region(region, country):
         p.add(section, rid, "region", f"{region!r} is not a NUTS 2024 level-2 region of {country}")
     _check_languages(o.get("languages", []), section, rid, p)
     _check_codes(o.get("target_groups", []), codelists.TARGET_GROUPS, section, rid, "target_groups", p)
