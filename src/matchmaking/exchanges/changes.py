@@ -8,7 +8,7 @@ and after) or refuses; while it waits, the agreed values stay. One pending chang
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +21,13 @@ from matchmaking.core.notifications import notify
 from matchmaking.exchanges.access import can_answer_change
 from matchmaking.exchanges.capacity import capacity_problem
 from matchmaking.exchanges.models import HOLDING_STATES, Exchange, ExchangeChange, State
-from matchmaking.exchanges.services import _memberships, _other_side, acting_side, dates_problems
+from matchmaking.exchanges.services import (
+    ANSWER_DAYS,
+    _memberships,
+    _other_side,
+    acting_side,
+    dates_problems,
+)
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser, signed_in
 
@@ -101,10 +107,18 @@ def exchange_update(
         exchange.refresh_from_db()
         return locked
     if locked.state == State.PROPOSED:
+        # The proposer reshapes their own proposal; the other side's new values are a counter-proposal:
+        # the proposal becomes theirs, and the first proposer now accepts or declines it.
+        counter = side != locked.proposed_by_id
         locked.start, locked.end, locked.group_size = start, end, group_size
-        locked.save(update_fields=["start", "end", "group_size", "updated_at"])
+        fields = ["start", "end", "group_size", "updated_at"]
+        if counter:
+            locked.proposed_by_id = side
+            locked.expires_at = timezone.now() + timedelta(days=ANSWER_DAYS)
+            fields += ["proposed_by", "expires_at"]
+        locked.save(update_fields=fields)
         audit_record(
-            actor=actor, action="exchange.updated", obj=locked,
+            actor=actor, action="exchange.change-proposed" if counter else "exchange.updated", obj=locked,
             before={k: old[k] for k in changed}, after={k: new[k] for k in changed}, organisation_id=side,
         )  # fmt: skip
         notify(

@@ -199,6 +199,7 @@ def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "flags_form": forms.FlagsForm(initial={name: getattr(exchange, name) for name in flags.FLAGS}),
         "my_side_ids": sides,
         "is_host": exchange.host_id in sides,
+        "is_proposer": exchange.proposed_by_id in sides,
         "return_visit": reciprocity.live_return_visit(exchange),
         "is_drafter": exchange.state == State.DRAFT and exchange.proposed_by_id in sides,
         "send_form": forms.SendDraftForm(),
@@ -253,6 +254,7 @@ def exchange_dates(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give a first day, a last day and the number of visitors."))
         return redirect(exchange.get_absolute_url())
+    proposer = exchange.proposed_by_id
     try:
         result = changes.exchange_update(actor=request.user, exchange=exchange, **form.cleaned_data)
     except PermissionDenied as exc:
@@ -260,7 +262,7 @@ def exchange_dates(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _messages_from(request, exc)
     else:
-        if isinstance(result, ExchangeChange):
+        if isinstance(result, ExchangeChange) or result.proposed_by_id != proposer:
             messages.success(
                 request, _("Your change has been proposed; the other organisation accepts or refuses it.")
             )
