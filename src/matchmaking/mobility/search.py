@@ -1,6 +1,6 @@
-"""The opportunities' folded search text (see ``taxonomies.search_text``) and its upkeep. The
-organisation's own words are searched in the organisation's search text, so renaming an organisation
-needs no change here."""
+"""Opportunity search: the folded search text (see ``taxonomies.search_text``) and its upkeep, matched
+through the full-text index (``taxonomies.search_index``). The organisation's own words are searched in
+the organisation's search text, so renaming an organisation needs no change here."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from django.db.models import Q
 
 from matchmaking.mobility.models import Opportunity
 from matchmaking.organisations import search as organisation_search
-from matchmaking.taxonomies import search_text
+from matchmaking.taxonomies import search_index, search_text
+
+TABLE = Opportunity._meta.db_table
 
 
 def opportunity_search_text(opportunity: Opportunity, lists: dict[str, Any] | None = None) -> str:
@@ -48,13 +50,15 @@ def refresh_opportunity_search(ids: Iterable[int]) -> None:
 
 def matching(query: str) -> Q:
     """Opportunities where every word of ``query`` is found in their own or their organisation's words
-    (accents and case ignored), or as typed in the description."""
+    (accents and case ignored; a word of the query matches the start of a word)."""
     condition = Q()
-    for typed, folded in organisation_search.query_words(query):
+    for typed, word in organisation_search.query_words(query):
+        unsearched = Opportunity.objects.filter(search_text="").filter(
+            Q(description__icontains=typed) | Q(topics__code__icontains=typed)
+        )
         condition &= (
-            Q(search_text__contains=folded)
-            | Q(description__icontains=typed)
-            | Q(topics__code__icontains=typed)
-            | organisation_search.matching([(typed, folded)], prefix="organisation__")
+            Q(pk__in=search_index.matching_ids(TABLE, word))
+            | Q(pk__in=unsearched.values("pk"))
+            | organisation_search.word_matching(typed, word, field="organisation_id")
         )
     return condition

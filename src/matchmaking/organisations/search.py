@@ -1,4 +1,6 @@
-"""The organisations' folded search text (see ``taxonomies.search_text``): what is in it, and its upkeep."""
+"""Organisation search: the folded search text (see ``taxonomies.search_text``), what is in it and its
+upkeep, and the words of a query matched through the full-text index of the database in use
+(``taxonomies.search_index``: PostgreSQL full-text search, SQLite FTS5)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ from typing import Any
 from django.db.models import Q
 
 from matchmaking.organisations.models import Organisation
-from matchmaking.taxonomies import search_text
+from matchmaking.taxonomies import search_index, search_text
+
+TABLE = Organisation._meta.db_table
 
 
 def organisation_search_text(organisation: Organisation, lists: dict[str, Any] | None = None) -> str:
@@ -45,21 +49,28 @@ def refresh_organisation_search(ids: Iterable[int]) -> None:
     Organisation.objects.bulk_update(changed, ["search_text"], batch_size=500)
 
 
-def matching(words: list[tuple[str, str]], prefix: str = "") -> Q:
-    """Rows where every (typed, folded) word is found: in the folded search text, or as typed in the
-    name, city or description (rows written before their search text was filled are still found by those)."""
-    condition = Q()
-    for typed, folded in words:
-        condition &= (
-            Q(**{f"{prefix}search_text__contains": folded})
-            | Q(**{f"{prefix}name__icontains": typed})
-            | Q(**{f"{prefix}city__icontains": typed})
-            | Q(**{f"{prefix}description__icontains": typed})
-        )
-    return condition
-
-
 def query_words(query: str) -> list[tuple[str, str]]:
-    """The user's words as typed and folded (at most ``search_text.MAX_WORDS``)."""
-    pairs = [(word, search_text.fold(word)) for word in query.split()]
-    return [(typed, folded) for typed, folded in pairs if folded][: search_text.MAX_WORDS]
+    """The user's words as typed, each with one folded word of it (at most ``search_text.MAX_WORDS``):
+    'Borås-Stad' → [('Borås-Stad', 'boras'), ('Borås-Stad', 'stad')]."""
+    pairs = [(typed, word) for typed in query.split() for word in search_text.words(typed)]
+    return pairs[: search_text.MAX_WORDS]
+
+
+def word_matching(typed: str, word: str, field: str = "pk") -> Q:
+    """Organisations (``field``: their id, or a foreign key to them) in whose search text a word starts
+    with ``word`` (the full-text index), or, for a row written without a search text, whose name, city
+    or description has ``typed`` in it."""
+    unsearched = Organisation.objects.filter(search_text="").filter(
+        Q(name__icontains=typed) | Q(city__icontains=typed) | Q(description__icontains=typed)
+    )
+    return Q(**{f"{field}__in": search_index.matching_ids(TABLE, word)}) | Q(
+        **{f"{field}__in": unsearched.values("pk")}
+    )
+
+
+def matching(query: str) -> Q:
+    """Organisations in which every word of ``query`` is found (accents and case ignored)."""
+    condition = Q()
+    for typed, word in query_words(query):
+        condition &= word_matching(typed, word)
+    return condition

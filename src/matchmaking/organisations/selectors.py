@@ -36,7 +36,7 @@ def organisation_list(*, user: AnyUser, filters: OrganisationFilters | None = No
         qs = qs.filter(status=Organisation.Status.ACTIVE)
     f = filters or OrganisationFilters()
     if f.query:
-        qs = qs.filter(search.matching(search.query_words(f.query)))
+        qs = qs.filter(search.matching(f.query))
     if f.country:
         qs = qs.filter(country=f.country)
     if f.region:

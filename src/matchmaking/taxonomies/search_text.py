@@ -1,12 +1,15 @@
 """Search text that ignores case and accents (Boras finds Borås), the same on SQLite and PostgreSQL.
 
 Records keep a denormalised ``search_text``: their words (names, cities, the labels of their code-list
-terms in every language, region and country) lower-cased with the accents folded away. A query is
-folded the same way and every word of it must appear (``search_words`` + ``icontains``/``contains``).
+terms in every language, region and country) lower-cased with the accents folded away, letters and digits
+only, the pieces separated by " | ". A query is folded the same way and every word of it must be found:
+as the start of a word through the full-text index (``search_index``: PostgreSQL full-text search or
+SQLite FTS5), or as a part of the text where the records are few and read in Python (the library).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -19,6 +22,7 @@ SEARCH_LANGUAGES = ("en", "sv", "nb", "de", "es", "ca")
 MAX_WORDS = 8
 
 # Letters that Unicode does not split into a base letter and an accent.
+_WORD = re.compile(r"[^\W_]+")
 _LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
 
 
@@ -29,9 +33,14 @@ def fold(text: str) -> str:
     return " ".join(plain.split())
 
 
+def words(text: str) -> list[str]:
+    """The folded words of ``text``, letters and digits only: 'Borås, SE-23' → ['boras', 'se', '23']."""
+    return _WORD.findall(fold(text))
+
+
 def search_words(query: str) -> list[str]:
     """The folded words of a user's query (at most ``MAX_WORDS``); each must be found."""
-    return fold(query).split()[:MAX_WORDS]
+    return words(query)[:MAX_WORDS]
 
 
 def term_words(term: Any) -> list[str]:
@@ -55,11 +64,12 @@ def region_words(region: Any) -> list[str]:
 
 
 def build(parts: Iterable[str | None]) -> str:
-    """The search text of a record from its pieces (each folded; repeated pieces kept once)."""
+    """The search text of a record from its pieces (each folded to its words; repeated pieces kept once).
+    Punctuation is left out so that both full-text indexes split the text into the same words."""
     seen: dict[str, None] = {}
     for part in parts:
         if part:
-            folded = fold(str(part))
+            folded = " ".join(words(str(part)))
             if folded:
                 seen.setdefault(folded, None)
     return " | ".join(seen)

@@ -1,0 +1,143 @@
+"""The full-text index over a table's folded ``search_text`` (see ``search_text``), by database.
+
+- **PostgreSQL**: a GIN index on ``to_tsvector('simple', matchmaking_unaccent(search_text))``. The
+  ``simple`` configuration (no stemming, no stop words) since the text is multilingual and already
+  folded; ``matchmaking_unaccent`` is the ``unaccent`` extension wrapped as an immutable function so that
+  an index may use it (it removes whatever accent the folding in Python left, on both sides).
+- **SQLite**: an FTS5 table ``<table>_fts`` over the same column (``unicode61``, accents removed), kept in
+  step by triggers on the table, so every write of ``search_text`` (a save, a bulk update, the import's
+  own inserts) updates the index in the same statement.
+
+Every word of a query is a prefix query ("Bora" finds Borås), the same on both. ``matching_ids``
+is the rows in which one word is found, as a subquery for ``pk__in``.
+"""
+
+# The SQL below is built from our own table names only; the words of a query are always parameters.
+# ruff: noqa: S608, S611
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+# The function wrapping ``unaccent`` (created with the extension by the organisations' migration).
+UNACCENT = "matchmaking_unaccent"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def tsvector(table: str) -> str:
+    """The indexed expression on PostgreSQL; a query must repeat it exactly for the index to be used."""
+    return f"to_tsvector('simple'::regconfig, {UNACCENT}({_quote(table)}.\"search_text\"))"
+
+
+def matching_ids(table: str, word: str) -> RawSQL:
+    """The ids of the rows of ``table`` whose search text has a word starting with ``word`` (one folded
+    word of letters and digits, as ``search_text.search_words`` gives)."""
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT id FROM {_quote(table)} WHERE {tsvector(table)} "
+            f"@@ to_tsquery('simple'::regconfig, {UNACCENT}(%s))"
+        )
+        return RawSQL(sql, [f"{word}:*"])
+    if connection.vendor == "sqlite":
+        fts = _quote(f"{table}_fts")
+        return RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [f'"{word}"*'])
+    return RawSQL(f"SELECT id FROM {_quote(table)} WHERE search_text LIKE %s", [f"%{word}%"])
+
+
+# --- Creating the index (called by the migrations) ---------------------------------------------------
+
+
+def install_unaccent(schema_editor: Any) -> None:
+    """On PostgreSQL (after ``UnaccentExtension``): the immutable wrapper, naming the extension's schema so
+    that it works whatever the search path (a restore runs with an empty one)."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'unaccent'"
+        )
+        schema = _quote(cursor.fetchone()[0])
+        cursor.execute(
+            f"CREATE OR REPLACE FUNCTION {UNACCENT}(text) RETURNS text "
+            f"LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
+            f"AS $$ SELECT {schema}.unaccent('{schema}.unaccent'::regdictionary, $1) $$"
+        )
+
+
+def drop_unaccent(schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {UNACCENT}(text)")
+
+
+def sqlite_statements(table: str) -> list[str]:
+    """The FTS5 table over ``search_text`` of ``table``, its three triggers, and a rebuild from the table
+    (so that it can run again after a migration that rebuilt the table and dropped its triggers)."""
+    t, fts = _quote(table), _quote(f"{table}_fts")
+
+    def trigger(event: str) -> str:
+        return _quote(f"{table}_fts_{event}")
+
+    remove = f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text);"
+    add = f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text);"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_text, content={t}, content_rowid=id, "
+        "tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+        f"CREATE TRIGGER IF NOT EXISTS {trigger('insert')} AFTER INSERT ON {t} BEGIN {add} END",
+        f"CREATE TRIGGER IF NOT EXISTS {trigger('delete')} AFTER DELETE ON {t} BEGIN {remove} END",
+        f"CREATE TRIGGER IF NOT EXISTS {trigger('update')} AFTER UPDATE OF search_text ON {t} "
+        f"BEGIN {remove} {add} END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+
+
+def install(schema_editor: Any, table: str) -> None:
+    """The full-text index of ``table``, for the database in use (nothing on others)."""
+    vendor = schema_editor.connection.vendor
+    if vendor in ("postgresql", "sqlite"):  # the rows written without a search text, for the fallback
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {_quote(f'{table}_unsearched')} ON {_quote(table)} (id) "
+            "WHERE search_text = ''"
+        )
+    if vendor == "postgresql":
+        name = _quote(f"{table}_search_gin")
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {_quote(table)} USING gin ({tsvector(table)})"
+        )
+    elif vendor == "sqlite":
+        for statement in sqlite_statements(table):
+            schema_editor.execute(statement)
+
+
+def uninstall(schema_editor: Any, table: str) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor in ("postgresql", "sqlite"):
+        schema_editor.execute(f"DROP INDEX IF EXISTS {_quote(f'{table}_unsearched')}")
+    if vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {_quote(f'{table}_search_gin')}")
+    elif vendor == "sqlite":
+        for suffix in ("insert", "delete", "update"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {_quote(f'{table}_fts_{suffix}')}")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {_quote(f'{table}_fts')}")
+
+
+def installed(table: str) -> bool:
+    """Whether the index of ``table`` is in place (on SQLite: the FTS5 table and its three triggers)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = %s", [f"{table}_search_gin"])
+            return bool(cursor.fetchone()[0] == 1)
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE "
+                "(type = 'trigger' AND tbl_name = %s AND name LIKE %s) OR (type = 'table' AND name = %s)",
+                [table, f"{table}_fts_%", f"{table}_fts"],
+            )
+            return bool(cursor.fetchone()[0] == 4)
+    return True
