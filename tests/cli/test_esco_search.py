@@ -34,6 +34,18 @@ def test_one_query_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert "keyword search only" in out.err
 
 
+def test_occupations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["esco", "search", "electrician", "--occupations", "--top", "2", "--format", "json"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert len(results) == 2
+    assert all(r["uri"].startswith("http://data.europa.eu/esco/occupation/") for r in results)
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"query": "electrician"}\n', encoding="utf-8")
+    assert main(["esco", "search", "--queries", str(path), "--occupations", "--top", "1"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["results"][0]["uri"].startswith("http://data.europa.eu/esco/occupation/")
+
+
 def test_one_query_as_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["esco", "search", "welding", "--lang", "en", "--top", "2"]) == 0
     lines = capsys.readouterr().out.splitlines()

@@ -187,3 +187,31 @@ def test_the_real_model_finds_skills_across_languages(real_engine: None) -> None
     assert len(suggestions) == 10
     assert {s.sentence for s in suggestions} <= {"har tagit hand om min mormor", "handlat och lagat mat"}
     assert any(s.source in {"model", "both"} for s in sf.find_skills("cocinar", lang="es"))
+
+
+def test_occupations_keyword_only(keyword_only: None) -> None:
+    hits = sf.find_occupations("electrician", limit=5)
+    assert hits
+    assert all(h.source == "keyword" for h in hits)
+    assert all(load_esco().occupation(h.uri) for h in hits)
+
+
+@pytest.mark.parametrize("text", ODD_INPUTS)
+def test_any_input_gets_a_list_of_occupations(fake_engine: None, text: str) -> None:
+    hits = sf.find_occupations(text, limit=7)
+    assert len(hits) <= 7
+    assert len({h.uri for h in hits}) == len(hits)
+    assert all(load_esco().occupation(h.uri) for h in hits)
+
+
+def test_occupations_hybrid(fake_engine: None) -> None:
+    hits = sf.find_occupations("electrician", limit=200)
+    assert {h.source for h in hits} & {"keyword", "both"}
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_the_real_model_finds_occupations_across_languages(real_engine: None) -> None:
+    labels = " | ".join(h.label for h in sf.find_occupations("elektriker", lang="nb", limit=5))
+    assert "electrician" in labels
+    labels = " | ".join(h.label for h in sf.find_occupations("barnskötare", lang="sv", limit=5))
+    assert "child care" in labels

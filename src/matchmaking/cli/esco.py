@@ -11,9 +11,9 @@ prints the ranked skills (text: score, label and URI a line; JSON: a list of obj
 
 reads JSON lines with ``query`` and optional ``lang`` and prints one JSON line per query, in order:
 ``{"query": ..., "results": [{"uri": ..., "label": ..., "score": ...}, ...]}``. ``-`` reads standard
-input. A line that is not a JSON object with a string ``query`` ends the command with exit status 2
-and a message naming the line. Without the text model the search is keyword only and a notice says
-so on standard error.
+input. ``--occupations`` ranks ESCO occupations instead of skills, the same way. A line that is not a
+JSON object with a string ``query`` ends the command with exit status 2 and a message naming the line.
+Without the text model the search is keyword only and a notice says so on standard error.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
-from matchmaking.taxonomies.skill_finder import SkillHit, find_skills, model_status
+from matchmaking.taxonomies.skill_finder import SkillHit, find_occupations, find_skills, model_status
 
 BAD_INPUT = 2
 
@@ -54,6 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     search.add_argument("--lang", metavar="xx", help="the query's language (a hint, not a filter)")
     search.add_argument("--top", type=int, default=10, metavar="N", help="results per query (10)")
     search.add_argument("--format", choices=("text", "json"), default="text")
+    search.add_argument("--occupations", action="store_true", help="rank ESCO occupations instead of skills")
     search.set_defaults(handler=search_command)
 
 
@@ -74,10 +75,11 @@ def search_command(args: argparse.Namespace) -> int:
     if (args.query is None) == (args.queries is None):
         print("Give either a QUERY or --queries FILE.jsonl.", file=sys.stderr)
         return BAD_INPUT
+    find = find_occupations if args.occupations else find_skills
     if args.queries is not None:
-        return _many(args.queries, args.top, sys.stdout)
+        return _many(args.queries, args.top, sys.stdout, find)
     _notice()
-    hits = find_skills(args.query, lang=args.lang, limit=args.top)
+    hits = find(args.query, lang=args.lang, limit=args.top)
     if args.format == "json":
         print(json.dumps(_results(hits), ensure_ascii=False))
     else:
@@ -86,7 +88,7 @@ def search_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _many(path: Path, top: int, out: TextIO) -> int:
+def _many(path: Path, top: int, out: TextIO, find: Callable[..., list[SkillHit]] = find_skills) -> int:
     try:
         lines = sys.stdin.read().splitlines() if str(path) == "-" else path.read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -108,7 +110,7 @@ def _many(path: Path, top: int, out: TextIO) -> int:
         queries.append((record["query"], lang if isinstance(lang, str) else None))
     _notice()
     for query, lang in queries:
-        hits = find_skills(query, lang=lang, limit=top)
+        hits = find(query, lang=lang, limit=top)
         out.write(json.dumps({"query": query, "results": _results(hits)}, ensure_ascii=False) + "\n")
         out.flush()
     return 0

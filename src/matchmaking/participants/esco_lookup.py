@@ -73,8 +73,12 @@ def search_skills(text: str, limit: int = 10) -> list[EscoItem]:
 
 
 def search_occupations(text: str, limit: int = 10) -> list[EscoItem]:
+    """Occupations for what is typed, in any of the six languages (keyword search of the English
+    labels without the text model)."""
     text = text.strip()[:MAX_QUERY]
-    return _items(esco().search_occupations(text, limit)) if text else []
+    if not text:
+        return []
+    return [EscoItem(h.uri, h.label, "occupation") for h in skill_finder.find_occupations(text, limit=limit)]
 
 
 def suggest_skills(text: str, limit: int = 12) -> list[EscoItem]:

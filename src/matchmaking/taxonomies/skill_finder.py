@@ -1,6 +1,7 @@
 """Find ESCO skills from what people type, in any of the six languages: the API pages, forms and the
 command line use.
 
+- ``find_occupations(query)``: the same for occupations.
 - ``find_skills(query)``: a search box. Hybrid ranking of the keyword search over the English ESCO
   labels and the text model's nearest skills.
 - ``suggest_from_story(text)``: skills suggested from a free-text account of someone's experience,
@@ -34,6 +35,7 @@ __all__ = [
     "OccupationSkill",
     "SkillHit",
     "StorySuggestion",
+    "find_occupations",
     "find_skills",
     "model_status",
     "skills_for_occupation",
@@ -108,6 +110,7 @@ class _Engine:
         self.vectors = vectors
         self.esco = esco
         self.index = {uri: i for i, uri in enumerate(vectors.skill_uris)}
+        self.occupation_index = {uri: i for i, uri in enumerate(vectors.occupation_uris)}
 
     def skill_scores(self, texts: list[str]) -> np.ndarray:
         """Cosine of each text (as a query) with each skill: (texts, skills)."""
@@ -172,15 +175,22 @@ def _fuse(
     engine: _Engine, model: np.ndarray, keyword: list[Match], limit: int
 ) -> list[tuple[int, float, str]]:
     """(skill index, score, source) best first: the cosine plus a small bonus for keyword hits."""
+    return _fuse_over(engine.vectors.skill_uris, engine.index, model, keyword, limit)
+
+
+def _fuse_over(
+    uris: list[str], index: dict[str, int], model: np.ndarray, keyword: list[Match], limit: int
+) -> list[tuple[int, float, str]]:
+    """The hybrid ranking over any vectors (skills or occupations) with their URIs in that order."""
     candidates = np.argpartition(-model, min(CANDIDATES, len(model) - 1))[:CANDIDATES]
     bonus = _keyword_bonus(keyword)
     in_model = {int(i) for i in candidates}
     scored: dict[int, tuple[float, str]] = {int(i): (float(model[i]), "model") for i in candidates}
     for uri, extra in bonus.items():
-        i = engine.index.get(uri)
+        i = index.get(uri)
         if i is not None:
             scored[i] = (float(model[i]) + extra, "both" if i in in_model else "keyword")
-    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], engine.vectors.skill_uris[item[0]]))
+    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], uris[item[0]]))
     return [(i, score, source) for i, (score, source) in ranked[:limit]]
 
 
@@ -206,6 +216,33 @@ def find_skills(query: str, *, lang: str | None = None, limit: int = 10) -> list
         SkillHit(uri=uris[i], label=_label(esco, uris[i]), score=round(score, 4), source=source)
         for i, score, source, _ in _ranked(engine, text, spans, keyword, limit)
     ]
+
+
+def find_occupations(query: str, *, lang: str | None = None, limit: int = 10) -> list[SkillHit]:
+    """Occupations for a search box, best first, in any of the six languages ("Koch", "kock" and
+    "cocinero" find "cook"): the same hybrid ranking as ``find_skills``, over the occupations'
+    vectors (label, alternative labels and description) and the keyword search of their English
+    labels. ``lang`` is a hint, never a filter."""
+    text = _cut(query or "", MAX_QUERY_CHARS)
+    if not text or limit <= 0:
+        return []
+    esco = load_esco()
+    keyword = esco.search_occupations(text, CANDIDATES)
+    engine = _engine()
+    if engine is None or not engine.vectors.occupation_uris:
+        top = max((m.score for m in keyword), default=1.0) or 1.0
+        return [SkillHit(m.uri, m.label, round(m.score / top, 4), "keyword") for m in keyword[:limit]]
+    uris = engine.vectors.occupation_uris
+    model = engine.vectors.occupation_vectors @ engine.model.embed_queries([text])[0]
+    return [
+        SkillHit(uri=uris[i], label=_occupation_label(esco, uris[i]), score=round(score, 4), source=source)
+        for i, score, source in _fuse_over(uris, engine.occupation_index, model, keyword, limit)
+    ]
+
+
+def _occupation_label(esco: EscoTaxonomy, uri: str) -> str:
+    occupation = esco.occupation(uri)
+    return occupation.label if occupation else uri
 
 
 def _ranked(
