@@ -136,7 +136,49 @@ def demo_extend(*, today: date) -> str:
         PlacementLanguage(placement=p, code=c, level=lv) for p, c, lv in languages
     )
     count = _rounds(rng, today)
-    return f"{len(made)} placements, {count} allocation rounds"
+    _rolling_start(today)
+    return f"{len(made) + 1} placements, {count} allocation rounds"
+
+
+# A placement already running with a rolling start, for a single proposal made today: the person can
+# start on its start date and the whole lifecycle can be walked through (made after the rounds, which it
+# leaves as they are).
+FOOD_HYGIENE = (
+    "http://data.europa.eu/esco/skill/0ff99f51-40d9-42f1-a1ec-377b2bb5e15f",
+    "comply with food safety and hygiene",
+)
+DISHWASHER = (
+    "http://data.europa.eu/esco/skill/f20aedf0-6543-498d-b88e-0a32e604acbb",
+    "operate dishwashing machine",
+)
+
+
+def _rolling_start(today: date) -> None:
+    host = Organisation.objects.filter(key="dehoga-academy").first()
+    if host is None:
+        return
+    placement = Placement.objects.create(
+        key="demo-dehoga-rolling-kitchen",
+        host=host,
+        title="Hotel kitchen assistant (rolling start)",
+        description="Kitchen work in a partner hotel of DEHOGA Academy, with a mentor; join at any time.",
+        seats=2,
+        start=today - timedelta(days=150),
+        end=today + timedelta(days=60),
+        country=host.country,
+        region=host.region,
+        city=host.city,
+        support_offered=["mentor", "flexible-hours", "quiet-space"],
+        labour_market="training",
+        kind="traineeship",
+        scheme="erasmus-vet",
+        esco_version=esco_version(),
+        is_demo=True,
+    )
+    PlacementSkill.objects.create(
+        placement=placement, uri=FOOD_HYGIENE[0], label=FOOD_HYGIENE[1], required=True
+    )
+    PlacementSkill.objects.create(placement=placement, uri=DISHWASHER[0], label=DISHWASHER[1], required=False)
 
 
 def _people(key: str, count: int, offset: int = 0) -> list[Participant]:

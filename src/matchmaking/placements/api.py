@@ -67,6 +67,8 @@ class PlacementOut(Schema):
     city: str
     support_offered: list[str]
     labour_market: str
+    kind: str
+    scheme: str
     status: str
     esco_version: str
     required_skills: list[SkillRef]
@@ -94,6 +96,10 @@ class PlacementIn(Schema):
     city: str = Field("", max_length=100)
     support_offered: list[str] = _codes()
     labour_market: str = Field("regular", max_length=20)
+    kind: str = Field(
+        "traineeship", max_length=20, description="traineeship, job, training, apprenticeship, work-trial"
+    )
+    scheme: str = Field("", max_length=20, description="'' (national or own funding), esf, erasmus-vet")
     status: str = Field("open", max_length=10)
     required_skills: list[SkillRef] = _codes()
     desired_skills: list[SkillRef] = _codes()
@@ -114,6 +120,8 @@ class PlacementPatch(Schema):
     city: str | None = Field(None, max_length=100)
     support_offered: list[str] | None = Field(None, max_length=60)
     labour_market: str | None = Field(None, max_length=20)
+    kind: str | None = Field(None, max_length=20)
+    scheme: str | None = Field(None, max_length=20)
     status: str | None = Field(None, max_length=10)
     required_skills: list[SkillRef] | None = Field(None, max_length=60)
     desired_skills: list[SkillRef] | None = Field(None, max_length=60)
@@ -184,7 +192,8 @@ def _placement(p: Placement, taken: int | None = None) -> dict[str, Any]:
         "seats_taken": placement_services.seats_taken(p) if taken is None else taken,
         "start": p.start, "end": p.end, "country": p.country,
         "region": p.region.code if p.region else None, "city": p.city,
-        "support_offered": list(p.support_offered), "labour_market": p.labour_market, "status": p.status,
+        "support_offered": list(p.support_offered), "labour_market": p.labour_market,
+        "kind": p.kind, "scheme": p.scheme, "status": p.status,
         "esco_version": p.esco_version,
         "required_skills": [{"uri": s.uri, "label": s.label} for s in skills if s.required],
         "desired_skills": [{"uri": s.uri, "label": s.label} for s in skills if not s.required],

@@ -144,6 +144,9 @@ def assignment_detail(request: AuthenticatedHttpRequest, assignment_id: int) -> 
         )
     worker = participant.key_worker or assignment.proposed_by
     today = timezone.localdate()
+    end_form = EndForm(initial={"ended_on": today})
+    if not as_worker:  # the programme exit is the case worker's to record
+        del end_form.fields["leaves_programme"]
     context = {
         "assignment": assignment,
         "placement": assignment.placement,
@@ -159,7 +162,7 @@ def assignment_detail(request: AuthenticatedHttpRequest, assignment_id: int) -> 
         "decide_form": DecideForm(),
         "start_form": StartForm(initial={"started_on": assignment.placement.start or today}),
         "attendance_form": AttendanceForm(initial={"noted_on": today}),
-        "end_form": EndForm(initial={"ended_on": today}),
+        "end_form": end_form,
     }
     return render(request, "placements/assignment_detail.html", context)
 
