@@ -205,9 +205,11 @@ def test_any_input_gets_a_list_of_occupations(fake_engine: None, text: str) -> N
 
 
 def test_occupations_hybrid(fake_engine: None) -> None:
-    hits = sf.find_occupations("electrician", limit=200)
+    hits = sf.find_occupations("Electrician", limit=200)
     assert {h.source for h in hits} & {"keyword", "both"}
-    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert hits[0].label == "electrician"  # named exactly as typed: first
+    rest = [h.score for h in hits[1:]]
+    assert rest == sorted(rest, reverse=True)
 
 
 def test_the_real_model_finds_occupations_across_languages(real_engine: None) -> None:

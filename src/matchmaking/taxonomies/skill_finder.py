@@ -234,10 +234,13 @@ def find_occupations(query: str, *, lang: str | None = None, limit: int = 10) ->
         return [SkillHit(m.uri, m.label, round(m.score / top, 4), "keyword") for m in keyword[:limit]]
     uris = engine.vectors.occupation_uris
     model = engine.vectors.occupation_vectors @ engine.model.embed_queries([text])[0]
-    return [
+    hits = [
         SkillHit(uri=uris[i], label=_occupation_label(esco, uris[i]), score=round(score, 4), source=source)
         for i, score, source in _fuse_over(uris, engine.occupation_index, model, keyword, limit)
     ]
+    # An occupation named exactly as typed comes first, as a person typing its name expects.
+    exact = [h for h in hits if h.label.casefold() == text.casefold()]
+    return exact + [h for h in hits if h not in exact]
 
 
 def _occupation_label(esco: EscoTaxonomy, uri: str) -> str:
