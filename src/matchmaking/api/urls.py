@@ -11,6 +11,7 @@ from ninja.operation import Operation
 
 from matchmaking.api import errors
 from matchmaking.api.auth import AUTH
+from matchmaking.api.docs import SchemaPage
 from matchmaking.events.api import router as events_router
 from matchmaking.exchanges.api import router as exchanges_router
 from matchmaking.exchanges.api_conversations import router as conversations_router
@@ -51,6 +52,8 @@ api = MatchmakingAPI(
     "Authenticate with a personal token: `Authorization: Bearer mmt_...`.",
     auth=AUTH,
     urls_namespace="api",
+    # The documentation is rendered on the server in the site's layout (no script, no other site).
+    docs=SchemaPage(),
 )
 errors.install(api)
 
