@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from matchmaking.core.models import AuditEvent
+from matchmaking.core.models import AuditEvent, Notification
 from matchmaking.organisations.models import Role
 from matchmaking.participants.models import Participant, ParticipantSkill
 from matchmaking.pathways.models import Offer, RetentionCheck, Step
@@ -246,3 +246,18 @@ def test_a_full_placement_takes_no_more_proposals_once_accepted(world, host, job
     with pytest.raises(ValidationError) as full:
         lifecycle.assignment_propose(actor=world.worker, participant=other, placement=job)
     assert "placement" in full.value.error_dict
+
+
+def test_the_host_and_the_key_worker_are_notified_after_commit(
+    world, host, job, person, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        a = lifecycle.assignment_propose(actor=world.worker, participant=person, placement=job)
+    assert sent  # nothing is sent before the proposal is committed
+    to_host = Notification.objects.get(recipient=host)
+    assert (to_host.kind, to_host.params["variant"]) == ("assignment.host", "proposed")
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.assignment_hold(actor=host, assignment=a, interview_on=timezone.localdate())
+    to_worker = Notification.objects.get(recipient=world.worker)
+    assert (to_worker.kind, to_worker.params["variant"]) == ("assignment.changed", "on-hold")
+    assert to_worker.params["participant"] == person.pseudonym
