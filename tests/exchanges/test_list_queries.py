@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matchmaking.exchanges.models import Exchange, State
+from matchmaking.organisations.models import Organisation
 from tests.factories import OrganisationFactory
 from tests.factories_mobility import exchange, pair, visitor_of
 from tests.list_queries import assert_same_queries
@@ -63,3 +64,20 @@ def test_mobility_export_page(client, world):
         return [f"{n} mobilities"]
 
     assert_same_queries(client, reverse("monitoring:mobility-export"), mobilities)
+
+
+def test_conversation_list(client, world):
+    from matchmaking.exchanges.conversations import conversation_start
+
+    def grow(n: int) -> list[str]:
+        while Organisation.objects.filter(name__startswith="Writing town").count() < n:
+            i = Organisation.objects.filter(name__startswith="Writing town").count()
+            other = OrganisationFactory(name=f"Writing town {i:02d}")
+            conversation_start(
+                actor=world["host_user"], organisation=world["host"], other=other,
+                subject=f"Subject number {i:02d}", body="Hello",
+            )  # fmt: skip
+        return [f"Subject number {i:02d}" for i in range(n)]
+
+    client.force_login(world["host_user"])
+    assert_same_queries(client, reverse("exchanges:conversation-list"), grow)
