@@ -188,7 +188,8 @@ def describe(schema: dict[str, Any]) -> tuple[list[Tag], list[Schema]]:
                 break
             answers = []
             for status, answer in op.get("responses", {}).items():
-                spec = next(iter(answer.get("content", {}).values()), {}).get("schema", {})
+                media_types: list[dict[str, Any]] = list(answer.get("content", {}).values())
+                spec = media_types[0].get("schema", {}) if media_types else {}
                 label, ref = type_label(spec) if spec else ("", "")
                 answers.append(Answer(str(status), answer.get("description", ""), ref, label))
             answers.sort(key=lambda a: a.status)
