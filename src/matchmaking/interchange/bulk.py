@@ -24,7 +24,7 @@ complexity for nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -34,6 +34,9 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from matchmaking.interchange.document import InterchangeDocument, OpportunityRecord, OrganisationRecord
+from matchmaking.interchange.rows import BATCH, Builder, FieldCheck, chunks, existing_keys
+
+__all__ = ["BATCH", "Changes", "Plan", "StalePlanError", "chunks", "error_text", "plan"]
 from matchmaking.mobility import services as mobility_services
 from matchmaking.mobility.access import can_edit_opportunity, can_post_opportunities
 from matchmaking.mobility.models import Direction, Opportunity
@@ -41,9 +44,6 @@ from matchmaking.organisations.access import can_edit_organisation
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser, signed_in
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
-
-BATCH = 500
-"""Rows per INSERT/UPDATE statement and keys per ``IN (...)`` lookup."""
 
 ORGANISATION_TERMS = {
     "languages": LANGUAGES_SCHEME,
@@ -86,11 +86,6 @@ class Plan:
     problems: list[str]
 
 
-def chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def error_text(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items())
@@ -98,10 +93,11 @@ def error_text(exc: ValidationError) -> str:
 
 
 def _by_key(queryset: models.QuerySet[M], keys: Iterable[str]) -> dict[str, M]:
-    wanted = sorted(set(keys))
+    """The stored records among ``keys``: found by key in plain SQL, then only those read as models."""
+    ids = sorted(existing_keys(queryset.model, keys).values())
     found: dict[str, M] = {}
-    for part in chunks(wanted):
-        found.update({obj.key: obj for obj in queryset.filter(key__in=part)})  # type: ignore[attr-defined]
+    for part in chunks(ids):
+        found.update({obj.key: obj for obj in queryset.filter(pk__in=part)})  # type: ignore[attr-defined]
     return found
 
 
@@ -180,6 +176,7 @@ def plan(*, actor: AnyUser, document: InterchangeDocument, is_demo: bool) -> Pla
         ["organisation-kinds", "opportunity-types", *ORGANISATION_TERMS.values(), *OPPORTUNITY_TERMS.values()]
     )
     regions = {r.code: r for r in Region.objects.all()}
+    makers = _Makers(actor, is_demo)
     problems: list[str] = []
     seen: dict[tuple[str, str], datetime | None] = {}
 
@@ -193,7 +190,7 @@ def plan(*, actor: AnyUser, document: InterchangeDocument, is_demo: bool) -> Pla
         seen[("organisation", record.id)] = stored.updated_at if stored else None
         before = organisation_values(stored, org_codes[stored.pk]) if stored is not None else {}
         try:
-            _plan_organisation(actor, record, stored, before, is_demo, terms, regions, organisations)
+            _plan_organisation(actor, record, stored, before, makers, terms, regions, organisations)
         except ValidationError as exc:
             problems.append(f"organisations[{record.id}]: {error_text(exc)}")
 
@@ -218,20 +215,42 @@ def plan(*, actor: AnyUser, document: InterchangeDocument, is_demo: bool) -> Pla
                 )
             continue
         try:
-            _plan_opportunity(actor, opp, owner, stored_opp, before, terms, opportunities)
+            _plan_opportunity(actor, opp, owner, stored_opp, before, makers, terms, opportunities)
         except ValidationError as exc:
             problems.append(f"opportunities[{opp.id}]: {error_text(exc)}")
     return Plan(organisations, opportunities, seen, problems)
 
 
+class _Makers:
+    """New organisations and opportunities, and their model validation, set up once per import."""
+
+    ORGANISATION_UNCHECKED = ("kind", "region", *ORGANISATION_TERMS)
+    OPPORTUNITY_UNCHECKED = ("organisation", "type", "created_by", *OPPORTUNITY_TERMS)
+
+    def __init__(self, actor: AnyUser, is_demo: bool) -> None:
+        self.organisation = Builder(Organisation, is_demo=is_demo)
+        self.opportunity = Builder(
+            Opportunity, created_by_id=getattr(signed_in(actor), "pk", None), status=Opportunity.Status.OPEN
+        )
+        # What ``full_clean(exclude=...)`` checks: every other field (unique and constraints apart).
+        self.check_organisation = FieldCheck(
+            Organisation,
+            [f.name for f in Organisation._meta.fields if f.name not in self.ORGANISATION_UNCHECKED],
+        )
+        self.check_opportunity = FieldCheck(
+            Opportunity,
+            [f.name for f in Opportunity._meta.fields if f.name not in self.OPPORTUNITY_UNCHECKED],
+        )
+
+
 def _plan_organisation(
     actor: AnyUser, record: OrganisationRecord, stored: Organisation | None, before: dict[str, Any],
-    is_demo: bool, terms: _Terms, regions: dict[str, Region], changes: Changes,
+    makers: _Makers, terms: _Terms, regions: dict[str, Region], changes: Changes,
 ) -> None:  # fmt: skip
     """What ``organisation_create``/``organisation_update`` would do with the record, in memory."""
     if stored is not None and actor is not None and not can_edit_organisation(actor, stored):
         raise PermissionDenied
-    organisation = stored if stored is not None else Organisation(key=record.id, is_demo=is_demo)
+    organisation = stored if stored is not None else makers.organisation(key=record.id)
     organisation.kind = terms.get("organisation-kinds", [record.kind], "kind")[0]
     organisation.region = regions.get(record.region) if record.region else None
     if record.region and organisation.region is None:
@@ -244,9 +263,7 @@ def _plan_organisation(
     lists = {
         name: terms.get(scheme, getattr(record, name), name) for name, scheme in ORGANISATION_TERMS.items()
     }
-    organisation.full_clean(
-        exclude=["kind", "region", *ORGANISATION_TERMS], validate_unique=False, validate_constraints=False
-    )
+    makers.check_organisation(organisation)
     after = organisation_values(
         organisation, {name: [t.code for t in found] for name, found in lists.items()}
     )
@@ -274,7 +291,7 @@ def _plan_organisation(
 
 def _plan_opportunity(
     actor: AnyUser, record: OpportunityRecord, organisation: Organisation, stored: Opportunity | None,
-    before: dict[str, Any], terms: _Terms, changes: Changes,
+    before: dict[str, Any], makers: _Makers, terms: _Terms, changes: Changes,
 ) -> None:  # fmt: skip
     """What ``opportunity_create``/``opportunity_update`` would do with the record, in memory."""
     if stored is not None and stored.organisation.key != organisation.key:
@@ -287,9 +304,11 @@ def _plan_opportunity(
         )
         if not allowed:
             raise PermissionDenied
-    opportunity = stored or Opportunity(
-        key=record.id, organisation=organisation, created_by=signed_in(actor), status=Opportunity.Status.OPEN
-    )
+    if stored is None:
+        opportunity = makers.opportunity(key=record.id)
+        opportunity.organisation = organisation
+    else:
+        opportunity = stored
     opportunity.type = terms.get("opportunity-types", [record.type], "type")[0]
     for name in OPPORTUNITY_SCALARS:
         value = getattr(record, name)
@@ -310,11 +329,7 @@ def _plan_opportunity(
     lists = {
         name: terms.get(scheme, getattr(record, name), name) for name, scheme in OPPORTUNITY_TERMS.items()
     }
-    opportunity.full_clean(
-        exclude=["organisation", "type", "created_by", *OPPORTUNITY_TERMS],
-        validate_unique=False,
-        validate_constraints=False,
-    )
+    makers.check_opportunity(opportunity)
     after = opportunity_values(opportunity, {name: [t.code for t in found] for name, found in lists.items()})
     changes.by_key[record.id] = opportunity
     if stored is None:

@@ -18,7 +18,7 @@ from matchmaking.core.tasks import enqueue_on_commit
 from matchmaking.exchanges.capacity import capacity_problem
 from matchmaking.exchanges.models import HOLDING_STATES, CompletionReport, Exchange, ProgrammeItem, Visitor
 from matchmaking.exchanges.services import ANSWER_DAYS, COUNTRY_TIME_ZONES
-from matchmaking.interchange import bulk, writing
+from matchmaking.interchange import bulk, tasks, writing
 from matchmaking.interchange.bulk import error_text
 from matchmaking.interchange.document import (
     ExchangeRecord,
@@ -26,7 +26,7 @@ from matchmaking.interchange.document import (
     InterchangeError,
 )
 from matchmaking.mobility.models import Opportunity, SavedSearch
-from matchmaking.mobility.tasks import saved_search_alerts, schedule_refresh
+from matchmaking.mobility.tasks import schedule_refresh
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser
 from matchmaking.taxonomies.models import Term
@@ -123,8 +123,8 @@ def _write_in_transaction(
     if orgs.new or orgs.changed or opps.new or opps.changed:
         schedule_refresh()
     if opps.new and SavedSearch.objects.exists():
-        for opportunity in opps.new:
-            enqueue_on_commit(saved_search_alerts, opportunity.pk)
+        for part in bulk.chunks([opportunity.pk for opportunity in opps.new], tasks.CHUNK):
+            enqueue_on_commit(tasks.imported_opportunity_alerts, list(part))
     problems: list[str] = []
     for exchange in document.exchanges:
         try:

@@ -7,6 +7,13 @@ statement and batch, so the write lock is held for the database's own work only:
 thousand rows this way costs a fraction of what ``bulk_create`` spends in Python per row. The ids of
 new rows are read back by key, and only they (and the foreign keys to new organisations) are filled in
 inside the transaction.
+
+The folded search text of the records (``organisations.search``, ``mobility.search``) is written with
+them when an import writes at most ``SEARCH_TEXT_INLINE`` records. A larger import writes the rows
+without it and queues ``tasks.fill_search_text`` for them in chunks once it has committed: computing it
+costs more than the rest of the write, and on SQLite the full-text index's triggers would do their
+work inside the import's transaction. Until the tasks have run, those records are found by name, city
+and description.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from matchmaking.core.models import AuditEvent
+from matchmaking.core.tasks import enqueue_on_commit
+from matchmaking.interchange import tasks
 from matchmaking.interchange.bulk import (
     BATCH,
     OPPORTUNITY_SCALARS,
@@ -31,11 +40,15 @@ from matchmaking.interchange.bulk import (
     StalePlanError,
     chunks,
 )
+from matchmaking.interchange.rows import DbValues, existing_keys
 from matchmaking.mobility.models import Opportunity
 from matchmaking.mobility.search import opportunity_search_text, refresh_opportunity_search
 from matchmaking.organisations.models import Organisation
 from matchmaking.organisations.search import organisation_search_text, refresh_organisation_search
 from matchmaking.permissions.roles import AnyUser
+
+SEARCH_TEXT_INLINE = 2_000
+"""An import writing more organisations and opportunities than this leaves their search text to tasks."""
 
 AUDIT_FIELDS = (
     "occurred_at", "actor", "actor_label", "action", "object_type", "object_id", "object_label",
@@ -84,6 +97,7 @@ class Prepared:
     plan: Plan
     tables: list[_Table]
     audit_insert: _Insert
+    search_later: bool = False  # the search text is left to ``tasks.fill_search_text``
 
 
 def _quote(connection: BaseDatabaseWrapper, name: str) -> str:
@@ -121,6 +135,8 @@ def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
     by_name = {f.name: f for f in AuditEvent._meta.concrete_fields}
     audit_fields = [by_name[name] for name in AUDIT_FIELDS]
     tables = []
+    written = sum(len(c.new) + len(c.changed) for c in (plan.organisations, plan.opportunities))
+    search_later = written > SEARCH_TEXT_INLINE
     for model, changes, scalars, lists in (
         (Organisation, plan.organisations, ["kind", "region", *ORGANISATION_SCALARS], ORGANISATION_TERMS),
         (Opportunity, plan.opportunities, ["type", *OPPORTUNITY_SCALARS], OPPORTUNITY_TERMS),
@@ -129,25 +145,26 @@ def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
         table = _Table(model)
         inserted = [f for f in meta.concrete_fields if not f.primary_key]
         table.insert = _sql_insert(connection, meta.db_table, [str(f.column) for f in inserted])
+        insert_values = DbValues(inserted, connection)
         if model is Opportunity:
             table.owner_column = [f.name for f in inserted].index("organisation")
         for obj in changes.new:
             # A new record's code lists are all in the plan: its search text is known before writing.
             found = changes.terms.get(obj.key, {})
-            if model is Organisation:
+            if search_later:
+                obj.search_text = ""
+            elif model is Organisation:
                 obj.search_text = organisation_search_text(obj, found)
             else:
                 obj.search_text = opportunity_search_text(obj, found)
-            table.inserts.append(
-                (obj, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in inserted])
-            )
+            table.inserts.append((obj, insert_values(obj, True)))
         updated = [f for f in meta.concrete_fields if f.name in {*scalars, "updated_at"}]
+        update_values = DbValues(updated, connection)
         assignments = ", ".join(f"{_quote(connection, str(f.column))} = %s" for f in updated)
         table.update_sql = f"UPDATE {_quote(connection, meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
         for obj in changes.changed:
             obj.updated_at = now
-            row = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in updated]
-            table.updates.append([*row, obj.pk])
+            table.updates.append([*update_values(obj, False), obj.pk])
         for name in lists:
             relation = getattr(model, name)
             through = relation.through._meta
@@ -178,7 +195,7 @@ def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
             table.audit.append((obj, obj if model is Organisation else obj.organisation, row))
         tables.append(table)
     audit_insert = _sql_insert(connection, AuditEvent._meta.db_table, [str(f.column) for f in audit_fields])
-    return Prepared(connection, plan, tables, audit_insert)
+    return Prepared(connection, plan, tables, audit_insert, search_later)
 
 
 def execute(prepared: Prepared) -> None:
@@ -210,9 +227,24 @@ def execute(prepared: Prepared) -> None:
                 values[object_id], values[organisation_id] = str(obj.pk), owner.pk
                 audit.append(values)
             _insert_many(cursor, connection, prepared.audit_insert, audit)
+    organisations, opportunities = prepared.plan.organisations, prepared.plan.opportunities
+    if prepared.search_later:
+        _fill_search_text_later(
+            [obj.pk for obj in (*organisations.new, *organisations.changed)],
+            [obj.pk for obj in (*opportunities.new, *opportunities.changed)],
+        )
+        return
     # A changed record's search text follows the names, places and code lists just written.
-    refresh_organisation_search(obj.pk for obj in prepared.plan.organisations.changed)
-    refresh_opportunity_search(obj.pk for obj in prepared.plan.opportunities.changed)
+    refresh_organisation_search(obj.pk for obj in organisations.changed)
+    refresh_opportunity_search(obj.pk for obj in opportunities.changed)
+
+
+def _fill_search_text_later(organisation_ids: list[int], opportunity_ids: list[int]) -> None:
+    """Queue the search text of these records, ``tasks.CHUNK`` records a task, after the commit."""
+    for part in chunks(organisation_ids, tasks.CHUNK):
+        enqueue_on_commit(tasks.fill_search_text, list(part), [])
+    for part in chunks(opportunity_ids, tasks.CHUNK):
+        enqueue_on_commit(tasks.fill_search_text, [], list(part))
 
 
 def _insert_many(
@@ -240,11 +272,10 @@ def _read_back_ids(connection: BaseDatabaseWrapper, table: _Table) -> None:
     if not table.inserts:
         return
     by_key = {obj.key: obj for obj, _ in table.inserts}
-    for part in chunks(list(by_key)):
-        for key, pk in table.model._base_manager.filter(key__in=part).values_list("key", "pk"):
-            obj = by_key[key]
-            obj.pk = pk
-            obj._state.adding, obj._state.db = False, connection.alias
+    for key, pk in existing_keys(table.model, by_key).items():
+        obj = by_key[key]
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, connection.alias
     for obj, _ in table.inserts:
         if table.owner_column is not None:
             obj.organisation_id = obj.organisation.pk
@@ -257,7 +288,11 @@ def _check_unchanged(seen: dict[tuple[str, str], datetime | None]) -> None:
     SQLite the transaction holds the database's write lock already).
     """
     for label, model in (("organisation", Organisation), ("opportunity", Opportunity)):
-        keys = sorted(key for (kind, key) in seen if kind == label)
+        new = [key for (kind, key), when in seen.items() if kind == label and when is None]
+        created = existing_keys(model, new)
+        if created:
+            raise StalePlanError(f"{label} {min(created)!r}")
+        keys = sorted(key for (kind, key), when in seen.items() if kind == label and when is not None)
         now: dict[str, datetime] = {}
         for part in chunks(keys):
             rows = model.objects.select_for_update().filter(key__in=part).values_list("key", "updated_at")
