@@ -189,6 +189,18 @@ _KINDS = [
         "accepted": _("%(org)s accepted %(participant)s for %(placement)s"),
         "declined": _("%(org)s declined %(participant)s for %(placement)s"),
     }, NOBODY, "key-worker"),
+    Kind("assignment.host", "decisions", {
+        "proposed": _("%(participant)s is proposed for %(placement)s: please answer"),
+        "withdrawn": _("The proposal of %(participant)s for %(placement)s was withdrawn"),
+    }, ORG),
+    Kind("assignment.changed", "caseload", {
+        "on-hold": _("%(org)s put %(participant)s on hold for an interview for %(placement)s"),
+        "accepted": _("%(org)s accepted %(participant)s for %(placement)s"),
+        "declined": _("%(org)s declined %(participant)s for %(placement)s"),
+        "started": _("%(participant)s started at %(placement)s"),
+        "completed": _("%(participant)s completed %(placement)s"),
+        "ended-early": _("The placement of %(participant)s at %(placement)s ended early"),
+    }, NOBODY, "key-worker"),
     Kind("proposal.contest", "decisions", _("A proposal in %(round)s is contested"), NOBODY, "round-owner"),
     Kind("proposal.contest-answer", "caseload", _("Your contest has been answered: %(outcome)s"), NOBODY,
          "contest-raiser", choices={"outcome": "placements.contest.outcome"}),
