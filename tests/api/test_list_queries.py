@@ -1,6 +1,6 @@
 """API list endpoints run as many SQL queries with 12 rows as with 2: organisations, opportunities and their
 suggestions, exchanges with their visitors and programme, stories, participants, placements, rounds and a
-round's proposals."""
+round's proposals, an exchange's thread."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from django.utils import timezone
 
 from matchmaking.accounts.services import api_token_create
 from matchmaking.exchanges.models import Exchange, State
+from matchmaking.exchanges.services import message_post
 from matchmaking.library.models import Story
 from matchmaking.mobility import matching
 from matchmaking.mobility.models import Opportunity
-from matchmaking.organisations.models import Organisation
+from matchmaking.organisations.models import Organisation, Role
 from matchmaking.participants.models import Participant
 from matchmaking.placements import rounds
 from matchmaking.placements.models import Placement, Round
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, member
 from tests.factories_mobility import exchange, item, opportunity, pair, topics, visitor_of
 from tests.factories_participants import HYGIENE, case_worker, participant, placement
 from tests.list_queries import assert_same_queries
@@ -204,3 +205,85 @@ def test_proposals_of_a_round(client, caseload):
     assert_same_queries(
         client, lambda: f"/api/rounds/{made[-1].pk}/proposals", grow, **bearer(caseload["coordinator"])
     )
+
+
+def test_conversations(client, world):
+    from matchmaking.exchanges.conversations import conversation_start
+
+    def grow(n: int) -> list[str]:
+        while Organisation.objects.filter(name__startswith="Writing town").count() < n:
+            i = Organisation.objects.filter(name__startswith="Writing town").count()
+            other = OrganisationFactory(name=f"Writing town {i:02d}")
+            conversation_start(
+                actor=world["host_user"], organisation=world["host"], other=other,
+                subject=f"Subject number {i:02d}", body="Hello",
+            )  # fmt: skip
+        return [f"Subject number {i:02d}" for i in range(n)]
+
+    assert_same_queries(client, "/api/conversations", grow, **bearer(world["host_user"]))
+
+
+def test_messages_and_changes_of_an_exchange(client, world):
+    from matchmaking.exchanges.models import ExchangeChange, Message
+
+    visitor = OrganisationFactory(name="Visiting town")
+    ex = exchange(world["host"], visitor, state=State.PLANNING)
+
+    def messages(n: int) -> list[str]:
+        while ex.messages.count() < n:
+            author = world["host_user"] if ex.messages.count() % 2 else None
+            Message.objects.create(
+                exchange=ex,
+                organisation=world["host"],
+                author=author,
+                body=f"Message number {ex.messages.count():02d}",
+            )
+        return [m.body for m in ex.messages.all()]
+
+    def changes(n: int) -> list[str]:
+        while ex.changes.count() < n:
+            i = ex.changes.count()
+            side = world["host"] if i % 2 else visitor
+            ExchangeChange.objects.create(
+                exchange=ex,
+                proposed_by=side,
+                values={"group_size": {"old": 2, "new": i + 3}},
+                state=ExchangeChange.State.REFUSED,
+                answer_reason=f"Reason number {i:02d}",
+            )
+        return [c.answer_reason for c in ex.changes.all()]
+
+    auth = bearer(world["host_user"])
+    assert_same_queries(client, f"/api/exchanges/{ex.pk}/messages", messages, **auth)
+    assert_same_queries(client, f"/api/exchanges/{ex.pk}/changes", changes, **auth)
+
+
+def test_events(client, world):
+    from matchmaking.events.models import Event, EventState
+    from tests.factories_events import event, register
+
+    def grow(n: int) -> list[str]:
+        while Event.objects.count() < n:
+            found = event(
+                world["host"],
+                state=EventState.REGISTRATION_OPEN,
+                title=f"Matchmaking day {Event.objects.count():02d}",
+            )
+            register(found, OrganisationFactory())
+        return list(Event.objects.values_list("title", flat=True))
+
+    assert_same_queries(client, "/api/events", grow, **bearer(world["host_user"]))
+
+
+def test_the_thread_of_an_exchange(client, world):
+    visitor = OrganisationFactory(name="Writing town")
+    ex = exchange(world["host"], visitor)
+    people = [world["host_user"], member(Role.STAFF, visitor)]
+
+    def grow(n: int) -> list[str]:
+        while ex.messages.count() < n:
+            i = ex.messages.count()
+            message_post(actor=people[i % 2], exchange=ex, body=f"Message number {i:02d}")
+        return [m.body for m in ex.messages.all()]
+
+    assert_same_queries(client, f"/api/exchanges/{ex.pk}/messages", grow, **bearer(world["host_user"]))
