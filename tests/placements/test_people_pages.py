@@ -173,3 +173,14 @@ def test_case_workers_read_the_rounds_of_their_own_people(client, setup):
     client.force_login(setup.stranger)
     assert "Spring round" not in client.get(reverse("placements:my-rounds")).content.decode()
     assert client.get(reverse("placements:my-round", args=[found.pk])).status_code == 404
+
+
+def test_sensitive_data_never_changes_the_suggestions(setup):
+    before = [(s.placement.key, s.score) for s in suggestions_for(participant=setup.person).items]
+    setup.person.fewer_opportunities = True
+    setup.person.barriers = ["health"]
+    setup.person.gender = "woman"
+    setup.person.age_group = "young"
+    setup.person.save()
+    after = [(s.placement.key, s.score) for s in suggestions_for(participant=setup.person).items]
+    assert after == before
