@@ -19,7 +19,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.exchanges.models import HOLDING_STATES, Exchange, State, Visitor
-from matchmaking.monitoring import disclosure, facts
+from matchmaking.monitoring import disclosure
+from matchmaking.monitoring.fact_reader import FactReader
 from matchmaking.monitoring.filters import CockpitFilters, either_side, period, side
 from matchmaking.monitoring.indicators import definitions
 from matchmaking.monitoring.models import LearnerCount, Target
@@ -27,7 +28,6 @@ from matchmaking.monitoring.sql import DaysBetween, Year
 from matchmaking.placements.models import MobilityRecord
 
 LEARNER_KINDS = (Visitor.Kind.VET_LEARNER, Visitor.Kind.APPRENTICE)
-STAFF_VISIT_TYPES = ("job-shadowing", "study-visit")
 MIN_LEARNER_DAYS = 10
 
 Value = int | str | float | Decimal | None
@@ -143,10 +143,9 @@ def _days() -> DaysBetween:
 # --- Indicators ---------------------------------------------------------------------------------
 
 
-def exchanges_by_type(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
-    if aggregated:
-        rows = facts.exchanges(f, scope).values_list("type_code").annotate(n=facts.total("exchanges"))
-        counts = dict(rows.order_by("type_code"))
+def exchanges_by_type(f: CockpitFilters, scope: set[int] | None, agg: FactReader | None = None) -> Table:
+    if agg:
+        counts = agg.by_type()
     else:
         qs = exchange_rows(f, scope).filter(period(f, "start"))
         counts = dict(qs.values_list("type__code").annotate(n=Count("pk")).order_by("type__code"))
@@ -158,10 +157,9 @@ def exchanges_by_type(f: CockpitFilters, scope: set[int] | None, aggregated: boo
     return table
 
 
-def exchanges_by_status(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
-    if aggregated:
-        rows = facts.exchanges(f, scope, holding=False).values_list("state")
-        counts = dict(rows.annotate(n=facts.total("exchanges")).order_by())
+def exchanges_by_status(f: CockpitFilters, scope: set[int] | None, agg: FactReader | None = None) -> Table:
+    if agg:
+        counts = agg.by_status()
     else:
         qs = exchange_rows(f, scope, holding=False).filter(period(f, "start"))
         counts = dict(qs.values_list("state").annotate(n=Count("pk")).order_by())
@@ -175,17 +173,16 @@ def exchanges_by_status(f: CockpitFilters, scope: set[int] | None, aggregated: b
     return table
 
 
-def participants_by_activity(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
+def participants_by_activity(
+    f: CockpitFilters, scope: set[int] | None, agg: FactReader | None = None
+) -> Table:
     """People by Erasmus+ activity code; sent and received by the filter's places when there is one."""
     focus = f.has_place or scope is not None
     grouped: Any = None
-    if aggregated:
-        people = facts.people(f, scope).values_list("activity_code").order_by()
-        if focus:
-            sent, got = facts.side(f, scope, "sending"), facts.side(f, scope, "receiving")
-            grouped = people.annotate(s=facts.total("people", sent), r=facts.total("people", got))
-        else:
-            grouped = people.annotate(n=facts.total("people"))
+    if agg:
+        grouped = [(r[1], r[7] if r[5] else 0, r[7] if r[6] else 0) for r in agg.people]
+        if not focus:
+            grouped = [(code, n) for code, n, _r in grouped]
     visitors = _visitors(f, scope).values_list("exchange__activity_code")
     records = _records(f, scope).values_list("activity_code")
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -194,7 +191,7 @@ def participants_by_activity(f: CockpitFilters, scope: set[int] | None, aggregat
         sent_v = side(f, scope, "exchange__visitor")
         got_v = side(f, scope, "exchange__host")
         live = visitors.annotate(s=Count("pk", filter=sent_v), r=Count("pk", filter=got_v)).order_by()
-        for code, sent, got in grouped if aggregated else live:
+        for code, sent, got in grouped if agg else live:
             counts[code or "none"][0] += sent
             counts[code or "none"][1] += got
         for code, sent, got in records.annotate(
@@ -208,7 +205,7 @@ def participants_by_activity(f: CockpitFilters, scope: set[int] | None, aggregat
             ("received", _("Received")),
         ]
     else:
-        for code, n in grouped if aggregated else visitors.annotate(n=Count("pk")).order_by():
+        for code, n in grouped if agg else visitors.annotate(n=Count("pk")).order_by():
             counts[code or "none"][0] += n
         for code, n in records.annotate(n=Count("pk")).order_by():
             counts[code or "none"][0] += n
@@ -234,13 +231,12 @@ def _per_year(rows: Any, key: str) -> dict[int, list[int]]:
     return out
 
 
-def fewer_opportunities_share(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
+def fewer_opportunities_share(
+    f: CockpitFilters, scope: set[int] | None, agg: FactReader | None = None
+) -> Table:
     visitors = (
-        facts.people(f, scope)
-        .values_list("year")
-        .annotate(flagged=facts.total("fewer_opportunities"), n=facts.total("people"))
-        .order_by()
-        if aggregated
+        [(r[0], r[8], r[7]) for r in agg.people]
+        if agg
         else _visitors(f, scope)
         .annotate(year=Year("first"))
         .values_list("year")
@@ -287,14 +283,13 @@ def fewer_opportunities_share(f: CockpitFilters, scope: set[int] | None, aggrega
 MOBILITY_FLAGS = ("green_travel", "blended", "force_majeure")
 
 
-def mobility_flags(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
+def mobility_flags(f: CockpitFilters, scope: set[int] | None, agg: FactReader | None = None) -> Table:
     """People travelling with each Erasmus+ reporting flag (green travel, blended, force majeure), out
     of all people travelling in the period: an exchange's flags hold for each of its visitors."""
-    if aggregated:
-        visitors = facts.people(f, scope).aggregate(
-            n=facts.total("people"),
-            **{flag: facts.total("people", Q(**{flag: True})) for flag in MOBILITY_FLAGS},
-        )
+    if agg:
+        visitors = {"n": sum(r[7] for r in agg.people)}
+        for n, flag in enumerate(MOBILITY_FLAGS):
+            visitors[flag] = sum(r[7] for r in agg.people if r[2 + n])
     else:
         visitors = _visitors(f, scope).aggregate(
             n=Count("pk"),
@@ -333,7 +328,7 @@ def _share_of(part: disclosure.Cell, whole: disclosure.Cell) -> Value:
     return part if isinstance(part, str) else whole
 
 
-def vet_learners(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
+def vet_learners(f: CockpitFilters, scope: set[int] | None, agg: FactReader | None = None) -> Table:
     """Learners on a mobility of at least ten days by the year it starts, against the learners of that
     year in the filter's regions (or organisations)."""
     ten_days = MIN_LEARNER_DAYS - 1  # first and last day both count
@@ -341,12 +336,8 @@ def vet_learners(f: CockpitFilters, scope: set[int] | None, aggregated: bool = F
         **{**f.as_dict(), "country": "", "region": "", "organisation_id": None, "kind": ""}
     )
     visitors = (
-        facts.people(sending, None, places=False)
-        .filter(facts.side(f, scope, "sending"), learners_long__gt=0)
-        .values_list("year")
-        .annotate(n=facts.total("learners_long"))
-        .order_by()
-        if aggregated
+        [(r[0], r[9]) for r in agg.people if r[5] and r[9]]
+        if agg
         else _visitors(sending, None)
         .filter(side(f, scope, "exchange__visitor"), kind__in=LEARNER_KINDS)
         .annotate(days=_days(), year=Year("first"))

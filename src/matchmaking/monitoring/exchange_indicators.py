@@ -7,39 +7,25 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Any
 
-from django.db.models import (
-    CharField,
-    Count,
-    OuterRef,
-    Q,
-    Subquery,
-)
-from django.db.models.functions import Cast
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.core.models import AuditEvent
 from matchmaking.exchanges.models import HOLDING_STATES, CompletionReport, Exchange, FollowUp, State
-from matchmaking.monitoring import disclosure, facts
-from matchmaking.monitoring.cockpit import STAFF_VISIT_TYPES, Table, exchange_rows
+from matchmaking.monitoring import disclosure
+from matchmaking.monitoring.cockpit import Table, exchange_rows
+from matchmaking.monitoring.fact_reader import STAFF_VISIT_TYPES, FactReader
+from matchmaking.monitoring.facts import accepted_at
 from matchmaking.monitoring.filters import CockpitFilters, period
+from matchmaking.monitoring.sql import DaysBetweenTimes
 
 
 def region_flows(
-    f: CockpitFilters, scope: set[int] | None, aggregated: bool = False
+    f: CockpitFilters, scope: set[int] | None, agg: FactReader | None = None
 ) -> list[tuple[str, str, int]]:
     """Exchanges holding places by (sending region, receiving region), the largest first."""
-    if aggregated:
-        rows = (
-            facts.exchanges(f, scope)
-            .exclude(sending_region="")
-            .exclude(receiving_region="")
-            .values_list("sending_region", "receiving_region")
-            .annotate(n=facts.total("exchanges"))
-            .order_by("-n", "sending_region", "receiving_region")
-        )
-        return [(a, b, n) for a, b, n in rows]
+    if agg:
+        return agg.region_flows()
     qs = (
         exchange_rows(f, scope)
         .filter(period(f, "start"), visitor__region__isnull=False, host__region__isnull=False)
@@ -50,22 +36,9 @@ def region_flows(
     return [(a, b, n) for a, b, n in qs]
 
 
-def staff_flows(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
-    if aggregated:
-        # Exchange rows and people rows, both by the exchange's first day (as the live count).
-        aggregate = (
-            facts.MobilityFact.objects.filter(
-                facts.either_side(f, scope),
-                period(f, "exchange_start"),
-                state__in=HOLDING_STATES,
-                type_code__in=STAFF_VISIT_TYPES,
-            )
-            .filter(**({"type_code": f.activity_type} if f.activity_type else {}))
-            .values_list("sending_region", "receiving_region")
-            .annotate(exchanges=facts.total("exchanges"), staff=facts.total("staff"))
-            .order_by("sending_region", "receiving_region")
-        )
-        rows = [(a or None, b or None, n, s) for a, b, n, s in aggregate]
+def staff_flows(f: CockpitFilters, scope: set[int] | None, agg: FactReader | None = None) -> Table:
+    if agg:
+        rows = agg.staff_flows()
     else:
         rows = list(
             exchange_rows(f, scope)
@@ -101,35 +74,32 @@ def staff_flows(f: CockpitFilters, scope: set[int] | None, aggregated: bool = Fa
 SMALL_IN_LIST = 300
 
 
-def reciprocity(f: CockpitFilters, scope: set[int] | None, aggregated: bool = False) -> Table:
-    rows = (
-        facts.exchanges(f, scope).values_list("sending_id", "receiving_id")
-        if aggregated
-        else exchange_rows(f, scope).filter(period(f, "start")).values_list("visitor_id", "host_id")
-    )
-    pairs = set(rows.order_by().distinct())
+def reciprocity(f: CockpitFilters, scope: set[int] | None, agg: FactReader | None = None) -> Table:
     table = Table(
         "reciprocity-rate",
         _("Reciprocity rate"),
         [("measure", _("Measure")), ("value", _("Value"))],
     )
+    if agg:
+        n, both, every = agg.reciprocity()
+        if every:
+            table.rows = [
+                ["pairs", n],
+                ["reciprocal_pairs", both],
+                ["rate_percent", round(100 * both / n, 1) if n else None],
+            ]
+        return table
+    pairs = set(
+        exchange_rows(f, scope).filter(period(f, "start")).values_list("visitor_id", "host_id").distinct()
+    )
     if not pairs:
         return table
     orgs = {o for pair in pairs for o in pair}
-    every: Any = (
-        facts.MobilityFact.objects.filter(exchanges__gt=0, state__in=HOLDING_STATES)
-        if aggregated
-        else Exchange.objects.filter(state__in=HOLDING_STATES)
-    )
-    ids = ("sending_id", "receiving_id") if aggregated else ("visitor_id", "host_id")
-    unfiltered = scope is None and f == CockpitFilters()
-    if unfiltered:
-        directed = pairs  # the same query: every pair of exchanges holding places
-    elif len(orgs) <= SMALL_IN_LIST:
-        every = every.filter(**{f"{ids[0]}__in": orgs, f"{ids[1]}__in": orgs})
-    if not unfiltered:
+    every = Exchange.objects.filter(state__in=HOLDING_STATES)
+    if len(orgs) <= SMALL_IN_LIST:
         # Past a few hundred organisations, reading every pair is faster than two long IN lists.
-        directed = set(every.values_list(*ids).order_by().distinct())
+        every = every.filter(visitor_id__in=orgs, host_id__in=orgs)
+    directed = set(every.values_list("visitor_id", "host_id").order_by().distinct())
     undirected = {frozenset(p) for p in pairs if p[0] != p[1]}
     both = sum(1 for p in undirected if len({(a, b) for a in p for b in p if a != b} - directed) == 0)
     table.rows = [
@@ -140,25 +110,22 @@ def reciprocity(f: CockpitFilters, scope: set[int] | None, aggregated: bool = Fa
     return table
 
 
-def time_to_agreement(f: CockpitFilters, scope: set[int] | None) -> Table:
-    accepted = AuditEvent.objects.filter(
-        object_type="exchanges.exchange",
-        object_id=Cast(OuterRef("pk"), CharField()),
-        action="exchange.accept",
-    ).order_by("occurred_at")
-    qs = (
-        exchange_rows(f, scope, holding=False)
-        .annotate(accepted_at=Subquery(accepted.values("occurred_at")[:1]))
-        .filter(accepted_at__isnull=False)
-    )
-    if f.date_from:
-        qs = qs.filter(accepted_at__date__gte=f.date_from)
-    if f.date_to:
-        qs = qs.filter(accepted_at__date__lte=f.date_to)
-    days = sorted(
-        max((accepted - created).total_seconds() / 86400, 0.0)
-        for created, accepted in qs.values_list("created_at", "accepted_at")
-    )
+def time_to_agreement(f: CockpitFilters, scope: set[int] | None, agg: FactReader | None = None) -> Table:
+    if agg:
+        days = agg.agreement_days()
+    else:
+        qs = (
+            exchange_rows(f, scope, holding=False)
+            .annotate(accepted_at=accepted_at())
+            .filter(accepted_at__isnull=False)
+        )
+        if f.date_from:
+            qs = qs.filter(accepted_at__date__gte=f.date_from)
+        if f.date_to:
+            qs = qs.filter(accepted_at__date__lte=f.date_to)
+        # The days in the database (as the pre-aggregated tables hold them), so that both agree.
+        between = qs.annotate(days=DaysBetweenTimes(F("created_at"), F("accepted_at")))
+        days = sorted(max(d, 0.0) for d in between.values_list("days", flat=True))
     table = Table(
         "time-to-agreement",
         _("Time from proposal to agreed exchange"),
@@ -182,13 +149,19 @@ def _quantile(values: list[float], q: float) -> float:
     return values[low] + (values[high] - values[low]) * (position - low)
 
 
-def completion_reporting(f: CockpitFilters, scope: set[int] | None, today: date) -> Table:
-    qs = exchange_rows(f, scope).filter(period(f, "end"), end__lt=today)
-    counts = qs.aggregate(
-        n=Count("pk"),
-        completed=Count("pk", filter=Q(state__in=(State.COMPLETED, State.REPORTED))),
-        reported=Count("pk", filter=Q(state=State.REPORTED)),
-    )
+def completion_reporting(
+    f: CockpitFilters, scope: set[int] | None, today: date, agg: FactReader | None = None
+) -> Table:
+    if agg:
+        n, completed, reported = agg.completion(today)
+        counts = {"n": n, "completed": completed, "reported": reported}
+    else:
+        qs = exchange_rows(f, scope).filter(period(f, "end"), end__lt=today)
+        counts = qs.aggregate(
+            n=Count("pk"),
+            completed=Count("pk", filter=Q(state__in=(State.COMPLETED, State.REPORTED))),
+            reported=Count("pk", filter=Q(state=State.REPORTED)),
+        )
     table = Table(
         "completion-reporting",
         _("Completion and reporting rates"),
@@ -207,26 +180,29 @@ def completion_reporting(f: CockpitFilters, scope: set[int] | None, today: date)
     return table
 
 
-def cooperation_followed(f: CockpitFilters, scope: set[int] | None) -> Table:
-    reports = CompletionReport.objects.filter(
-        exchange__in=exchange_rows(f, scope).filter(period(f, "start")).values("pk")
-    )
-    host = Counter(
-        dict(
-            reports.exclude(host_follow_up="")
-            .values_list("host_follow_up")
-            .annotate(n=Count("pk"))
-            .order_by()
+def cooperation_followed(f: CockpitFilters, scope: set[int] | None, agg: FactReader | None = None) -> Table:
+    if agg:
+        host, visitors = agg.follow_ups()
+    else:
+        reports = CompletionReport.objects.filter(
+            exchange__in=exchange_rows(f, scope).filter(period(f, "start")).values("pk")
         )
-    )
-    visitors = Counter(
-        dict(
-            reports.exclude(visitor_follow_up="")
-            .values_list("visitor_follow_up")
-            .annotate(n=Count("pk"))
-            .order_by()
+        host = Counter(
+            dict(
+                reports.exclude(host_follow_up="")
+                .values_list("host_follow_up")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
         )
-    )
+        visitors = Counter(
+            dict(
+                reports.exclude(visitor_follow_up="")
+                .values_list("visitor_follow_up")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+        )
     table = Table(
         "cooperation-followed",
         _("Did cooperation follow? (six months later)"),

@@ -1,14 +1,17 @@
-"""Pre-aggregated tables of the cockpit: exchanges and people travelling grouped by every dimension the
-cockpit filters on (``MobilityFact``), rebuilt whole by ``refresh`` in the database (``INSERT …
-SELECT``), so that the page reads a table with no joins instead of a million visitors.
+"""Pre-aggregated tables of the cockpit, rebuilt whole by ``refresh`` in the database (``INSERT …
+SELECT``), so that the page reads tables with no joins instead of a million visitors:
 
-The cockpit reads them when they have been built at least once and the filters are dimensions of the
-table: period (any dates: the rows keep the first day), country, NUTS-2 region, organisation and kind
-of either side, the caller's scope, and the opportunity type. The target-group filter is not (an
-exchange has several target groups through its offer, its request and its sending organisation), so
-with it every figure is computed from the live tables, as are the placement mobility records (few, and
-counted per participant) and the indicators that do not count people travelling. The page says how old
-the figures are: "figures as of" the last refresh.
+- ``MobilityFact``: exchanges and people travelling grouped by every dimension the cockpit filters on
+  (period: the rows keep the first day; country, NUTS-2 region, organisation and kind of either side,
+  hence the caller's scope; the opportunity type), with what the exchange indicators need besides
+  (the last day, whether the pair is reciprocal, the follow-up answers, the days to agreement);
+- ``TargetGroupFact``: the same rows once per target group of their exchange (the groups named by its
+  offer, its request and its sending organisation, each once, through the bridge
+  ``ExchangeTargetGroup``), for the target-group filter.
+
+``fact_reader.py`` reads them. The placement mobility records (few, and counted per participant) and the
+pathway, fairness and event indicators stay live. The page says how old the figures are: "figures as
+of" the last refresh.
 
 Refreshes: a periodic job, a debounced task after changes to exchanges and visitors (``tasks.py``), and
 ``matchmaking indicators --refresh``.
@@ -20,14 +23,33 @@ import time
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
+from matchmaking.core.models import AuditEvent
 from matchmaking.exchanges.models import HOLDING_STATES, Exchange, Visitor
-from matchmaking.monitoring.filters import CockpitFilters, period
-from matchmaking.monitoring.models import FactRefresh, MobilityFact
-from matchmaking.monitoring.sql import DaysBetween, Year
+from matchmaking.monitoring.filters import CockpitFilters
+from matchmaking.monitoring.models import (
+    ExchangeTargetGroup,
+    FactRefresh,
+    MobilityFact,
+    TargetGroupFact,
+)
+from matchmaking.monitoring.sql import DaysBetween, DaysBetweenTimes, Year
 
 LEARNER_KINDS = (Visitor.Kind.VET_LEARNER, Visitor.Kind.APPRENTICE)
 TEN_DAYS = 9  # days between the first and the last day of a ten-day mobility
@@ -36,6 +58,11 @@ DIMENSIONS = (
     "state", "exchange_start", "start", "year", "type_code", "activity_code", "sending_id", "receiving_id",
     "sending_country", "receiving_country", "sending_region", "receiving_region", "sending_kind",
     "receiving_kind", "green_travel", "blended", "force_majeure",
+)  # fmt: skip
+# Dimensions of the exchange rows only (constant on people rows, so that they group as before).
+EXCHANGE_DIMENSIONS = (
+    "exchange_end", "reciprocal", "pair_low", "pair_high", "host_follow_up", "visitor_follow_up",
+    "accepted_on", "agreement_days",
 )  # fmt: skip
 MEASURES = ("exchanges", "people", "fewer_opportunities", "staff", "learners_long")
 
@@ -61,17 +88,62 @@ def _dimensions(prefix: str) -> dict[str, Any]:
     }
 
 
+def accepted_at() -> Subquery:
+    """When an exchange was first accepted (the audit trail's ``exchange.accept``), for ``OuterRef``."""
+    first = AuditEvent.objects.filter(
+        object_type="exchanges.exchange",
+        object_id=Cast(OuterRef("pk"), CharField()),
+        action="exchange.accept",
+    ).order_by("occurred_at")
+    return Subquery(first.values("occurred_at")[:1])
+
+
+def _exchange_only() -> dict[str, Any]:
+    """The exchange-row dimensions over an exchange: its last day, whether its host has also sent
+    people to its sending organisation (an exchange holding places, at any time), the follow-up answers
+    of its completion report, and the day and the days to its first acceptance."""
+    reverse = Exchange.objects.filter(
+        state__in=HOLDING_STATES, visitor_id=OuterRef("host_id"), host_id=OuterRef("visitor_id")
+    )
+    return {
+        "exchange_end": F("end"),
+        "reciprocal": Exists(reverse),
+        "pair_low": Least("visitor_id", "host_id"),
+        "pair_high": Greatest("visitor_id", "host_id"),
+        "host_follow_up": Coalesce(F("report__host_follow_up"), Value("")),
+        "visitor_follow_up": Coalesce(F("report__visitor_follow_up"), Value("")),
+        "accepted_on": TruncDate(accepted_at()),
+        "agreement_days": DaysBetweenTimes(F("created_at"), accepted_at()),
+    }
+
+
+def _no_exchange_only() -> dict[str, Any]:
+    return {
+        "exchange_end": Value(None, output_field=DateField()),
+        "reciprocal": Value(False),
+        "pair_low": _zero(),
+        "pair_high": _zero(),
+        "host_follow_up": Value(""),
+        "visitor_follow_up": Value(""),
+        "accepted_on": Value(None, output_field=DateField()),
+        "agreement_days": Value(None, output_field=FloatField()),
+    }
+
+
 def _zero() -> Value:
     return Value(0, output_field=IntegerField())
 
 
-def exchange_rows() -> QuerySet[Any]:
-    """One row per group of exchanges (every state) with their count."""
-    dims = _dimensions("")
+def exchange_rows(groups: bool = False) -> QuerySet[Any]:
+    """One row per group of exchanges (every state) with their count; with ``groups``, per target
+    group too (through the bridge)."""
+    dims = {**_dimensions(""), **_exchange_only()}
+    qs = Exchange.objects.all()
+    if groups:
+        qs = qs.filter(monitoring_target_groups__isnull=False)
+        dims["target_group"] = F("monitoring_target_groups__target_group")
     return (
-        Exchange.objects.annotate(
-            **{f"d_{k}": v for k, v in dims.items()}, d_start=F("start"), d_year=Year("start")
-        )
+        qs.annotate(**{f"d_{k}": v for k, v in dims.items()}, d_start=F("start"), d_year=Year("start"))
         .values(*(f"d_{k}" for k in [*dims, "start", "year"]))
         .annotate(
             m_exchanges=Count("pk"),
@@ -84,13 +156,17 @@ def exchange_rows() -> QuerySet[Any]:
     )
 
 
-def people_rows() -> QuerySet[Any]:
-    """One row per group of people travelling in exchanges holding places, by their own first day."""
-    dims = _dimensions("exchange__")
+def people_rows(groups: bool = False) -> QuerySet[Any]:
+    """One row per group of people travelling in exchanges holding places, by their own first day;
+    with ``groups``, per target group of their exchange too."""
+    dims = {**_dimensions("exchange__"), **_no_exchange_only()}
     learner = Q(kind__in=LEARNER_KINDS)
+    qs = Visitor.objects.filter(accompanying=False, exchange__state__in=HOLDING_STATES)
+    if groups:
+        qs = qs.filter(exchange__monitoring_target_groups__isnull=False)
+        dims["target_group"] = F("exchange__monitoring_target_groups__target_group")
     return (
-        Visitor.objects.filter(accompanying=False, exchange__state__in=HOLDING_STATES)
-        .annotate(first=Coalesce("start", "exchange__start"), last=Coalesce("end", "exchange__end"))
+        qs.annotate(first=Coalesce("start", "exchange__start"), last=Coalesce("end", "exchange__end"))
         .annotate(days=DaysBetween(F("first"), F("last")), d_start=F("first"), d_year=Year("first"))
         .annotate(**{f"d_{k}": v for k, v in dims.items()})
         .values(*(f"d_{k}" for k in [*dims, "start", "year"]))
@@ -105,16 +181,31 @@ def people_rows() -> QuerySet[Any]:
     )
 
 
-def _insert(qs: QuerySet[Any]) -> int:
-    """``INSERT INTO`` the fact table ``SELECT`` of ``qs``, its columns named by their ``d_``/``m_``
-    aliases (so the order of the select list does not matter)."""
+def bridge_rows() -> QuerySet[Any]:
+    """Each exchange with each target group named by its offer, its request or its sending
+    organisation, once (a ``UNION`` removes the repeats)."""
+    paths = ("offer__target_groups__code", "request__target_groups__code", "visitor__target_groups__code")
+    first, *rest = (
+        Exchange.objects.filter(**{f"{path}__isnull": False})
+        .annotate(e_exchange_id=F("pk"), e_target_group=F(path))
+        .values("e_exchange_id", "e_target_group")
+        .order_by()
+        for path in paths
+    )
+    return first.union(*rest)
+
+
+def _insert(qs: QuerySet[Any], model: Any = MobilityFact) -> int:
+    """``INSERT INTO`` the table of ``model`` ``SELECT`` of ``qs``, its columns named by their
+    ``d_``/``m_``/``e_`` aliases (so the order of the select list does not matter)."""
     compiler = qs.query.get_compiler(connection=connection)
     sql, params = compiler.as_sql()
     aliases = [alias for _expr, _sql, alias in compiler.select]
     columns = [alias[2:] for alias in aliases]
-    if any(not a.startswith(("d_", "m_")) for a in aliases) or set(columns) != {*DIMENSIONS, *MEASURES}:
+    expected = {f.column for f in model._meta.concrete_fields if not f.primary_key}
+    if any(not a.startswith(("d_", "m_", "e_")) for a in aliases) or set(columns) != expected:
         raise RuntimeError(f"unexpected fact columns: {aliases}")
-    table = MobilityFact._meta.db_table
+    table = model._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) {sql}", params)
@@ -122,11 +213,15 @@ def _insert(qs: QuerySet[Any]) -> int:
 
 
 def refresh() -> FactRefresh:
-    """Rebuild the fact table in one transaction (readers see the old rows until it commits)."""
+    """Rebuild the fact tables in one transaction (readers see the old rows until it commits)."""
     started = time.perf_counter()
     with transaction.atomic():
-        MobilityFact.objects.all().delete()
+        for model in (MobilityFact, TargetGroupFact, ExchangeTargetGroup):
+            model.objects.all().delete()
         rows = _insert(exchange_rows()) + _insert(people_rows())
+        _insert(bridge_rows(), ExchangeTargetGroup)
+        rows += _insert(exchange_rows(groups=True), TargetGroupFact)
+        rows += _insert(people_rows(groups=True), TargetGroupFact)
         FactRefresh.objects.all().delete()
         return FactRefresh.objects.create(
             refreshed_at=timezone.now(), seconds=round(time.perf_counter() - started, 3), rows=max(rows, 0)
@@ -138,63 +233,6 @@ def last_refresh() -> FactRefresh | None:
 
 
 def usable(f: CockpitFilters) -> bool:
-    """The filters are dimensions of the table (the target group is not)."""
-    return not f.target_group
-
-
-# --- Reading ------------------------------------------------------------------------------------
-
-
-def side(f: CockpitFilters, scope: set[int] | None, prefix: str) -> Q:
-    """The place filters and the scope on one side (``prefix``: "sending" or "receiving")."""
-    q = Q()
-    if f.country:
-        q &= Q(**{f"{prefix}_country": f.country})
-    if f.region:
-        q &= Q(**{f"{prefix}_region": f.region})
-    if f.organisation_id:
-        q &= Q(**{f"{prefix}_id": f.organisation_id})
-    if f.kind:
-        q &= Q(**{f"{prefix}_kind": f.kind})
-    if scope is not None:
-        q &= Q(**{f"{prefix}_id__in": scope})
-    return q
-
-
-def either_side(f: CockpitFilters, scope: set[int] | None) -> Q:
-    places = CockpitFilters(
-        country=f.country, region=f.region, organisation_id=f.organisation_id, kind=f.kind
-    )
-    q = Q()
-    if places.has_place:
-        q &= side(places, None, "sending") | side(places, None, "receiving")
-    if scope is not None:
-        q &= Q(sending_id__in=scope) | Q(receiving_id__in=scope)
-    return q
-
-
-def exchanges(f: CockpitFilters, scope: set[int] | None, holding: bool = True) -> QuerySet[MobilityFact]:
-    """Exchange rows the filters keep (by the exchange's first day)."""
-    qs = MobilityFact.objects.filter(exchanges__gt=0).filter(either_side(f, scope), period(f, "start"))
-    if holding:
-        qs = qs.filter(state__in=HOLDING_STATES)
-    if f.activity_type:
-        qs = qs.filter(type_code=f.activity_type)
-    return qs
-
-
-def people(
-    f: CockpitFilters, scope: set[int] | None, date_field: str = "start", places: bool = True
-) -> QuerySet[MobilityFact]:
-    """People rows the filters keep, by their own first day (or ``exchange_start``); without
-    ``places`` the place filters and the scope are left to the caller."""
-    qs = MobilityFact.objects.filter(people__gt=0).filter(period(f, date_field))
-    if places:
-        qs = qs.filter(either_side(f, scope))
-    if f.activity_type:
-        qs = qs.filter(type_code=f.activity_type)
-    return qs
-
-
-def total(name: str, condition: Q | None = None) -> Any:
-    return Coalesce(Sum(name, filter=condition), 0)
+    """Every filter of the cockpit is a dimension of the tables (the target group through
+    ``TargetGroupFact``)."""
+    return True

@@ -29,6 +29,7 @@ from matchmaking.monitoring.exchange_indicators import (
     staff_flows,
     time_to_agreement,
 )
+from matchmaking.monitoring.fact_reader import FactReader
 from matchmaking.monitoring.models import LearnerCount, Target
 from matchmaking.monitoring.pathway_indicators import (
     allocation_fairness,
@@ -65,25 +66,25 @@ def regions() -> QuerySet[Region]:
 def cockpit(*, user: AnyUser | None, filters: CockpitFilters, live: bool = False) -> Cockpit:
     """Every indicator over what ``user`` may see (None: the command line, the whole network).
 
-    The counts of exchanges and of people travelling come from the pre-aggregated tables when they
-    have been built and the filters are their dimensions (``facts.py``), else, or with ``live``, from
-    the live tables; ``figures_as_of`` says which."""
+    The figures of exchanges and of people travelling come from the pre-aggregated tables once they
+    have been built (``facts.py``, read by ``fact_reader.py``), else, or with ``live``, from the live
+    tables; ``figures_as_of`` says which."""
     scope = None if user is None else cockpit_scope(user)
     today = timezone.localdate()
     refreshed = None if live else facts.last_refresh()
-    agg = refreshed is not None and facts.usable(filters)
+    agg = FactReader(filters, scope) if refreshed is not None and facts.usable(filters) else None
     tables = [
-        exchanges_by_type(filters, scope, aggregated=agg),
-        exchanges_by_status(filters, scope, aggregated=agg),
-        participants_by_activity(filters, scope, aggregated=agg),
-        vet_learners(filters, scope, aggregated=agg),
-        fewer_opportunities_share(filters, scope, aggregated=agg),
-        mobility_flags(filters, scope, aggregated=agg),
-        staff_flows(filters, scope, aggregated=agg),
-        reciprocity(filters, scope, aggregated=agg),
-        time_to_agreement(filters, scope),
-        completion_reporting(filters, scope, today),
-        cooperation_followed(filters, scope),
+        exchanges_by_type(filters, scope, agg=agg),
+        exchanges_by_status(filters, scope, agg=agg),
+        participants_by_activity(filters, scope, agg=agg),
+        vet_learners(filters, scope, agg=agg),
+        fewer_opportunities_share(filters, scope, agg=agg),
+        mobility_flags(filters, scope, agg=agg),
+        staff_flows(filters, scope, agg=agg),
+        reciprocity(filters, scope, agg=agg),
+        time_to_agreement(filters, scope, agg=agg),
+        completion_reporting(filters, scope, today, agg=agg),
+        cooperation_followed(filters, scope, agg=agg),
         placed_by_labour_market(filters, scope),
         youth_guarantee(filters, scope),
         exits(filters, scope),
@@ -94,7 +95,7 @@ def cockpit(*, user: AnyUser | None, filters: CockpitFilters, live: bool = False
         matchmaking_events(filters, scope),
     ]
     by_code = {t.code: t for t in tables}
-    flows = region_flows(filters, scope, aggregated=agg)
+    flows = region_flows(filters, scope, agg=agg)
     return Cockpit(
         filters=filters,
         tables=by_code,
@@ -102,26 +103,32 @@ def cockpit(*, user: AnyUser | None, filters: CockpitFilters, live: bool = False
         flows=flows,
         context_flows=_context_flows(filters, scope, flows, agg),
         computed_at=timezone.now(),
-        figures_as_of=refreshed.refreshed_at if agg and refreshed is not None else None,
+        figures_as_of=refreshed.refreshed_at if agg is not None and refreshed is not None else None,
         k=disclosure.threshold(),
     )
 
 
 def _context_flows(
-    filters: CockpitFilters, scope: set[int] | None, flows: list[tuple[str, str, int]], aggregated: bool
+    filters: CockpitFilters,
+    scope: set[int] | None,
+    flows: list[tuple[str, str, int]],
+    agg: FactReader | None,
 ) -> list[tuple[str, str, int]]:
     """With a place filter, the other flows of the same period, type and target group (what the
     caller may see), for context on the map; without one, none."""
     if not filters.has_place:
         return []
-    wider = CockpitFilters(
-        date_from=filters.date_from,
-        date_to=filters.date_to,
-        activity_type=filters.activity_type,
-        target_group=filters.target_group,
-    )
     shown = {(a, b) for a, b, _n in flows}
-    wide = region_flows(wider, scope, aggregated=aggregated)
+    if agg is not None:
+        wide = agg.region_flows(everywhere=True)  # read by the same query as ``flows``
+    else:
+        wider = CockpitFilters(
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+            activity_type=filters.activity_type,
+            target_group=filters.target_group,
+        )
+        wide = region_flows(wider, scope)
     return [flow for flow in wide if (flow[0], flow[1]) not in shown]
 
 

@@ -1,12 +1,12 @@
-"""Two date functions in the database's own SQL. Django's ``ExtractYear`` and date subtraction call
-Python functions row by row on SQLite; over a million mobilities that is most of the cockpit's time.
-These use SQLite's built-in ``strftime`` and ``julianday`` and PostgreSQL's native date arithmetic."""
+"""Date functions in the database's own SQL. Django's ``ExtractYear`` and date subtraction call Python
+functions row by row on SQLite; over a million mobilities that is most of the cockpit's time. These use
+SQLite's built-in ``strftime`` and ``julianday`` and PostgreSQL's native date arithmetic."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Func, IntegerField
+from django.db.models import FloatField, Func, IntegerField
 
 
 class Year(Func):
@@ -39,3 +39,23 @@ class DaysBetween(Func):
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self._days(compiler, connection, "CAST(julianday({end}) - julianday({start}) AS integer)")
+
+
+class DaysBetweenTimes(Func):
+    """The days (with their fraction) from the datetime ``start`` to the datetime ``end``, as a float."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def __init__(self, start: Any, end: Any) -> None:
+        super().__init__(start, end)
+
+    def _days(self, compiler: Any, connection: Any, template: str) -> tuple[str, list[Any]]:
+        start, end = (compiler.compile(e) for e in self.source_expressions)
+        return template.format(start=start[0], end=end[0]), [*end[1], *start[1]]
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]  # PostgreSQL
+        return self._days(compiler, connection, "(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self._days(compiler, connection, "(julianday({end}) - julianday({start}))")
