@@ -53,6 +53,7 @@ def test_new_records_get_their_code_lists_and_audit_events():
     event = AuditEvent.objects.get(action="opportunity.created")
     assert (event.object_id, event.organisation_id) == (str(opportunity.pk), organisation.pk)
     assert event.after["earliest"] == OPP["earliest"]
+    assert event.object_label == str(opportunity)
 
 
 def test_a_second_import_writes_only_what_changed():

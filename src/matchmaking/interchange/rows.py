@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -116,9 +117,20 @@ _PLAIN_VALUES = (str, int, bool, type(None))
 class DbValues:
     """The database values of ``fields`` for a row, as ``f.get_db_prep_save(f.pre_save(obj, add))``."""
 
-    def __init__(self, fields: Sequence[models.Field[Any, Any]], connection: BaseDatabaseWrapper) -> None:
+    def __init__(
+        self, fields: Sequence[models.Field[Any, Any]], connection: BaseDatabaseWrapper, now: datetime
+    ) -> None:
         self.connection = connection
         self.fields = [(f, self._plain(f)) for f in fields]
+        # ``auto_now``/``auto_now_add`` fields take the import's one time (their ``pre_save`` would take
+        # the clock's for each row), converted once.
+        stamped = [f for f in fields if type(f) is models.DateTimeField and (f.auto_now or f.auto_now_add)]
+        self.now = now
+        self.db_now = {f.attname: f.get_db_prep_save(now, connection) for f in stamped}
+
+    @staticmethod
+    def _stamped(f: models.Field[Any, Any], add: bool) -> bool:
+        return type(f) is models.DateTimeField and (f.auto_now or (add and f.auto_now_add))  # type: ignore[attr-defined]
 
     @staticmethod
     def _plain(f: models.Field[Any, Any]) -> bool:
@@ -134,6 +146,10 @@ class DbValues:
     def __call__(self, obj: models.Model, add: bool) -> list[Any]:
         row = []
         for f, plain in self.fields:
+            if self._stamped(f, add):
+                setattr(obj, f.attname, self.now)
+                row.append(self.db_now[f.attname])
+                continue
             if plain:
                 value = getattr(obj, f.attname)
                 if type(value) in _PLAIN_VALUES:
