@@ -1,6 +1,6 @@
 """The API documentation page in a real browser: axe-core finds no serious or critical violation, for
 a visitor and for a signed-in member, nothing breaks the content security policy, and the contents
-lead to an operation with the keyboard."""
+lead to an operation with the keyboard; on a phone the page does not scroll sideways."""
 
 from __future__ import annotations
 
@@ -38,3 +38,12 @@ def test_the_api_docs_pass_axe_signed_in(page, axe):
     page.goto("/api/docs")
     axe.check(page)
     assert not page.csp_errors
+
+
+def test_the_api_docs_do_not_scroll_sideways_on_a_phone(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/api/docs")
+    page.wait_for_selector(".table-scroll")  # the tables sit in regions that scroll on their own
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    context.close()
