@@ -51,3 +51,12 @@ def test_gender_never_reaches_the_engine_but_reaches_the_fairness_report(world):
     assert not {"gender", "sex"} & fields
     assert "woman" not in repr(engine_participant(world.person)).lower()
     assert engine_monitoring(world.person).groups["gender"] == "Woman"
+
+
+def test_the_api_gives_gender_only_to_who_may_see_personal_details(client, world, coordinator):
+    services.participant_update(actor=world.worker, participant=world.person, profile={"gender": "woman"})
+    url = f"/api/participants/{world.person.pseudonym}"
+    client.force_login(world.worker)
+    assert client.get(url).json()["gender"] == "woman"
+    client.force_login(coordinator)
+    assert client.get(url).json()["gender"] is None
