@@ -184,3 +184,13 @@ def test_sensitive_data_never_changes_the_suggestions(setup):
     setup.person.save()
     after = [(s.placement.key, s.score) for s in suggestions_for(participant=setup.person).items]
     assert after == before
+
+
+def test_the_placement_page_lists_single_proposals_for_the_host_only(client, setup):
+    lifecycle.assignment_propose(actor=setup.worker, participant=setup.person, placement=setup.good)
+    client.force_login(setup.host)
+    assert setup.person.pseudonym in client.get(setup.good.get_absolute_url()).content.decode()
+    client.force_login(setup.stranger)
+    page = client.get(setup.good.get_absolute_url())
+    assert page.status_code == 200
+    assert setup.person.pseudonym not in page.content.decode()

@@ -81,6 +81,12 @@ def placement_detail(request: AuthenticatedHttpRequest, key: str) -> HttpRespons
         "decide_form": forms.DecideForm(),
         "waiting": [w for w in waiting if is_host or w.participant_id in visible],
         "can_use_caseload": can_use_caseload(request.user),
+        # Single proposals and placements under way: the host's all, others only their own people's.
+        "assignments": [
+            a
+            for a in placement.assignments.select_related("participant").exclude(participant__status="erased")
+            if is_host or a.participant_id in visible
+        ][:100],
     }
     return render(request, "placements/placement_detail.html", context)
 
