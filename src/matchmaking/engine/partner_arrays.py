@@ -200,12 +200,13 @@ class PartnerArrays:
 
     # --- which pairs --------------------------------------------------------------------------------
 
-    def compatible(self, ours: int, theirs: IntArray) -> BoolArray:
+    def compatible(self, ours: int | IntArray, theirs: IntArray) -> BoolArray:
         """The rules ``PartnerIndex`` leaves out: kinds that can meet, a group at most twice the room."""
-        visitor, host = self.sides(np.full(len(theirs), ours, dtype=np.int64), theirs)
+        ours_rows = np.broadcast_to(np.asarray(ours, dtype=np.int64), theirs.shape)
+        visitor, host = self.sides(ours_rows, theirs)
         group, room = self.group_size[visitor], self.group_size[host]
         too_big = (room > 0) & (group > CAPACITY_HARD_RATIO * room)
-        return np.asarray(self.meets[self.type[ours], self.type[theirs]] & ~too_big, dtype=bool)
+        return np.asarray(self.meets[self.type[ours_rows], self.type[theirs]] & ~too_big, dtype=bool)
 
     def sides(self, ours: IntArray, theirs: IntArray) -> tuple[IntArray, IntArray]:
         """The visiting (request) and hosting (offer) row of each pair (``partner_rules.roles``)."""

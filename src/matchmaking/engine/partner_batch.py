@@ -25,7 +25,7 @@ organisations with an open opportunity is computed once per network, not once pe
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -141,6 +141,10 @@ class PartnerBatch:
         self.arrays = PartnerArrays(network, self.index)
         self._places: dict[int, PlacePreference] = {}
         self.stats: Counter[str] = Counter()
+        self.thresholds: dict[str, float] = {}
+        """Per opportunity, the ordering value a candidate must reach to enter its list."""
+        self.kept: dict[str, frozenset[str]] = {}
+        """Per opportunity, the opportunities of its list (before ``keep`` and ``limit``)."""
 
     def place(self, row: int) -> PlacePreference:
         """What the opportunity of ``row`` asks for (read once per batch)."""
@@ -186,39 +190,110 @@ class PartnerBatch:
             start += len(rows)
 
     def suggest(
-        self, opportunity_ids: Sequence[str], *, top: int = 10, weights: PartnerWeights = DEFAULT_WEIGHTS
+        self,
+        opportunity_ids: Sequence[str],
+        *,
+        top: int = 10,
+        weights: PartnerWeights = DEFAULT_WEIGHTS,
+        keep: Container[str] | None = None,
+        limit: int | None = None,
     ) -> dict[str, list[PartnerSuggestion]]:
-        """``partners.suggest_partners`` of each opportunity (the same lists), by opportunity id."""
+        """``partners.suggest_partners`` of each opportunity (the same lists), by opportunity id.
+
+        With ``keep``, only the suggestions of those opportunities are kept from each list, and
+        with ``limit`` only that many of them: the same as filtering and cutting the lists, but
+        without explaining what is dropped.
+        """
         found: dict[str, list[PartnerSuggestion]] = {}
         for key, rows, scores in self.scored(opportunity_ids, weights):
-            found[key] = self.finish(key, rows, scores, top=top, weights=weights)
+            found[key] = self.finish(key, rows, scores, top=top, weights=weights, keep=keep, limit=limit)
         return found
 
+    def rank(
+        self, opportunity_ids: Sequence[str], *, top: int = 10, weights: PartnerWeights = DEFAULT_WEIGHTS
+    ) -> int:
+        """Score and cut the lists of these opportunities without explaining or returning them: what a
+        change refresh needs to know of each list (``thresholds``, ``kept``). Returns the pairs scored."""
+        pairs = 0
+        for key, rows, scores in self.scored(opportunity_ids, weights):
+            country = self.arrays.country[rows]
+            picked, _ = select(scores, self.arrays.tie_rank[rows], country, top, weights.country_spread)
+            self._remember(key, rows, scores, picked, country, top, weights)
+            pairs += len(rows)
+        return pairs
+
     def finish(
-        self, key: str, rows: IntArray, scores: FloatArray, *, top: int, weights: PartnerWeights
+        self,
+        key: str,
+        rows: IntArray,
+        scores: FloatArray,
+        *,
+        top: int,
+        weights: PartnerWeights,
+        keep: Container[str] | None = None,
+        limit: int | None = None,
     ) -> list[PartnerSuggestion]:
         """The kept suggestions of one opportunity from its candidates' array scores, explained."""
         arrays = self.arrays
-        picked, moved = select(
-            scores, arrays.tie_rank[rows], arrays.country[rows], top, weights.country_spread
-        )
+        country = arrays.country[rows]
+        picked, moved = select(scores, arrays.tie_rank[rows], country, top, weights.country_spread)
+        self._remember(key, rows, scores, picked, country, top, weights)
         ours = self.network.opportunity(key)
         place = self.place(self.index.position[key])
-        kept = []
+        kept: list[PartnerSuggestion] = []
         for at, up in zip(picked.tolist(), moved.tolist(), strict=True):
             theirs = arrays.opportunities[int(rows[at])]
+            if keep is not None and theirs.id not in keep:
+                continue
+            if limit is not None and len(kept) >= limit:
+                break
             found = score_pair(self.network, ours, theirs, weights, place)
             if found.score != scores[at]:
                 self.stats["fallbacks"] += 1
-                return suggest_partners(
+                listed = suggest_partners(
                     self.network, key, top=top, weights=weights, candidates=self.index.candidates(key)
                 )
+                return [s for s in listed if keep is None or s.opportunity in keep][:limit]
             if up:
                 found = replace(found, reasons=(*found.reasons, COUNTRY_SPREAD.of(country=found.country)))
             kept.append(found)
         self.stats["scored"] += len(rows)
         self.stats["explained"] += len(kept)
         return kept
+
+    def entering(
+        self, opportunity_id: str, weights: PartnerWeights = DEFAULT_WEIGHTS
+    ) -> tuple[list[str], FloatArray]:
+        """The opportunities that have ``opportunity_id`` among their candidates, and its score in
+        each of their lists (what a change refresh compares with their thresholds)."""
+        theirs = self.index.position[opportunity_id]
+        lists = np.array(
+            [self.index.position[k] for k in self.index.interested_in(opportunity_id)], dtype=np.int64
+        )
+        lists = lists[self.arrays.compatible(lists, np.full(len(lists), theirs, dtype=np.int64))]
+        scores = self.arrays.scores(lists, np.full(len(lists), theirs, dtype=np.int64), self.place, weights)
+        return [self.index.ids[int(row)] for row in lists], scores
+
+    def _remember(
+        self,
+        key: str,
+        rows: IntArray,
+        scores: FloatArray,
+        picked: IntArray,
+        country: IntArray,
+        top: int,
+        weights: PartnerWeights,
+    ) -> None:
+        """Keep what a later change needs to know of this list: the ordering value a newcomer must
+        reach to enter it (minus infinity while the list is not full) and what it holds. A newcomer's
+        ordering value is at most its score, so one scoring below the threshold cannot enter."""
+        if len(picked) < top:
+            self.thresholds[key] = -np.inf
+        else:
+            last = int(picked[-1])
+            same = int(np.count_nonzero(country[picked[:-1]] == country[last]))
+            self.thresholds[key] = float(scores[last]) - max(weights.country_spread, 0.0) * same
+        self.kept[key] = frozenset(self.index.ids[int(row)] for row in rows[picked])
 
     def invites(
         self, opportunity_id: str, *, top: int = 10, weights: PartnerWeights = DEFAULT_WEIGHTS

@@ -139,6 +139,15 @@ def _country_phrases() -> tuple[tuple[str, tuple[str, ...]], ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def _phrases_by_first_word() -> dict[str, tuple[tuple[int, str, tuple[str, ...]], ...]]:
+    """The phrases of ``_country_phrases`` by their first word, each with its place in that list."""
+    found: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
+    for at, (code, parts) in enumerate(_country_phrases()):
+        found.setdefault(parts[0], []).append((at, code, parts))
+    return {word: tuple(phrases) for word, phrases in found.items()}
+
+
 def _find(phrase: str, folded_words: list[str]) -> tuple[int, int] | None:
     """Where the (folded) ``phrase`` stands in the words: (first, end), or ``None``."""
     parts = WORD.findall(phrase)
@@ -190,8 +199,11 @@ def place_preference(
     found_countries: set[str] = set()
     said: list[str] = []
     starts = set(folded)
-    for code, parts in _country_phrases():
-        if code in wanted and code not in found_countries and parts[0] in starts:
+    by_first = _phrases_by_first_word()
+    # The phrases whose first word is in the text, in the order of the whole list.
+    phrases = sorted(p for word in starts for p in by_first.get(word, ()))
+    for _, code, parts in phrases:
+        if code in wanted and code not in found_countries:
             at = _find(" ".join(parts), folded)
             if at is not None:
                 found_countries.add(code)

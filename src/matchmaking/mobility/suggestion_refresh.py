@@ -101,7 +101,7 @@ def refresh(
     *,
     progress: Progress | None = None,
     chunk: int = CHUNK,
-    scored: tuple[Network, PartnerIndex] | None = None,
+    scored: tuple[Network, PartnerIndex] | PartnerBatch | None = None,
 ) -> int:
     """Recompute and store the suggestions of ``opportunities`` (default: every one not closed).
 
@@ -111,7 +111,11 @@ def refresh(
     targets = refresh_targets() if opportunities is None else list(opportunities)
     if not targets:
         return 0
-    the_network, index = scored if scored is not None else network_and_index()
+    if isinstance(scored, PartnerBatch):
+        batch = scored
+    else:
+        batch = batch_of(*(scored if scored is not None else network_and_index()))
+    the_network = batch.network
     targets = [t for t in targets if t.key in the_network.opportunities]
     open_keys = {
         k
@@ -121,16 +125,21 @@ def refresh(
     }
     orgs = dict(Organisation.objects.values_list("key", "pk"))
     opps = dict(Opportunity.objects.filter(key__in=open_keys).values_list("key", "pk"))
-    batch = batch_of(the_network, index)
     done = 0
     for start in range(0, len(targets), chunk):
         part = targets[start : start + chunk]
         now = timezone.now()
         rows: list[Suggestion] = []
         runs: list[SuggestionRun] = []
-        found = batch.suggest([t.key for t in part], top=matching.TOP_PARTNERS + 10, weights=matching.WEIGHTS)
+        found = batch.suggest(
+            [t.key for t in part],
+            top=matching.TOP_PARTNERS + 10,
+            weights=matching.WEIGHTS,
+            keep=open_keys,
+            limit=matching.TOP_PARTNERS,
+        )
         for target in part:
-            partners = [s for s in found[target.key] if s.opportunity in open_keys][: matching.TOP_PARTNERS]
+            partners = found[target.key]
             invites = batch.invites(target.key, top=matching.TOP_INVITES, weights=matching.WEIGHTS)
             rows += matching._rows(target, partners, orgs, opps, now)
             rows += matching._rows(target, invites, orgs, opps, now)
@@ -169,7 +178,7 @@ def _write(part: Sequence[Opportunity], rows: list[Suggestion], runs: list[Sugge
         SuggestionRun.objects.bulk_create(runs, batch_size=1000)
 
 
-def refresh_all(*, progress: Progress | None = None) -> int:
+def refresh_all(*, progress: Progress | None = None, scored: PartnerBatch | None = None) -> int:
     """The full refresh, with its progress recorded for the coordinator (``refresh_status``)."""
     started = time.time()
     targets = refresh_targets()
@@ -181,7 +190,7 @@ def refresh_all(*, progress: Progress | None = None) -> int:
             progress(done, total)
 
     try:
-        count = refresh(targets, progress=step)
+        count = refresh(targets, progress=step, scored=scored)
     finally:
         status = refresh_status()
         _report(status.done if status else 0, len(targets), started, False)

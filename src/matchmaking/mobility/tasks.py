@@ -5,7 +5,8 @@ replaces the stored suggestions, and an alert is not sent twice to the same pers
 
 A change to an opportunity or an organisation profile queues ``refresh_changed_suggestions`` with its
 key, held back ``REFRESH_DELAY`` so that the saves of the next seconds join the same task (their keys
-are merged into the one waiting); it re-scores only what the change can affect. The full refresh
+are merged into the one waiting); it re-scores only what the change can affect, with the network the
+worker keeps in memory (``suggestion_cache``). The full refresh
 (``refresh_suggestions`` without keys: after an import, nightly) runs on the batch queue, so it never
 holds back emails and alerts; a second one queued while one waits is dropped.
 """
@@ -32,7 +33,7 @@ from matchmaking.core.tasks import (
     enqueue_merged,
     recoverable,
 )
-from matchmaking.mobility import suggestion_refresh
+from matchmaking.mobility import suggestion_cache, suggestion_refresh
 from matchmaking.mobility.models import Opportunity, SavedSearch
 from matchmaking.mobility.selectors import OpportunityFilters, filter_opportunities
 from matchmaking.organisations.models import Organisation
@@ -50,7 +51,7 @@ def refresh_suggestions(opportunity_keys: list[str] | None = None) -> int:
     """Recompute partner suggestions: of every opportunity (with progress), or of those named."""
 
     if opportunity_keys is None:
-        return suggestion_refresh.refresh_all()
+        return suggestion_cache.refresh_all()
     return suggestion_refresh.refresh(suggestion_refresh.refresh_targets(opportunity_keys))
 
 
@@ -61,7 +62,7 @@ def refresh_changed_suggestions(
 ) -> int:
     """Re-score the suggestions that changes to these organisations and opportunities can affect."""
 
-    return suggestion_refresh.refresh_changed(
+    return suggestion_cache.refresh_changed(
         organisations=organisation_keys or [], opportunities=opportunity_keys or []
     )
 
