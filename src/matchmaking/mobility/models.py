@@ -108,6 +108,8 @@ class Opportunity(models.Model):
         ordering = ["earliest", "key"]
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
+        # The opportunity list: open ones by date.
+        indexes = [models.Index(fields=["status", "earliest", "key"], name="opportunity_list_idx")]
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.type} ({self.get_direction_display()})"
@@ -158,6 +160,8 @@ class Suggestion(models.Model):
         ordering = ["opportunity", "rank"]
         verbose_name = _("partner suggestion")
         verbose_name_plural = _("partner suggestions")
+        # The suggestions page and API: one opportunity's suggestions by rank.
+        indexes = [models.Index(fields=["opportunity", "rank"], name="suggestion_rank_idx")]
 
     def __str__(self) -> str:
         return f"{self.opportunity.key} → {self.organisation.key} ({self.score})"

@@ -77,6 +77,8 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        # The organisation list: active ones by name.
+        indexes = [models.Index(fields=["status", "name"], name="organisation_list_idx")]
 
     def __str__(self) -> str:
         return self.name
