@@ -19,10 +19,13 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from waitress.proxy_headers import proxy_headers_middleware
 
 from matchmaking.interchange.document import InterchangeError, read_document
@@ -313,27 +316,43 @@ def cmd_run_periodic(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from matchmaking.interchange.services import (
+        interchange_check,
         interchange_import,
         known_opportunity_keys,
         known_organisation_keys,
     )
 
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    started = time.perf_counter()
     try:
-        document = read_document(args.file, known_organisation_keys(), known_opportunity_keys())
-        if args.dry_run:
-            _print(
-                f"{args.file}: valid (format version {document.format_version}, "
-                f"{len(document.organisations)} organisations, {len(document.opportunities)} opportunities, "
-                f"{len(document.exchanges)} exchanges)"
-            )
-            return 0
-        summary = interchange_import(actor=None, document=document)
+        with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+            reading = bar.add_task("reading the file", total=None)
+            document = read_document(args.file, known_organisation_keys(), known_opportunity_keys())
+            bar.update(reading, total=1, completed=1)
+            stages: dict[str, Any] = {}
+
+            def step(stage: str, done: int, total: int) -> None:
+                if stage not in stages:
+                    stages[stage] = bar.add_task(stage, total=total)
+                bar.update(stages[stage], completed=done, total=total)
+
+            if args.dry_run:
+                summary = interchange_check(actor=None, document=document, progress=step)
+            else:
+                summary = interchange_import(actor=None, document=document, progress=step)
     except InterchangeError as exc:
         sys.stderr.write(f"error: {args.file}: nothing was imported.\n")
         for problem in exc.problems:
             sys.stderr.write(f"  {problem}\n")
         return 1
-    _print(f"{args.file}: imported – {summary}")
+    seconds = time.perf_counter() - started
+    if args.dry_run:
+        _print(
+            f"{args.file}: valid (format version {document.format_version}), nothing written; "
+            f"an import would give {summary} ({seconds:.1f} s)"
+        )
+        return 0
+    _print(f"{args.file}: imported – {summary} ({seconds:.1f} s)")
     return 0
 
 

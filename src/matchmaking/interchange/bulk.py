@@ -24,7 +24,7 @@ complexity for nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -35,8 +35,6 @@ from django.utils.translation import gettext as _
 
 from matchmaking.interchange.document import InterchangeDocument, OpportunityRecord, OrganisationRecord
 from matchmaking.interchange.rows import BATCH, Builder, FieldCheck, chunks, existing_keys
-
-__all__ = ["BATCH", "Changes", "Plan", "StalePlanError", "chunks", "error_text", "plan"]
 from matchmaking.mobility import services as mobility_services
 from matchmaking.mobility.access import can_edit_opportunity, can_post_opportunities
 from matchmaking.mobility.models import Direction, Opportunity
@@ -44,6 +42,13 @@ from matchmaking.organisations.access import can_edit_organisation
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser, signed_in
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
+
+__all__ = ["BATCH", "STAGES", "Changes", "Plan", "Progress", "StalePlanError", "chunks", "error_text", "plan"]
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)`` while an import advances through ``STAGES``."""
+STAGES = ("checking records", "preparing rows", "writing rows", "writing exchanges")
+PROGRESS_EVERY = 500  # records between two calls of ``progress``
 
 ORGANISATION_TERMS = {
     "languages": LANGUAGES_SCHEME,
@@ -170,8 +175,16 @@ def opportunity_values(opportunity: Opportunity, codes: dict[str, list[str]]) ->
     }  # fmt: skip
 
 
-def plan(*, actor: AnyUser, document: InterchangeDocument, is_demo: bool) -> Plan:
+def plan(
+    *, actor: AnyUser, document: InterchangeDocument, is_demo: bool, progress: Progress | None = None
+) -> Plan:
     """Check every organisation and opportunity of ``document`` against the database; reads only."""
+    total = len(document.organisations) + len(document.opportunities)
+
+    def step(done: int) -> None:
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(STAGES[0], done, total)
+
     terms = _Terms(
         ["organisation-kinds", "opportunity-types", *ORGANISATION_TERMS.values(), *OPPORTUNITY_TERMS.values()]
     )
@@ -185,7 +198,8 @@ def plan(*, actor: AnyUser, document: InterchangeDocument, is_demo: bool) -> Pla
         Organisation.objects.select_related("kind", "region"), (r.id for r in document.organisations)
     )
     org_codes = _stored_codes(Organisation, ORGANISATION_TERMS, [o.pk for o in stored_orgs.values()])
-    for record in document.organisations:
+    for done, record in enumerate(document.organisations, 1):
+        step(done)
         stored = stored_orgs.get(record.id)
         seen[("organisation", record.id)] = stored.updated_at if stored else None
         before = organisation_values(stored, org_codes[stored.pk]) if stored is not None else {}
@@ -203,7 +217,8 @@ def plan(*, actor: AnyUser, document: InterchangeDocument, is_demo: bool) -> Pla
         Opportunity.objects.select_related("organisation", "type"), (r.id for r in document.opportunities)
     )
     opp_codes = _stored_codes(Opportunity, OPPORTUNITY_TERMS, [o.pk for o in stored_opps.values()])
-    for opp in document.opportunities:
+    for done, opp in enumerate(document.opportunities, len(document.organisations) + 1):
+        step(done)
         stored_opp = stored_opps.get(opp.id)
         seen[("opportunity", opp.id)] = stored_opp.updated_at if stored_opp else None
         before = opportunity_values(stored_opp, opp_codes[stored_opp.pk]) if stored_opp is not None else {}

@@ -61,8 +61,33 @@ def known_opportunity_keys() -> set[str]:
     return set(Opportunity.objects.values_list("key", flat=True))
 
 
+def interchange_check(
+    *, actor: AnyUser, document: InterchangeDocument, progress: bulk.Progress | None = None
+) -> ImportSummary:
+    """What ``interchange_import`` would create and update, reading only (``--dry-run``): every
+    organisation and opportunity goes through the same checks, and a problem raises the same
+    ``InterchangeError``. Exchanges are counted, not checked against their hosts' capacity, which only
+    the write can tell."""
+    planned = bulk.plan(actor=actor, document=document, is_demo=False, progress=progress)
+    if planned.problems:
+        raise InterchangeError(planned.problems)
+    orgs, opps = planned.organisations, planned.opportunities
+    stored = set(
+        Exchange.objects.filter(key__in=[e.id for e in document.exchanges]).values_list("key", flat=True)
+    )
+    return ImportSummary(
+        organisations_created=orgs.created, organisations_updated=orgs.updated,
+        opportunities_created=opps.created, opportunities_updated=opps.updated,
+        exchanges_created=len(document.exchanges) - len(stored), exchanges_updated=len(stored),
+    )  # fmt: skip
+
+
 def interchange_import(
-    *, actor: AnyUser, document: InterchangeDocument, is_demo: bool = False
+    *,
+    actor: AnyUser,
+    document: InterchangeDocument,
+    is_demo: bool = False,
+    progress: bulk.Progress | None = None,
 ) -> ImportSummary:
     """Create or update every record (matched on its id); any failure rolls the whole import back.
 
@@ -71,14 +96,15 @@ def interchange_import(
     lock. Then one short transaction writes them (``writing.execute``) and the exchanges one by one
     (they are few, and each is checked against its host's capacity, which only the locked database
     can tell). If someone changed a planned record in between, the plan is made again; the last
-    attempt plans inside the transaction.
+    attempt plans inside the transaction. ``progress(stage, done, total)`` is called as each stage
+    advances (``bulk.STAGES``).
     """
     for attempt in range(1, PLAN_ATTEMPTS + 1):
         prepared = None
         if attempt < PLAN_ATTEMPTS:
-            prepared = _prepare(actor, document, is_demo)
+            prepared = _prepare(actor, document, is_demo, progress)
         try:
-            return _write(actor, document, is_demo, prepared)
+            return _write(actor, document, is_demo, prepared, progress)
         except (bulk.StalePlanError, IntegrityError):
             if attempt == PLAN_ATTEMPTS:
                 raise
@@ -89,19 +115,25 @@ def interchange_import(
 PLAN_ATTEMPTS = 3
 
 
-def _prepare(actor: AnyUser, document: InterchangeDocument, is_demo: bool) -> writing.Prepared:
-    planned = bulk.plan(actor=actor, document=document, is_demo=is_demo)
+def _prepare(
+    actor: AnyUser, document: InterchangeDocument, is_demo: bool, progress: bulk.Progress | None
+) -> writing.Prepared:
+    planned = bulk.plan(actor=actor, document=document, is_demo=is_demo, progress=progress)
     if planned.problems:
         raise InterchangeError(planned.problems)
-    return writing.prepare(actor=actor, plan=planned)
+    return writing.prepare(actor=actor, plan=planned, progress=progress)
 
 
 def _write(
-    actor: AnyUser, document: InterchangeDocument, is_demo: bool, prepared: writing.Prepared | None
+    actor: AnyUser,
+    document: InterchangeDocument,
+    is_demo: bool,
+    prepared: writing.Prepared | None,
+    progress: bulk.Progress | None = None,
 ) -> ImportSummary:
     started = time.monotonic()
     with transaction.atomic():
-        summary = _write_in_transaction(actor, document, is_demo, prepared)
+        summary = _write_in_transaction(actor, document, is_demo, prepared, progress)
     logger.info(
         "interchange import: %s; the write transaction took %.1f s", summary, time.monotonic() - started
     )
@@ -109,11 +141,15 @@ def _write(
 
 
 def _write_in_transaction(
-    actor: AnyUser, document: InterchangeDocument, is_demo: bool, prepared: writing.Prepared | None
+    actor: AnyUser,
+    document: InterchangeDocument,
+    is_demo: bool,
+    prepared: writing.Prepared | None,
+    progress: bulk.Progress | None = None,
 ) -> ImportSummary:
     if prepared is None:
-        prepared = _prepare(actor, document, is_demo)
-    writing.execute(prepared)
+        prepared = _prepare(actor, document, is_demo, progress)
+    writing.execute(prepared, progress)
     planned = prepared.plan
     orgs, opps = planned.organisations, planned.opportunities
     summary = ImportSummary(
@@ -126,7 +162,9 @@ def _write_in_transaction(
         for part in bulk.chunks([opportunity.pk for opportunity in opps.new], tasks.CHUNK):
             enqueue_on_commit(tasks.imported_opportunity_alerts, list(part))
     problems: list[str] = []
-    for exchange in document.exchanges:
+    for done, exchange in enumerate(document.exchanges, 1):
+        if progress is not None:
+            progress(bulk.STAGES[3], done, len(document.exchanges))
         try:
             created = _upsert_exchange(actor, exchange, orgs.by_key, opps.by_key)
         except ValidationError as exc:

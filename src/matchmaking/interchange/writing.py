@@ -36,7 +36,9 @@ from matchmaking.interchange.bulk import (
     OPPORTUNITY_TERMS,
     ORGANISATION_SCALARS,
     ORGANISATION_TERMS,
+    STAGES,
     Plan,
+    Progress,
     StalePlanError,
     chunks,
 )
@@ -144,7 +146,7 @@ class _Labels:
         return self.opportunities[combination]
 
 
-def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
+def prepare(*, actor: AnyUser, plan: Plan, progress: Progress | None = None) -> Prepared:
     """Every statement and value of the write, computed before the transaction, without a query."""
     connection = connections[router.db_for_write(Organisation)]
     user = actor if actor is not None and actor.is_authenticated else None
@@ -218,14 +220,18 @@ def prepare(*, actor: AnyUser, plan: Plan) -> Prepared:
             row = [values[name] for name in AUDIT_FIELDS]
             table.audit.append((obj, obj if model is Organisation else obj.organisation, row))
         tables.append(table)
+        if progress is not None:
+            progress(STAGES[1], sum(len(t.inserts) + len(t.updates) for t in tables), written)
     audit_insert = _sql_insert(connection, AuditEvent._meta.db_table, [str(f.column) for f in audit_fields])
     return Prepared(connection, plan, tables, audit_insert, search_later)
 
 
-def execute(prepared: Prepared) -> None:
+def execute(prepared: Prepared, progress: Progress | None = None) -> None:
     """Run the prepared writes: call inside the import's transaction (the whole import is one)."""
     _check_unchanged(prepared.plan.seen)
     connection = prepared.connection
+    total = sum(len(t.inserts) + len(t.updates) for t in prepared.tables)
+    done = 0
     object_id, organisation_id = AUDIT_FIELDS.index("object_id"), AUDIT_FIELDS.index("organisation_id")
     with connection.cursor() as cursor:
         for table, changes in zip(
@@ -251,6 +257,9 @@ def execute(prepared: Prepared) -> None:
                 values[object_id], values[organisation_id] = str(obj.pk), owner.pk
                 audit.append(values)
             _insert_many(cursor, connection, prepared.audit_insert, audit)
+            done += len(table.inserts) + len(table.updates)
+            if progress is not None:
+                progress(STAGES[2], done, total)
     organisations, opportunities = prepared.plan.organisations, prepared.plan.opportunities
     if prepared.search_later:
         _fill_search_text_later(
