@@ -44,3 +44,14 @@ def access_opportunity_for_edit(user: AnyUser, key: str) -> Opportunity:
     if not can_edit_opportunity(user, opportunity):
         raise Http404("No such opportunity.")
     return opportunity
+
+
+def can_see_refresh_status(user: AnyUser) -> bool:
+    """The progress of the network-wide suggestion refresh is for coordinators."""
+    return is_active_user(user) and is_coordinator(user)
+
+
+def access_refresh_status(user: AnyUser) -> None:
+    """Raise 404 for anyone who may not see the refresh's progress."""
+    if not can_see_refresh_status(user):
+        raise Http404("No such page.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matchmaking.mobility import views
+from matchmaking.mobility import views, views_refresh
 
 app_name = "mobility"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.opportunity_list, name="opportunity-list"),
     path("new/", views.opportunity_create, name="opportunity-create"),
     path("searches/", views.saved_search_create, name="saved-search-create"),
+    path("suggestions/refresh/", views_refresh.refresh_progress, name="suggestions-refresh"),
     path("searches/<int:pk>/delete/", views.saved_search_delete, name="saved-search-delete"),
     path(
         "organisations/<str:org_key>/suggestions/",
