@@ -24,9 +24,10 @@ from matchmaking.core.audit import audit_record
 from matchmaking.core.notifications import notify
 from matchmaking.organisations.models import Membership
 from matchmaking.participants.models import Participant
-from matchmaking.pathways.models import Offer, Step
 from matchmaking.pathways.models import Outcome as PathwayOutcome
+from matchmaking.pathways.models import Step
 from matchmaking.pathways.services import outcome_record, placement_step_sync
+from matchmaking.placements.acceptance import accepted_effects
 from matchmaking.placements.access import can_answer_as_host, can_follow_assignment, can_propose_for
 from matchmaking.placements.eligibility import ineligibility, ineligibility_text
 from matchmaking.placements.history import history_add
@@ -34,25 +35,11 @@ from matchmaking.placements.matching import score_one
 from matchmaking.placements.models import (
     Assignment,
     EndReason,
-    MobilityRecord,
     Placement,
-    PlacementKind,
     Proposal,
-    Scheme,
-    activity_code_for,
 )
 from matchmaking.placements.models_lifecycle import Outcome
 from matchmaking.placements.services import seats_taken
-
-# The Youth Guarantee offer an accepted placement counts as, by the placement's type (the offer types
-# are the Youth Guarantee's four: training is continued education, a work trial a traineeship).
-OFFER_TYPE = {
-    PlacementKind.TRAINEESHIP: Offer.Type.TRAINEESHIP,
-    PlacementKind.JOB: Offer.Type.JOB,
-    PlacementKind.TRAINING: Offer.Type.EDUCATION,
-    PlacementKind.APPRENTICESHIP: Offer.Type.APPRENTICESHIP,
-    PlacementKind.WORK_TRIAL: Offer.Type.TRAINEESHIP,
-}
 
 # The plan step's status for each state of the placement.
 STEP_STATUS = {
@@ -296,58 +283,6 @@ def assignment_withdraw(*, actor: User, assignment: Assignment) -> Assignment:
 
 
 # --- After acceptance --------------------------------------------------------------------------------
-
-
-def accepted_effects(*, actor: User | None, assignment: Assignment) -> None:
-    """What an accepted placement records (inside the accepting service's transaction): the Youth
-    Guarantee offer of the placement's type, and the Erasmus+ mobility record when it applies."""
-    placement, participant = assignment.placement, assignment.participant
-    Offer.objects.create(
-        participant=participant,
-        type=OFFER_TYPE[PlacementKind(placement.kind)],
-        offered_on=timezone.localdate(),
-        organisation=placement.host,
-        recorded_by=actor,
-        note=f"{placement.title}"[:300],
-    )
-    mobility_record_for(assignment)
-
-
-def needs_mobility_record(placement: Placement, participant: Participant) -> bool:
-    """Only a placement abroad under an Erasmus+ scheme is an Erasmus+ mobility."""
-    return placement.scheme == Scheme.ERASMUS_VET and placement.is_abroad_for(
-        participant.home_country or participant.organisation.country
-    )
-
-
-def mobility_record_for(assignment: Assignment) -> MobilityRecord | None:
-    """The Erasmus+ mobility record of an accepted placement, when it is one (else nothing)."""
-    placement, participant = assignment.placement, assignment.participant
-    if not needs_mobility_record(placement, participant):
-        return None
-    days = (placement.end - placement.start).days + 1 if placement.start and placement.end else None
-    learner = (
-        MobilityRecord.LearnerType.APPRENTICE
-        if placement.kind == PlacementKind.APPRENTICESHIP
-        else MobilityRecord.LearnerType.VET_LEARNER
-    )
-    return MobilityRecord.objects.create(
-        proposal=assignment.proposal,
-        assignment=assignment,
-        participant=participant,
-        learner_type=learner,
-        activity_code=activity_code_for(days),
-        sending=participant.organisation,
-        receiving=placement.host,
-        sending_erasmus_id=participant.organisation.erasmus_id or "",
-        receiving_erasmus_id=placement.host.erasmus_id or "",
-        country=placement.country,
-        city=placement.city,
-        start=placement.start,
-        end=placement.end,
-        fewer_opportunities=participant.fewer_opportunities,
-        long_term=bool(days and days >= 90),
-    )
 
 
 def assignment_from_round(*, actor: User, proposal: Proposal) -> Assignment:
