@@ -170,6 +170,7 @@ EXPECTED = {
     "exchange.": {ORG_ADMIN, STAFF},
     "event.": {ORG_ADMIN, STAFF, COORDINATOR},
     "referral.sent": {ORG_ADMIN, CASE_WORKER},
+    "referral.withdrawn": {ORG_ADMIN, CASE_WORKER},  # the service's organisation, consent revoked
     "application.": {COORDINATOR},
 }
 
@@ -186,7 +187,7 @@ def test_the_matrix_kind_by_role(code, role):
     if expected is not None:
         assert receives(code, role) == (role in expected)
     if role == CASE_WORKER:
-        assert receives(code, role) == (code == "referral.sent")
+        assert receives(code, role) == (code in ("referral.sent", "referral.withdrawn"))
     if kind.group == "caseload" or code.startswith(("referral.", "retention-", "youth-", "proposal.")):
         assert not receives(code, STAFF)
         assert not receives(code, COORDINATOR)

@@ -26,6 +26,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from matchmaking.accounts.models import User
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants.models import Consent, FollowUpMember, Participant
 from matchmaking.permissions.roles import (
@@ -175,7 +176,7 @@ def can_create_participant(user: AnyUser, organisation: Organisation) -> bool:
     return is_active_user(user) and role_in(user, organisation) in CASELOAD_ROLES
 
 
-def _groups_with_access(person: object) -> QuerySet[FollowUpMember]:
+def _groups_with_access(person: User) -> QuerySet[FollowUpMember]:
     """The user's current memberships that give access (same organisation, or consent standing)."""
     today = timezone.localdate()
     consent = Consent.objects.filter(

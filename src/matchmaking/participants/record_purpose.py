@@ -96,8 +96,10 @@ def record_open(
         if prompt_on():
             target = reverse("participants:purpose", args=[participant.pseudonym])
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-        purpose_choose(request, participant, NOT_ASKED)
-        purpose = NOT_ASKED
+        purpose = NOT_ASKED  # one line, for the part opened first
+        opened = _opened(request)
+        opened[participant.pseudonym] = {"purpose": purpose, "parts": []}
+        request.session[SESSION_KEY] = opened
     _log(request, participant, purpose, part, fields)
     return None
 
