@@ -81,8 +81,8 @@ def reciprocity(f: CockpitFilters, scope: set[int] | None, agg: FactReader | Non
         [("measure", _("Measure")), ("value", _("Value"))],
     )
     if agg:
-        n, both, every = agg.reciprocity()
-        if every:
+        n, both, anything = agg.reciprocity()
+        if anything:
             table.rows = [
                 ["pairs", n],
                 ["reciprocal_pairs", both],

@@ -145,26 +145,27 @@ class FactReader:
 
     # --- Flows between regions, staff flows -----------------------------------------------------
 
-    def _flows(self, places: CockpitFilters) -> list[tuple[str, str, bool, int, int]]:
-        """(sending region, receiving region, a staff visit type, exchanges, staff travelling) of
-        exchanges holding places, by the exchange's first day, in ``places``."""
+    def _flows(self, places: CockpitFilters) -> list[tuple[str, str, int, int, int]]:
+        """(sending region, receiving region, exchanges, of them staff visits, staff travelling in
+        those) of exchanges holding places, by the exchange's first day, in ``places``."""
         scope = either_side(places, self.scope)
+        staff = Q(type_code__in=STAFF_VISIT_TYPES)
         qs = (
             self.rows()
             .filter(scope, period(self.f, "exchange_start"), self._type(), state__in=HOLDING_STATES)
-            .values_list("sending_region", "receiving_region", "type_code")
-            .annotate(n=_sum("exchanges"), s=_sum("staff"))
+            .values_list("sending_region", "receiving_region")
+            .annotate(n=_sum("exchanges"), sn=Sum("exchanges", filter=staff), ss=Sum("staff", filter=staff))
             .order_by()
         )
-        return [(a, b, code in STAFF_VISIT_TYPES, n, s) for a, b, code, n, s in qs]
+        return [(a, b, n, sn or 0, ss or 0) for a, b, n, sn, ss in qs]
 
     @cached_property
-    def flows(self) -> list[tuple[str, str, bool, int, int]]:
+    def flows(self) -> list[tuple[str, str, int, int, int]]:
         """The flows within the place filter and the caller's scope."""
         return self._flows(places_only(self.f))
 
     @cached_property
-    def context(self) -> list[tuple[str, str, bool, int, int]]:
+    def context(self) -> list[tuple[str, str, int, int, int]]:
         """The flows of the caller's scope without the place filter, drawn on the map as context."""
         return self._flows(CockpitFilters()) if self.f.has_place else self.flows
 
@@ -172,18 +173,15 @@ class FactReader:
         """Exchanges by (sending region, receiving region), the largest first; ``everywhere``: without
         the place filter."""
         pairs: dict[tuple[str, str], int] = defaultdict(int)
-        for a, b, _staff, n, _s in self.context if everywhere else self.flows:
+        for a, b, n, _sn, _ss in self.context if everywhere else self.flows:
             if a and b and n:
                 pairs[(a, b)] += n
         return sorted(((a, b, n) for (a, b), n in pairs.items()), key=lambda r: (-r[2], r[0], r[1]))
 
     def staff_flows(self) -> list[tuple[str | None, str | None, int, int]]:
-        pairs: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-        for a, b, staff_type, n, s in self.flows:
-            if staff_type:
-                pairs[(a, b)][0] += n
-                pairs[(a, b)][1] += s
-        return [(a or None, b or None, n, s) for (a, b), (n, s) in sorted(pairs.items())]
+        """(sending region, receiving region, staff visits, staff travelling) of the region pairs with
+        a job-shadowing or study visit, by region pair."""
+        return [(a or None, b or None, sn, ss) for a, b, _n, sn, ss in sorted(self.flows) if sn]
 
     # --- Reciprocity, completion, time to agreement ---------------------------------------------
 

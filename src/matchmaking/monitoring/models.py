@@ -155,7 +155,9 @@ PEOPLE = ["year", "activity_code", "green_travel", "blended", "force_majeure", "
           "fewer_opportunities", "learners_long"]  # fmt: skip
 FLOWS = ["sending_region", "receiving_region", "type_code", "state", "exchange_start", "exchanges", "staff"]
 PAIRS = ["pair_low", "pair_high", "reciprocal", "state", "start", "type_code", "exchanges"]
-ENDS = ["state", "exchange_end", "type_code", "exchanges"]
+ENDS = ["exchange_end", "state", "type_code", "exchanges"]  # no index leads with the state: SQLite
+# would take it for ``state IN (…)`` and sort, instead of reading FLOWS or PAIRS in order
+AGREEMENT = ["agreement_days", "accepted_on", "type_code", "exchanges"]
 
 
 class MobilityFact(FactColumns):
@@ -175,6 +177,7 @@ class MobilityFact(FactColumns):
             models.Index(fields=FLOWS, name="mobility_fact_flows"),
             models.Index(fields=PAIRS, name="mobility_fact_pairs"),
             models.Index(fields=ENDS, name="mobility_fact_ends"),
+            models.Index(fields=AGREEMENT, name="mobility_fact_agreement"),
         ]
 
 
@@ -194,6 +197,7 @@ class TargetGroupFact(FactColumns):
             models.Index(fields=["target_group", *FLOWS], name="group_fact_flows"),
             models.Index(fields=["target_group", *PAIRS], name="group_fact_pairs"),
             models.Index(fields=["target_group", *ENDS], name="group_fact_ends"),
+            models.Index(fields=["target_group", *AGREEMENT], name="group_fact_agreement"),
         ]
 
 

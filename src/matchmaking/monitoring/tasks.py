@@ -3,9 +3,9 @@
 A change to an exchange, a visitor or a completion report (its follow-up answers) queues
 ``refresh_facts`` after the commit, held back ``REFRESH_DELAY`` so that the changes of the next minute
 join the same refresh (a second one queued while one waits is dropped). Target groups of organisations
-and offers change rarely: the periodic job picks them up. Only once the tables are in use (built at least once); before that the
-cockpit reads the live tables anyway. The rebuild is idempotent, so the ``task-reclaim`` job may run it
-again after a worker died.
+and offers change rarely: the periodic job picks them up. Only once the tables are in use (built at
+least once); before that the cockpit reads the live tables anyway. The rebuild is idempotent, so the
+``task-reclaim`` job may run it again after a worker died.
 """
 
 from __future__ import annotations
