@@ -63,7 +63,7 @@ def organisation_list(*, user: AnyUser, filters: OrganisationFilters | None = No
     )
 
 
-def _having(**lookup: str) -> QuerySet[Organisation]:
+def _having(**lookup: str) -> QuerySet[Organisation, Any]:
     return Organisation.objects.filter(**lookup).values("pk")
 
 
