@@ -13,6 +13,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 
@@ -78,54 +80,60 @@ def type_label(spec: dict[str, Any]) -> tuple[str, str]:
             parts = [type_label(s) for s in spec[combiner]]
             labels = [label for label, _ref in parts if label != "null"]
             nullable = len(labels) < len(parts)
-            label = (" and " if combiner == "allOf" else " or ").join(dict.fromkeys(labels))
+            joiner = _(" and ") if combiner == "allOf" else _(" or ")
+            label = joiner.join(dict.fromkeys(labels))
             refs = [ref for _label, ref in parts if ref]
-            return (f"{label} or null" if nullable else label), (refs[0] if len(refs) == 1 else "")
+            shown = _("%(type)s or null") % {"type": label} if nullable else label
+            return shown, (refs[0] if len(refs) == 1 else "")
     kind = spec.get("type", "")
     if isinstance(kind, list):
-        return " or ".join(kind), ""
+        return _(" or ").join(kind), ""
     if kind == "array":
         inner, ref = type_label(spec.get("items", {}))
-        return f"list of {inner}", ref
+        return _("list of %(type)s") % {"type": inner}, ref
     if kind == "object" and "additionalProperties" in spec:
         inner, ref = (
             type_label(spec["additionalProperties"])
             if isinstance(spec["additionalProperties"], dict)
             else ("any", "")
         )
-        return f"object of {inner}", ref
+        return _("object of %(type)s") % {"type": inner}, ref
     if "format" in spec:
         return f"{kind or 'string'} ({spec['format']})", ""
     return kind or "any", ""
 
 
 RULES = {
-    "minLength": "at least {} characters",
-    "maxLength": "at most {} characters",
-    "minimum": "at least {}",
-    "maximum": "at most {}",
-    "exclusiveMinimum": "more than {}",
-    "exclusiveMaximum": "less than {}",
-    "minItems": "at least {} items",
-    "maxItems": "at most {} items",
-    "pattern": "matches {}",
+    "minLength": gettext_lazy("at least %(n)s characters"),
+    "maxLength": gettext_lazy("at most %(n)s characters"),
+    "minimum": gettext_lazy("at least %(n)s"),
+    "maximum": gettext_lazy("at most %(n)s"),
+    "exclusiveMinimum": gettext_lazy("more than %(n)s"),
+    "exclusiveMaximum": gettext_lazy("less than %(n)s"),
+    "minItems": gettext_lazy("at least %(n)s items"),
+    "maxItems": gettext_lazy("at most %(n)s items"),
+    "pattern": gettext_lazy("matches %(n)s"),
 }
+
+
+def _one_of(values: list[Any]) -> str:
+    return _("one of: %(values)s") % {"values": ", ".join(map(str, values))}
 
 
 def rules_of(spec: dict[str, Any], components: dict[str, Any]) -> list[str]:
     """The constraints a value must meet, in words; an enumeration lists its values."""
     if "$ref" in spec:
         target = components.get(_ref_name(spec["$ref"]), {})
-        return [f"one of: {', '.join(map(str, target['enum']))}"] if "enum" in target else []
+        return [_one_of(target["enum"])] if "enum" in target else []
     out = []
     for combiner in ("anyOf", "oneOf", "allOf"):
         for part in spec.get(combiner, []):
             out += rules_of(part, components)
     if "enum" in spec:
-        out.append(f"one of: {', '.join(map(str, spec['enum']))}")
-    out += [text.format(spec[key]) for key, text in RULES.items() if key in spec]
+        out.append(_one_of(spec["enum"]))
+    out += [str(text) % {"n": spec[key]} for key, text in RULES.items() if key in spec]
     if "default" in spec and spec["default"] not in (None, "", [], {}):
-        out.append(f"default {spec['default']}")
+        out.append(_("default %(value)s") % {"value": spec["default"]})
     return list(dict.fromkeys(out))
 
 
