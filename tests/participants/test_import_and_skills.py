@@ -116,6 +116,7 @@ def test_publish_placement_through_the_form(client, world):
             "labour_market": "regular",
             "language": "sv",
             "language_level": "A2",
+            "kind": "traineeship",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
