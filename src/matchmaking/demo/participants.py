@@ -246,7 +246,7 @@ def _details(
                     started_on=p.registered_on,
                 )
             )
-            if personal:
+            if organisation.pk != p.organisation_id:  # another organisation sees the person only so
                 Consent.objects.create(
                     participant=p,
                     purpose=Consent.Purpose.SHARING,
