@@ -17,7 +17,7 @@ from matchmaking.pathways.models import Offer, RetentionCheck, Step
 from matchmaking.placements import lifecycle
 from matchmaking.placements.history import history_text
 from matchmaking.placements.models import Assignment, MobilityRecord, Scheme
-from matchmaking.placements.services import seats_taken
+from matchmaking.placements.services import seats_taken, waiting_list_add
 from tests.factories import OrganisationFactory, member
 from tests.factories_participants import CUSTOMERS, HYGIENE, participant, placement
 
@@ -261,3 +261,13 @@ def test_the_host_and_the_key_worker_are_notified_after_commit(
     to_worker = Notification.objects.get(recipient=world.worker)
     assert (to_worker.kind, to_worker.params["variant"]) == ("assignment.changed", "on-hold")
     assert to_worker.params["participant"] == person.pseudonym
+
+
+def test_a_seat_freed_by_a_single_proposal_goes_to_the_waiting_list(world, host, job, person):
+    a = _accepted(world, host, job, person)
+    waiting = participant(world.home, key_worker=world.worker, languages=())
+    entry = waiting_list_add(actor=world.worker, placement=job, participant=waiting)
+    lifecycle.assignment_withdraw(actor=world.worker, assignment=a)
+    entry.refresh_from_db()
+    assert entry.status == "offered"
+    assert seats_taken(job) == 0

@@ -39,7 +39,7 @@ from matchmaking.placements.models import (
     Proposal,
 )
 from matchmaking.placements.models_lifecycle import Outcome
-from matchmaking.placements.services import seats_taken
+from matchmaking.placements.services import seats_taken, waiting_list_seat_freed
 
 # The plan step's status for each state of the placement.
 STEP_STATUS = {
@@ -273,11 +273,14 @@ def assignment_withdraw(*, actor: User, assignment: Assignment) -> Assignment:
     """The case worker withdraws the person before the placement starts."""
     locked = _lock(assignment)
     _require(can_propose_for(actor, locked.participant))
+    held_seat = locked.status in Assignment.HOLDS_SEAT and locked.proposal_id is None
     _move(locked, Assignment.Status.WITHDRAWN)
     history_add(locked, "withdrawn", actor)
     _sync_step(actor, locked)
     locked.save()
     _audit(actor, "assignment.withdraw", locked, {})
+    if held_seat:
+        waiting_list_seat_freed(placement=locked.placement)
     _notify_host(locked, "withdrawn")
     return locked
 
@@ -426,6 +429,8 @@ def assignment_end(
     _sync_step(actor, locked)
     locked.save()
     _audit(actor, "assignment.end", locked, {"ended_on": ended_on, "reason": reason, "outcome": outcome})
+    if early and locked.proposal_id is None and placement.status == Placement.Status.OPEN:
+        waiting_list_seat_freed(placement=placement)  # the seat is free again for the rest of the placement
     if leaves_programme:
         outcome_record(
             actor=actor,
