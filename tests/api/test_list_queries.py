@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from matchmaking.accounts.services import api_token_create
 from matchmaking.exchanges.models import Exchange, State
 from matchmaking.exchanges.services import message_post
 from matchmaking.library.models import Story
@@ -19,6 +18,7 @@ from matchmaking.organisations.models import Organisation, Role
 from matchmaking.participants.models import Participant
 from matchmaking.placements import rounds
 from matchmaking.placements.models import Placement, Round
+from tests.api_auth import bearer
 from tests.factories import OrganisationFactory, member
 from tests.factories_mobility import exchange, item, opportunity, pair, topics, visitor_of
 from tests.factories_participants import HYGIENE, case_worker, participant, placement
@@ -29,11 +29,6 @@ pytestmark = pytest.mark.django_db
 # Each person read through the API gets its own entry in the personal-data access log.
 LOGGED = 'INSERT INTO "core_personaldataaccess"'
 COUNTRIES = ["PT", "IT", "FR", "DE", "NO", "FI", "DK", "NL", "BE", "AT", "PL", "IE"]
-
-
-def bearer(user) -> dict[str, str]:
-    _, token = api_token_create(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 @pytest.fixture

@@ -12,19 +12,14 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from matchmaking.accounts.models import ApiToken
-from matchmaking.accounts.services import api_token_create
 from matchmaking.core.models import AuditEvent
 from matchmaking.exchanges.models import CompletionReport, Exchange, ExchangeChange, Message, State
 from matchmaking.organisations.models import Role
+from tests.api_auth import bearer
 from tests.factories import OrganisationFactory, member
 from tests.factories_mobility import exchange, pair
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user, scope: str = ApiToken.Scope.WRITE) -> dict[str, str]:
-    _, token = api_token_create(user=user, name="program", scope=scope)
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def send(client, method: str, url: str, auth: dict[str, str], body: dict | None = None):
