@@ -73,7 +73,7 @@ def world(db):
     for n in range(3):  # three people: "<5" everywhere they are counted
         visitor_of(to_barcelona, name=f"Staff {n}", fewer_opportunities=n == 0)
     to_boras = exchange(boras, vestland, state=State.REPORTED, start=date(2026, 4, 13), days=2,
-                        activity_code="SM-JOB-SHDW")  # fmt: skip
+                        activity_code="SM-JOB-SHDW", green_travel=True)  # fmt: skip
     for n in range(8):
         visitor_of(to_boras, name=f"Visitor {n}")
     learners = exchange(barcelona, boras, state=State.CONFIRMED, start=date(2026, 5, 4), days=21,
@@ -144,6 +144,12 @@ def test_filter_to_catalonia_shows_the_flows_on_the_map(page, axe, world):
     text = page.locator("main").inner_text()
     assert "EuroGeographics" in text
     assert "<5" in text
+    # The reporting flags: twelve people travel to or from Catalonia, none with a flag.
+    flags = page.locator("section[aria-labelledby='ind-exchange-flags']")
+    flags.get_by_role("heading", name="Green travel, blended mobility and force majeure").wait_for()
+    rows = flags.locator("tbody tr")
+    assert rows.locator("th").all_text_contents() == ["green-travel", "blended", "force-majeure"]
+    assert rows.first.locator("td").all_text_contents() == ["0", "12", "12", "0.0"]
     axe.check(page)
     assert not page.csp_errors
     page.screenshot(path="test-results/monitoring-catalonia.png", full_page=True)
@@ -170,6 +176,10 @@ def test_an_organisation_admin_sees_only_its_own_figures(page, axe, world):
     titles = page.locator("svg.flow-map title").all_text_contents()
     assert any("Vestlandet (NO0A) to Västsverige (SE23)" in t for t in titles)
     assert not any("Cataluña (ES51)" in t for t in titles)
+    # Its own eight visitors to Borås travelled green.
+    flags = page.locator("section[aria-labelledby='ind-exchange-flags']")
+    green = flags.locator("tbody tr").filter(has=page.locator("th", has_text="green-travel"))
+    assert green.locator("td").all_text_contents() == ["8", "0", "8", "100.0"]
     assert page.get_by_label("Organisation", exact=True).locator("option").all_text_contents() == [
         "All",
         "Vestland County",
