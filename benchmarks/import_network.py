@@ -6,7 +6,8 @@ then imports it with the real command into a fresh SQLite database in a temporar
 ``DATABASE_URL`` when given, which must be an empty migrated database) and prints the timings.
 
     .venv/bin/python benchmarks/import_network.py                 # 10,000 organisations
-    .venv/bin/python benchmarks/import_network.py --organisations 3000 --profile
+    .venv/bin/python benchmarks/import_network.py --opportunities-per-organisation 3 --dry-run
+    .venv/bin/python benchmarks/import_network.py --organisations 2000 --profile --sort tottime
     .venv/bin/python benchmarks/import_network.py --write network.json --no-import
 
 ``generate_document`` is also used by the concurrency test of the import (tests/interchange/).
@@ -19,6 +20,7 @@ import json
 import os
 import pstats
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -124,6 +126,7 @@ def main() -> int:
     parser.add_argument("--write", type=Path, help="write the document here")
     parser.add_argument("--no-import", action="store_true", help="only generate (and check) the document")
     parser.add_argument("--profile", action="store_true", help="print the 25 costliest functions")
+    parser.add_argument("--sort", default="cumulative", help="profile order: cumulative or tottime")
     args = parser.parse_args()
     document = generate_document(
         args.organisations,
@@ -148,19 +151,30 @@ def main() -> int:
         python = sys.executable
         subprocess.run([python, "-m", "matchmaking.cli", "migrate"], env=env, check=True, capture_output=True)
         if args.dry_run:
-            started = time.perf_counter()
             command = [python, "-m", "matchmaking.cli", "import", "--dry-run", str(path)]
-            subprocess.run(command, env=env, check=True)
-            print(f"matchmaking import --dry-run: {time.perf_counter() - started:.1f} s (whole command)")
-        started = time.perf_counter()
+            _timed("matchmaking import --dry-run", lambda: subprocess.run(command, env=env, check=True))
         if args.profile:
             stats = home / "import.prof"
-            subprocess.run([python, "-c", PROFILED, str(path), str(stats)], env=env, check=True)
-            pstats.Stats(str(stats)).sort_stats("cumulative").print_stats(25)
+            command = [python, "-c", PROFILED, str(path), str(stats)]
+            _timed("matchmaking import (profiled)", lambda: subprocess.run(command, env=env, check=True))
+            pstats.Stats(str(stats)).sort_stats(args.sort).print_stats(25)
         else:
-            subprocess.run([python, "-m", "matchmaking.cli", "import", str(path)], env=env, check=True)
-        print(f"matchmaking import: {time.perf_counter() - started:.1f} s (whole command)")
+            command = [python, "-m", "matchmaking.cli", "import", str(path)]
+            _timed("matchmaking import", lambda: subprocess.run(command, env=env, check=True))
     return 0
+
+
+def _timed(label: str, run: Any) -> None:
+    """Run, then print the wall-clock time, the CPU time of the command (what an idle machine needs)
+    and the load average, which says how much the machine's other work stretched the former."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    run()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{label}: {wall:.1f} s (whole command), CPU {cpu:.1f} s; load average {load}")
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ class _Links:
     delete_sql: str
     insert: _Insert
     cleared: list[int]
-    pairs: list[tuple[int, str]]  # (term id, record key): the insert finds the record's id by its key
+    pairs: list[tuple[int, str]]  # (term id, record key): the record's id is known once its row is in
 
 
 @dataclass
@@ -114,13 +114,9 @@ def _sql_insert(connection: BaseDatabaseWrapper, table: str, columns: Sequence[s
     return _Insert(sql, table, tuple(columns))
 
 
-def _link_insert(connection: BaseDatabaseWrapper, link: str, source: str, target: str, table: str) -> _Insert:
-    """Links given as (term id, record key): on SQLite the statement finds the record's id by its key;
-    for COPY (PostgreSQL) ``execute`` gives the ids itself."""
-    q = connection.ops.quote_name
-    into = f"INSERT INTO {q(link)} ({q(source)}, {q(target)}) "
-    sql = f"{into}SELECT id, %s FROM {q(table)} WHERE {q('key')} = %s"  # noqa: S608 (model names)
-    return _Insert(sql, link, (source, target))
+def _link_insert(connection: BaseDatabaseWrapper, link: str, source: str, target: str) -> _Insert:
+    """Links given as (record id, term id), the records' ids known once their rows are in."""
+    return _sql_insert(connection, link, (source, target))
 
 
 def _plain(value: Any) -> Any:
@@ -196,7 +192,7 @@ def prepare(*, actor: AnyUser, plan: Plan, progress: Progress | None = None) -> 
             table.links.append(
                 _Links(
                     delete_sql=delete,
-                    insert=_link_insert(connection, through.db_table, source, target, meta.db_table),
+                    insert=_link_insert(connection, through.db_table, source, target),
                     cleared=[obj.pk for obj, _ in wanted if obj.pk is not None],
                     pairs=[(term.pk, obj.key) for obj, terms in wanted for term in terms],
                 )
@@ -248,10 +244,7 @@ def execute(prepared: Prepared, progress: Progress | None = None) -> None:
             ids = {key: obj.pk for key, obj in changes.by_key.items()}
             for links in table.links:
                 _executemany(cursor, links.delete_sql, [(pk,) for pk in links.cleared])
-                if connection.vendor == "postgresql":
-                    _insert_many(cursor, connection, links.insert, [(ids[k], t) for t, k in links.pairs])
-                else:
-                    _insert_many(cursor, connection, links.insert, links.pairs)
+                _insert_many(cursor, connection, links.insert, [(ids[k], t) for t, k in links.pairs])
             audit = []
             for obj, owner, values in table.audit:
                 values[object_id], values[organisation_id] = str(obj.pk), owner.pk
