@@ -292,10 +292,19 @@ def consents(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if "revoke" in request.POST:
-                services.consent_revoke(
+                revoked = services.consent_revoke(
                     actor=request.user, participant=participant, consent_id=int(request.POST["revoke"] or 0)
                 )
                 messages.success(request, _("The consent has been revoked."))
+                if revoked.organisation is not None:
+                    messages.info(
+                        request,
+                        _(
+                            "%(org)s no longer sees the record; its open referrals have been withdrawn "
+                            "and the service told."
+                        )
+                        % {"org": revoked.organisation.name},
+                    )
                 return redirect("participants:consents", participant.pseudonym)
             if "barriers_form" in request.POST and barriers.is_valid():
                 services.barriers_set(
