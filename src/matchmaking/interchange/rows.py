@@ -130,7 +130,7 @@ class DbValues:
 
     @staticmethod
     def _stamped(f: models.Field[Any, Any], add: bool) -> bool:
-        return type(f) is models.DateTimeField and (f.auto_now or (add and f.auto_now_add))  # type: ignore[attr-defined]
+        return type(f) is models.DateTimeField and (f.auto_now or (add and f.auto_now_add))
 
     @staticmethod
     def _plain(f: models.Field[Any, Any]) -> bool:
