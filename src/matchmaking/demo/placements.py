@@ -22,7 +22,10 @@ from matchmaking.participants.esco_lookup import esco_version
 from matchmaking.participants.models import Participant, SupportRequirement
 from matchmaking.pathways.models import Offer
 from matchmaking.placements import rounds
+from matchmaking.placements.history import history_add
+from matchmaking.placements.matching import score_one
 from matchmaking.placements.models import (
+    Assignment,
     Contest,
     Placement,
     PlacementLanguage,
@@ -179,6 +182,28 @@ def _rolling_start(today: date) -> None:
         placement=placement, uri=FOOD_HYGIENE[0], label=FOOD_HYGIENE[1], required=True
     )
     PlacementSkill.objects.create(placement=placement, uri=DISHWASHER[0], label=DISHWASHER[1], required=False)
+    _waiting_for_dehoga(placement)
+
+
+def _waiting_for_dehoga(placement: Placement) -> None:
+    """One Borås person proposed to the rolling-start placement, so that DEHOGA's inbox has a decision
+    waiting (the first active Borås person the engine finds eligible for it)."""
+    for person in _people("boras-working-life", 20):
+        found = score_one(person, placement)
+        if not found.eligible:
+            continue
+        assignment = Assignment(
+            placement=placement,
+            participant=person,
+            score=found.score,
+            reasons=[r.as_dict() for r in found.reasons],
+            skill_gap=list(found.skill_gap),
+            message="Motivated and available; happy to come for an interview.",
+            proposed_by=person.key_worker,
+        )
+        history_add(assignment, "proposed", person.key_worker, org=placement.host.name, score=found.score)
+        assignment.save()
+        return
 
 
 def _people(key: str, count: int, offset: int = 0) -> list[Participant]:
