@@ -108,3 +108,19 @@ def test_opportunity_search_by_its_words_or_its_organisations(staff):
     assert found("harb bora") == {"Harbour outreach"}  # one word its own, one its organisation's
     assert found("vastsv outr") == {"Harbour outreach"}
     assert found("harbour kiruna") == set()
+
+
+def test_put_back_after_a_migration_that_rebuilt_the_table(staff):
+    """SQLite rebuilds a table to alter a column, and its triggers and raw indexes go with the old one; after
+    the next ``migrate`` they are back and the index is filled again. (PostgreSQL loses nothing this way;
+    the index dropped here is put back the same way.)"""
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import connection
+
+    table = Organisation._meta.db_table
+    _create("Rebuilt town", city="Haugesund")
+    search_index.uninstall(connection, table)
+    assert not search_index.installed(table)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    assert search_index.installed(table)
+    assert _found(staff, "hauges") == {"Rebuilt town"}

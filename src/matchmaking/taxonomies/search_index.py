@@ -10,6 +10,10 @@
 
 Every word of a query is a prefix query ("Bora" finds Borås), the same on both. ``matching_ids``
 is the rows in which one word is found, as a subquery for ``pk__in``.
+
+On SQLite a migration that alters a column of the table rebuilds the table, and the triggers go with
+the old one: ``after_migrate`` (connected by the app) puts back whatever is missing after every
+``migrate`` and rebuilds the index from the table.
 """
 
 # The SQL below is built from our own table names only; the words of a query are always parameters.
@@ -17,9 +21,12 @@ is the rows in which one word is found, as a subquery for ``pk__in``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.expressions import RawSQL
 
 # The function wrapping ``unaccent`` (created with the extension by the organisations' migration).
@@ -53,12 +60,12 @@ def matching_ids(table: str, word: str) -> RawSQL:
 # --- Creating the index (called by the migrations) ---------------------------------------------------
 
 
-def install_unaccent(schema_editor: Any) -> None:
+def install_unaccent(db: BaseDatabaseWrapper) -> None:
     """On PostgreSQL (after ``UnaccentExtension``): the immutable wrapper, naming the extension's schema so
     that it works whatever the search path (a restore runs with an empty one)."""
-    if schema_editor.connection.vendor != "postgresql":
+    if db.vendor != "postgresql":
         return
-    with schema_editor.connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(
             "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
             "WHERE e.extname = 'unaccent'"
@@ -71,9 +78,15 @@ def install_unaccent(schema_editor: Any) -> None:
         )
 
 
-def drop_unaccent(schema_editor: Any) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {UNACCENT}(text)")
+def drop_unaccent(db: BaseDatabaseWrapper) -> None:
+    if db.vendor == "postgresql":
+        _run(db, [f"DROP FUNCTION IF EXISTS {UNACCENT}(text)"])
+
+
+def _run(db: BaseDatabaseWrapper, statements: list[str]) -> None:
+    with db.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 def sqlite_statements(table: str) -> list[str]:
@@ -97,47 +110,70 @@ def sqlite_statements(table: str) -> list[str]:
     ]
 
 
-def install(schema_editor: Any, table: str) -> None:
-    """The full-text index of ``table``, for the database in use (nothing on others)."""
-    vendor = schema_editor.connection.vendor
-    if vendor in ("postgresql", "sqlite"):  # the rows written without a search text, for the fallback
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {_quote(f'{table}_unsearched')} ON {_quote(table)} (id) "
-            "WHERE search_text = ''"
+def install(db: BaseDatabaseWrapper, table: str) -> None:
+    """The full-text index of ``table``, for the database ``db`` (nothing on others). Safe to run again."""
+    if db.vendor not in ("postgresql", "sqlite"):
+        return
+    # The rows written without a search text, for the fallback of the searches.
+    unsearched = _quote(f"{table}_unsearched")
+    statements = [f"CREATE INDEX IF NOT EXISTS {unsearched} ON {_quote(table)} (id) WHERE search_text = ''"]
+    if db.vendor == "postgresql":
+        gin = _quote(f"{table}_search_gin")
+        statements.append(
+            f"CREATE INDEX IF NOT EXISTS {gin} ON {_quote(table)} USING gin ({tsvector(table)})"
         )
-    if vendor == "postgresql":
-        name = _quote(f"{table}_search_gin")
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {_quote(table)} USING gin ({tsvector(table)})"
-        )
-    elif vendor == "sqlite":
-        for statement in sqlite_statements(table):
-            schema_editor.execute(statement)
+    else:
+        statements += sqlite_statements(table)
+    _run(db, statements)
 
 
-def uninstall(schema_editor: Any, table: str) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor in ("postgresql", "sqlite"):
-        schema_editor.execute(f"DROP INDEX IF EXISTS {_quote(f'{table}_unsearched')}")
-    if vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {_quote(f'{table}_search_gin')}")
-    elif vendor == "sqlite":
-        for suffix in ("insert", "delete", "update"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {_quote(f'{table}_fts_{suffix}')}")
-        schema_editor.execute(f"DROP TABLE IF EXISTS {_quote(f'{table}_fts')}")
+def uninstall(db: BaseDatabaseWrapper, table: str) -> None:
+    if db.vendor not in ("postgresql", "sqlite"):
+        return
+    statements = [f"DROP INDEX IF EXISTS {_quote(f'{table}_unsearched')}"]
+    if db.vendor == "postgresql":
+        statements.append(f"DROP INDEX IF EXISTS {_quote(f'{table}_search_gin')}")
+    else:
+        statements += [
+            f"DROP TRIGGER IF EXISTS {_quote(f'{table}_fts_{event}')}"
+            for event in ("insert", "delete", "update")
+        ]
+        statements.append(f"DROP TABLE IF EXISTS {_quote(f'{table}_fts')}")
+    _run(db, statements)
 
 
-def installed(table: str) -> bool:
-    """Whether the index of ``table`` is in place (on SQLite: the FTS5 table and its three triggers)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = %s", [f"{table}_search_gin"])
-            return bool(cursor.fetchone()[0] == 1)
-        if connection.vendor == "sqlite":
+def installed(table: str, db: BaseDatabaseWrapper | None = None) -> bool:
+    """Whether the index of ``table`` is in place: on SQLite the FTS5 table and its three triggers, on
+    PostgreSQL the GIN index; on both the index of the rows without a search text."""
+    db = db or connection
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM pg_indexes WHERE indexname IN (%s, %s)",
+                [f"{table}_search_gin", f"{table}_unsearched"],
+            )
+            return bool(cursor.fetchone()[0] == 2)
+        if db.vendor == "sqlite":
             cursor.execute(
                 "SELECT count(*) FROM sqlite_master WHERE "
-                "(type = 'trigger' AND tbl_name = %s AND name LIKE %s) OR (type = 'table' AND name = %s)",
-                [table, f"{table}_fts_%", f"{table}_fts"],
+                "(type = 'trigger' AND tbl_name = %s AND name LIKE %s) "
+                "OR (type = 'table' AND name = %s) OR (type = 'index' AND name = %s)",
+                [table, f"{table}_fts_%", f"{table}_fts", f"{table}_unsearched"],
             )
-            return bool(cursor.fetchone()[0] == 4)
+            return bool(cursor.fetchone()[0] == 5)
     return True
+
+
+def after_migrate(table: str, migration: tuple[str, str]) -> Callable[..., None]:
+    """A ``post_migrate`` receiver that installs the index of ``table`` again where it is missing, once
+    ``migration`` (the one that first made it) is applied."""
+
+    def receiver(*, using: str = DEFAULT_DB_ALIAS, **_kwargs: Any) -> None:
+        db = connections[using]
+        if db.vendor not in ("sqlite", "postgresql") or installed(table, db):
+            return
+        if migration not in MigrationRecorder(db).applied_migrations():
+            return
+        install(db, table)
+
+    return receiver

@@ -21,11 +21,11 @@ def words_only(apps, schema_editor):
 
 
 def install(apps, schema_editor):
-    search_index.install(schema_editor, TABLE)
+    search_index.install(schema_editor.connection, TABLE)
 
 
 def uninstall(apps, schema_editor):
-    search_index.uninstall(schema_editor, TABLE)
+    search_index.uninstall(schema_editor.connection, TABLE)
 
 
 class Migration(migrations.Migration):

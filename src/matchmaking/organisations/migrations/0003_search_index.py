@@ -22,13 +22,13 @@ def words_only(apps, schema_editor):
 
 
 def install(apps, schema_editor):
-    search_index.install_unaccent(schema_editor)
-    search_index.install(schema_editor, TABLE)
+    search_index.install_unaccent(schema_editor.connection)
+    search_index.install(schema_editor.connection, TABLE)
 
 
 def uninstall(apps, schema_editor):
-    search_index.uninstall(schema_editor, TABLE)
-    search_index.drop_unaccent(schema_editor)
+    search_index.uninstall(schema_editor.connection, TABLE)
+    search_index.drop_unaccent(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
