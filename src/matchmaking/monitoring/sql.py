@@ -55,7 +55,10 @@ class DaysBetweenTimes(Func):
         return template.format(start=start[0], end=end[0]), [*end[1], *start[1]]
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]  # PostgreSQL
-        return self._days(compiler, connection, "(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)")
+        # EXTRACT gives a numeric (a Decimal in Python): a float, as on SQLite.
+        return self._days(
+            compiler, connection, "CAST(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0 AS double precision)"
+        )
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self._days(compiler, connection, "(julianday({end}) - julianday({start}))")
