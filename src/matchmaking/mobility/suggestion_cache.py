@@ -11,11 +11,13 @@ What is re-scored after a change (``affected``):
 
 * the changed listings themselves (and a changed organisation's listings);
 * the lists that hold one of them (it may have left, or its score changed), read from the stored
-  suggestions;
+  suggestions and from the lists this worker kept (drafts and paused listings are kept but not
+  stored, and with the country spread they still move the others);
 * the lists whose candidates a changed listing is among *and* that it could enter: its new score
-  in that list at least the list's threshold (``PartnerBatch.thresholds``: the ordering value of the
-  last suggestion kept, which a newcomer must reach; a list whose threshold this worker has not seen
-  is re-scored);
+  (or its score before the change) in that list at least the list's threshold
+  (``PartnerBatch.thresholds``: the ordering value of the last suggestion kept, which a newcomer
+  must reach, and which anything kept scores at least; a list whose threshold this worker has not
+  seen is re-scored). Below it, a listing neither enters nor stands above anything kept;
 * for an organisation without an open listing, the lists that may invite it.
 
 Network-wide statistics (how rare a topic is, which words are distinctive) are recomputed with the
@@ -215,14 +217,17 @@ def affected(
             | Q(organisation__key__in=owners, their_opportunity__isnull=True)
         ).values_list("opportunity__key", flat=True)
     )
+    # Lists that held a changed listing (drafts and paused ones too, which are kept but not stored:
+    # with the country spread they still move the others).
+    found.update(other for other, held in before.kept.items() if held & changed)
     for key in changed:
-        if key not in the_network.opportunities:
-            continue
-        found.add(key)
-        lists, scores = batch.entering(key, matching.WEIGHTS)
-        for other, score in zip(lists, scores.tolist(), strict=True):
-            if score >= before.thresholds.get(other, -float("inf")) - 1e-9:
-                found.add(other)
+        if key in the_network.opportunities:
+            found.add(key)
+            found.update(_reached(batch, key, before.thresholds))
+        if key in before.batch.network.opportunities:
+            # Where it stood before: a listing above a list's threshold that was not kept (its country
+            # already well served) still counts in the order of the others.
+            found.update(_reached(before.batch, key, before.thresholds))
     for org in org_keys | owners:
         found.update(batch.index.inviting(org))
     return sorted(
@@ -230,6 +235,17 @@ def affected(
             "key", flat=True
         )
     )
+
+
+def _reached(batch: PartnerBatch, key: str, thresholds: dict[str, float]) -> set[str]:
+    """The lists that have ``key`` among their candidates with a score at or above their threshold
+    (or whose threshold is not known)."""
+    lists, scores = batch.entering(key, matching.WEIGHTS)
+    return {
+        other
+        for other, score in zip(lists, scores.tolist(), strict=True)
+        if score >= thresholds.get(other, -float("inf")) - 1e-9
+    }
 
 
 def refresh_changed(*, organisations: Iterable[str] = (), opportunities: Iterable[str] = ()) -> int:
