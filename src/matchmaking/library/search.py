@@ -18,7 +18,7 @@ from matchmaking.taxonomies import search_text
 
 _SIDES = ("host", "visitor")
 _FIELDS = (
-    "title", "summary", "outcomes", "host_lessons", "visitor_lessons", "exchange__title",
+    "title", "summary", "outcomes", "host_lessons", "visitor_lessons", "exchange__given_title",
     "exchange__type__code", "exchange__type__labels",
     *(
         f"exchange__{side}__{name}"
