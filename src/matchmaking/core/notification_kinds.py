@@ -282,7 +282,22 @@ def _term_label_in(lang: str, code: str) -> str:
     return str(labels.get(lang) or labels.get("en") or code).lower()
 
 
+EXCHANGE_TITLE = _("%(type)s: %(visitor)s visits %(host)s")
+"""An exchange's usual title (``exchanges.models.TITLE``), for a ``title`` parameter stored as its parts."""
+
+
+def _exchange_title(parts: Mapping[str, Any]) -> str:
+    label = _term_label(str(parts.get("type", "")))
+    return str(EXCHANGE_TITLE) % {
+        "type": label[:1].upper() + label[1:],
+        "visitor": parts.get("visitor", ""),
+        "host": parts.get("host", ""),
+    }
+
+
 def _value(kind: Kind, key: str, value: Any) -> str:
+    if isinstance(value, Mapping):  # an exchange's title as its parts: written in the reader's language
+        return _exchange_title(value)
     if key in kind.terms:
         return _term_label(str(value))
     if key in kind.choices:

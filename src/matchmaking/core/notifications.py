@@ -40,6 +40,8 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, Mapping):  # parts of a sentence written at display time (an exchange's title)
+        return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
 
 

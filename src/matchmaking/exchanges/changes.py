@@ -67,7 +67,7 @@ def _json(value: Any) -> Any:
 def _params(exchange: Exchange, org: Organisation, values: dict[str, Any]) -> dict[str, Any]:
     return {
         "org": org.name,
-        "title": exchange.title,
+        "title": exchange.title_param(),
         "start": values["start"],
         "end": values["end"],
         "group_size": values["group_size"],

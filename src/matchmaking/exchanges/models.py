@@ -22,6 +22,9 @@ from matchmaking.mobility.models import ActivityType, Funding, Opportunity
 from matchmaking.organisations.models import Organisation, record_id_validator
 from matchmaking.taxonomies.models import Term
 
+TITLE = _("%(type)s: %(visitor)s visits %(host)s")
+"""An exchange's usual title; ``core.notification_kinds.EXCHANGE_TITLE`` is the same sentence."""
+
 
 class State(models.TextChoices):
     DRAFT = "draft", _("Draft, not sent")
@@ -78,7 +81,9 @@ class Exchange(models.Model):
         Term, on_delete=models.PROTECT, related_name="+", verbose_name=_("type"),
         limit_choices_to={"scheme": "opportunity-types"},
     )  # fmt: skip
-    title = models.CharField(_("title"), max_length=200)
+    # A title someone gave the exchange (an import may); empty for the usual one, which ``title``
+    # writes at display time in the reader's language.
+    given_title = models.CharField(_("title"), max_length=200, blank=True, default="", db_column="title")
     start = models.DateField(_("first day"))
     end = models.DateField(_("last day"))
     group_size = models.PositiveIntegerField(_("number of visitors"), default=1)
@@ -130,6 +135,25 @@ class Exchange(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("exchanges:exchange-detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        """The title given to it, else "Job shadowing: Borås visits SOC Catalonia" in the active
+        language."""
+        if self.given_title:
+            return self.given_title
+        return str(TITLE) % {"type": self.type.label, "visitor": self.visitor.name, "host": self.host.name}
+
+    @title.setter
+    def title(self, value: str) -> None:
+        self.given_title = value
+
+    def title_param(self) -> str | dict[str, str]:
+        """The title as a notification parameter: the given title, or its parts (the kind of
+        exchange as its code), so that each reader gets it in their own language."""
+        if self.given_title:
+            return self.given_title
+        return {"type": self.type.code, "visitor": self.visitor.name, "host": self.host.name}
 
     @property
     def days(self) -> int:

@@ -64,8 +64,6 @@ def reciprocal_exchange_draft(*, actor: AnyUser, exchange: Exchange) -> tuple[Ex
         visitor=visitor,
         proposed_by_id=side,
         type=locked.type,
-        title=_("%(type)s: %(visitor)s visits %(host)s")
-        % {"type": locked.type.label, "visitor": visitor, "host": host},
         start=start,
         end=start + timedelta(days=locked.days - 1),
         group_size=locked.group_size,
@@ -143,7 +141,7 @@ def exchange_send_draft(*, actor: AnyUser, exchange: Exchange, message: str) -> 
     notify(
         memberships=_memberships(other_id),
         kind="exchange.proposed",
-        params={"org": ours.name, "title": locked.title, "start": locked.start, "end": locked.end},
+        params={"org": ours.name, "title": locked.title_param(), "start": locked.start, "end": locked.end},
         text=message.strip()[:500],
         url=locked.get_absolute_url(),
     )

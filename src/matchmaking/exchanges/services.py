@@ -257,8 +257,6 @@ def exchange_propose(
         offer=ours if ours.direction == Direction.OFFER else theirs,
         request=ours if ours.direction != Direction.OFFER else theirs,
         type=ours.type,
-        title=_("%(type)s: %(visitor)s visits %(host)s")
-        % {"type": ours.type.label, "visitor": visitor, "host": host},
         start=start,
         end=end,
         group_size=group_size,
@@ -290,7 +288,7 @@ def exchange_propose(
     notify(
         memberships=_memberships(other.pk),
         kind="exchange.proposed",
-        params={"org": ours.organisation.name, "title": exchange.title, "start": start, "end": end},
+        params={"org": ours.organisation.name, "title": exchange.title_param(), "start": start, "end": end},
         text=message.strip()[:500],
         url=exchange.get_absolute_url(),
     )
@@ -377,7 +375,7 @@ def exchange_transition(*, actor: AnyUser, exchange: Exchange, action: str, reas
         kind=f"exchange.{action}",
         params={
             "org": locked.host.name if side == locked.host_id else locked.visitor.name,
-            "title": locked.title,
+            "title": locked.title_param(),
             "start": locked.start,
             "end": locked.end,
         },
@@ -388,7 +386,7 @@ def exchange_transition(*, actor: AnyUser, exchange: Exchange, action: str, reas
         notify(
             memberships=_memberships(locked.host_id, locked.visitor_id),
             kind="exchange.feedback",
-            params={"title": locked.title, "start": locked.start, "end": locked.end},
+            params={"title": locked.title_param(), "start": locked.start, "end": locked.end},
             url=locked.get_absolute_url(),
         )
         locked.feedback_prompted_at = timezone.now()
@@ -428,7 +426,7 @@ def exchange_expire(*, exchange: Exchange) -> bool:
         kind="exchange.expired",
         params={
             "org": (locked.host if locked.proposed_by_id == locked.visitor_id else locked.visitor).name,
-            "title": locked.title,
+            "title": locked.title_param(),
         },
         url=locked.get_absolute_url(),
     )
@@ -459,7 +457,7 @@ def message_post(*, actor: AnyUser, exchange: Exchange, body: str) -> Message:
         memberships=_memberships(_other_side(exchange, side)),
         involved=[exchange.created_by] if side != exchange.proposed_by_id else [],
         kind="exchange.message",
-        params={"org": Organisation.objects.get(pk=side).name, "title": exchange.title},
+        params={"org": Organisation.objects.get(pk=side).name, "title": exchange.title_param()},
         text=body.strip()[:500],
         url=exchange.get_absolute_url(),
     )
@@ -472,7 +470,7 @@ def exchange_prompt_follow_up(*, exchange: Exchange, now: datetime) -> Exchange:
     notify(
         memberships=_memberships(exchange.host_id, exchange.visitor_id),
         kind="exchange.follow-up",
-        params={"title": exchange.title, "start": exchange.start, "end": exchange.end},
+        params={"title": exchange.title_param(), "start": exchange.start, "end": exchange.end},
         url=exchange.get_absolute_url(),
     )
     exchange.followup_prompted_at = now
