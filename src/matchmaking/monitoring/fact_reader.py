@@ -14,7 +14,8 @@ from functools import cached_property
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Q, QuerySet, Sum, Value, When
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from matchmaking.exchanges.models import HOLDING_STATES, State
 from matchmaking.monitoring.filters import CockpitFilters, period
@@ -60,6 +61,15 @@ def _flag(condition: Q) -> Case:
 
 def _sum(name: str) -> Any:
     return Sum(name)
+
+
+def _grouped(names: tuple[str, ...], narrowed: bool, empty: Any) -> dict[str, Any]:
+    """The grouping columns, as they are, or, when a place filter or a scope keeps a part of the rows,
+    wrapped in a ``COALESCE`` that changes nothing (the columns are never null) but keeps SQLite from
+    reading the covering index in grouping order with a lookup of every row for the filter's columns
+    (0.6 s for a country with no exchanges): it then finds the rows through the organisation's, the
+    country's or the region's index and sorts those few."""
+    return {f"g_{name}": Coalesce(F(name), Value(empty)) if narrowed else F(name) for name in names}
 
 
 class FactReader:
@@ -150,10 +160,12 @@ class FactReader:
         those) of exchanges holding places, by the exchange's first day, in ``places``."""
         scope = either_side(places, self.scope)
         staff = Q(type_code__in=STAFF_VISIT_TYPES)
+        keys = _grouped(("sending_region", "receiving_region"), bool(scope), "")
         qs = (
             self.rows()
             .filter(scope, period(self.f, "exchange_start"), self._type(), state__in=HOLDING_STATES)
-            .values_list("sending_region", "receiving_region")
+            .annotate(**keys)
+            .values_list(*keys)
             .annotate(n=_sum("exchanges"), sn=Sum("exchanges", filter=staff), ss=Sum("staff", filter=staff))
             .order_by()
         )
@@ -191,12 +203,13 @@ class FactReader:
         pairs = (
             self.rows()
             .filter(self._kept(), exchanges__gt=0, state__in=HOLDING_STATES)
-            .values("pair_low", "pair_high", "reciprocal")
+            .annotate(**_grouped(("pair_low", "pair_high"), self.focus, 0))
+            .values("g_pair_low", "g_pair_high", "reciprocal")
             .order_by()
             .distinct()
         )
         sql, params = pairs.query.get_compiler(connection=connection).as_sql()
-        two = "p.pair_low <> p.pair_high"
+        two = "p.g_pair_low <> p.g_pair_high"
         with connection.cursor() as cursor:
             # ``sql`` is the query Django compiled, its values passed as parameters.
             count = (
