@@ -267,7 +267,7 @@ def _org(key: str) -> Organisation | None:
 
 
 def _exchange(title: str, visitor: Organisation, host: Organisation, **fields: Any) -> tuple[Exchange, bool]:
-    existing = Exchange.objects.filter(title=title, host=host, visitor=visitor).first()
+    existing = Exchange.objects.filter(given_title=title, host=host, visitor=visitor).first()
     if existing:
         return existing, False
     offer = Opportunity.objects.filter(organisation=host, direction="offer").first()

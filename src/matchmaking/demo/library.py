@@ -16,7 +16,7 @@ from matchmaking.taxonomies.models import Term
 def demo_extend(*, today: date) -> str:
     published = 0
     for seed in SEED_EXCHANGES:
-        exchange = Exchange.objects.filter(title=seed["title"], state=State.REPORTED).first()
+        exchange = Exchange.objects.filter(given_title=seed["title"], state=State.REPORTED).first()
         if exchange is None or Story.objects.filter(exchange=exchange).exists():
             continue
         story = story_create(actor=None, exchange=exchange)
