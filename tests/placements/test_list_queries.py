@@ -1,5 +1,5 @@
 """Placement list pages (placements and their search, a placement's waiting list, allocation rounds, a
-round's proposals) run as many SQL queries with 12 rows as with 2."""
+round's proposals, a person's placement suggestions) run as many SQL queries with 12 rows as with 2."""
 
 from __future__ import annotations
 
@@ -96,3 +96,16 @@ def test_round_detail(client, world):
         return [p.participant.pseudonym for p in found.proposals.select_related("participant")]
 
     assert_same_queries(client, lambda: reverse("placements:round-detail", args=[made[-1].pk]), grow)
+
+
+def test_placement_suggestions_of_a_person(client, world):
+    client.force_login(world["worker"])
+    person = participant(world["home"], key_worker=world["worker"], skills=[HYGIENE])
+
+    def grow(n: int) -> list[str]:
+        grow_placements = _placements(world)
+        grow_placements(n)
+        return [p.title for p in Placement.objects.all()]
+
+    url = reverse("placements:suggestions", args=[person.pseudonym])
+    assert_same_queries(client, url, grow)
