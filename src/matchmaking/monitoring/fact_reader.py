@@ -1,6 +1,6 @@
 """Reading the pre-aggregated tables (``facts.py``) for one filter and scope: each figure the cockpit
-needs from them comes out of one of six grouped queries, run once each and shared by the indicators that
-use it (one query per kind of figure, not one per table or per cell).
+needs from them comes out of one of six grouped queries (seven with a place filter), run once each and
+shared by the indicators that use it (one query per kind of figure, not one per table or per cell).
 
 With a target-group filter the same queries read ``TargetGroupFact`` (the rows once per target group of
 their exchange) instead of ``MobilityFact``; every other filter is a condition on the columns.
