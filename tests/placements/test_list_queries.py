@@ -1,5 +1,6 @@
 """Placement list pages (placements and their search, a placement's waiting list, allocation rounds, a
-round's proposals, a person's placement suggestions) run as many SQL queries with 12 rows as with 2."""
+round's proposals, a person's placement suggestions, a case worker's rounds) run as many SQL queries with
+12 rows as with 2."""
 
 from __future__ import annotations
 
@@ -109,3 +110,14 @@ def test_placement_suggestions_of_a_person(client, world):
 
     url = reverse("placements:suggestions", args=[person.pseudonym])
     assert_same_queries(client, url, grow)
+
+
+def test_rounds_of_a_case_worker(client, world):
+    client.force_login(world["worker"])
+
+    def grow(n: int) -> list[str]:
+        while Round.objects.count() < n:
+            _round(world, 1, f"Round number {Round.objects.count():02d}")
+        return [r.name for r in Round.objects.all()]
+
+    assert_same_queries(client, reverse("placements:my-rounds"), grow)
