@@ -71,7 +71,7 @@ def exchange(
         visitor=visitor,
         proposed_by=proposed_by or visitor,
         type=term("opportunity-types", "job-shadowing"),
-        title=f"{visitor} visits {host}",
+        given_title=f"{visitor} visits {host}",
         start=start,
         end=start + timedelta(days=days - 1),
         group_size=group_size,

@@ -273,7 +273,7 @@ def _exchange(title: str, visitor: Organisation, host: Organisation, **fields: A
     offer = Opportunity.objects.filter(organisation=host, direction="offer").first()
     request = Opportunity.objects.filter(organisation=visitor, direction="request").first()
     exchange = Exchange.objects.create(
-        title=title,
+        given_title=title,
         host=host,
         visitor=visitor,
         proposed_by=visitor,

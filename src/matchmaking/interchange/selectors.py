@@ -83,7 +83,7 @@ def exchange_record(exchange: Exchange) -> ExchangeRecord:
         offer=exchange.offer.key if exchange.offer else None,
         request=exchange.request.key if exchange.request else None,
         type=exchange.type.code,
-        title=exchange.title,
+        title=exchange.given_title,
         state=exchange.state,
         state_reason=exchange.state_reason,
         start=exchange.start,

@@ -266,7 +266,7 @@ def _upsert_exchange(
     before = _exchange_snapshot(existing) if existing else {}
     exchange.host, exchange.visitor, exchange.proposed_by = host, visitor, proposed_by
     exchange.offer, exchange.request, exchange.type = offer, request, type_term
-    exchange.title = record.title or f"{type_term.label}: {visitor.name} visits {host.name}"
+    exchange.given_title = record.title  # empty: the usual title, written in the reader's language
     exchange.start, exchange.end, exchange.group_size = record.start, record.end, record.group_size
     exchange.funding, exchange.activity_code = record.funding, record.activity_code
     for flag in ("green_travel", "blended", "force_majeure"):
