@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +31,8 @@ from matchmaking.participants.bulk import (
     update_statement,
 )
 from matchmaking.participants.esco_lookup import esco_version
-from matchmaking.placements.models import Placement, PlacementLanguage, PlacementSkill, Proposal
+from matchmaking.placements.models import Placement, PlacementLanguage, PlacementSkill
+from matchmaking.placements.seats import seats_held
 from matchmaking.placements.services import FIELDS
 from matchmaking.taxonomies.models import Region
 
@@ -64,12 +64,7 @@ def _stored(keys: set[str]) -> dict[str, Placement]:
 def _seats_taken(ids: list[int]) -> dict[int, int]:
     taken: dict[int, int] = {}
     for part in chunks(ids):
-        rows = (
-            Proposal.objects.filter(placement_id__in=part, status__in=Proposal.HOLDS_SEAT)
-            .values("placement_id")
-            .annotate(n=Count("id"))
-        )
-        taken.update({row["placement_id"]: row["n"] for row in rows})
+        taken.update(seats_held(part))
     return taken
 
 

@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from matchmaking.placements import matching
 from matchmaking.placements.access import can_manage_rounds
 from matchmaking.placements.eligibility import ineligibility, ineligibility_text
 from matchmaking.placements.models import DEFAULT_MIN_FIT, Placement, Proposal, Round
+from matchmaking.placements.seats import annotate_taken, seats_held
 
 # How many of the placements a person could take are kept with their proposal (waiting-list offers).
 WANTED = 10
@@ -98,11 +98,11 @@ def round_create(
 
 def free_seats(placements: Iterable[Placement], *, exclude_round: Round | None = None) -> dict[int, int]:
     """Seats not yet held by confirmed or accepted proposals (of other rounds)."""
-    held = Q(proposals__status__in=Proposal.HOLDS_SEAT)
-    if exclude_round is not None:
-        held &= ~Q(proposals__round=exclude_round)
     ids = [p.pk for p in placements]
-    rows = Placement.objects.filter(pk__in=ids).annotate(taken=Count("proposals", filter=held))
+    rows = annotate_taken(
+        Placement.objects.filter(pk__in=ids),
+        exclude_round_id=exclude_round.pk if exclude_round is not None else None,
+    )
     return {p.pk: max(p.seats - p.taken, 0) for p in rows}
 
 
@@ -421,12 +421,7 @@ def round_confirm(*, actor: User | None, allocation_round: Round) -> Round:
     placements = {
         pl.pk: pl for pl in Placement.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
     }
-    held = dict(
-        Proposal.objects.filter(placement_id__in=wanted, status__in=Proposal.HOLDS_SEAT)
-        .values("placement_id")
-        .annotate(n=Count("id"))
-        .values_list("placement_id", "n")
-    )
+    held = seats_held(wanted)
     full = [placements[pk].title for pk, n in wanted.items() if held.get(pk, 0) + n > placements[pk].seats]
     if full:
         raise ValidationError(

@@ -24,6 +24,7 @@ from matchmaking.organisations.models import Membership
 from matchmaking.placements import matching
 from matchmaking.placements.eligibility import ineligibility
 from matchmaking.placements.models import Placement, Proposal, Round, WaitingListEntry
+from matchmaking.placements.seats import seats_held
 
 # How long a seat offered from the waiting list (or the round's ranking) is held for the host's answer.
 DEFAULT_SEAT_HOLD_DAYS = 5
@@ -46,13 +47,12 @@ def _holds_a_seat(participant_id: int) -> bool:
 
 def _room(placement: Placement, found: Round) -> bool:
     """Whether the placement has a seat for one more person (placement row locked by the caller)."""
-    held = Proposal.objects.filter(placement=placement, status__in=Proposal.HOLDS_SEAT)
     if found.status == Round.Status.PROPOSED:
         # Under review: this round's proposals hold no seat yet, but they count against the free ones.
-        held = held.exclude(round=found)
+        held = seats_held([placement.pk], exclude_round_id=found.pk).get(placement.pk, 0)
         pending = found.proposals.filter(placement=placement, status=Proposal.Status.PROPOSED).count()
-        return held.count() + pending < placement.seats
-    return held.count() < placement.seats
+        return held + pending < placement.seats
+    return seats_held([placement.pk]).get(placement.pk, 0) < placement.seats
 
 
 def offer_freed_seat(

@@ -15,6 +15,7 @@ from matchmaking.permissions.roles import AnyUser
 from matchmaking.placements.access import placement_hosts_for
 from matchmaking.placements.eligibility import eligible_filter
 from matchmaking.placements.models import Contest, Placement, Proposal, Round, WaitingListEntry
+from matchmaking.placements.seats import annotate_taken
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -35,10 +36,8 @@ RoundWithSize: TypeAlias = "WithAnnotations[Round, RoundSize]"
 
 
 def with_seats_taken(placements: QuerySet[Placement]) -> QuerySet[PlacementWithSeats]:
-    """Annotate ``taken``: seats held by confirmed or accepted proposals of any round."""
-    return placements.annotate(
-        taken=Count("proposals", filter=Q(proposals__status__in=Proposal.HOLDS_SEAT), distinct=True)
-    )
+    """Annotate ``taken``: seats held by proposals of any round and by accepted single proposals."""
+    return annotate_taken(placements)
 
 
 def waiting_list_offers(proposals: Iterable[Proposal]) -> dict[int, list[Placement]]:

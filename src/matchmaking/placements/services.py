@@ -18,16 +18,15 @@ from matchmaking.participants.esco_lookup import esco_version
 from matchmaking.participants.models import Participant, SupportRequirement
 from matchmaking.placements.access import can_publish_placement
 from matchmaking.placements.models import (
-    Assignment,
     LabourMarket,
     Placement,
     PlacementKind,
     PlacementLanguage,
     PlacementSkill,
-    Proposal,
     Scheme,
     WaitingListEntry,
 )
+from matchmaking.placements.seats import seats_held
 from matchmaking.taxonomies.models import Region
 
 FIELDS = (
@@ -172,11 +171,7 @@ def _new_key(host: Organisation) -> str:
 def seats_taken(placement: Placement) -> int:
     """Seats held by a round's proposals and by single proposals the host accepted (an accepted round
     proposal's lifecycle is counted once, through its proposal)."""
-    in_rounds = Proposal.objects.filter(placement=placement, status__in=Proposal.HOLDS_SEAT).count()
-    single = Assignment.objects.filter(
-        placement=placement, proposal__isnull=True, status__in=Assignment.HOLDS_SEAT
-    ).count()
-    return in_rounds + single
+    return seats_held([placement.pk]).get(placement.pk, 0)
 
 
 @transaction.atomic

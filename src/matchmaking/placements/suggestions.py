@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from matchmaking.engine import people as engine_people
@@ -19,7 +19,8 @@ from matchmaking.engine.people import PlacementMatch
 from matchmaking.participants.models import Participant, SupportRequirement
 from matchmaking.placements.eligibility import ineligibility
 from matchmaking.placements.matching import Labels, engine_participant, engine_placement
-from matchmaking.placements.models import Assignment, Placement, Proposal
+from matchmaking.placements.models import Assignment, Placement
+from matchmaking.placements.seats import annotate_taken
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,7 @@ def _open_placements(*, labour_market: str, country: str, exclude_for: Participa
         "placement_id"
     )
     found = (
-        Placement.objects.filter(status=Placement.Status.OPEN)
-        .exclude(pk__in=already)
-        .annotate(
-            in_rounds=Count("proposals", filter=Q(proposals__status__in=Proposal.HOLDS_SEAT), distinct=True),
-            single=Count(
-                "assignments",
-                filter=Q(assignments__status__in=Assignment.HOLDS_SEAT, assignments__proposal__isnull=True),
-                distinct=True,
-            ),
-        )
+        annotate_taken(Placement.objects.filter(status=Placement.Status.OPEN).exclude(pk__in=already))
         .select_related("host", "region")
         .prefetch_related("skills", "languages")
     )
@@ -145,7 +137,7 @@ def suggestions_for(
     placements = [
         p
         for p in _open_placements(labour_market=labour_market, country=country, exclude_for=participant)
-        if p.in_rounds + p.single < p.seats  # type: ignore[attr-defined]
+        if p.taken < p.seats  # type: ignore[attr-defined]
         and not (today and p.end and p.end < today)
     ]
     person = (
@@ -174,7 +166,7 @@ def suggestions_for(
                 missing_desired=[s.label for s in skills if not s.required and s.uri not in have],
                 languages=_languages(person, placement),
                 wishes=_wishes(person, placement),
-                free_seats=placement.seats - placement.in_rounds - placement.single,  # type: ignore[attr-defined]
+                free_seats=placement.seats - placement.taken,  # type: ignore[attr-defined]
             )
         )
     items.sort(key=lambda s: (-s.score, s.placement.start or date.max, s.placement.title))
