@@ -62,6 +62,11 @@ def test_the_profile_lists_what_the_organisation_does_and_did(client):
     assert reverse("exchanges:conversation-start", args=[host.key]) in page
     assert f"Story {host.pk}-0" in page
     assert "Still proposed" not in page
+    propose = reverse("exchanges:exchange-propose")
+    offer = lists.offers[0]
+    request = lists.requests[0]
+    assert f"{propose}?theirs={offer.key}&amp;role=visit" in page  # their offer: we visit
+    assert f"{propose}?theirs={request.key}&amp;role=host" in page  # their request: we host
 
 
 def test_no_contact_button_on_ones_own_profile():
