@@ -92,7 +92,15 @@ def test_another_organisation_cannot_propose_with_their_listing(client):
     response = send(
         client, "post", "/api/exchanges", bearer(outsider()), proposal(host, visitor, offer, request)
     )
-    assert response.status_code == 404
+    assert fields(response) == ["listing"]  # named, in the same words for unknown and forbidden
+    assert not Exchange.objects.exists()
+
+
+def test_an_unknown_key_is_refused_naming_its_field(client):
+    host, visitor, offer, request, _host_user, visitor_user = pair()
+    body = {**proposal(host, visitor, offer, request), "answers": "no-such-listing"}
+    response = send(client, "post", "/api/exchanges", bearer(visitor_user), body)
+    assert fields(response) == ["answers"]
     assert not Exchange.objects.exists()
 
 

@@ -8,10 +8,13 @@ would otherwise take ``/exchanges/{id}/messages``.
 
 # No "from __future__ import annotations": paginated handlers are wrapped, and django-ninja reads
 # their annotations in the wrapper's module, so they must be real types, not strings.
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -89,18 +92,39 @@ def exchange_list(request: HttpRequest, state: str = "") -> Shown[Exchange]:
     return Shown(selectors.exchange_list(user=request.user, state=state[:20]), exchange_out)
 
 
+T = TypeVar("T")
+
+_UNKNOWN = {
+    "visitor": gettext_lazy("No organisation with this key that you may propose for or to."),
+    "host": gettext_lazy("No organisation with this key that you may propose for or to."),
+    "listing": gettext_lazy("None of your organisation's listings that you may use has this key."),
+    "answers": gettext_lazy("No open listing with this key."),
+}
+
+
+def _named(field: str, find: Callable[[], T]) -> T:
+    """The object a key in the body names, or a refusal naming the field (never a bare 404)."""
+    try:
+        return find()
+    except Http404:
+        raise ValidationError({field: str(_UNKNOWN[field])}) from None
+
+
 @router.post("/exchanges", response={201: ExchangeOut, 404: ErrorOut, 422: FieldErrorsOut})
 def exchange_propose(request: HttpRequest, payload: ProposalIn) -> Status[dict[str, Any]]:
     """Propose an exchange to the other organisation, which accepts, declines or proposes other dates
-    (``POST /exchanges/{id}/accept``, ``.../decline``, ``.../changes``). Unknown keys, and a listing
-    of your own you may not use, are a 404."""
+    (``POST /exchanges/{id}/accept``, ``.../decline``, ``.../changes``). An unknown key, or one you may
+    not use, is a 422 naming its field (the same message for both, so nothing is revealed)."""
     no_nul_characters(payload.dict())
+    user, answers_key = request.user, payload.answers or ""
     exchange = exchange_propose_between(
-        actor=request.user,
-        visitor=access_organisation(request.user, clean_text(payload.visitor)),
-        host=access_organisation(request.user, clean_text(payload.host)),
-        listing=access_opportunity_for_edit(request.user, clean_text(payload.listing)),
-        answers=access_opportunity(request.user, clean_text(payload.answers)) if payload.answers else None,
+        actor=user,
+        visitor=_named("visitor", lambda: access_organisation(user, clean_text(payload.visitor))),
+        host=_named("host", lambda: access_organisation(user, clean_text(payload.host))),
+        listing=_named("listing", lambda: access_opportunity_for_edit(user, clean_text(payload.listing))),
+        answers=_named("answers", lambda: access_opportunity(user, clean_text(answers_key)))
+        if answers_key
+        else None,
         message=payload.message,
         start=payload.start,
         end=payload.end,
