@@ -83,9 +83,7 @@ def caseworker_rounds(*, user: AnyUser) -> QuerySet[Any]:
 def caseworker_round_proposals(*, user: AnyUser, allocation_round: Round) -> QuerySet[Proposal]:
     """In a round, the proposals of the user's own people only."""
     return (
-        Proposal.objects.filter(
-            round=allocation_round, participant__in=own_people(user).values("pk")
-        )
+        Proposal.objects.filter(round=allocation_round, participant__in=own_people(user).values("pk"))
         .select_related("participant", "placement__host")
         .order_by("participant__pseudonym")
     )
