@@ -4,7 +4,7 @@ The network is read once; ``PartnerIndex`` (engine) gives each opportunity the c
 organisations that may pass the hard rules, and ``PartnerBatch`` scores only those, as arrays, a
 chunk of opportunities at a time, cuts each list to its top and writes reasons for the kept pairs
 only (the result is the one scoring the whole network pair by pair gives). Rows are written per chunk of
-opportunities: one short transaction deletes the chunk's old suggestions and bulk-creates the new
+opportunities: one short transaction deletes the chunk's old suggestions and inserts the new
 ones, so readers never wait long and a refresh stopped half-way leaves every opportunity either old
 or new, never half-written.
 
@@ -19,20 +19,19 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from matchmaking.engine.network import Network
 from matchmaking.engine.partner_batch import PartnerBatch
 from matchmaking.engine.partner_index import PartnerIndex
-from matchmaking.mobility import matching
-from matchmaking.mobility.models import Opportunity, Suggestion, SuggestionRun
+from matchmaking.mobility import matching, suggestion_rows
+from matchmaking.mobility.models import Opportunity, Suggestion
 from matchmaking.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -128,9 +127,9 @@ def refresh(
     done = 0
     for start in range(0, len(targets), chunk):
         part = targets[start : start + chunk]
-        now = timezone.now()
-        rows: list[Suggestion] = []
-        runs: list[SuggestionRun] = []
+        now = suggestion_rows.prepared_now(timezone.now())
+        rows: list[suggestion_rows.Row] = []
+        runs: list[suggestion_rows.Row] = []
         found = batch.suggest(
             [t.key for t in part],
             top=matching.TOP_PARTNERS + 10,
@@ -141,10 +140,10 @@ def refresh(
         for target in part:
             partners = found[target.key]
             invites = batch.invites(target.key, top=matching.TOP_INVITES, weights=matching.WEIGHTS)
-            rows += matching._rows(target, partners, orgs, opps, now)
-            rows += matching._rows(target, invites, orgs, opps, now)
-            runs.append(SuggestionRun(opportunity=target, computed_at=now, candidates=len(partners)))
-        _write(part, rows, runs)
+            rows += suggestion_rows.suggestion_rows(target.pk, partners, orgs, opps, now)
+            rows += suggestion_rows.suggestion_rows(target.pk, invites, orgs, opps, now)
+            runs.append((target.pk, now, len(partners)))
+        suggestion_rows.write([t.pk for t in part], rows, runs)
         done += len(part)
         if progress is not None:
             progress(done, len(targets))
@@ -167,15 +166,6 @@ def batch_of(the_network: Network, index: PartnerIndex) -> PartnerBatch:
 def network_and_index() -> tuple[Network, PartnerIndex]:
     the_network = network()
     return the_network, PartnerIndex(the_network)
-
-
-def _write(part: Sequence[Opportunity], rows: list[Suggestion], runs: list[SuggestionRun]) -> None:
-    ids = [o.pk for o in part]
-    with transaction.atomic():
-        Suggestion.objects.filter(opportunity_id__in=ids).delete()
-        Suggestion.objects.bulk_create(rows, batch_size=1000)
-        SuggestionRun.objects.filter(opportunity_id__in=ids).delete()
-        SuggestionRun.objects.bulk_create(runs, batch_size=1000)
 
 
 def refresh_all(*, progress: Progress | None = None, scored: PartnerBatch | None = None) -> int:
