@@ -71,6 +71,8 @@ class Assignment(models.Model):
     # Holding a seat of the placement (an assignment from a round counts through its proposal).
     HOLDS_SEAT = (Status.ACCEPTED, Status.STARTED)
     OPEN = (Status.PROPOSED, Status.ON_HOLD, Status.ACCEPTED, Status.STARTED)
+    # The person was placed: accepted by the host, whatever happened after.
+    PLACED = (Status.ACCEPTED, Status.STARTED, Status.COMPLETED, Status.ENDED_EARLY)
 
     placement = models.ForeignKey(
         "placements.Placement", on_delete=models.CASCADE, related_name="assignments"

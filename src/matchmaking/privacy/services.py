@@ -21,6 +21,7 @@ from matchmaking.core.models import AuditEvent, PersonalDataAccess
 from matchmaking.participants.access import can_erase_participant, can_export_participant
 from matchmaking.participants.models import Participant
 from matchmaking.pathways.models import Goal, Meeting, Offer, Referral, SelfAssessment, StatisticRecord
+from matchmaking.placements.models import Assignment
 from matchmaking.privacy.forms import EXPORT_PURPOSES
 
 EXPORT_FORMAT = 1
@@ -120,6 +121,24 @@ def participant_export(
             }
             for p in participant.proposals.select_related("round", "placement")
         ],
+        "placements": [
+            {
+                "placement": str(a.placement),
+                "status": a.status,
+                "proposed_at": _plain(a.proposed_at),
+                "interview_on": _plain(a.interview_on),
+                "started_on": _plain(a.started_on),
+                "ended_on": _plain(a.ended_on),
+                "end_reason": a.end_reason,
+                "outcome": a.outcome,
+                "decline_reason": a.decline_reason,
+                "message": a.message,
+                "attendance": _rows(a.attendance.all(), ["noted_on", "present", "note"]),
+            }
+            for a in Assignment.objects.filter(participant=participant)
+            .select_related("placement")
+            .prefetch_related("attendance")
+        ],
         "mobilities": _rows(
             participant.mobilities.all(),
             [
@@ -180,7 +199,8 @@ def participant_erase(*, actor: User | None, participant: Participant, reason: s
         age_group=participant.age_group,
         fewer_opportunities=participant.fewer_opportunities,
         exit_type=outcome.exit_type if outcome else "",
-        placed=participant.proposals.filter(status="accepted").exists(),
+        placed=participant.proposals.filter(status="accepted").exists()
+        or Assignment.objects.filter(participant=participant, status__in=Assignment.PLACED).exists(),
     )
     tombstone = f"erased-{uuid.uuid4().hex[:12]}"
     key = {"subject_type": participant._meta.label_lower, "subject_id": str(participant.pk)}
