@@ -76,8 +76,9 @@ def read() -> PartnerBatch:
     """Read the network from the database and keep it (with its index and arrays) in this worker."""
     global _KEPT
     read_at = _last_change()
-    the_network, index = suggestion_refresh.network_and_index()
-    batch = PartnerBatch(the_network, index)
+    with suggestion_refresh.collector_paused():
+        the_network, index = suggestion_refresh.network_and_index()
+        batch = PartnerBatch(the_network, index)
     with _LOCK:
         _KEPT = Kept(batch=batch, read_at=read_at)
     return batch
@@ -183,7 +184,8 @@ def current(
     if len(more_orgs) > MAX_SWAPPED or len(more_opps) > MAX_SWAPPED or not _same_members(before, orgs, opps):
         return read(), None
     read_at = _last_change()
-    batch = patched(before, orgs | more_orgs, opps | more_opps)
+    with suggestion_refresh.collector_paused():
+        batch = patched(before, orgs | more_orgs, opps | more_opps)
     if batch is None:
         return read(), None
     with _LOCK:

@@ -17,9 +17,11 @@ shift a little with every change; the nightly full refresh brings every score ba
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
@@ -95,6 +97,24 @@ def network() -> Network:
     return matching.build_network(matching._opportunities(extras))
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused for the block (nested blocks are fine).
+
+    A network of 30,000 opportunities is millions of objects that live as long as the refresh; each
+    full pass of the collector walks all of them, and the many small objects a refresh makes trigger
+    such passes: a quarter of a full refresh's time at 6,000 opportunities. What the block makes is
+    freed as usual when no longer referenced; cycles it leaves are collected when the block ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def refresh(
     opportunities: Iterable[Opportunity] | None = None,
     *,
@@ -107,6 +127,17 @@ def refresh(
     ``progress(done, total)`` is called after each chunk is written; ``scored`` passes a network and
     its index already built. Returns the number of opportunities refreshed.
     """
+    with collector_paused():
+        return _refresh(opportunities, progress=progress, chunk=chunk, scored=scored)
+
+
+def _refresh(
+    opportunities: Iterable[Opportunity] | None,
+    *,
+    progress: Progress | None,
+    chunk: int,
+    scored: tuple[Network, PartnerIndex] | PartnerBatch | None,
+) -> int:
     targets = refresh_targets() if opportunities is None else list(opportunities)
     if not targets:
         return 0
@@ -164,8 +195,9 @@ def batch_of(the_network: Network, index: PartnerIndex) -> PartnerBatch:
 
 
 def network_and_index() -> tuple[Network, PartnerIndex]:
-    the_network = network()
-    return the_network, PartnerIndex(the_network)
+    with collector_paused():
+        the_network = network()
+        return the_network, PartnerIndex(the_network)
 
 
 def refresh_all(*, progress: Progress | None = None, scored: PartnerBatch | None = None) -> int:
