@@ -17,6 +17,7 @@ slowest queries of the SQL log).
     .venv/bin/python benchmarks/monitoring_cockpit.py --exchanges 20000 --visitors 5 --repeats 5
     .venv/bin/python benchmarks/monitoring_cockpit.py --database /tmp/cockpit.sqlite3   # keep it, or reuse it
     .venv/bin/python benchmarks/monitoring_cockpit.py --database /tmp/cockpit.sqlite3 --profile unfiltered
+    .venv/bin/python benchmarks/monitoring_cockpit.py --database /tmp/cockpit.sqlite3 --no-refresh --page
 """
 
 from __future__ import annotations
@@ -154,6 +155,65 @@ def cases() -> dict[str, tuple[Any, Any]]:
     }
 
 
+def _coordinator() -> Any:
+    """The partnership's coordinator (created once), for the whole network's page."""
+    from matchmaking.accounts.models import User
+    from matchmaking.organisations.models import Membership, Organisation, Role
+
+    user, _created = User.objects.get_or_create(email="bench-coordinator@example.org")
+    home = Organisation.objects.order_by("pk").first()
+    assert home is not None
+    Membership.objects.get_or_create(user=user, organisation=home, role=Role.COORDINATOR)
+    return user
+
+
+def _query(f: Any) -> str:
+    """The cockpit's address for the filters ``f``, as its form sends them."""
+    from urllib.parse import urlencode
+
+    from matchmaking.organisations.models import Organisation
+
+    params = {
+        "date_from": f.date_from.isoformat() if f.date_from else "",
+        "date_to": f.date_to.isoformat() if f.date_to else "",
+        "country": f.country,
+        "region": f.region,
+        "organisation": Organisation.objects.get(pk=f.organisation_id).key if f.organisation_id else "",
+        "kind": f.kind,
+        "activity_type": f.activity_type,
+        "target_group": f.target_group,
+    }
+    shown = {k: v for k, v in params.items() if v}
+    return "/monitoring/" + (f"?{urlencode(shown)}" if shown else "")
+
+
+def measure_page(repeats: int, only: str = "") -> list[tuple[str, ...]]:
+    """The whole page (view, figures, template) through the test client, for each filter."""
+    from django.test import Client
+
+    coordinator = _coordinator()
+    rows = []
+    for name, (user, f) in cases().items():
+        if only and only not in name:
+            continue
+        client = Client()
+        client.force_login(user or coordinator)
+        address = _query(f)
+        response = client.get(address)  # warm: the session, the map, the definitions
+        assert response.status_code == 200, (address, response.status_code)
+        assert b"form" in response.content
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            response = client.get(address)
+            times.append(time.perf_counter() - start)
+        times.sort()
+        p95 = times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)]
+        size = f"{len(response.content) / 1024:,.0f}"
+        rows.append((name, f"{statistics.median(times):.3f}", f"{p95:.3f}", f"{times[-1]:.3f}", size))
+    return rows
+
+
 def measure(repeats: int, live: bool, only: str = "") -> list[tuple[str, ...]]:
     from matchmaking.monitoring import selectors
 
@@ -208,6 +268,7 @@ def main() -> None:
     parser.add_argument("--live", action="store_true", help="every figure from the live tables")
     parser.add_argument("--only", default="", help="only the filters whose name contains this")
     parser.add_argument("--profile", metavar="FILTER", help="profile one cockpit (cProfile and the SQL log)")
+    parser.add_argument("--page", action="store_true", help="time the whole page through the test client")
     parser.add_argument("--no-refresh", action="store_true", help="reuse the tables as the database has them")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="cockpit-bench-"))
@@ -235,6 +296,17 @@ def main() -> None:
         print(f"pre-aggregated tables rebuilt: {state.rows:,} rows in {state.seconds:.1f} s")
     if args.profile:
         profile(args.profile, args.live)
+        return
+    if args.page:
+        from django.conf import settings
+
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        show(
+            f"Monitoring cockpit page (whole response), {args.exchanges:,} exchanges × {args.visitors} "
+            f"visitors ({machine()}, SQLite, {args.repeats} runs)",
+            measure_page(args.repeats, args.only),
+            ("filter", "p50 s", "p95 s", "max s", "page KB"),
+        )
         return
     rows = measure(args.repeats, args.live, args.only)
     source = "live tables" if args.live else "pre-aggregated tables"

@@ -67,6 +67,38 @@ def table_csv(table: Table, cockpit: Cockpit) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+FLOW_TABLES = {
+    "region-flows": "Exchanges by region pair (the map)",
+    "region-flows-context": "The rest of the network in the same period (the map's grey arrows)",
+}
+
+
+def _flows(code: str, cockpit: Cockpit) -> list[tuple[str, str, int]]:
+    return cockpit.flows if code == "region-flows" else cockpit.context_flows
+
+
+def flows_csv(code: str, cockpit: Cockpit) -> bytes:
+    """Every region pair of the map (``region-flows``) or of its grey context (``region-flows-context``),
+    the largest first. Counts of exchanges: not people counts."""
+    filters = "; ".join(f"{k}={v}" for k, v in cockpit.filters.as_dict().items() if v)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(
+        [
+            ["indicator", code],
+            ["title", FLOW_TABLES[code]],
+            ["definitions_version", definitions().version],
+            ["filters_used", filters or "none"],
+            ["computed_at", cockpit.computed_at.isoformat(timespec="seconds")],
+            ["suppression", "not a count of people"],
+            [],
+            ["from_region", "to_region", "exchanges"],
+        ]
+    )
+    writer.writerows(sorted(_flows(code, cockpit), key=lambda f: -f[2]))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 def cockpit_xlsx(cockpit: Cockpit) -> bytes:
     """An "About" sheet (definitions version, filters, the suppression note), then a sheet per table
     with its definition above the figures, then the region flows of the map."""
@@ -85,10 +117,12 @@ def cockpit_xlsx(cockpit: Cockpit) -> bytes:
         sheet = book.create_sheet(table.code[:31])
         for row in preamble(table, cockpit) + body(table):
             sheet.append(row)
-    flows = book.create_sheet("region-flows")
-    flows.append(["from_region", "to_region", "exchanges"])
-    for a, b, n in cockpit.flows:
-        flows.append([a, b, n])
+    for code in FLOW_TABLES:
+        if code == "region-flows" or cockpit.context_flows:
+            flows = book.create_sheet(code)
+            flows.append(["from_region", "to_region", "exchanges"])
+            for a, b, n in _flows(code, cockpit):
+                flows.append([a, b, n])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

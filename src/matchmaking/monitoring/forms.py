@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.forms import Form, choice_field, term_choices
@@ -32,6 +35,25 @@ class MobilityExportForm(Form):
         return data
 
 
+class QuickSelect(forms.Select):
+    """A select whose options are written in Python, not through a template each: the cockpit's
+    organisation filter lists every organisation of the network (thousands), and rendering an option
+    template per organisation took a third of a second of every page."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, " selected" if str(v) in chosen else "", label) for v, label in self.choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
+
+
 class CockpitForm(Form):
     """The cockpit's filters: a period, places (country, NUTS-2 region, organisation, kind), the type of
     exchange and a target group. Every one is optional; an organisation or region outside what the user
@@ -39,9 +61,9 @@ class CockpitForm(Form):
 
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    region = forms.ChoiceField(label=_("NUTS-2 region"), required=False)
-    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    country = forms.ChoiceField(widget=QuickSelect, label=_("Country"), required=False)
+    region = forms.ChoiceField(widget=QuickSelect, label=_("NUTS-2 region"), required=False)
+    organisation = forms.ChoiceField(widget=QuickSelect, label=_("Organisation"), required=False)
     kind = forms.ChoiceField(label=_("Kind of organisation"), required=False)
     activity_type = forms.ChoiceField(label=_("Type of exchange"), required=False)
     target_group = forms.ChoiceField(label=_("Target group"), required=False)

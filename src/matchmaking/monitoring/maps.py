@@ -78,14 +78,20 @@ def flow_map(
     base_url: str,
     title: str,
     context: list[tuple[str, str, int]] | None = None,
+    limit: int | None = None,
 ) -> SafeString:
     """The SVG of ``flows`` (sending region, receiving region, exchanges) on the base map, with the
-    ``context`` flows (the rest of the network) drawn thin and grey beneath them."""
+    ``context`` flows (the rest of the network) drawn thin and grey beneath them. With ``limit``, only
+    the largest flows of each are drawn (thousands of arrows hide each other), and the text says so."""
     data = map_data()
     regions = data["regions"]
     width, height = data["frame"]["width"], data["frame"]["height"]
-    drawn = [Flow(a, b, n) for a, b, n in flows if a in regions and b in regions]
-    faint = [Flow(a, b, n) for a, b, n in context or [] if a in regions and b in regions]
+    every = [Flow(a, b, n) for a, b, n in flows if a in regions and b in regions]
+    drawn = sorted(every, key=lambda f: -f.exchanges)[:limit]
+    faint = sorted(
+        (Flow(a, b, n) for a, b, n in context or [] if a in regions and b in regions),
+        key=lambda f: -f.exchanges,
+    )[:limit]
     senders = {f.origin for f in drawn}
     receivers = {f.destination for f in drawn}
     most = max((f.exchanges for f in drawn), default=1)
@@ -93,7 +99,7 @@ def flow_map(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" class="flow-map" '
         f'role="img" aria-labelledby="flow-map-title flow-map-desc">',
         f'<title id="flow-map-title">{escape(title)}</title>',
-        f'<desc id="flow-map-desc">{escape(_describe(drawn))}</desc>',
+        f'<desc id="flow-map-desc">{escape(_describe(drawn, len(every)))}</desc>',
         "<defs>",
         f'<marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="4" markerHeight="4" '
         f'orient="auto-start-reverse"><path d="M0 0L10 5L0 10Z" fill="{BOTH}"/></marker>',
@@ -149,11 +155,18 @@ def _arrow(regions: dict[str, Any], flow: Flow, most: int, faint: bool = False) 
     )
 
 
-def _describe(flows: list[Flow]) -> str:
+def _describe(flows: list[Flow], count: int | None = None) -> str:
+    """The map's text: how many pairs, the five largest, and, when it draws only the largest, so."""
     if not flows:
         return _("No exchanges between regions for these filters.")
+    count = len(flows) if count is None else count
     top = sorted(flows, key=lambda f: -f.exchanges)[:5]
     listed = "; ".join(f"{region_name(f.origin)} → {region_name(f.destination)}: {f.exchanges}" for f in top)
+    if len(flows) < count:
+        return _(
+            "%(n)s region pairs with exchanges; the map draws the %(drawn)s largest: %(listed)s, and so on. "
+            "The table below lists the largest; every pair is in the CSV and XLSX download."
+        ) % {"n": count, "drawn": len(flows), "listed": listed}
     return _(
         "%(n)s region pairs with exchanges; the largest: %(listed)s. The table below lists them all."
     ) % {

@@ -22,6 +22,7 @@ from matchmaking.monitoring.access import can_manage_monitoring, can_view_cockpi
 from matchmaking.monitoring.cockpit import Cockpit, CockpitFilters, Table
 from matchmaking.monitoring.forms import CockpitForm, LearnerCountForm, LearnerImportForm, TargetForm
 from matchmaking.monitoring.indicators import definitions
+from matchmaking.monitoring.page import MAP_FLOWS, flow_table, page_table
 from matchmaking.permissions.roles import AuthenticatedHttpRequest, is_coordinator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,10 +75,15 @@ def cockpit_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "cockpit": cockpit,
         "sections": _sections(cockpit),
         "flow_map": maps.flow_map(
-            cockpit.flows, static(maps.BASE_STATIC), _("Exchanges between regions"), cockpit.context_flows
+            cockpit.flows,
+            static(maps.BASE_STATIC),
+            _("Exchanges between regions"),
+            cockpit.context_flows,
+            limit=MAP_FLOWS,
         ),
-        "flows": [(maps.region_name(a), maps.region_name(b), n) for a, b, n in cockpit.flows],
-        "context_flows": [(maps.region_name(a), maps.region_name(b), n) for a, b, n in cockpit.context_flows],
+        # Long tables are shown as their largest rows; every row is in the downloads.
+        "flows": flow_table(cockpit.flows, maps.region_name),
+        "context_flows": flow_table(cockpit.context_flows, maps.region_name),
         "attribution": maps.attribution(),
         "definitions": definitions(),
         "suppression_note": exports.suppression_note(cockpit.k),
@@ -114,7 +120,9 @@ def _sections(cockpit: Cockpit) -> list[dict[str, Any]]:
                     (_("Partnership target (%)"), [(r[0], r[5]) for r in table.rows]),
                 ],
             )
-        out.append({"table": table, "chart": chart, "definition": table.definition})
+        out.append(
+            {"table": table, "page": page_table(table), "chart": chart, "definition": table.definition}
+        )
     return out
 
 
@@ -130,6 +138,9 @@ def _download(request: AuthenticatedHttpRequest, cockpit: Cockpit, kind: str, co
         body, content_type, name = exports.cockpit_xlsx(cockpit), XLSX, f"indicators-{stamp}.xlsx"
     elif kind == "csv" and code in cockpit.tables:
         body = exports.table_csv(cockpit.tables[code], cockpit)
+        content_type, name = "text/csv; charset=utf-8", f"{code}-{stamp}.csv"
+    elif kind == "csv" and code in exports.FLOW_TABLES:
+        body = exports.flows_csv(code, cockpit)
         content_type, name = "text/csv; charset=utf-8", f"{code}-{stamp}.csv"
     else:
         raise Http404
