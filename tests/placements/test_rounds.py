@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from matchmaking.core.models import AuditEvent
 from matchmaking.organisations.models import Role
@@ -174,7 +175,14 @@ def test_optimal_round_with_floor_reports_it(client, setup):
     found.refresh_from_db()
     assert found.summary["fewer_opportunities_placed"] >= 1
     assert found.summary["notes"][0]["code"] == "floor-met"
-    assert "fewer opportunities" in str(found.fairness["fewer_opportunities"])
+    groups = [g["group"] for g in found.fairness["fewer_opportunities"]["groups"]]
+    assert "fewer-opportunities" in groups  # a code, written in the reader's language on the page
+    with translation.override("sv"):
+        page = client.get(reverse("placements:round-detail", args=[found.pk]), HTTP_ACCEPT_LANGUAGE="sv")
+    body = page.content.decode()
+    assert "fewer-opportunities" not in body
+    assert "Efter färre möjligheter" in body  # the table's caption, in Swedish
+    assert "<td>färre möjligheter</td>" in body  # the group, in Swedish
 
 
 def test_floor_needs_optimal(setup):

@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from matchmaking.engine import people as engine
 from matchmaking.engine.allocation_round import Monitoring, score_all
 from matchmaking.engine.people import PlacementMatch
 from matchmaking.engine.ranking import top_k
 from matchmaking.engine.shortlist import SHORTLIST, Ranker, ScoredRow, shortlist_and_score
 from matchmaking.participants.models import Participant
+from matchmaking.placements.fairness_groups import FEWER, OTHERS, group_code
 from matchmaking.placements.models import Placement
 
 
@@ -62,9 +61,10 @@ def engine_monitoring(participant: Participant) -> Monitoring:
     return Monitoring(
         fewer_opportunities=flag,
         groups={
-            "fewer_opportunities": _("fewer opportunities") if flag else _("others"),
-            "age_group": participant.get_age_group_display() if participant.age_group else None,
-            "gender": participant.get_gender_display(),
+            # Codes, shown in the reader's language by ``fairness_groups.group_label``.
+            "fewer_opportunities": FEWER if flag else OTHERS,
+            "age_group": group_code("age_group", participant.age_group),
+            "gender": group_code("gender", participant.gender),
             "organisation": participant.organisation.name,
         },
     )

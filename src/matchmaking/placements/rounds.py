@@ -297,7 +297,8 @@ def _audit_dict(audit: FairnessAudit) -> dict[str, Any]:
             }
             for g in audit.groups
         ],
-        "reasons": [r.text for r in audit.reasons()],
+        # Codes and parameters, written in the reader's language where they are shown.
+        "reasons": [r.as_dict() for r in audit.reasons()],
     }
 
 

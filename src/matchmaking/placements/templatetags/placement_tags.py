@@ -11,6 +11,7 @@ from typing import Any
 from django import template
 
 from matchmaking.participants.models import Participant
+from matchmaking.placements import fairness_groups
 from matchmaking.placements.selectors import participant_recent_proposals
 from matchmaking.placements.selectors_people import person_assignments
 
@@ -27,3 +28,15 @@ def participant_proposals(participant: Participant, *, can_edit: bool) -> dict[s
         "proposals": participant_recent_proposals(participant=participant),
         "assignments": list(person_assignments(participant=participant)[:10]) if can_edit else [],
     }
+
+
+@register.filter
+def fairness_group(group: str, audit: str) -> str:
+    """``{{ g.group|fairness_group:name }}``: a fairness report's group in the reader's language."""
+    return fairness_groups.group_label(audit, group)
+
+
+@register.filter
+def fairness_audit(audit: str) -> str:
+    """``{{ name|fairness_audit }}``: what a fairness table compares, in the reader's language."""
+    return fairness_groups.audit_label(audit)
