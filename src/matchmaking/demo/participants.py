@@ -21,6 +21,7 @@ from matchmaking.participants.models import (
     AgeGroup,
     Consent,
     FollowUpMember,
+    Gender,
     Participant,
     ParticipantIdentity,
     ParticipantLanguage,
@@ -86,6 +87,8 @@ def clear() -> None:
 @transaction.atomic
 def demo_extend(*, today: date) -> str:
     rng = random.Random(SEED)
+    # Self-declared gender drawn apart, so the rest of the demo stays as it was.
+    genders = random.Random(SEED + 1)
     occupations = list(demo_occupations())
     version = esco_version()
     taken = set(Participant.objects.values_list("pseudonym", flat=True))
@@ -112,6 +115,9 @@ def demo_extend(*, today: date) -> str:
                 key_worker=worker,
                 registered_on=registered,
                 age_group=AgeGroup.YOUNG if young else AgeGroup.ADULT,
+                gender=genders.choices(
+                    [Gender.WOMAN, Gender.MAN, Gender.NON_BINARY, Gender.NOT_STATED], weights=[45, 45, 3, 7]
+                )[0],
                 home_country=HOME_COUNTRY[local],
                 available_from=today + timedelta(days=rng.randint(0, 30)),
                 available_until=today + timedelta(days=rng.randint(120, 400)),

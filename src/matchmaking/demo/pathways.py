@@ -232,6 +232,24 @@ def _referrals(
             remind_on=sent + timedelta(days=14) if status == "sent" else None,
         )
         made += 1
+    # One person revoked the consent to share with a service: its referral was withdrawn.
+    revoked = (
+        Referral.objects.filter(
+            participant__in=people,
+            status=Referral.Status.SENT,
+            consent__purpose=Consent.Purpose.SHARING,
+            consent__organisation__isnull=False,
+        )
+        .select_related("consent")
+        .order_by("pk")
+        .first()
+    )
+    if revoked is not None:
+        revoked.consent.revoked_on = today - timedelta(days=2)
+        revoked.consent.save(update_fields=["revoked_on"])
+        revoked.status = Referral.Status.WITHDRAWN
+        revoked.remind_on = None
+        revoked.save(update_fields=["status", "remind_on"])
     return made
 
 
