@@ -11,6 +11,7 @@ total. The order uses only the shown figures ("<k" and "x" sort below every coun
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,9 +31,8 @@ MAP_FLOWS = 50  # the region pairs the map draws
 
 def _figure(value: Any) -> float:
     """A shown value as a sort key: counts and shares by size; hidden and empty cells last."""
-    if isinstance(value, bool):
-        return -1.0
-    if isinstance(value, int | float | Decimal):
+    kind = type(value)
+    if kind is int or kind is float or kind is Decimal:
         return float(value)
     return -1.0
 
@@ -40,8 +40,8 @@ def _figure(value: Any) -> float:
 def largest(rows: Sequence[Sequence[Any]], first: int = 1, limit: int = PAGE_ROWS) -> list[Sequence[Any]]:
     """The ``limit`` rows with the largest figures (columns from ``first`` on, compared in turn), in
     their original order where the figures tie. Rows are returned as they are: never recomputed."""
-    order = sorted(range(len(rows)), key=lambda i: (tuple(-_figure(v) for v in rows[i][first:]), i))
-    return [rows[i] for i in order[:limit]]
+    keys = [tuple(-_figure(v) for v in row[first:]) for row in rows]
+    return [rows[i] for i in heapq.nsmallest(limit, range(len(rows)), key=lambda i: (keys[i], i))]
 
 
 def cell(value: Value) -> str:
@@ -85,8 +85,10 @@ def _rows(rows: Sequence[Sequence[Any]]) -> str:
     )
 
 
-def page_table(table: Table, limit: int = PAGE_ROWS) -> PageTable:
-    """``table`` as the page shows it: every row when it has at most ``limit``, else the largest."""
+def page_table(table: Table, limit: int | None = None) -> PageTable:
+    """``table`` as the page shows it: every row when it has at most ``limit`` (``PAGE_ROWS``), else
+    the largest."""
+    limit = PAGE_ROWS if limit is None else limit
     rows: Sequence[Sequence[Any]] = table.rows
     if len(rows) > limit:
         rows = largest(rows, first=_first_figure(table), limit=limit)
@@ -128,8 +130,10 @@ class FlowTable:
         return cut_line(self.shown, self.count)
 
 
-def flow_table(flows: Sequence[tuple[str, str, int]], names: Any, limit: int = PAGE_ROWS) -> FlowTable:
-    """The largest ``limit`` flows (sending region, receiving region, exchanges), named by ``names``."""
+def flow_table(flows: Sequence[tuple[str, str, int]], names: Any, limit: int | None = None) -> FlowTable:
+    """The largest ``limit`` (``PAGE_ROWS``) flows (sending region, receiving region, exchanges), named
+    by ``names``."""
+    limit = PAGE_ROWS if limit is None else limit
     top = sorted(flows, key=lambda f: -f[2])[:limit]
     body = "".join(
         f"<tr><td>{escape(names(a))}</td><td>{escape(names(b))}</td><td>{cell(n)}</td></tr>"

@@ -53,9 +53,10 @@ def export_organisations(*, user: AnyUser) -> list[Organisation]:
 
 
 def cockpit_organisations(*, user: AnyUser | None) -> list[Organisation]:
-    """The organisations the cockpit's filter offers ``user`` (None: the command line, all)."""
+    """The organisations the cockpit's filter offers ``user`` (None: the command line, all), with their
+    key and name only (the coordinator's list is the whole network)."""
     scope = None if user is None else cockpit_scope(user)
-    qs = Organisation.objects.order_by("name")
+    qs = Organisation.objects.only("pk", "key", "name").order_by("name")
     return list(qs if scope is None else qs.filter(pk__in=scope))
 
 

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from matchmaking.core.throttle import over_limit
 from matchmaking.forms import show_service_errors
 from matchmaking.monitoring import charts, exports, maps, network, selectors, services
+from matchmaking.monitoring import page as cut
 from matchmaking.monitoring.access import can_manage_monitoring, can_view_cockpit, cockpit_scope
 from matchmaking.monitoring.cockpit import Cockpit, CockpitFilters, Table
 from matchmaking.monitoring.forms import CockpitForm, LearnerCountForm, LearnerImportForm, TargetForm
 from matchmaking.monitoring.indicators import definitions
-from matchmaking.monitoring.page import MAP_FLOWS, flow_table, page_table
 from matchmaking.permissions.roles import AuthenticatedHttpRequest, is_coordinator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,11 +79,11 @@ def cockpit_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             static(maps.BASE_STATIC),
             _("Exchanges between regions"),
             cockpit.context_flows,
-            limit=MAP_FLOWS,
+            limit=cut.MAP_FLOWS,
         ),
         # Long tables are shown as their largest rows; every row is in the downloads.
-        "flows": flow_table(cockpit.flows, maps.region_name),
-        "context_flows": flow_table(cockpit.context_flows, maps.region_name),
+        "flows": cut.flow_table(cockpit.flows, maps.region_name),
+        "context_flows": cut.flow_table(cockpit.context_flows, maps.region_name),
         "attribution": maps.attribution(),
         "definitions": definitions(),
         "suppression_note": exports.suppression_note(cockpit.k),
@@ -121,7 +121,7 @@ def _sections(cockpit: Cockpit) -> list[dict[str, Any]]:
                 ],
             )
         out.append(
-            {"table": table, "page": page_table(table), "chart": chart, "definition": table.definition}
+            {"table": table, "page": cut.page_table(table), "chart": chart, "definition": table.definition}
         )
     return out
 
