@@ -18,13 +18,14 @@ rules the index leaves out: the kind of opportunity and the hard limit on group 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from matchmaking.engine.network import OFFER, REQUEST, Network
+from matchmaking.engine.network import OFFER, REQUEST, Network, Opportunity, Organisation
 from matchmaking.engine.partner_fits import SATURATION, SEMANTIC_FLOOR, SEMANTIC_FULL, TEXT_FULL
 from matchmaking.engine.partner_index import PartnerIndex
 from matchmaking.engine.partner_rules import CAPACITY_HARD_RATIO, neighbouring_types
@@ -111,7 +112,6 @@ class PartnerArrays:
         )
         self._topic = {t: i for i, t in enumerate(topics)}
         self._group = {g: i for i, g in enumerate(groups)}
-        weights = np.array([network.topic_weight(t) for t in topics], dtype=np.float64)
         n = len(opportunities)
         k, g = max(len(topics), 1), max(len(groups), 1)
         self.wanted = np.zeros((n, k))
@@ -124,19 +124,7 @@ class PartnerArrays:
         self.interest_count = np.zeros(n)
         self.expertise = np.zeros((n, k))
         for row, (opp, org) in enumerate(zip(opportunities, owners, strict=True)):
-            wanted = _dedup(opp.topics or org.interests)
-            for t in wanted:
-                self.wanted[row, self._topic[t]] = weights[self._topic[t]]
-            self.wanted_total[row] = sum(network.topic_weight(t) for t in wanted)
-            self._mark(self.shown, row, self._topic, (*opp.topics, *org.expertise))
-            visitor_groups = _dedup(opp.target_groups or org.target_groups)
-            self._mark(self.visitor_groups, row, self._group, visitor_groups)
-            self.visitor_group_count[row] = len(visitor_groups)
-            self._mark(self.host_groups, row, self._group, (*opp.target_groups, *org.target_groups))
-            interests = _dedup(org.interests)
-            self._mark(self.interests, row, self._topic, interests)
-            self.interest_count[row] = len(interests)
-            self._mark(self.expertise, row, self._topic, org.expertise)
+            self._encode_profile(row, opp, org)
         org_ids = sorted({o.id for o in owners} | set(network.organisations))
         self._org = {key: i for i, key in enumerate(org_ids)}
         self.org: IntArray = np.array([self._org[o.id] for o in owners], dtype=np.int64)
@@ -147,6 +135,7 @@ class PartnerArrays:
         self.region: IntArray = np.array([regions.index(o.region or "") for o in owners], dtype=np.int64)
         self._regions = regions
         types = sorted({o.type for o in opportunities})
+        self._types = types
         self.type: IntArray = np.array([types.index(o.type) for o in opportunities], dtype=np.int64)
         self.neighbours = np.array([[neighbouring_types(a, b) for b in types] for a in types], dtype=bool)
         self.meets = self.neighbours | np.eye(len(types), dtype=bool)
@@ -166,6 +155,65 @@ class PartnerArrays:
             ),
             dtype=np.int64,
         )
+
+    def _encode_profile(self, row: int, opp: Opportunity, org: Organisation) -> None:
+        """Fill the topic and target-group rows of ``row`` (zero before, or cleared here)."""
+        network = self.network
+        for matrix in (self.wanted, self.shown, self.visitor_groups, self.host_groups, self.interests,
+                       self.expertise):  # fmt: skip
+            matrix[row] = 0.0
+        wanted = _dedup(opp.topics or org.interests)
+        for t in wanted:
+            self.wanted[row, self._topic[t]] = network.topic_weight(t)
+        self.wanted_total[row] = sum(network.topic_weight(t) for t in wanted)
+        self._mark(self.shown, row, self._topic, (*opp.topics, *org.expertise))
+        visitor_groups = _dedup(opp.target_groups or org.target_groups)
+        self._mark(self.visitor_groups, row, self._group, visitor_groups)
+        self.visitor_group_count[row] = len(visitor_groups)
+        self._mark(self.host_groups, row, self._group, (*opp.target_groups, *org.target_groups))
+        interests = _dedup(org.interests)
+        self._mark(self.interests, row, self._topic, interests)
+        self.interest_count[row] = len(interests)
+        self._mark(self.expertise, row, self._topic, org.expertise)
+
+    _PER_ROW = ("wanted", "wanted_total", "shown", "visitor_groups", "visitor_group_count", "host_groups",
+                "interests", "interest_count", "expertise", "country", "region", "type", "group_size",
+                "offer", "request")  # fmt: skip
+
+    def patched(self, network: Network, index: PartnerIndex, rows: Iterable[int]) -> PartnerArrays | None:
+        """The arrays of ``network``, which differs from this one only in the records of ``rows`` (and
+        their organisations), with the network-wide statistics (topic counts, descriptions) unchanged:
+        a copy with those rows encoded again, this one untouched. ``None`` when a changed record
+        names a topic, target group, country, region or kind this network has no column for."""
+        rows = sorted(set(rows))
+        opportunities = [network.opportunities[key] for key in index.ids]
+        owners = {row: network.organisation(opportunities[row].organisation) for row in rows}
+        for row in rows:
+            opp, org = opportunities[row], owners[row]
+            topics = (*opp.topics, *org.expertise, *org.interests)
+            groups = (*opp.target_groups, *org.target_groups)
+            if (
+                any(t not in self._topic for t in topics)
+                or any(g not in self._group for g in groups)
+                or org.country not in self.countries
+                or (org.region or "") not in self._regions
+                or opp.type not in self._types
+            ):
+                return None
+        new = copy.copy(self)
+        new.network, new.index, new.opportunities = network, index, opportunities
+        for name in self._PER_ROW:
+            setattr(new, name, getattr(self, name).copy())
+        for row in rows:
+            opp, org = opportunities[row], owners[row]
+            new._encode_profile(row, opp, org)
+            new.country[row] = self.countries.index(org.country)
+            new.region[row] = self._regions.index(org.region or "")
+            new.type[row] = self._types.index(opp.type)
+            new.group_size[row] = opp.group_size
+            new.offer[row] = opp.direction == OFFER
+            new.request[row] = opp.direction == REQUEST
+        return new
 
     @staticmethod
     def _mark(matrix: FloatArray, row: int, columns: dict[str, int], codes: Iterable[str]) -> None:

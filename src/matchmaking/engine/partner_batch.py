@@ -119,6 +119,8 @@ class PartnerBatch:
     network : Network
     index : PartnerIndex, optional
         Built on the same network (default: built here).
+    arrays : PartnerArrays, optional
+        Built on the same network and index (default: built here).
 
     Examples
     --------
@@ -135,10 +137,12 @@ class PartnerBatch:
     ([('give', 71.4)], ['want'])
     """
 
-    def __init__(self, network: Network, index: PartnerIndex | None = None) -> None:
+    def __init__(
+        self, network: Network, index: PartnerIndex | None = None, arrays: PartnerArrays | None = None
+    ) -> None:
         self.network = network
         self.index = index if index is not None else PartnerIndex(network)
-        self.arrays = PartnerArrays(network, self.index)
+        self.arrays = arrays if arrays is not None else PartnerArrays(network, self.index)
         self._places: dict[int, PlacePreference] = {}
         self.stats: Counter[str] = Counter()
         self.thresholds: dict[str, float] = {}

@@ -24,6 +24,7 @@ this organisation (``inviting``).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 
 import numpy as np
@@ -107,6 +108,40 @@ class PartnerIndex:
         busy = network.with_open_opportunities()
         self.org_busy: BoolArray = np.array([o.id in busy for o in orgs], dtype=bool)
         self._opportunities = network.opportunities
+
+    _PER_ROW = ("offer", "request", "direction", "partnership", "earliest", "latest", "open_start",
+                "open_end", "duration", "languages")  # fmt: skip
+
+    def patched(self, network: Network, rows: Iterable[int], org_rows: Iterable[int]) -> PartnerIndex | None:
+        """The index of ``network``, which has this one's opportunities and organisations (each
+        opportunity with the same organisation) and differs only in the opportunities of ``rows`` and
+        the organisations of ``org_rows``: a copy with those rows encoded again, this one untouched.
+        ``None`` when a changed record has a direction or language this index has no column for."""
+        rows, org_rows = sorted(set(rows)), sorted(set(org_rows))
+        opps = [network.opportunities[self.ids[row]] for row in rows]
+        orgs = [network.organisations[self.org_ids[row]] for row in org_rows]
+        codes = [c for o in (*opps, *orgs) for c in o.languages]
+        if any(language_family(c) not in self._family for c in codes) or any(
+            o.direction not in self._directions for o in opps
+        ):
+            return None
+        new = copy.copy(self)
+        for name in self._PER_ROW:
+            setattr(new, name, getattr(self, name).copy())
+        new.org_languages = self.org_languages.copy()
+        for row, o in zip(rows, opps, strict=True):
+            new.offer[row], new.request[row] = o.direction == OFFER, o.direction == REQUEST
+            new.direction[row] = self._directions[o.direction]
+            new.partnership[row] = o.type == PROJECT_PARTNERSHIP
+            new.earliest[row] = o.earliest.toordinal() if o.earliest else _NO_START
+            new.latest[row] = o.latest.toordinal() if o.latest else _NO_END
+            new.open_start[row], new.open_end[row] = o.earliest is None, o.latest is None
+            new.duration[row] = o.duration_days
+            new.languages[row] = self._language_matrix([o.languages], 1)[0]
+        for row, org in zip(org_rows, orgs, strict=True):
+            new.org_languages[row] = self._language_matrix([org.languages], 1)[0]
+        new._opportunities = network.opportunities
+        return new
 
     def _language_matrix(self, lists: list[tuple[str, ...]], n: int) -> BoolArray:
         matrix = np.zeros((n, max(len(self._family), 1)), dtype=bool)

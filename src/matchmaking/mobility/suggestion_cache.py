@@ -3,9 +3,11 @@
 Reading the network from the database is most of what a refresh after one change costs (tens of
 seconds at 30,000 opportunities). The worker keeps the last network it read, with its candidate
 index and arrays (``engine.partner_batch.PartnerBatch``), in memory. A change reads only the changed
-organisations and opportunities, swaps them into the kept records and rebuilds the network, index
-and arrays from memory; anything else changed since (seen by ``updated_at``) is swapped in too, and
-if that is a lot, or an organisation or opportunity came or went, the network is read again.
+organisations and opportunities and swaps them into the kept records: when their topics and
+descriptions are unchanged (so are the network-wide statistics), only their rows of the index and
+arrays are encoded again (``engine.partner_patch``); otherwise the network, index and arrays are
+rebuilt from memory. Anything else changed since (seen by ``updated_at``) is swapped in too, and if
+that is a lot, or an organisation or opportunity came or went, the network is read again.
 
 What is re-scored after a change (``affected``):
 
@@ -20,9 +22,11 @@ What is re-scored after a change (``affected``):
   seen is re-scored). Below it, a listing neither enters nor stands above anything kept;
 * for an organisation without an open listing, the lists that may invite it.
 
-Network-wide statistics (how rare a topic is, which words are distinctive) are recomputed with the
-network, so they shift a little for everyone at each change; lists not re-scored keep the scores of
-their last refresh until the nightly full refresh.
+Network-wide statistics (how rare a topic is, which words are distinctive) change only when topics
+or descriptions change; they are then recomputed with the network and shift a little for everyone
+(a topic's weight ``1 + ln((N + 1) / (n + 1))`` moves by at most ``ln((n + 2) / (n + 1))`` when one
+organisation starts or stops mentioning it), and lists not re-scored keep the scores of their last
+refresh until the nightly full refresh.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from datetime import datetime
 
 from django.db.models import Max, Q
 
+from matchmaking.engine import partner_patch
 from matchmaking.engine.network import Network
 from matchmaking.engine.partner_batch import PartnerBatch
 from matchmaking.engine.partner_index import PartnerIndex
@@ -151,8 +156,14 @@ def patched(current: Kept, organisations: set[str], opportunities: set[str]) -> 
     owned = {k for k, o in old.opportunities.items() if o.organisation in organisations}
     if set(opp_rows) != named_in_network | owned:
         return None
-    orgs = {**old.organisations, **{k: matching.engine_organisation(o) for k, o in org_rows.items()}}
-    opps = {**old.opportunities, **{k: matching.engine_opportunity(o) for k, o in opp_rows.items()}}
+    new_orgs = [matching.engine_organisation(o) for o in org_rows.values()]
+    new_opps = [matching.engine_opportunity(o) for o in opp_rows.values()]
+    # Topics and descriptions unchanged: the kept arrays re-encoded for the changed rows only.
+    in_place = partner_patch.patched_batch(current.batch, new_orgs, new_opps)
+    if in_place is not None:
+        return in_place
+    orgs = {**old.organisations, **{o.id: o for o in new_orgs}}
+    opps = {**old.opportunities, **{o.id: o for o in new_opps}}
     the_network = Network(
         orgs.values(),
         opps.values(),
