@@ -157,6 +157,7 @@ ACTION_LABELS = {
     "referral.send": _("Referral sent"),
     "referral.update": _("Referral changed"),
     "referral.answer": _("Referral answered"),
+    "referral.withdraw": _("Referral withdrawn (consent revoked)"),
     "support-service.create": _("Support service added"),
     # Placements and allocation rounds
     "placement.create": _("Placement created"),
