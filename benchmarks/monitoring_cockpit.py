@@ -192,7 +192,7 @@ def measure_page(repeats: int, only: str = "") -> list[tuple[str, ...]]:
     from django.test import Client
 
     coordinator = _coordinator()
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for name, (user, f) in cases().items():
         if only and only not in name:
             continue

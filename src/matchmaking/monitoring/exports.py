@@ -95,7 +95,8 @@ def flows_csv(code: str, cockpit: Cockpit) -> bytes:
             ["from_region", "to_region", "exchanges"],
         ]
     )
-    writer.writerows(sorted(_flows(code, cockpit), key=lambda f: -f[2]))
+    flows: list[tuple[str, str, int]] = sorted(_flows(code, cockpit), key=lambda flow: -flow[2])
+    writer.writerows(flows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
