@@ -192,7 +192,8 @@ def _run(args: argparse.Namespace) -> int:
     org.save()
     org.languages.set(Term.objects.filter(scheme=LANGUAGES_SCHEME, code__in=["en", "is"]))
     org.target_groups.set(Term.objects.filter(scheme="target-groups").order_by("code")[:3])
-    rows.append(_change(args, "one profile change", {"organisations": [org.key]}))
+    change_profiler = cProfile.Profile() if args.profile else None
+    rows.append(_change(args, "one profile change", {"organisations": [org.key]}, change_profiler))
     opp = Opportunity.objects.filter(status=Opportunity.Status.OPEN).order_by("key").last()
     assert opp is not None
     opp.languages.set(Term.objects.filter(scheme=LANGUAGES_SCHEME, code__in=["is"]))
@@ -210,18 +211,30 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _change(args: argparse.Namespace, what: str, changed: dict[str, list[str]]) -> tuple[str, str, str]:
+def _change(
+    args: argparse.Namespace,
+    what: str,
+    changed: dict[str, list[str]],
+    profiler: cProfile.Profile | None = None,
+) -> tuple[str, str, str]:
     """The refresh after a change, as the worker runs it: the network kept in memory, the changed
     records read again, only what the change can affect re-scored (measured, never extrapolated)."""
     from matchmaking.mobility import suggestion_cache, suggestion_refresh
 
     cpu, started = cpu_seconds(), time.perf_counter()
+    if profiler:
+        profiler.enable()
     batch, before = suggestion_cache.current(**changed)
     keys = suggestion_cache.affected(batch, before, **changed)
     found = time.perf_counter() - started
     suggestion_refresh.refresh(suggestion_refresh.refresh_targets(keys), scored=batch)
     suggestion_cache.learn(batch)
     seconds = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(args.profile_sort).print_stats(30)
+        print(f"--- {what} ---\n{out.getvalue()}")
     kept = "kept network" if before is not None else "network read again"
     note = f"{len(keys)} re-scored ({kept}, patch + find {found:.1f} s), CPU {cpu_seconds() - cpu:.1f} s"
     return (f"after {what}", f"{seconds:.1f}", note)

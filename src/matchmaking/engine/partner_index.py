@@ -120,7 +120,7 @@ class PartnerIndex:
         rows, org_rows = sorted(set(rows)), sorted(set(org_rows))
         opps = [network.opportunities[self.ids[row]] for row in rows]
         orgs = [network.organisations[self.org_ids[row]] for row in org_rows]
-        codes = [c for o in (*opps, *orgs) for c in o.languages]
+        codes = [c for o in opps for c in o.languages] + [c for org in orgs for c in org.languages]
         if any(language_family(c) not in self._family for c in codes) or any(
             o.direction not in self._directions for o in opps
         ):

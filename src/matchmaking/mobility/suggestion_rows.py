@@ -49,8 +49,8 @@ def suggestion_rows(
                 orgs[s.organisation],
                 opps.get(s.opportunity) if s.opportunity else None,
                 s.score,
-                parts_field.get_db_prep_save(parts, connection),  # type: ignore[union-attr]
-                parts_field.get_db_prep_save(reasons, connection),  # type: ignore[union-attr]
+                parts_field.get_db_prep_save(parts, connection),
+                parts_field.get_db_prep_save(reasons, connection),
                 now,
             )
         )
@@ -59,7 +59,7 @@ def suggestion_rows(
 
 def prepared_now(now: datetime) -> Any:
     """``now`` as the database receives it for ``computed_at``."""
-    return Suggestion._meta.get_field("computed_at").get_db_prep_save(now, connection)  # type: ignore[union-attr]
+    return Suggestion._meta.get_field("computed_at").get_db_prep_save(now, connection)
 
 
 def _insert(table: str, columns: Sequence[str], rows: list[Row], cursor: Any) -> None:
