@@ -136,3 +136,26 @@ def test_fairness_roll_up_weighs_each_rounds_fit_by_the_people_placed(coordinato
     # Four people placed in all: their mean fit is hidden with the count, as every figure about people.
     assert rows["flag: others"][0] == "<5"
     assert rows["flag: others"][4] == "<5"
+
+
+def test_fairness_roll_up_merges_codes_and_old_labels_and_speaks_the_readers_language(coordinator, network):
+    from django.utils import timezone, translation
+
+    from matchmaking.placements.models import Round
+
+    def audit(group):
+        return {"fewer_opportunities": {"groups": [{"group": group, "participants": 10, "placed": 6}]}}
+
+    now = timezone.now()
+    Round.objects.create(
+        name="Old", status="confirmed", confirmed_at=now, fairness=audit("fewer opportunities")
+    )
+    Round.objects.create(
+        name="New", status="confirmed", confirmed_at=now, fairness=audit("fewer-opportunities")
+    )
+    with translation.override("en"):
+        rows = _rows(selectors.cockpit(user=coordinator, filters=CockpitFilters()), "allocation-fairness")
+    assert rows == {"By fewer opportunities: fewer opportunities": [12, 8, 20, 60.0, None]}
+    with translation.override("sv"):
+        rows = _rows(selectors.cockpit(user=coordinator, filters=CockpitFilters()), "allocation-fairness")
+    assert list(rows) == ["Efter färre möjligheter: färre möjligheter"]

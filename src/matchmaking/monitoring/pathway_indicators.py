@@ -19,6 +19,7 @@ from matchmaking.monitoring.filters import CockpitFilters, period, side
 from matchmaking.participants.clock import add_months
 from matchmaking.participants.models import AgeGroup, Participant
 from matchmaking.pathways.models import Offer, Outcome, Referral, RetentionCheck
+from matchmaking.placements import fairness_groups
 from matchmaking.placements.models import Proposal, Round
 
 
@@ -235,12 +236,12 @@ def allocation_fairness(f: CockpitFilters, scope: set[int] | None) -> Table:
     if scope is not None or f.has_place or f.activity_type or f.target_group:
         return table
     rounds = Round.objects.filter(status=Round.Status.CONFIRMED).filter(period(f, "confirmed_at__date"))
-    counts: dict[str, list[int]] = {}
-    fit: dict[str, list[float]] = {}  # group: [sum of fit × placed, placed with a fit]
+    counts: dict[tuple[str, str], list[int]] = {}  # (audit, group code): [placed, not placed]
+    fit: dict[tuple[str, str], list[float]] = {}  # (audit, group code): [sum of fit × placed, placed]
     for audits in rounds.values_list("fairness", flat=True):
         for audit, body in (audits or {}).items():
             for group in body.get("groups", []):
-                key = f"{audit}: {group.get('group', '')}"
+                key = (audit, fairness_groups.stored_code(audit, str(group.get("group", ""))))
                 n_placed, n_people = int(group.get("placed", 0)), int(group.get("participants", 0))
                 counts.setdefault(key, [0, 0])
                 counts[key][0] += n_placed
@@ -258,7 +259,9 @@ def allocation_fairness(f: CockpitFilters, scope: set[int] | None) -> Table:
                 if isinstance(placed, int) and isinstance(people, int)
                 else placed
             )
-            table.rows.append([key, placed, unplaced, people, rate, _mean_fit(fit.get(key), placed)])
+            audit, group = key
+            label = f"{fairness_groups.audit_label(audit)}: {fairness_groups.group_label(audit, group)}"
+            table.rows.append([label, placed, unplaced, people, rate, _mean_fit(fit.get(key), placed)])
         table.note = _(
             "The mean fit of a group is shown only where at least as many people as the "
             "small-figure threshold were placed, like every figure about people."

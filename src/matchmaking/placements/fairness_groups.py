@@ -54,13 +54,20 @@ def group_code(audit: str, value: str | None) -> str | None:
     return value
 
 
+def stored_code(audit: str, group: str) -> str:
+    """The code of a stored group, whether the report stored the code or (before) an English label."""
+    labels = _LABELS.get(audit)
+    if labels is None or group in labels:
+        return group
+    return _LEGACY.get(group, group)
+
+
 def group_label(audit: str, group: str) -> str:
     """A stored group in the active language (an organisation's name as it is)."""
     labels = _LABELS.get(audit)
     if labels is None:
         return group
-    code = group if group in labels else _LEGACY.get(group, group)
-    return str(labels.get(code, group))
+    return str(labels.get(stored_code(audit, group), group))
 
 
 def audit_label(audit: str) -> str:
