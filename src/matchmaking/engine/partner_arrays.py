@@ -184,17 +184,16 @@ class PartnerArrays:
         """The arrays of ``network``, which differs from this one only in the records of ``rows`` (and
         their organisations), with the network-wide statistics (topic counts, descriptions) unchanged:
         a copy with those rows encoded again, this one untouched. ``None`` when a changed record
-        names a topic, target group, country, region or kind this network has no column for."""
+        names a topic, country, region or kind this network has no column for (a new target group
+        gets a column of its own: target groups are counted in no network-wide statistic)."""
         rows = sorted(set(rows))
         opportunities = [network.opportunities[key] for key in index.ids]
         owners = {row: network.organisation(opportunities[row].organisation) for row in rows}
         for row in rows:
             opp, org = opportunities[row], owners[row]
             topics = (*opp.topics, *org.expertise, *org.interests)
-            groups = (*opp.target_groups, *org.target_groups)
             if (
                 any(t not in self._topic for t in topics)
-                or any(g not in self._group for g in groups)
                 or org.country not in self.countries
                 or (org.region or "") not in self._regions
                 or opp.type not in self._types
@@ -204,6 +203,15 @@ class PartnerArrays:
         new.network, new.index, new.opportunities = network, index, opportunities
         for name in self._PER_ROW:
             setattr(new, name, getattr(self, name).copy())
+        added = sorted(
+            {g for row in rows for g in _groups_of(opportunities[row], owners[row])} - set(self._group)
+        )
+        if added:
+            first = self.visitor_groups.shape[1]
+            new._group = {**self._group, **{g: first + i for i, g in enumerate(added)}}
+            more = np.zeros((len(opportunities), len(added)))
+            new.visitor_groups = np.hstack([new.visitor_groups, more])
+            new.host_groups = np.hstack([new.host_groups, more])
         for row in rows:
             opp, org = opportunities[row], owners[row]
             new._encode_profile(row, opp, org)
@@ -366,6 +374,10 @@ class PartnerArrays:
     def wished_place(self, row: int) -> PlacePreference:
         """The place the opportunity of ``row`` asks for (``partners.wished_place``)."""
         return wished_place(self.network, self.opportunities[row])
+
+
+def _groups_of(opp: Opportunity, org: Organisation) -> tuple[str, ...]:
+    return (*opp.target_groups, *org.target_groups)
 
 
 def _coverage(found: FloatArray, wanted: FloatArray) -> FloatArray:

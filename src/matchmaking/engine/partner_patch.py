@@ -10,7 +10,9 @@ It applies only when the change leaves every network-wide statistic exactly as i
 organisations and opportunities (each opportunity with the same organisation), the same set of
 topics for each organisation concerned (its expertise, interests and its opportunities' topics: the
 topic counts), the same descriptions (the text index and the description vectors), and no topic,
-target group, language, country, region, kind or direction the arrays have no column for. Then the
+language, country, region, kind or direction the arrays have no column for (a new target group gets
+a column). The places the unchanged listings ask for are kept too while the members' countries and
+regions stay the same. Then the
 result is exactly what building the network, index and arrays again gives (the scores too; a test
 compares them). Otherwise it returns ``None`` and the caller builds them again.
 """
@@ -22,6 +24,7 @@ from collections.abc import Iterable
 
 from matchmaking.engine.network import Network, Opportunity, Organisation
 from matchmaking.engine.partner_batch import PartnerBatch
+from matchmaking.engine.partners import _places_of
 
 
 def patched_batch(
@@ -75,7 +78,12 @@ def patched_batch(
     arrays = batch.arrays.patched(network, new_index, rows)
     if arrays is None:
         return None
-    return PartnerBatch(network, new_index, arrays)
+    patched = PartnerBatch(network, new_index, arrays)
+    # The place a listing asks for reads its description, its organisation's country and the
+    # members' countries and regions: kept for every unchanged listing while those sets stay.
+    if _places_of(network) == _places_of(old):
+        patched._places = {row: p for row, p in batch._places.items() if row not in rows}
+    return patched
 
 
 def _topics_by_org(
