@@ -9,6 +9,7 @@ never leave this module, except to the charts as the same suppressed figures.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaking.exchanges.models import HOLDING_STATES, Exchange, State, Visitor
 from matchmaking.monitoring import disclosure
+from matchmaking.monitoring import labels as names
 from matchmaking.monitoring.fact_reader import FactReader
 from matchmaking.monitoring.filters import CockpitFilters, either_side, period, side
 from matchmaking.monitoring.indicators import definitions
@@ -42,10 +44,18 @@ class Table:
     total: list[Value] | None = None  # the totals row, when the table has one
     people: bool = False
     note: str | Promise = ""
+    # Names the codes of the first ``labelled`` columns in the reader's language (the page shows the
+    # names, the downloads both); None where those columns hold no codes (years, months, names).
+    labels: Callable[[Any], str] | None = None
+    labelled: int = 1
 
     @property
     def empty(self) -> bool:
         return not self.rows
+
+    def label(self, value: Value) -> Value:
+        """``value`` of a labelled column as the reader reads it."""
+        return self.labels(value) if self.labels and value is not None else value
 
     @property
     def definition(self) -> Any:
@@ -150,7 +160,10 @@ def exchanges_by_type(f: CockpitFilters, scope: set[int] | None, agg: FactReader
         qs = exchange_rows(f, scope).filter(period(f, "start"))
         counts = dict(qs.values_list("type__code").annotate(n=Count("pk")).order_by("type__code"))
     table = Table(
-        "exchanges-by-type", _("Exchanges by type"), [("type", _("Type")), ("exchanges", _("Exchanges"))]
+        "exchanges-by-type",
+        _("Exchanges by type"),
+        [("type", _("Type")), ("exchanges", _("Exchanges"))],
+        labels=names.EXCHANGE_TYPES,
     )
     table.rows = [[code, n] for code, n in counts.items()]
     table.total = ["total", sum(counts.values())] if counts else None
@@ -167,6 +180,7 @@ def exchanges_by_status(f: CockpitFilters, scope: set[int] | None, agg: FactRead
         "exchanges-by-status",
         _("Exchanges by status"),
         [("status", _("Status")), ("exchanges", _("Exchanges"))],
+        labels=names.EXCHANGE_STATES,
     )
     table.rows = [[state.value, counts[state.value]] for state in State if counts.get(state.value)]
     table.total = ["total", sum(counts.values())] if counts else None
@@ -212,7 +226,13 @@ def participants_by_activity(
         columns = [("activity_type", _("Erasmus+ activity type")), ("participants", _("Participants"))]
     codes = sorted(counts)
     width = len(columns) - 1
-    table = Table("participants-by-activity", _("Participants by activity type"), columns, people=True)
+    table = Table(
+        "participants-by-activity",
+        _("Participants by activity type"),
+        columns,
+        people=True,
+        labels=names.ACTIVITY_TYPES,
+    )
     if not codes:
         return table
     shown = disclosure.protect([counts[c][:width] for c in codes], row_totals=False).shown()
@@ -310,6 +330,7 @@ def mobility_flags(f: CockpitFilters, scope: set[int] | None, agg: FactReader | 
             ("share_percent", _("Share (%)")),
         ],
         people=True,
+        labels=names.MOBILITY_FLAGS,
     )
     if not everyone:
         return table

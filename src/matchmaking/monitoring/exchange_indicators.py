@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaking.exchanges.models import HOLDING_STATES, CompletionReport, Exchange, FollowUp, State
 from matchmaking.monitoring import disclosure
+from matchmaking.monitoring import labels as names
 from matchmaking.monitoring.cockpit import Table, exchange_rows
 from matchmaking.monitoring.fact_reader import STAFF_VISIT_TYPES, FactReader
 from matchmaking.monitoring.facts import accepted_at
@@ -60,6 +61,8 @@ def staff_flows(f: CockpitFilters, scope: set[int] | None, agg: FactReader | Non
             ("staff", _("Staff travelling")),
         ],
         people=True,
+        labels=names.region_label,
+        labelled=2,
     )
     if not rows:
         return table
@@ -79,6 +82,7 @@ def reciprocity(f: CockpitFilters, scope: set[int] | None, agg: FactReader | Non
         "reciprocity-rate",
         _("Reciprocity rate"),
         [("measure", _("Measure")), ("value", _("Value"))],
+        labels=names.MEASURES,
     )
     if agg:
         n, both, anything = agg.reciprocity()
@@ -130,6 +134,7 @@ def time_to_agreement(f: CockpitFilters, scope: set[int] | None, agg: FactReader
         "time-to-agreement",
         _("Time from proposal to agreed exchange"),
         [("measure", _("Measure")), ("value", _("Value"))],
+        labels=names.MEASURES,
     )
     if not days:
         return table
@@ -166,6 +171,7 @@ def completion_reporting(
         "completion-reporting",
         _("Completion and reporting rates"),
         [("measure", _("Measure")), ("value", _("Value"))],
+        labels=names.MEASURES,
     )
     n = counts["n"]
     if not n:
@@ -211,6 +217,7 @@ def cooperation_followed(f: CockpitFilters, scope: set[int] | None, agg: FactRea
             ("hosts", _("Hosts")),
             ("visiting_organisations", _("Visiting organisations")),
         ],
+        labels=names.FOLLOW_UPS,
     )
     if not host and not visitors:
         return table

@@ -8,6 +8,7 @@ import csv
 import io
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from matchmaking.monitoring.cockpit import Cockpit, Table
@@ -56,7 +57,27 @@ def preamble(table: Table, cockpit: Cockpit) -> list[list[Any]]:
 
 
 def body(table: Table) -> list[list[Any]]:
-    return [[key for key, _label in table.columns], *([_plain(v) for v in row] for row in table.records())]
+    """The column keys, then the rows as codes; a table whose first column holds codes gets one more
+    column at the end, ``label``, naming them in the reader's language (a region pair two,
+    ``from_region_label`` and ``to_region_label``), so that programs keep reading the codes."""
+    keys = [key for key, _label in table.columns]
+    if not table.labels:
+        return [keys, *([_plain(v) for v in row] for row in table.records())]
+    n = table.labelled
+    added = ["label"] if n == 1 else [f"{key}_label" for key in keys[:n]]
+    return [
+        [*keys, *added],
+        *(
+            [*(_plain(v) for v in row), *(_plain(_named(table, v)) for v in row[:n])]
+            for row in table.records()
+        ),
+    ]
+
+
+def _named(table: Table, value: Any) -> Any:
+    if value == "":  # the empty second cell of a region pair's totals row
+        return ""
+    return str(_("Total")) if value == "total" else table.label(value)
 
 
 def table_csv(table: Table, cockpit: Cockpit) -> bytes:

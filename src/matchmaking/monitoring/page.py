@@ -78,9 +78,14 @@ def cut_line(shown: int, count: int) -> str:
     ) % {"shown": localize(shown), "count": localize(count)}
 
 
-def _rows(rows: Sequence[Sequence[Any]]) -> str:
+def _rows(table: Table, rows: Sequence[Sequence[Any]]) -> str:
+    """The rows, each headed by its first cell: a code named in the reader's language (the table's
+    ``labels``), the further labelled cells named too (a region pair's receiving region)."""
+    n = table.labelled if table.labels else 1
     return "".join(
-        f'<tr><th scope="row">{cell(row[0])}</th>{"".join(f"<td>{cell(v)}</td>" for v in row[1:])}</tr>'
+        f'<tr><th scope="row">{cell(table.label(row[0]))}</th>'
+        f"{''.join(f'<td>{cell(table.label(v))}</td>' for v in row[1:n])}"
+        f"{''.join(f'<td>{cell(v)}</td>' for v in row[n:])}</tr>"
         for row in rows
     )
 
@@ -93,13 +98,14 @@ def page_table(table: Table, limit: int | None = None) -> PageTable:
     if len(rows) > limit:
         rows = largest(rows, first=_first_figure(table), limit=limit)
     if rows:
-        body = _rows(rows)
+        body = _rows(table, rows)
     else:
         body = f'<tr><td colspan="{len(table.columns)}">{escape(_("No data for these filters."))}</td></tr>'
     foot = ""
     if table.total:
+        head = _("Total") if table.total[0] == "total" else table.label(table.total[0])
         foot = (
-            f'<tr><th scope="row">{escape(_("Total"))}</th>'
+            f'<tr><th scope="row">{cell(head)}</th>'
             f"{''.join(f'<td>{cell(v)}</td>' for v in table.total[1:])}</tr>"
         )
     return PageTable(table, mark_safe(body), mark_safe(foot), len(rows), len(table.rows))  # escaped above

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.monitoring import disclosure
+from matchmaking.monitoring import labels as names
 from matchmaking.monitoring.cockpit import Table
 from matchmaking.monitoring.filters import CockpitFilters, period, side
 from matchmaking.participants.clock import add_months
@@ -43,6 +44,7 @@ def placed_by_labour_market(f: CockpitFilters, scope: set[int] | None) -> Table:
         _("People placed by labour-market type"),
         [("labour_market", _("Labour market")), ("people", _("People placed"))],
         people=True,
+        labels=names.LABOUR_MARKETS,
     )
     if counts:
         shown = disclosure.protect([[n] for _code, n in counts], row_totals=False).shown()
@@ -95,6 +97,7 @@ def youth_guarantee(f: CockpitFilters, scope: set[int] | None) -> Table:
             ("people", _("People")),
         ],
         people=True,
+        labels=names.AGE_GROUPS,
     )
     rows = [g for g in ("young", "adult") if counts[g]]
     if rows:
@@ -111,7 +114,11 @@ def exits(f: CockpitFilters, scope: set[int] | None) -> Table:
     )
     counts = dict(outcomes.values_list("exit_type").annotate(n=Count("pk")).order_by())
     table = Table(
-        "exits-by-type", _("Exits by type"), [("exit_type", _("Exit")), ("people", _("People"))], people=True
+        "exits-by-type",
+        _("Exits by type"),
+        [("exit_type", _("Exit")), ("people", _("People"))],
+        people=True,
+        labels=names.EXIT_TYPES,
     )
     codes = [c for c in Outcome.ExitType.values if counts.get(c)]
     if codes:
@@ -178,6 +185,7 @@ def drop_out_reasons(f: CockpitFilters, scope: set[int] | None) -> Table:
         _("Drop-out reasons"),
         [("reason", _("Reason")), ("people", _("People"))],
         people=True,
+        labels=names.DROP_OUT_REASONS,
     )
     if people:
         table.rows = [[code, disclosure.suppress(n)] for code, n in sorted(reasons.items())]
@@ -206,6 +214,7 @@ def referrals(f: CockpitFilters, scope: set[int] | None) -> Table:
             ("referrals", _("Referrals")),
         ],
         people=True,
+        labels=names.SERVICE_CATEGORIES,
     )
     categories = sorted(counts)
     if categories:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from matchmaking.core.throttle import over_limit
-from matchmaking.monitoring import mobilities, selectors, services
+from matchmaking.monitoring import labels, mobilities, selectors, services
 from matchmaking.monitoring.access import can_export_mobilities
 from matchmaking.monitoring.forms import MobilityExportForm
 from matchmaking.permissions.roles import AuthenticatedHttpRequest, is_coordinator
@@ -45,7 +45,8 @@ def mobility_export_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "export": export,
-        "summary": export.summary(),
+        # The activity types named in the reader's language; the downloads keep the codes.
+        "summary": [(labels.ACTIVITY_TYPES(code), *counts) for code, *counts in export.summary()],
         "query": query.urlencode(),
         "coordinator": is_coordinator(request.user),
     }

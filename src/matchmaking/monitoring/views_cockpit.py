@@ -102,7 +102,7 @@ def _sections(cockpit: Cockpit) -> list[dict[str, Any]]:
         chart = None
         if table.code in ("exchanges-by-type", "exchanges-by-status", "participants-by-activity"):
             column = _largest_column(table)
-            chart = charts.bars(str(table.title), [(str(r[0]), r[column]) for r in table.rows])
+            chart = charts.bars(str(table.title), [(str(table.label(r[0])), r[column]) for r in table.rows])
         elif table.code == "vet-learners-on-mobility":
             chart = charts.trend(
                 str(table.title),
