@@ -116,19 +116,26 @@ class PartnerIndex:
         """The index of ``network``, which has this one's opportunities and organisations (each
         opportunity with the same organisation) and differs only in the opportunities of ``rows`` and
         the organisations of ``org_rows``: a copy with those rows encoded again, this one untouched.
-        ``None`` when a changed record has a direction or language this index has no column for."""
+        ``None`` when a changed opportunity has a direction this index has no code for (or the
+        network speaks no language at all)."""
         rows, org_rows = sorted(set(rows)), sorted(set(org_rows))
         opps = [network.opportunities[self.ids[row]] for row in rows]
         orgs = [network.organisations[self.org_ids[row]] for row in org_rows]
-        codes = [c for o in opps for c in o.languages] + [c for org in orgs for c in org.languages]
-        if any(language_family(c) not in self._family for c in codes) or any(
-            o.direction not in self._directions for o in opps
-        ):
+        if not self._family or any(o.direction not in self._directions for o in opps):
             return None
+        codes = [c for o in opps for c in o.languages] + [c for org in orgs for c in org.languages]
+        added = sorted({language_family(c) for c in codes} - set(self._family))
         new = copy.copy(self)
         for name in self._PER_ROW:
             setattr(new, name, getattr(self, name).copy())
         new.org_languages = self.org_languages.copy()
+        if added:
+            # A language nobody spoke: a column of its own (the order of columns means nothing).
+            first = self.languages.shape[1]
+            new._family = {**self._family, **{f: first + i for i, f in enumerate(added)}}
+            new.languages = np.hstack([new.languages, np.zeros((len(self.ids), len(added)), dtype=bool)])
+            more = np.zeros((len(self.org_ids), len(added)), dtype=bool)
+            new.org_languages = np.hstack([new.org_languages, more])
         for row, o in zip(rows, opps, strict=True):
             new.offer[row], new.request[row] = o.direction == OFFER, o.direction == REQUEST
             new.direction[row] = self._directions[o.direction]
@@ -137,9 +144,9 @@ class PartnerIndex:
             new.latest[row] = o.latest.toordinal() if o.latest else _NO_END
             new.open_start[row], new.open_end[row] = o.earliest is None, o.latest is None
             new.duration[row] = o.duration_days
-            new.languages[row] = self._language_matrix([o.languages], 1)[0]
+            new.languages[row] = new._language_matrix([o.languages], 1)[0]
         for row, org in zip(org_rows, orgs, strict=True):
-            new.org_languages[row] = self._language_matrix([org.languages], 1)[0]
+            new.org_languages[row] = new._language_matrix([org.languages], 1)[0]
         new._opportunities = network.opportunities
         return new
 
