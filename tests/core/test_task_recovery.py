@@ -89,6 +89,8 @@ def test_the_reclaim_job_runs_every_minute_and_watches_the_idempotent_tasks():
     assert job.every == timedelta(minutes=1)
     assert tasks.recoverable_task_paths() == [
         "matchmaking.core.tasks.send_notification_email",
+        "matchmaking.interchange.tasks.fill_search_text",
+        "matchmaking.interchange.tasks.imported_opportunity_alerts",
         "matchmaking.mobility.tasks.refresh_changed_suggestions",
         "matchmaking.mobility.tasks.refresh_suggestions",
         "matchmaking.mobility.tasks.saved_search_alerts",

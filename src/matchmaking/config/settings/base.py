@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "matchmaking.privacy",
     "matchmaking.monitoring",
     "matchmaking.events",
+    "matchmaking.interchange",
     "matchmaking.web",
 ]
 INSTALLED_APPS += env_list("EXTRA_INSTALLED_APPS")
