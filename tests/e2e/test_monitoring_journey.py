@@ -148,7 +148,8 @@ def test_filter_to_catalonia_shows_the_flows_on_the_map(page, axe, world):
     flags = page.locator("section[aria-labelledby='ind-exchange-flags']")
     flags.get_by_role("heading", name="Green travel, blended mobility and force majeure").wait_for()
     rows = flags.locator("tbody tr")
-    assert rows.locator("th").all_text_contents() == ["green-travel", "blended", "force-majeure"]
+    # Headed by their names in the reader's language, never by the stored codes.
+    assert rows.locator("th").all_text_contents() == ["Green travel", "Blended mobility", "Force majeure"]
     assert rows.first.locator("td").all_text_contents() == ["0", "12", "12", "0.0"]
     axe.check(page)
     assert not page.csp_errors
@@ -162,7 +163,8 @@ def test_the_xlsx_shows_less_than_five_for_small_counts(page, axe, world):
         page.get_by_role("link", name="Every table with its definition (XLSX)").click()
     book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))  # noqa: SIM115
     staff = list(book["staff-flows"].iter_rows(values_only=True))
-    assert ("SE23", "ES51", 2, "<5") in staff  # two exchanges, three staff to Barcelona
+    # Two exchanges, three staff to Barcelona: the region codes for programs, their names beside them.
+    assert ("SE23", "ES51", 2, "<5", "Västsverige (SE23)", "Cataluña (ES51)") in staff
     shares = list(book["fewer-opportunities-share"].iter_rows(values_only=True))
     assert any(row[0] == 2026 and row[1] == "<5" for row in shares)
     values = {c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row}
@@ -178,7 +180,7 @@ def test_an_organisation_admin_sees_only_its_own_figures(page, axe, world):
     assert not any("Cataluña (ES51)" in t for t in titles)
     # Its own eight visitors to Borås travelled green.
     flags = page.locator("section[aria-labelledby='ind-exchange-flags']")
-    green = flags.locator("tbody tr").filter(has=page.locator("th", has_text="green-travel"))
+    green = flags.locator("tbody tr").filter(has=page.locator("th", has_text="Green travel"))
     assert green.locator("td").all_text_contents() == ["8", "0", "8", "100.0"]
     assert page.get_by_label("Organisation", exact=True).locator("option").all_text_contents() == [
         "All",
