@@ -404,4 +404,30 @@ def demo_extend(*, today: date) -> str:
                 host_lessons="Visitors' questions made us rethink our intake",
                 visitor_lessons="",
             )
+    created += _return_visit_draft(today)
     return f"{created} exchanges created"
+
+
+def _return_visit_draft(today: date) -> int:
+    """A return visit being drafted: the host of the first reported seed exchange plans to visit its
+    visitors (a draft, not yet sent)."""
+    first = Exchange.objects.filter(state=State.REPORTED).order_by("start", "pk").first()
+    if first is None or first.reciprocals.exists():
+        return 0
+    start = today + timedelta(days=75)
+    Exchange.objects.create(
+        host=first.visitor,
+        visitor=first.host,
+        proposed_by=first.host,
+        type=first.type,
+        start=start,
+        end=start + timedelta(days=first.days - 1),
+        group_size=first.group_size,
+        funding=first.funding,
+        activity_code=first.activity_code,
+        time_zone=COUNTRY_TIME_ZONES.get(first.visitor.country, "Europe/Brussels"),
+        state=State.DRAFT,
+        state_changed_at=timezone.now(),
+        reciprocal_of=first,
+    )
+    return 1
