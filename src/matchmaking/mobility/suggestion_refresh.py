@@ -12,7 +12,8 @@ An incremental refresh (``affected``) re-scores the changed organisation's own l
 listings whose candidate set a changed listing is in, those whose stored suggestions name it (it may
 have left their candidate set), and, for an organisation without an open listing, those that may
 suggest inviting it. Network-wide statistics (how rare a topic is, which words are distinctive)
-shift a little with every change; the nightly full refresh brings every score back in line.
+shift a little with a change of topics or descriptions (``suggestion_cache``); the nightly full
+refresh brings every score back in line.
 """
 
 from __future__ import annotations
