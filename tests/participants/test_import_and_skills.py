@@ -191,3 +191,18 @@ def test_skills_interview_suggests_and_records_esco_version(client, world):
     from matchmaking.core.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="skill.reject-suggestion").exists()
+
+
+def test_participants_import_reads_a_self_declared_gender(client, world):
+    client.force_login(world.worker)
+    rows = (
+        "reference;organisation;given_name;gender\n"
+        "G-1;boras;Ali;woman\nG-2;boras;Sara;\nG-3;boras;Bo;Not-Stated\n"
+    )
+    assert "3 new" in _upload(client, "participants", "g.csv", rows.encode()).content.decode()
+    genders = dict(Participant.objects.filter(reference__startswith="G-").values_list("reference", "gender"))
+    assert genders == {"G-1": "woman", "G-2": "", "G-3": ""}
+    bad = _upload(client, "participants", "g.csv", (rows + "G-4;boras;Cy;robot\n").encode()).content.decode()
+    assert "Row 5" in bad
+    assert "gender" in bad
+    assert "Nothing was imported" in bad

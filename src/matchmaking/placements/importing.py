@@ -36,7 +36,7 @@ from matchmaking.participants import bulk as participant_bulk
 from matchmaking.participants.access import can_create_participant
 from matchmaking.participants.bulk import StaleImportError
 from matchmaking.participants.esco_lookup import is_occupation_uri, is_skill_uri, skill_label
-from matchmaking.participants.models import SupportRequirement
+from matchmaking.participants.models import Gender, SupportRequirement
 from matchmaking.placements import bulk as placement_bulk
 from matchmaking.placements import services
 from matchmaking.placements.access import can_publish_placement
@@ -60,6 +60,7 @@ PARTICIPANT_COLUMNS = (
     "skills_formal",
     "skills_informal",
     "fewer_opportunities",
+    "gender",
 )
 PLACEMENT_COLUMNS = (
     "key",
@@ -498,6 +499,10 @@ def _check_participant(actor: User, cells: _Cells) -> dict[str, Any]:
     home_country = cells.text("home_country").upper()
     if home_country and not (home_country.isascii() and home_country.isalpha() and len(home_country) == 2):
         cells.problem("home_country", _("not a two-letter country code"))
+    # Self-declared and optional (empty: not stated); only for monitoring and fairness reports.
+    gender = cells.text("gender").lower().replace("not-stated", "")
+    if gender not in Gender.values:
+        cells.problem("gender", _("use woman, man, non-binary or leave it empty (not stated)"))
     reference = cells.text("reference")
     return {
         "organisation": organisation,
@@ -511,6 +516,7 @@ def _check_participant(actor: User, cells: _Cells) -> dict[str, Any]:
             "willing_to_go_abroad": _bool(cells.values.get("willing_to_go_abroad")),
             "support_requirements": support,
             "fewer_opportunities": _bool(cells.values.get("fewer_opportunities")),
+            "gender": gender if gender in Gender.values else "",
         },
         "identity": {
             "given_name": given_name,
