@@ -19,7 +19,7 @@ from matchmaking.demo.network import demo_users
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants.demo_esco import demo_occupations, transversal_skills
 from matchmaking.participants.esco_lookup import esco_version
-from matchmaking.participants.models import Participant, SupportRequirement
+from matchmaking.participants.models import Participant, ParticipantSkill, SupportRequirement
 from matchmaking.pathways.models import Offer
 from matchmaking.placements import rounds
 from matchmaking.placements.history import history_add
@@ -217,6 +217,25 @@ def _places(countries: list[str], count: int, offset: int = 0) -> list[Placement
     )
 
 
+def _places_for(people: list[Participant], countries: list[str], count: int) -> list[Placement]:
+    """The placements in ``countries`` whose required skills these people hold most often, so that a
+    round shows people placed above the minimum fit (and, for the floor, people with fewer
+    opportunities among them)."""
+    held: dict[str, int] = {}
+    for uri in ParticipantSkill.objects.filter(participant__in=people).values_list("uri", flat=True):
+        held[uri] = held.get(uri, 0) + 1
+    found = list(
+        Placement.objects.filter(is_demo=True, country__in=countries)
+        .prefetch_related("skills")
+        .order_by("key")
+    )
+
+    def matched(placement: Placement) -> int:
+        return sum(held.get(s.uri, 0) for s in placement.skills.all() if s.required)
+
+    return sorted(found, key=lambda p: (-matched(p), p.key))[:count]
+
+
 def _rounds(rng: random.Random, today: date) -> int:
     coordinator = User.objects.filter(email="coordinator@example.org").first()
     worker = User.objects.filter(email="stuttgart.caseworker@example.org").first()
@@ -272,10 +291,11 @@ def _rounds(rng: random.Random, today: date) -> int:
         rounds.round_compute(round_id=confirmed.pk)
         rounds.round_confirm(actor=None, allocation_round=confirmed)
         _decide(rng, confirmed, coordinator, today)
+    catalonia = _people("soc-catalonia", 30)
     floor = create(
         "Catalonia social economy (with floor)",
-        _people("soc-catalonia", 30),
-        _places(["ES", "PT", "IT"], 12),
+        catalonia,
+        _places_for(catalonia, ["ES"], 12),
         method="optimal",
         floor=6,
     )
