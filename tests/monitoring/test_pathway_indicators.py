@@ -159,3 +159,18 @@ def test_fairness_roll_up_merges_codes_and_old_labels_and_speaks_the_readers_lan
     with translation.override("sv"):
         rows = _rows(selectors.cockpit(user=coordinator, filters=CockpitFilters()), "allocation-fairness")
     assert list(rows) == ["Efter färre möjligheter: färre möjligheter"]
+
+
+def test_people_placed_count_single_proposals_the_host_accepted(network, coordinator):
+    from django.utils import timezone
+
+    from matchmaking.placements.models import Assignment
+    from tests.factories_participants import placement
+
+    kitchen = placement(network["boras"], key="kitchen", labour_market="social-economy", seats=10)
+    now = timezone.now()
+    for status in ["accepted", "started", "completed", "ended-early", "accepted", "declined"]:
+        person = participant(network["boras"])
+        Assignment.objects.create(placement=kitchen, participant=person, status=status, decided_at=now)
+    rows = _rows(selectors.cockpit(user=coordinator, filters=CockpitFilters()), "placed-by-labour-market")
+    assert rows["social-economy"] == [5]  # the declined one is not placed

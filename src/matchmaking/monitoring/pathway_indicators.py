@@ -21,7 +21,7 @@ from matchmaking.participants.clock import add_months
 from matchmaking.participants.models import AgeGroup, Participant
 from matchmaking.pathways.models import Offer, Outcome, Referral, RetentionCheck
 from matchmaking.placements import fairness_groups
-from matchmaking.placements.models import Proposal, Round
+from matchmaking.placements.models import Assignment, Proposal, Round
 
 
 def _people(f: CockpitFilters, scope: set[int] | None, prefix: str) -> Q:
@@ -29,16 +29,23 @@ def _people(f: CockpitFilters, scope: set[int] | None, prefix: str) -> Q:
 
 
 def placed_by_labour_market(f: CockpitFilters, scope: set[int] | None) -> Table:
-    qs = (
-        Proposal.objects.filter(
-            _people(f, scope, "participant__organisation"), status=Proposal.Status.ACCEPTED
-        )
+    """Distinct people placed, by the placement's labour market: through a round (the host accepted
+    the proposal) or through a single proposal the host accepted, by the decision's date."""
+    people = _people(f, scope, "participant__organisation")
+    in_rounds = (
+        Proposal.objects.filter(people, status=Proposal.Status.ACCEPTED)
         .filter(period(f, "decided_at__date"))
-        .values_list("placement__labour_market")
-        .annotate(n=Count("participant", distinct=True))
-        .order_by("placement__labour_market")
+        .values_list("placement__labour_market", "participant_id")
+        .order_by()
     )
-    counts = list(qs)
+    single = (
+        Assignment.objects.filter(people, proposal__isnull=True, status__in=Assignment.PLACED)
+        .filter(period(f, "decided_at__date"))
+        .values_list("placement__labour_market", "participant_id")
+        .order_by()
+    )
+    placed = Counter(market for market, _person in in_rounds.union(single))  # UNION: each pair once
+    counts = sorted(placed.items())
     table = Table(
         "placed-by-labour-market",
         _("People placed by labour-market type"),
