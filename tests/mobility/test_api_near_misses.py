@@ -5,28 +5,14 @@ organisation gets 404, and an opportunity with enough suggestions gets none."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from matchmaking.mobility import matching
-from matchmaking.mobility.models import SuggestionRun
 from matchmaking.organisations.models import Role
 from tests.api_auth import bearer
 from tests.factories import OrganisationFactory, member
-from tests.factories_mobility import langs, opportunity, pair
+from tests.factories_mobility import pair
 
 pytestmark = [pytest.mark.database, pytest.mark.django_db]
-
-
-@pytest.fixture
-def lonely(db):
-    """A request in Polish only: nothing shares its language, so nothing passes the rules."""
-    _host, _visitor, offer, _request, _host_user, _visitor_user = pair()
-    krakow = OrganisationFactory(name="Labour Office Kraków", country="PL")
-    krakow.languages.set(langs("pl"))
-    request = opportunity(krakow, direction="request", languages=("pl",), group_size=3)
-    user = member(email="krakow@example.org", organisation=krakow)
-    SuggestionRun.objects.create(opportunity=request, computed_at=timezone.now(), candidates=0)
-    return {"request": request, "user": user, "offer": offer}
 
 
 def test_near_misses_name_the_rule_each_breaks(client, lonely):

@@ -9,12 +9,11 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from matchmaking.engine.partners import suggest_partners
 from matchmaking.engine.text_model import normalise, reset_text_model, set_text_model
 from matchmaking.mobility import matching
-from matchmaking.mobility.models import DescriptionVector, SuggestionRun
+from matchmaking.mobility.models import DescriptionVector
 from tests.factories import OrganisationFactory, member, term
 from tests.factories_mobility import langs, opportunity, pair
 
@@ -80,18 +79,6 @@ def test_the_network_compares_descriptions_in_meaning_with_vectors(db, fake_mode
     assert network.semantic(f"opp:{offer.key}", f"opp:{request.key}") is not None
     (found,) = [s for s in suggest_partners(network, request.key) if s.opportunity == offer.key]
     assert "semantic" in [p.name for p in found.parts]
-
-
-@pytest.fixture
-def lonely(db):
-    """A request in Polish only: nothing shares its language, so nothing passes the rules."""
-    _host, _visitor, offer, _request, _host_user, _visitor_user = pair()
-    krakow = OrganisationFactory(name="Labour Office Kraków", country="PL")
-    krakow.languages.set(langs("pl"))
-    request = opportunity(krakow, direction="request", languages=("pl",), group_size=3)
-    user = member(email="krakow@example.org", organisation=krakow)
-    SuggestionRun.objects.create(opportunity=request, computed_at=timezone.now(), candidates=0)
-    return {"request": request, "user": user, "offer": offer}
 
 
 def test_nothing_fits_near_misses_with_the_rule_they_break(client, lonely):
