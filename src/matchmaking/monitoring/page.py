@@ -51,13 +51,10 @@ def cell(value: Value) -> str:
     return str(escape(localize(value)))
 
 
-@dataclass
-class PageTable:
-    """A table as the page shows it: ``body`` and ``foot`` are its rendered rows."""
+class _Cut:
+    """What a table shown cut to its largest rows tells the page: how many of how many, and the line
+    that says so; its subclasses are dataclasses that hold ``shown`` and ``count``."""
 
-    table: Table
-    body: SafeString
-    foot: SafeString
     shown: int
     count: int
 
@@ -68,6 +65,17 @@ class PageTable:
     @property
     def cut_line(self) -> str:
         return cut_line(self.shown, self.count)
+
+
+@dataclass
+class PageTable(_Cut):
+    """A table as the page shows it: ``body`` and ``foot`` are its rendered rows."""
+
+    table: Table
+    body: SafeString
+    foot: SafeString
+    shown: int
+    count: int
 
 
 def cut_line(shown: int, count: int) -> str:
@@ -120,20 +128,12 @@ def _first_figure(table: Table) -> int:
 
 
 @dataclass
-class FlowTable:
+class FlowTable(_Cut):
     """A table of region flows (the map's text alternative) as the page shows it."""
 
     body: SafeString
     shown: int
     count: int
-
-    @property
-    def cut(self) -> bool:
-        return self.shown < self.count
-
-    @property
-    def cut_line(self) -> str:
-        return cut_line(self.shown, self.count)
 
 
 def flow_table(flows: Sequence[tuple[str, str, int]], names: Any, limit: int | None = None) -> FlowTable:
