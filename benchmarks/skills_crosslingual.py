@@ -8,9 +8,12 @@ memory of the process after the system was loaded.
 
 Systems:
 
-- ``keyword``: the keyword search over the English ESCO labels (``find_skills`` without a model);
+- ``keyword``: the keyword search over the ESCO labels and the translated labels (``find_skills``
+  without a model);
 - ``e5``: multilingual-e5-small (the shipped model) with the committed vectors, no keyword part;
 - ``hybrid``: ``find_skills`` as the application calls it (e5 plus the keyword bonus);
+- ``keyword-en``, ``e5-en``, ``hybrid-en``: the same without the translated skill labels
+  (``data/skill-labels``): the English ESCO labels only, the baseline of those labels;
 - ``e5-labels``, ``use``, ``wordllama``: the three candidate models, model only, over each skill's
   preferred label alone (one short text per skill, embedded on the first run and kept in ``--cache``),
   to compare the models on the same footing.
@@ -26,6 +29,7 @@ never read. Record the machine's load average with any figure (``uptime``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import statistics
@@ -44,7 +48,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 from matchmaking.engine import text_model as tm
 from matchmaking.taxonomies import skill_finder as sf
-from matchmaking.taxonomies.esco import load_esco
+from matchmaking.taxonomies.esco import DATA_FILE, load_esco
 from matchmaking.taxonomies.skill_vectors import EscoVectors, load_vectors
 
 DEFAULT_DATA = Path("../shared/data/skills-crosslingual/dev.jsonl")
@@ -141,18 +145,23 @@ def label_vectors(model: tm.TextModel, cache: Path) -> EscoVectors:
 
 
 @contextmanager
-def engine(model: tm.TextModel | None, vectors: EscoVectors | None, keyword_weight: float) -> Iterator[None]:
-    """Run ``find_skills`` with this model and these vectors (None: keyword only)."""
-    saved = sf.KEYWORD_WEIGHT
+def engine(
+    model: tm.TextModel | None, vectors: EscoVectors | None, keyword_weight: float, *, english_only: bool
+) -> Iterator[None]:
+    """Run ``find_skills`` with this model and these vectors (None: keyword only); ``english_only``
+    leaves the translated skill labels out of the keyword search and the vectors."""
+    saved = sf.KEYWORD_WEIGHT, sf.load_esco
+    esco = load_esco(DATA_FILE).build_indexes() if english_only else load_esco()
+    if english_only and vectors is not None:
+        vectors = dataclasses.replace(vectors, label_vectors=None, label_rows=None)
     sf.reset()
-    sf._engines["engine"] = (
-        None if model is None or vectors is None else sf._Engine(model, vectors, load_esco())
-    )
+    sf._engines["engine"] = None if model is None or vectors is None else sf._Engine(model, vectors, esco)
     sf.KEYWORD_WEIGHT = keyword_weight
+    sf.load_esco = lambda: esco  # type: ignore[assignment]
     try:
         yield
     finally:
-        sf.KEYWORD_WEIGHT = saved
+        sf.KEYWORD_WEIGHT, sf.load_esco = saved
         sf.reset()
 
 
@@ -183,7 +192,9 @@ def p95(seconds: list[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--systems", default="keyword,e5,hybrid,e5-labels,use,wordllama")
+    parser.add_argument(
+        "--systems", default="keyword-en,e5-en,hybrid-en,keyword,e5,hybrid,e5-labels,use,wordllama"
+    )
     parser.add_argument("--cache", type=Path, default=Path(".cache/skill-vectors"))
     parser.add_argument("--vectors", type=Path, help="another vectors file for e5 and hybrid")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -198,7 +209,8 @@ def main() -> int:
     def ranked(query: str, lang: str) -> list[str]:
         return [hit.uri for hit in sf.find_skills(query, lang=lang, limit=100)]
 
-    for system in systems:
+    for name in systems:
+        system = name.removesuffix("-en")
         before = rss_mb()
         started = time.perf_counter()
         if system == "keyword":
@@ -221,13 +233,13 @@ def main() -> int:
             model = UseModel() if system == "use" else WordLlamaModel(args.cache)
             vectors, weight = label_vectors(model, args.cache), 0.0
         else:
-            print(f"unknown system {system!r}", file=sys.stderr)
+            print(f"unknown system {name!r}", file=sys.stderr)
             return 2
         load_seconds = time.perf_counter() - started
-        with engine(model, vectors, weight):
+        with engine(model, vectors, weight, english_only=name.endswith("-en")):
             ranked("warm up", "en")
             metrics, seconds = evaluate(items, ranked)
-        figures[system] = {
+        figures[name] = {
             "metrics": metrics,
             "median_ms": statistics.median(seconds) * 1000,
             "p95_ms": p95(seconds) * 1000,

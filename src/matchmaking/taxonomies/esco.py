@@ -18,14 +18,23 @@ import bisect
 import gzip
 import heapq
 import json
+import logging
 import math
-import re
-import unicodedata
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
+
+from matchmaking.taxonomies.esco_words import (  # noqa: F401 - part of this module's interface
+    STOP_WORDS,
+    _everyday,
+    fold,
+    stem,
+    terms,
+    words,
+)
+from matchmaking.taxonomies.skill_labels import SkillLabelsError, labels_by_skill, load_skill_labels
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "esco.json.gz"
 
@@ -94,155 +103,6 @@ class Match:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Words
-
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP_WORDS_TEXT = (
-    "a about above after again all also am an and any are as at be been being both but by can could "
-    "did do does doing done during each etc for from further had has have having he her here hers him "
-    "his how i if in into is it its itself just me more most my myself no nor not now of off on once "
-    "only or other our ours out over own same she should so some such than that the their them then "
-    "there these they this those through to too under until up very was we were what when where which "
-    "while who whom why will with would you your yours"
-)
-STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
-_VOWELS = frozenset("aeiou")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents."""
-    text = text.lower()
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
-
-
-def _consonant(word: str, i: int) -> bool:
-    if word[i] in _VOWELS:
-        return False
-    if word[i] == "y":
-        return i == 0 or not _consonant(word, i - 1)
-    return True
-
-
-def _measure(stem: str) -> int:
-    """Porter's m: the number of vowel-consonant sequences."""
-    m, previous_vowel = 0, False
-    for i in range(len(stem)):
-        consonant = _consonant(stem, i)
-        if consonant and previous_vowel:
-            m += 1
-        previous_vowel = not consonant
-    return m
-
-
-def _has_vowel(stem: str) -> bool:
-    return any(not _consonant(stem, i) for i in range(len(stem)))
-
-
-def _cvc(stem: str) -> bool:
-    return (
-        len(stem) >= 3
-        and _consonant(stem, len(stem) - 3)
-        and not _consonant(stem, len(stem) - 2)
-        and _consonant(stem, len(stem) - 1)
-        and stem[-1] not in "wxy"
-    )
-
-
-@cache
-def stem(word: str) -> str:
-    """A light Porter stemmer (steps 1a–1c and 5): plurals, -ed, -ing and a final e.
-
-    care, cared, caring -> care; nurse, nurses, nursing -> nurs; welding, welded -> weld.
-    """
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    # 1a
-    if word.endswith(("sses", "ies")):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith("ss") and not word.endswith("us"):
-        word = word[:-1]
-    # 1b
-    if word.endswith("eed"):
-        if _measure(word[:-3]) > 0:
-            word = word[:-1]
-    else:
-        for suffix in ("ed", "ing"):
-            if word.endswith(suffix) and _has_vowel(word[: -len(suffix)]):
-                word = word[: -len(suffix)]
-                if word.endswith(("at", "bl", "iz")):
-                    word += "e"
-                elif len(word) > 1 and word[-1] == word[-2] and word[-1] not in "lsz":
-                    word = word[:-1]
-                elif _measure(word) == 1 and _cvc(word):
-                    word += "e"
-                break
-    # 1c
-    if word.endswith("y") and _has_vowel(word[:-1]):
-        word = word[:-1] + "i"
-    # 5
-    if word.endswith("e"):
-        m = _measure(word[:-1])
-        if m > 1 or (m == 1 and not _cvc(word[:-1])):
-            word = word[:-1]
-    if word.endswith("ll") and _measure(word) > 1:
-        word = word[:-1]
-    return word
-
-
-def terms(text: str) -> list[str]:
-    """Stemmed words without stop words."""
-    return [stem(w) for w in words(text) if w not in STOP_WORDS]
-
-
-# Everyday words in accounts of experience and the words ESCO uses for the same things. Only for
-# suggestions from free text; a small hand-made list, not a thesaurus (see docs/esco.md).
-_EVERYDAY_WORDS = {
-    "grandmother grandfather grandparent grandma grandpa granny nan elderly old aged": (
-        "elderly older adult"
-    ),
-    "kid child children baby babysit babysat toddler": "children child",
-    "mum mom mother dad father parent sibling brother sister family relative": "family",
-    "look looked after": "care",
-    "help helped": "assist support",
-    "shop store supermarket": "retail shop store sales",
-    "till checkout cashier": "cash payment register",
-    "customer client shopper": "customer client",
-    "sold sell selling": "sell sales",
-    "fix fixed mend mended repair repaired": "repair maintain",
-    "car cars van vehicle": "vehicle car",
-    "cook cooked cooking meal meals kitchen": "food cook kitchen",
-    "food bank charity donation donated": "donation charity food",
-    "volunteer volunteered volunteering": "volunteer community",
-    "taught teach tutor tutored coached coach": "teach train coach",
-    "clean cleaned cleaning": "clean hygiene",
-    "garden gardening": "garden plant",
-    "build built": "build construct",
-    "computer laptop pc": "computer ICT",
-    "phone telephone": "telephone",
-    "drive drove driving": "drive",
-    "organise organised organize organized": "organise plan",
-    "translate translated interpreted": "translate interpret",
-}
-
-
-def _everyday() -> dict[str, tuple[str, ...]]:
-    table: dict[str, tuple[str, ...]] = {}
-    for sources, targets in _EVERYDAY_WORDS.items():
-        related = tuple(dict.fromkeys(stem(w) for w in words(targets)))
-        for word in words(sources):
-            key = stem(word)
-            table[key] = tuple(dict.fromkeys((*table.get(key, ()), *related)))
-    return {k: tuple(r for r in v if r != k) for k, v in table.items()}
-
-
-# ---------------------------------------------------------------------------------------------------
 # Index
 
 LABEL, ALT, TEXT = 3, 2, 1
@@ -254,19 +114,23 @@ _MAX_EXPANSIONS = 40
 class _Index:
     """An inverted index from stemmed words to items, per field (label, alternative labels, text)."""
 
-    def __init__(self, items: list[Skill] | list[Occupation]) -> None:
+    def __init__(
+        self, items: list[Skill] | list[Occupation], translated: dict[str, tuple[str, ...]] | None = None
+    ) -> None:
         self.items = items
+        translated = translated or {}
         postings: dict[str, dict[int, int]] = {}
         raw_df: dict[str, int] = {}
         self.label_terms: list[tuple[str, ...]] = []
         self.label_folded: list[str] = []
+        self.translated_folded: list[tuple[str, ...]] = []
         each: Sequence[Skill | Occupation] = items
         for i, item in enumerate(each):
             fields: dict[str, int] = {}
             raw: set[str] = set()
             for level, texts in (
                 (TEXT, (item.description,)),
-                (ALT, (*item.alt_labels, _labels_text(item))),
+                (ALT, (*item.alt_labels, _labels_text(item), *translated.get(item.uri, ()))),
                 (LABEL, (item.label,)),
             ):
                 for text in texts:
@@ -280,6 +144,7 @@ class _Index:
                 raw_df[word] = raw_df.get(word, 0) + 1
             self.label_terms.append(tuple(terms(item.label)))
             self.label_folded.append(" ".join(words(item.label)))
+            self.translated_folded.append(tuple(" ".join(words(t)) for t in translated.get(item.uri, ())))
         n = len(items)
         # Posting lists sorted by field, labels first, so a search can stop at a field.
         self.postings: dict[str, tuple[array, array]] = {}
@@ -355,7 +220,8 @@ class _Index:
             weakest = min(slot[0] for slot in matched) if len(matched) == len(slots) else 0
             whole_words = sum(1 for slot in matched if slot[1])
             label = self.label_folded[i]
-            exact, starts = label == phrase, label.startswith(phrase)
+            named = (label, *self.translated_folded[i])
+            exact, starts = phrase in named, any(name.startswith(phrase) for name in named)
             score = sum(level * value for level, _, value in matched) + 10.0 * exact + 5.0 * starts
             key = (
                 -len(matched),
@@ -429,7 +295,10 @@ def _labels_text(item: Skill | Occupation) -> str:
 class EscoTaxonomy:
     """All ESCO skills, occupations and ISCO-08 groups of the data file, with search."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict, translated: dict[str, tuple[str, ...]] | None = None) -> None:
+        self.translated: dict[str, tuple[str, ...]] = translated or {}
+        """Skill URI → its labels in the other languages of the network (``skill_labels``): searched
+        like alternative labels."""
         self.version: dict = {
             "esco_version": data["esco_version"],
             "format": data["format"],
@@ -477,7 +346,7 @@ class EscoTaxonomy:
 
     @cached_property
     def _skill_index(self) -> _Index:
-        return _Index(list(self.skills.values()))
+        return _Index(list(self.skills.values()), self.translated)
 
     @cached_property
     def _occupation_index(self) -> _Index:
@@ -542,9 +411,21 @@ class EscoTaxonomy:
 
 @cache
 def load_esco(path: str | Path | None = None) -> EscoTaxonomy:
-    """The taxonomy in ``path`` (default: the data file shipped with the package), read once."""
+    """The taxonomy in ``path`` (default: the data file shipped with the package, with the skill labels
+    in the network's other languages), read once."""
+    translated = None if path else _translated_labels()
     with gzip.open(path or DATA_FILE, "rt", encoding="utf-8") as handle:
-        return EscoTaxonomy(json.load(handle))
+        return EscoTaxonomy(json.load(handle), translated)
+
+
+def _translated_labels() -> dict[str, tuple[str, ...]] | None:
+    """The shipped skill labels in the other languages; a file that cannot be read is reported once and
+    left out (search goes on in English and through the text model)."""
+    try:
+        return labels_by_skill(load_skill_labels())
+    except (OSError, SkillLabelsError) as exc:
+        logging.getLogger(__name__).error("Skill labels in other languages left out: %s", exc)
+        return None
 
 
 def search_skills(query: str, limit: int = 10) -> list[Match]:

@@ -12,7 +12,13 @@ Which texts (the same for every skill, no hand-picked exceptions):
   query's score for a skill is ``(label cosine + DESCRIPTION_WEIGHT × description cosine) / (1 +
   DESCRIPTION_WEIGHT)`` (the label alone, the labels with the alternative labels, and the best of
   label and description all measured worse: docs/decisions/text-model.md);
+- per skill and language of ``skill_labels`` (sv, nb, de, es, ca), one vector for each of its labels
+  there; a skill's label cosine is the best of its English label's and these (a Swedish query meets a
+  Swedish label, which the model matches far better than an English one);
 - per occupation, one vector: the preferred label, alternative labels and description.
+
+The translated labels have their own checksum: when a labels file was edited and the vectors not rebuilt,
+only those vectors are left out (one warning), and the English ones are used as before.
 
 Vectors are stored as int8 (each row scaled to its largest component) and made unit length again on
 loading; the ranking error of that rounding is far below the model's own (see docs/esco.md).
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,9 +38,10 @@ import numpy as np
 
 from matchmaking.engine.text_model import normalise
 from matchmaking.taxonomies.esco import EscoTaxonomy, Occupation, Skill
+from matchmaking.taxonomies.skill_labels import label_texts, load_skill_labels
 
 VECTORS_FILE = Path(__file__).resolve().parent / "data" / "esco-vectors.npz"
-FORMAT = 2
+FORMAT = 3
 DESCRIPTION_WEIGHT = 0.5
 DESCRIPTION_CHARS = 240
 OCCUPATION_CHARS = 300
@@ -77,6 +85,15 @@ def all_texts(esco: EscoTaxonomy) -> tuple[list[str], list[int], list[str], list
     return texts, rows, skill_uris, occupation_texts
 
 
+def translated_texts(esco: EscoTaxonomy) -> tuple[list[str], list[int], list[str]]:
+    """(texts, skill index of each, language of each) of the translated labels, grouped by skill in
+    the order of ``all_texts``'s skill URIs."""
+    return label_texts(load_skill_labels(), sorted(esco.skills))
+
+
+logger = logging.getLogger(__name__)
+
+
 def checksum(texts: Sequence[str], uris: Sequence[str]) -> str:
     digest = hashlib.sha256()
     for part in (*uris, "", *texts):
@@ -103,12 +120,26 @@ class EscoVectors:
     occupation_uris: list[str]
     occupation_vectors: np.ndarray  # float32, unit rows
     meta: dict
+    label_vectors: np.ndarray | None = None  # float32, unit rows: the translated labels, by skill
+    label_rows: np.ndarray | None = None  # int: the skill index of each translated label
+
+    @property
+    def _label_groups(self) -> tuple[np.ndarray, np.ndarray]:
+        """(first row of each skill's translated labels, that skill's index)."""
+        rows = self.label_rows
+        assert rows is not None
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        return starts, rows[starts]
 
     def skill_scores(self, query: np.ndarray) -> np.ndarray:
-        """Score of each skill for each query row, (queries, skills): the label's cosine and the
-        description's, weighted (see the module's description)."""
+        """Score of each skill for each query row, (queries, skills): the best label cosine (English or
+        translated) and the description's, weighted (see the module's description)."""
         query = np.atleast_2d(np.asarray(query, dtype=np.float32))
         label = query @ self.skill_vectors[0::2].T
+        if self.label_vectors is not None and self.label_rows is not None and len(self.label_rows):
+            starts, skills = self._label_groups
+            best = np.maximum.reduceat(query @ self.label_vectors.T, starts, axis=1)
+            label[:, skills] = np.maximum(label[:, skills], best)
         description = query @ self.skill_vectors[1::2].T
         out: np.ndarray = (label + DESCRIPTION_WEIGHT * description) / (1 + DESCRIPTION_WEIGHT)
         return out
@@ -122,8 +153,13 @@ def save_vectors(
     esco: EscoTaxonomy,
     skill_vectors: np.ndarray,
     occupation_vectors: np.ndarray,
+    label_vectors: np.ndarray | None = None,
 ) -> dict:
     texts, rows, skill_uris, occupation_texts = all_texts(esco)
+    labels, label_rows, label_langs = translated_texts(esco)
+    if label_vectors is None:
+        label_vectors = np.zeros((0, dim), dtype=np.float32)
+        labels, label_rows, label_langs = [], [], []
     occupation_uris = sorted(esco.occupations)
     meta = {
         "format": FORMAT,
@@ -135,6 +171,9 @@ def save_vectors(
         "occupations": len(occupation_uris),
         "skill_texts_sha256": checksum(texts, skill_uris),
         "occupation_texts_sha256": checksum(occupation_texts, occupation_uris),
+        "label_vectors": len(labels),
+        "label_languages": sorted(set(label_langs)),
+        "label_texts_sha256": checksum(labels, [skill_uris[i] for i in label_rows]),
         "storage": "int8, each row scaled to its largest component; normalise after loading",
     }
     arrays = {
@@ -144,6 +183,9 @@ def save_vectors(
         "skill_vectors": quantise(skill_vectors),
         "occupation_uris": np.array(occupation_uris),
         "occupation_vectors": quantise(occupation_vectors),
+        "label_rows": np.array(label_rows, dtype=np.int32),
+        "label_texts": np.array(labels, dtype=str),
+        "label_vectors": quantise(label_vectors) if len(labels) else np.zeros((0, dim), dtype=np.int8),
     }
     # A zip written entry by entry with a fixed date, so the same vectors give the same bytes.
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -153,6 +195,24 @@ def save_vectors(
             with archive.open(info, "w", force_zip64=True) as entry:
                 np.lib.format.write_array(entry, array, allow_pickle=False)
     return meta
+
+
+def read_reusable(path: Path, esco: EscoTaxonomy) -> tuple[np.ndarray | None, np.ndarray | None, dict]:
+    """What a rebuild can take from an earlier file: (skill vectors, occupation vectors) when that file
+    embedded the same ESCO texts (else None), and its translated labels' vectors by text. Any format."""
+    with np.load(path, allow_pickle=False) as data:
+        meta = dict(json.loads(str(data["meta"])))
+        texts, _, uris, occupation_texts = all_texts(esco)
+        same = checksum(texts, uris) == meta.get("skill_texts_sha256") and checksum(
+            occupation_texts, sorted(esco.occupations)
+        ) == meta.get("occupation_texts_sha256")
+        skills = normalise(data["skill_vectors"].astype(np.float32)) if same else None
+        occupations = normalise(data["occupation_vectors"].astype(np.float32)) if same else None
+        by_text: dict = {}
+        if "label_texts" in data.files and len(data["label_texts"]):
+            vectors = normalise(data["label_vectors"].astype(np.float32))
+            by_text = {str(t): vectors[i] for i, t in enumerate(data["label_texts"])}
+        return skills, occupations, by_text
 
 
 def read_meta(path: Path = VECTORS_FILE) -> dict:
@@ -193,6 +253,7 @@ def load_vectors(
                 raise VectorsMismatchError(
                     f"{path.name}: built from other occupation texts than the ESCO data in use"
                 )
+        label_vectors, label_rows = _translated(data, meta, esco, skill_uris, path)
         return EscoVectors(
             model=meta["model"],
             dim=int(meta["dim"]),
@@ -202,4 +263,26 @@ def load_vectors(
             occupation_uris=occupation_uris,
             occupation_vectors=normalise(data["occupation_vectors"].astype(np.float32)),
             meta=meta,
+            label_vectors=label_vectors,
+            label_rows=label_rows,
         )
+
+
+def _translated(
+    data: np.lib.npyio.NpzFile, meta: dict, esco: EscoTaxonomy | None, skill_uris: list[str], path: Path
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The translated labels' vectors, or (None, None) when the file has none or they were built from
+    other labels than the files in use (with one warning: the English vectors still serve)."""
+    if not meta.get("label_vectors"):
+        return None, None
+    rows = data["label_rows"].astype(np.intp)
+    if esco is not None:
+        labels, current_rows, _ = translated_texts(esco)
+        if checksum(labels, [skill_uris[i] for i in current_rows]) != meta["label_texts_sha256"]:
+            logger.warning(
+                "%s: built from other translated skill labels than the files in use; "
+                "translated labels are searched by keyword only until the vectors are rebuilt.",
+                path.name,
+            )
+            return None, None
+    return normalise(data["label_vectors"].astype(np.float32)), rows
