@@ -6,7 +6,9 @@ chunk of opportunities at a time, cuts each list to its top and writes reasons f
 only (the result is the one scoring the whole network pair by pair gives). Rows are written per chunk of
 opportunities: one short transaction deletes the chunk's old suggestions and inserts the new
 ones, so readers never wait long and a refresh stopped half-way leaves every opportunity either old
-or new, never half-written.
+or new, never half-written. A refresh of many lists shares its chunks between processes forked from
+the one that read the network (``SUGGESTION_REFRESH_PROCESSES``, default the cores up to 2): each list
+is scored on its own, so the result is the same, and two cores take about half the time.
 
 An incremental refresh (``affected``) re-scores the changed organisation's own listings, the
 listings whose candidate set a changed listing is in, those whose stored suggestions name it (it may
@@ -20,13 +22,17 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -40,6 +46,8 @@ from matchmaking.organisations.models import Organisation
 logger = logging.getLogger(__name__)
 
 CHUNK = 200
+PARALLEL_FROM = 100
+"""A refresh of fewer lists runs in one process."""
 STATUS_KEY = "mobility:suggestions-refresh"
 STATUS_SECONDS = 24 * 3600
 
@@ -132,6 +140,26 @@ def refresh(
         return _refresh(opportunities, progress=progress, chunk=chunk, scored=scored)
 
 
+@dataclass
+class _Job:
+    """What every chunk of one refresh needs; a forked process inherits it (nothing is pickled)."""
+
+    batch: PartnerBatch
+    chunks: list[list[Opportunity]]
+    open_keys: set[str]
+    orgs: dict[str, int]
+    opps: dict[str, int]
+
+
+_JOB: _Job | None = None
+_IN_POOL = False
+
+
+def _in_pool() -> None:
+    global _IN_POOL  # this process is one of a refresh's forked processes
+    _IN_POOL = True
+
+
 def _refresh(
     opportunities: Iterable[Opportunity] | None,
     *,
@@ -146,42 +174,104 @@ def _refresh(
         batch = scored
     else:
         batch = batch_of(*(scored if scored is not None else network_and_index()))
-    the_network = batch.network
-    targets = [t for t in targets if t.key in the_network.opportunities]
+    targets = [t for t in targets if t.key in batch.network.opportunities]
     open_keys = {
         k
         for (k,) in Opportunity.objects.filter(
             status=Opportunity.Status.OPEN, organisation__status=Organisation.Status.ACTIVE
         ).values_list("key")
     }
-    orgs = dict(Organisation.objects.values_list("key", "pk"))
-    opps = dict(Opportunity.objects.filter(key__in=open_keys).values_list("key", "pk"))
+    job = _Job(
+        batch=batch,
+        chunks=[targets[start : start + chunk] for start in range(0, len(targets), chunk)],
+        open_keys=open_keys,
+        orgs=dict(Organisation.objects.values_list("key", "pk")),
+        opps=dict(Opportunity.objects.filter(key__in=open_keys).values_list("key", "pk")),
+    )
+    processes = _processes(len(targets))
     done = 0
-    for start in range(0, len(targets), chunk):
-        part = targets[start : start + chunk]
-        now = suggestion_rows.prepared_now(timezone.now())
-        rows: list[suggestion_rows.Row] = []
-        runs: list[suggestion_rows.Row] = []
-        found = batch.suggest(
-            [t.key for t in part],
-            top=matching.TOP_PARTNERS + 10,
-            weights=matching.WEIGHTS,
-            keep=open_keys,
-            limit=matching.TOP_PARTNERS,
-        )
-        for target in part:
-            partners = found[target.key]
-            invites = batch.invites(target.key, top=matching.TOP_INVITES, weights=matching.WEIGHTS)
-            rows += suggestion_rows.suggestion_rows(target.pk, partners, orgs, opps, now)
-            rows += suggestion_rows.suggestion_rows(target.pk, invites, orgs, opps, now)
-            runs.append((target.pk, now, len(partners)))
-        suggestion_rows.write([t.pk for t in part], rows, runs)
-        done += len(part)
+    for count, learned in _run(job, processes):
+        if processes > 1:  # learned by a forked process's copy of the batch
+            batch.thresholds.update(learned[0])
+            batch.kept.update(learned[1])
+            for name, value in learned[2].items():
+                batch.stats[name] = batch.stats.get(name, 0) + value
+        done += count
         if progress is not None:
             progress(done, len(targets))
     if batch.stats["fallbacks"]:
         logger.warning("%s suggestion lists scored pair by pair", batch.stats["fallbacks"])
     return done
+
+
+Learned = tuple[dict[str, float], dict[str, frozenset[str]], dict[str, int]]
+
+
+def _run(job: _Job, processes: int) -> Iterator[tuple[int, Learned]]:
+    """Each chunk scored, explained and written, here or in ``processes`` forked processes, in any
+    order; with what the batch learned of each list (a forked process's batch is its own copy)."""
+    global _JOB  # read by the forked processes, which inherit it
+    _JOB = job
+    try:
+        if processes <= 1:
+            yield from (_write_chunk(i) for i in range(len(job.chunks)))
+            return
+        # A forked process must not share the parent's database connection: each opens its own.
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        with context.Pool(processes, initializer=_in_pool) as pool:
+            yield from pool.imap_unordered(_write_chunk, range(len(job.chunks)))
+    finally:
+        _JOB = None
+
+
+def _write_chunk(index: int) -> tuple[int, Learned]:
+    job = _JOB
+    assert job is not None
+    part, batch = job.chunks[index], job.batch
+    before = dict(batch.stats)
+    now = suggestion_rows.prepared_now(timezone.now())
+    rows: list[suggestion_rows.Row] = []
+    runs: list[suggestion_rows.Row] = []
+    found = batch.suggest(
+        [t.key for t in part],
+        top=matching.TOP_PARTNERS + 10,
+        weights=matching.WEIGHTS,
+        keep=job.open_keys,
+        limit=matching.TOP_PARTNERS,
+    )
+    for target in part:
+        partners = found[target.key]
+        invites = batch.invites(target.key, top=matching.TOP_INVITES, weights=matching.WEIGHTS)
+        rows += suggestion_rows.suggestion_rows(target.pk, partners, job.orgs, job.opps, now)
+        rows += suggestion_rows.suggestion_rows(target.pk, invites, job.orgs, job.opps, now)
+        runs.append((target.pk, now, len(partners)))
+    suggestion_rows.write([t.pk for t in part], rows, runs)
+    keys = [t.key for t in part]
+    learned: Learned = (
+        {k: batch.thresholds[k] for k in keys if k in batch.thresholds},
+        {k: batch.kept[k] for k in keys if k in batch.kept},
+        {name: value - before.get(name, 0) for name, value in batch.stats.items()},
+    )
+    if _IN_POOL:
+        connection.close()  # a forked process's own connection, not left for the pool to cut
+    return len(part), learned
+
+
+def _processes(lists: int) -> int:
+    """How many processes a refresh of ``lists`` lists uses: ``SUGGESTION_REFRESH_PROCESSES`` (default:
+    the machine's cores, at most 2) when forking helps and is safe. Not for a few lists (forking
+    costs more than it saves), not inside a transaction (the processes would not see its rows), not on
+    an in-memory database (they would not see it at all), and only where ``fork`` exists."""
+    wanted = getattr(settings, "SUGGESTION_REFRESH_PROCESSES", None) or min(2, os.cpu_count() or 1)
+    if wanted <= 1 or lists < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if connection.in_atomic_block:
+        return 1
+    name = str(connection.settings_dict.get("NAME") or "")
+    if connection.vendor == "sqlite" and (not name or ":memory:" in name or "mode=memory" in name):
+        return 1
+    return int(wanted)
 
 
 _BATCHES: WeakKeyDictionary[Network, PartnerBatch] = WeakKeyDictionary()

@@ -337,6 +337,8 @@ WORKLIST_REFERRAL_DAYS = env_int("WORKLIST_REFERRAL_DAYS", 10)
 PLACEMENT_SEAT_HOLD_DAYS = env_int("PLACEMENT_SEAT_HOLD_DAYS", 5)
 # Allocation rounds with more participant × placement pairs than this run as a background task.
 ROUND_BACKGROUND_PAIRS = env_int("ROUND_BACKGROUND_PAIRS", 2000)
+# Processes a refresh of many partner suggestion lists shares its work between (0: the cores, at most 2).
+SUGGESTION_REFRESH_PROCESSES = env_int("SUGGESTION_REFRESH_PROCESSES", 0)
 # A round being computed in the background with no progress for this many seconds is taken as lost (its
 # worker died) and started again, at most three times in all; see docs/deployment.md.
 ROUND_TASK_LEASE_SECONDS = env_int("ROUND_TASK_LEASE_SECONDS", 300)
