@@ -40,6 +40,12 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def cpu_seconds_with_children() -> float:
+    """``cpu_seconds`` plus the CPU time of the child processes that have ended (forked workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return cpu_seconds() + usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_gb() -> float:
     """Peak resident memory of this process so far, in GB (Linux reports kB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024

@@ -14,6 +14,11 @@ directory (or into ``DATABASE_URL`` when given, e.g. through ``scripts/with-post
     .venv/bin/python benchmarks/suggestions_refresh.py --organisations 10000 --per-organisation 3 --sample 300
     bash scripts/with-postgres.sh .venv/bin/python benchmarks/suggestions_refresh.py --organisations 1000
     .venv/bin/python benchmarks/suggestions_refresh.py --organisations 1000 --sample 200 --profile
+    .venv/bin/python benchmarks/suggestions_refresh.py --organisations 10000 --processes 1 2 --no-vectors
+
+``--processes`` (default: the setting's, the cores up to 2) runs the full refresh and the two change
+refreshes once per number of processes given (``SUGGESTION_REFRESH_PROCESSES``), in the same run: 1 is
+the baseline of one process. CPU times include the forked processes'.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import cpu_seconds, peak_rss_gb, show  # noqa: E402
+from benchmarks.common import cpu_seconds_with_children as cpu_seconds  # noqa: E402
+from benchmarks.common import peak_rss_gb, show  # noqa: E402
 from benchmarks.import_network import generate_document  # noqa: E402
 
 
@@ -64,6 +70,9 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="print the costliest functions of the refresh")
     parser.add_argument("--profile-sort", default="tottime", help="pstats order (tottime, cumulative)")
     parser.add_argument("--no-vectors", action="store_true", help="score without description vectors")
+    parser.add_argument(
+        "--processes", type=int, nargs="+", help="processes of the refresh, each measured (e.g. 1 2)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         _setup(Path(tmp))
@@ -97,10 +106,8 @@ def _run(args: argparse.Namespace) -> int:
 
     from matchmaking.interchange.document import parse_document
     from matchmaking.interchange.services import interchange_import
-    from matchmaking.mobility import matching, suggestion_cache, suggestion_refresh
-    from matchmaking.mobility.models import Opportunity, Suggestion
-    from matchmaking.organisations.models import Organisation
-    from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Term
+    from matchmaking.mobility import suggestion_cache, suggestion_refresh
+    from matchmaking.mobility.models import Opportunity
 
     rows: list[tuple[str, ...]] = []
     document = generate_document(args.organisations, opportunities_per_organisation=args.per_organisation)
@@ -137,6 +144,30 @@ def _run(args: argparse.Namespace) -> int:
         )
     )
 
+    from django.conf import settings
+
+    for processes in args.processes or [settings.SUGGESTION_REFRESH_PROCESSES]:
+        settings.SUGGESTION_REFRESH_PROCESSES = processes
+        rows.append((f"--- {processes or 'default'} process(es) ---", "", ""))
+        rows += _refreshes(args, batch, keys, rng, processes)
+    rows.append(("peak memory", f"{peak_rss_gb():.2f} GB", connection.vendor))
+    show(
+        f"Suggestion refresh: {args.organisations} organisations, {total} opportunities",
+        rows,
+        ("step", "seconds", "notes"),
+    )
+    return 0
+
+
+def _refreshes(args: argparse.Namespace, batch, keys: list[str], rng: random.Random, processes: int) -> list:
+    """The full refresh (or the sample) and the refresh after one profile and one listing change."""
+    from matchmaking.mobility import matching, suggestion_cache, suggestion_refresh
+    from matchmaking.mobility.models import Opportunity, Suggestion
+    from matchmaking.organisations.models import Organisation
+    from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Term
+
+    rows: list[tuple[str, ...]] = []
+    total = len(keys)
     profiler = cProfile.Profile() if args.profile else None
     targets = suggestion_refresh.refresh_targets()
     if args.sample:
@@ -198,17 +229,11 @@ def _run(args: argparse.Namespace) -> int:
     assert opp is not None
     opp.languages.set(Term.objects.filter(scheme=LANGUAGES_SCHEME, code__in=["is"]))
     rows.append(_change(args, "one listing change", {"opportunities": [opp.key]}))
-    rows.append(("peak memory", f"{peak_rss_gb():.2f} GB", connection.vendor))
-    show(
-        f"Suggestion refresh: {args.organisations} organisations, {total} opportunities",
-        rows,
-        ("step", "seconds", "notes"),
-    )
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(args.profile_sort).print_stats(40)
         print(out.getvalue())
-    return 0
+    return rows
 
 
 def _change(
