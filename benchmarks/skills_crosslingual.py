@@ -14,6 +14,8 @@ Systems:
 - ``hybrid``: ``find_skills`` as the application calls it (e5 plus the keyword bonus);
 - ``keyword-en``, ``e5-en``, ``hybrid-en``: the same without the translated skill labels
   (``data/skill-labels``): the English ESCO labels only, the baseline of those labels;
+- ``hybrid-anylang``: ``hybrid`` without the language hint (every translated label counts, whatever the
+  query's language);
 - ``e5-labels``, ``use``, ``wordllama``: the three candidate models, model only, over each skill's
   preferred label alone (one short text per skill, embedded on the first run and kept in ``--cache``),
   to compare the models on the same footing.
@@ -146,11 +148,16 @@ def label_vectors(model: tm.TextModel, cache: Path) -> EscoVectors:
 
 @contextmanager
 def engine(
-    model: tm.TextModel | None, vectors: EscoVectors | None, keyword_weight: float, *, english_only: bool
+    model: tm.TextModel | None,
+    vectors: EscoVectors | None,
+    keyword_weight: float,
+    *,
+    english_only: bool,
+    language_hint: bool = True,
 ) -> Iterator[None]:
     """Run ``find_skills`` with this model and these vectors (None: keyword only); ``english_only``
     leaves the translated skill labels out of the keyword search and the vectors."""
-    saved = sf.KEYWORD_WEIGHT, sf.load_esco
+    saved = sf.KEYWORD_WEIGHT, sf.load_esco, sf.LANGUAGE_HINT
     esco = load_esco(DATA_FILE).build_indexes() if english_only else load_esco()
     if english_only and vectors is not None:
         vectors = dataclasses.replace(vectors, label_vectors=None, label_rows=None)
@@ -158,10 +165,11 @@ def engine(
     sf._engines["engine"] = None if model is None or vectors is None else sf._Engine(model, vectors, esco)
     sf.KEYWORD_WEIGHT = keyword_weight
     sf.load_esco = lambda: esco  # type: ignore[assignment]
+    sf.LANGUAGE_HINT = language_hint
     try:
         yield
     finally:
-        sf.KEYWORD_WEIGHT, sf.load_esco = saved
+        sf.KEYWORD_WEIGHT, sf.load_esco, sf.LANGUAGE_HINT = saved
         sf.reset()
 
 
@@ -193,7 +201,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument(
-        "--systems", default="keyword-en,e5-en,hybrid-en,keyword,e5,hybrid,e5-labels,use,wordllama"
+        "--systems",
+        default="keyword-en,e5-en,hybrid-en,keyword,e5,hybrid-anylang,hybrid,e5-labels,use,wordllama",
     )
     parser.add_argument("--cache", type=Path, default=Path(".cache/skill-vectors"))
     parser.add_argument("--vectors", type=Path, help="another vectors file for e5 and hybrid")
@@ -210,7 +219,7 @@ def main() -> int:
         return [hit.uri for hit in sf.find_skills(query, lang=lang, limit=100)]
 
     for name in systems:
-        system = name.removesuffix("-en")
+        system = name.removesuffix("-en").removesuffix("-anylang")
         before = rss_mb()
         started = time.perf_counter()
         if system == "keyword":
@@ -236,7 +245,8 @@ def main() -> int:
             print(f"unknown system {name!r}", file=sys.stderr)
             return 2
         load_seconds = time.perf_counter() - started
-        with engine(model, vectors, weight, english_only=name.endswith("-en")):
+        english_only, hint = name.endswith("-en"), not name.endswith("-anylang")
+        with engine(model, vectors, weight, english_only=english_only, language_hint=hint):
             ranked("warm up", "en")
             metrics, seconds = evaluate(items, ranked)
         figures[name] = {

@@ -93,3 +93,27 @@ def test_a_skill_scores_its_best_label_in_any_language() -> None:
     )
     # s0: label cosine max(0, 1.0, 0.8) = 1.0, description 0 → 1 / 1.5; s1: max(0, -1) = 0.
     assert np.allclose(translated.skill_scores(query), [[1 / 1.5, 0.0]])
+
+
+def test_the_query_language_picks_the_translated_labels_that_count() -> None:
+    dim = 3
+    vectors = EscoVectors(
+        model="fake",
+        dim=dim,
+        skill_uris=["s0", "s1"],
+        skill_rows=np.array([0, 0, 1, 1]),
+        skill_vectors=np.array([[1.0, 0, 0], [1.0, 0, 0], [0, 1.0, 0], [0, 1.0, 0]], dtype=np.float32),
+        occupation_uris=[],
+        occupation_vectors=np.zeros((0, dim), dtype=np.float32),
+        meta={},
+        label_vectors=np.array([[0, 0, 1.0], [0, 0, 1.0]], dtype=np.float32),
+        label_rows=np.array([0, 1]),
+        label_langs=np.array(["sv", "de"]),
+    )
+    query = np.array([[0, 0, 1.0]], dtype=np.float32)
+    assert np.allclose(vectors.skill_scores(query), [[1 / 1.5, 1 / 1.5]])
+    assert np.allclose(vectors.skill_scores(query, lang="sv"), [[1 / 1.5, 0.0]])
+    assert np.allclose(vectors.skill_scores(query, lang="de"), [[0.0, 1 / 1.5]])
+    # A language without labels (English among them) leaves them all in.
+    assert np.allclose(vectors.skill_scores(query, lang="en"), [[1 / 1.5, 1 / 1.5]])
+    assert np.allclose(vectors.skill_scores(query, lang="fr"), [[1 / 1.5, 1 / 1.5]])

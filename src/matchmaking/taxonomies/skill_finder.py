@@ -58,6 +58,7 @@ logger = logging.getLogger(__name__)
 CANDIDATES = 100  # nearest skills by vector and keyword hits that enter the fusion
 WHOLE_WEIGHT = 0.7  # a story's score for a skill: this share from the whole text, the rest its best clause
 KEYWORD_WEIGHT = 0.03  # added to the cosine of a keyword hit, times 1 / (1 + rank / 5)
+LANGUAGE_HINT = True  # a query's language, when known, picks the translated labels it is compared with
 SAME_CLAUSE_DECAY = 1.0  # < 1 scores down each further hit of the same clause (measured worse: off)
 
 
@@ -112,9 +113,10 @@ class _Engine:
         self.index = {uri: i for i, uri in enumerate(vectors.skill_uris)}
         self.occupation_index = {uri: i for i, uri in enumerate(vectors.occupation_uris)}
 
-    def skill_scores(self, texts: list[str]) -> np.ndarray:
+    def skill_scores(self, texts: list[str], lang: str | None = None) -> np.ndarray:
         """Cosine of each text (as a query) with each skill: (texts, skills)."""
-        return self.vectors.skill_scores(self.model.embed_queries(texts))
+        hint = lang if LANGUAGE_HINT else None
+        return self.vectors.skill_scores(self.model.embed_queries(texts), lang=hint)
 
 
 _lock = threading.Lock()
@@ -162,11 +164,13 @@ def _story_pieces(text: str) -> list[Span]:
     return [p for p in pieces(text) if has_words(p)][:MAX_PIECES]
 
 
-def _combined(engine: _Engine, text: str, spans: list[Span]) -> tuple[np.ndarray, np.ndarray | None]:
+def _combined(
+    engine: _Engine, text: str, spans: list[Span], lang: str | None
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Model score per skill and, for a text of several clauses, the best clause per skill."""
     if len(spans) < 2:
-        return engine.skill_scores([text])[0], None
-    scores = engine.skill_scores([text, *(p.text for p in spans)])
+        return engine.skill_scores([text], lang)[0], None
+    scores = engine.skill_scores([text, *(p.text for p in spans)], lang)
     best = scores[1:].argmax(axis=0)
     return WHOLE_WEIGHT * scores[0] + (1 - WHOLE_WEIGHT) * scores[1:].max(axis=0), best
 
@@ -214,7 +218,7 @@ def find_skills(query: str, *, lang: str | None = None, limit: int = 10) -> list
     uris = engine.vectors.skill_uris
     return [
         SkillHit(uri=uris[i], label=_label(esco, uris[i]), score=round(score, 4), source=source)
-        for i, score, source, _ in _ranked(engine, text, spans, keyword, limit)
+        for i, score, source, _ in _ranked(engine, text, spans, keyword, limit, lang)
     ]
 
 
@@ -249,11 +253,11 @@ def _occupation_label(esco: EscoTaxonomy, uri: str) -> str:
 
 
 def _ranked(
-    engine: _Engine, text: str, spans: list[Span], keyword: list[Match], limit: int
+    engine: _Engine, text: str, spans: list[Span], keyword: list[Match], limit: int, lang: str | None
 ) -> list[tuple[int, float, str, int]]:
     """(skill index, score, source, index of the supporting piece) best first. For a text of several
     pieces, each further skill supported by the same piece is scored down by ``SAME_CLAUSE_DECAY``."""
-    model, best = _combined(engine, text, spans)
+    model, best = _combined(engine, text, spans, lang)
     fused = _fuse(engine, model, keyword, CANDIDATES if best is not None else limit)
     if best is None:
         return [(i, score, source, 0) for i, score, source in fused]
@@ -293,7 +297,7 @@ def suggest_from_story(text: str, *, lang: str | None = None, limit: int = 10) -
     uris = engine.vectors.skill_uris
     return [
         _suggestion(uris[i], _label(esco, uris[i]), round(score, 4), story, spans[piece])
-        for i, score, _, piece in _ranked(engine, _cut(story, MAX_QUERY_CHARS), spans, keyword, limit)
+        for i, score, _, piece in _ranked(engine, _cut(story, MAX_QUERY_CHARS), spans, keyword, limit, lang)
     ]
 
 

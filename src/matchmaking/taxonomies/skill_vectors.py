@@ -122,6 +122,7 @@ class EscoVectors:
     meta: dict
     label_vectors: np.ndarray | None = None  # float32, unit rows: the translated labels, by skill
     label_rows: np.ndarray | None = None  # int: the skill index of each translated label
+    label_langs: np.ndarray | None = None  # str: the language of each translated label
 
     @property
     def _label_groups(self) -> tuple[np.ndarray, np.ndarray]:
@@ -131,14 +132,21 @@ class EscoVectors:
         starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
         return starts, rows[starts]
 
-    def skill_scores(self, query: np.ndarray) -> np.ndarray:
+    def skill_scores(self, query: np.ndarray, *, lang: str | None = None) -> np.ndarray:
         """Score of each skill for each query row, (queries, skills): the best label cosine (English or
-        translated) and the description's, weighted (see the module's description)."""
+        translated) and the description's, weighted (see the module's description). With ``lang``
+        (the query's language, when known) of one of the translated languages, only that language's
+        labels count beside the English; any other ``lang`` (English among them: pages pass the
+        interface language, and people type in other languages too) leaves all of them in."""
         query = np.atleast_2d(np.asarray(query, dtype=np.float32))
         label = query @ self.skill_vectors[0::2].T
         if self.label_vectors is not None and self.label_rows is not None and len(self.label_rows):
             starts, skills = self._label_groups
-            best = np.maximum.reduceat(query @ self.label_vectors.T, starts, axis=1)
+            translated = query @ self.label_vectors.T
+            langs = self.label_langs
+            if lang is not None and langs is not None and lang in langs:
+                translated[:, langs != lang] = -1.0
+            best = np.maximum.reduceat(translated, starts, axis=1)
             label[:, skills] = np.maximum(label[:, skills], best)
         description = query @ self.skill_vectors[1::2].T
         out: np.ndarray = (label + DESCRIPTION_WEIGHT * description) / (1 + DESCRIPTION_WEIGHT)
@@ -185,6 +193,7 @@ def save_vectors(
         "occupation_vectors": quantise(occupation_vectors),
         "label_rows": np.array(label_rows, dtype=np.int32),
         "label_texts": np.array(labels, dtype=str),
+        "label_langs": np.array(label_langs, dtype=str),
         "label_vectors": quantise(label_vectors) if len(labels) else np.zeros((0, dim), dtype=np.int8),
     }
     # A zip written entry by entry with a fixed date, so the same vectors give the same bytes.
@@ -253,7 +262,7 @@ def load_vectors(
                 raise VectorsMismatchError(
                     f"{path.name}: built from other occupation texts than the ESCO data in use"
                 )
-        label_vectors, label_rows = _translated(data, meta, esco, skill_uris, path)
+        label_vectors, label_rows, label_langs = _translated(data, meta, esco, skill_uris, path)
         return EscoVectors(
             model=meta["model"],
             dim=int(meta["dim"]),
@@ -265,16 +274,18 @@ def load_vectors(
             meta=meta,
             label_vectors=label_vectors,
             label_rows=label_rows,
+            label_langs=label_langs,
         )
 
 
 def _translated(
     data: np.lib.npyio.NpzFile, meta: dict, esco: EscoTaxonomy | None, skill_uris: list[str], path: Path
-) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """The translated labels' vectors, or (None, None) when the file has none or they were built from
-    other labels than the files in use (with one warning: the English vectors still serve)."""
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """The translated labels' vectors, rows and languages, or (None, None, None) when the file has none
+    or they were built from other labels than the files in use (with one warning: the English vectors
+    still serve)."""
     if not meta.get("label_vectors"):
-        return None, None
+        return None, None, None
     rows = data["label_rows"].astype(np.intp)
     if esco is not None:
         labels, current_rows, _ = translated_texts(esco)
@@ -284,5 +295,6 @@ def _translated(
                 "translated labels are searched by keyword only until the vectors are rebuilt.",
                 path.name,
             )
-            return None, None
-    return normalise(data["label_vectors"].astype(np.float32)), rows
+            return None, None, None
+    langs = data["label_langs"] if "label_langs" in data.files else None
+    return normalise(data["label_vectors"].astype(np.float32)), rows, langs
