@@ -44,7 +44,7 @@ from matchmaking.engine.network import Network
 from matchmaking.engine.partner_batch import PartnerBatch
 from matchmaking.engine.partner_index import PartnerIndex
 from matchmaking.mobility import matching, suggestion_refresh
-from matchmaking.mobility.models import Opportunity, Suggestion
+from matchmaking.mobility.models import Opportunity
 from matchmaking.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -223,13 +223,7 @@ def affected(
     }
     changed |= {k for k, o in the_network.opportunities.items() if o.organisation in org_keys}
     owners = {the_network.opportunities[k].organisation for k in changed if k in the_network.opportunities}
-    found = set(
-        Suggestion.objects.filter(
-            Q(their_opportunity__key__in=changed)
-            | Q(organisation__key__in=org_keys)
-            | Q(organisation__key__in=owners, their_opportunity__isnull=True)
-        ).values_list("opportunity__key", flat=True)
-    )
+    found = suggestion_refresh.naming(opportunities=changed, organisations=org_keys, invited=owners)
     # Lists that held a changed listing (drafts and paused ones too, which are kept but not stored:
     # with the country spread they still move the others).
     found.update(other for other, held in before.kept.items() if held & changed)

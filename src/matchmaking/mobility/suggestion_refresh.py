@@ -330,13 +330,7 @@ def affected(
     # one closes may become one.
     owners = set(Opportunity.objects.filter(key__in=opp_keys).values_list("organisation__key", flat=True))
     # Listings that name a changed one among their suggestions: it may have left their candidates.
-    found = set(
-        Suggestion.objects.filter(
-            Q(their_opportunity__key__in=changed)
-            | Q(organisation__key__in=org_keys)
-            | Q(organisation__key__in=owners, their_opportunity__isnull=True)
-        ).values_list("opportunity__key", flat=True)
-    )
+    found = naming(opportunities=changed, organisations=org_keys, invited=owners)
     for key in changed:
         if key in the_network.opportunities:
             found.add(key)
@@ -346,6 +340,23 @@ def affected(
     return sorted(
         Opportunity.objects.filter(key__in=found, status__in=NOT_CLOSED).values_list("key", flat=True)
     )
+
+
+def naming(*, opportunities: Iterable[str], organisations: Iterable[str], invited: Iterable[str]) -> set[str]:
+    """Keys of the listings whose stored suggestions name one of ``opportunities`` or (any row) one of
+    ``organisations``, or suggest inviting one of ``invited``. Three queries along the foreign keys'
+    indexes: one query joining and OR-ing the three read every stored row (8 s at 750,000 rows)."""
+    opp_ids = list(Opportunity.objects.filter(key__in=list(opportunities)).values_list("pk", flat=True))
+    org_ids = list(Organisation.objects.filter(key__in=list(organisations)).values_list("pk", flat=True))
+    invited_ids = list(Organisation.objects.filter(key__in=list(invited)).values_list("pk", flat=True))
+    ids: set[int] = set()
+    for rows in (
+        Suggestion.objects.filter(their_opportunity_id__in=opp_ids),
+        Suggestion.objects.filter(organisation_id__in=org_ids),
+        Suggestion.objects.filter(organisation_id__in=invited_ids, their_opportunity__isnull=True),
+    ):
+        ids.update(rows.values_list("opportunity_id", flat=True).distinct())
+    return set(Opportunity.objects.filter(pk__in=ids).values_list("key", flat=True))
 
 
 def refresh_changed(*, organisations: Iterable[str] = (), opportunities: Iterable[str] = ()) -> int:
