@@ -20,7 +20,27 @@ _STOP_WORDS_TEXT = (
     "there these they this those through to too under until up very was we were what when where which "
     "while who whom why will with would you your yours"
 )
-STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+# Function words of the network's other languages, as ``fold`` leaves them (no accents): the skill
+# labels in those languages are searched too, and a Swedish story's "har", "och", "min" must not match
+# every label that has them. Words that are also English terms in ESCO ("die" casting, "AV" equipment,
+# "PA" systems, "hat", "man", "men", "son", "var") are left out.
+_OTHER_STOP_WORDS_TEXT = (
+    # sv, nb
+    "och og att det som med har inte ikke den till til ar er ett en et om vill vil kan ska skal "
+    "skulle eller fra fran hur hvordan vad hva nar der dar har alla alle andra andre min mitt mina "
+    "mine din ditt dina dine sin sitt sina sine jag jeg vi ni dere hon hun han sig seg ocksa ogsa "
+    "efter etter mellan mellom genom gjennom hos sa nagot noe nagon noen "
+    # de
+    "der das und mit fur von den dem des ein eine einer einem eines ist sind war waren haben "
+    "nicht aber wir ihr sie mein meine unser unsere ihre auch auf aus bei nach uber unter wie "
+    "wenn wo oder zum zur im am zu es sich dass durch ich habe hatte "
+    # es, ca
+    "el la los las els les de del y i e en con amb para per por que una uno unos unas uns unes "
+    "es son fue ser esta estan han hay no pero mi mis meu meva su sus seu seva tambien tambe "
+    "sobre entre como com cuando quan donde on todos tots otros altres muy molt mas o al se lo "
+    "le les li ho he ha hemos yo jo"
+)
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split()) | frozenset(_OTHER_STOP_WORDS_TEXT.split())
 _VOWELS = frozenset("aeiou")
 
 
