@@ -32,6 +32,7 @@ import logging
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -124,13 +125,22 @@ class EscoVectors:
     label_rows: np.ndarray | None = None  # int: the skill index of each translated label
     label_langs: np.ndarray | None = None  # str: the language of each translated label
 
-    @property
+    @cached_property
     def _label_groups(self) -> tuple[np.ndarray, np.ndarray]:
-        """(first row of each skill's translated labels, that skill's index)."""
+        """(first row of each skill's translated labels, that skill's index): worked out once, not per
+        query."""
         rows = self.label_rows
         assert rows is not None
         starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
         return starts, rows[starts]
+
+    @cached_property
+    def _other_languages(self) -> dict[str, np.ndarray]:
+        """For each language with labels, the rows of the translated labels in any other language."""
+        langs = self.label_langs
+        if langs is None:
+            return {}
+        return {str(lang): langs != lang for lang in np.unique(langs)}
 
     def skill_scores(self, query: np.ndarray, *, lang: str | None = None) -> np.ndarray:
         """Score of each skill for each query row, (queries, skills): the best label cosine (English or
@@ -143,9 +153,9 @@ class EscoVectors:
         if self.label_vectors is not None and self.label_rows is not None and len(self.label_rows):
             starts, skills = self._label_groups
             translated = query @ self.label_vectors.T
-            langs = self.label_langs
-            if lang is not None and langs is not None and lang in langs:
-                translated[:, langs != lang] = -1.0
+            others = self._other_languages.get(lang) if lang is not None else None
+            if others is not None:
+                translated[:, others] = -1.0
             best = np.maximum.reduceat(translated, starts, axis=1)
             label[:, skills] = np.maximum(label[:, skills], best)
         description = query @ self.skill_vectors[1::2].T
