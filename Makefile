@@ -7,6 +7,10 @@ CONSTRAINTS := requirements/constraints.txt
 APP_STAMP := $(VENV)/.app-installed
 DEV_STAMP := $(VENV)/.dev-installed
 PORT ?= 8000
+# Test processes for everything but the browser journeys (pytest-xdist): one per core, at most four, so
+# a 2-core machine runs the suite in about half the time and a big one is not flooded with copies of
+# the ESCO data. TEST_PROCESSES=0 runs in this process (for a debugger).
+TEST_PROCESSES ?= auto --maxprocesses=4
 
 .PHONY: demo test lint format unit integration browser system-deps serve worker clean lock help
 
@@ -55,7 +59,8 @@ browser: $(DEV_STAMP) system-deps
 	$(BIN)/pytest -m browser
 
 test: $(DEV_STAMP) system-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not browser" -n $(TEST_PROCESSES)
+	$(BIN)/pytest -m browser
 
 lock: | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
