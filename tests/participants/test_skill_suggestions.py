@@ -331,3 +331,24 @@ def test_a_posted_list_keeps_its_order_across_gaps_and_drops_what_is_not_an_esco
     assert [i.uri for i in items] == [ELDERLY, CUSTOMERS]
     assert items[0].sentence == "Har tagit hand om min mormor."
     assert items[1].why == ""
+
+
+def test_skills_are_shown_in_the_readers_language_and_stored_with_the_esco_label(client, world, finder):
+    client.force_login(world.worker)
+    swedish(client)
+    page = client.post(url("skills", world), {"section": "care", "story": STORY}).content.decode()
+    assert "ta hand om äldre" in page  # the label a Swedish reader sees
+    assert 'name="item-0-label" value="tend to elderly people"' in page  # what is stored stays ESCO's
+    data = posted_list(ELDERLY, MEALS, pick=[ELDERLY], add="selected")
+    page = client.post(url("skills-accept", world), data, **HTMX).content.decode()
+    assert world.person.skills.get().label == "tend to elderly people"
+    assert "ta hand om äldre" in page
+    assert '<span lang="en">tend to elderly people</span>' in page  # ESCO's own label beside it
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    page = client.get(url("skills", world)).content.decode()
+    assert "ältere Menschen betreuen" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(url("skills", world)).content.decode()
+    assert "tend to elderly people" in page
+    assert "ta hand om äldre" not in page
+    assert '<span lang="en">' not in page

@@ -155,6 +155,7 @@ def test_codes_become_labels_names_and_localised_dates():
         assert "Tyskland" in render_reason(_sample(people.ABROAD))
         spoken = render_reason(_sample(partners.LANGUAGES_SHARED))
         assert "tyska, svenska" in spoken  # language names are lower case inside a Swedish sentence
+        assert "leda musikpersonal" in render_reason(_sample(people.SKILL_GAP))  # the skill in Swedish
     with translation.override("de"):
         assert "Deutsch" in render_reason(_sample(people.LANGUAGE_LEVEL))
     with translation.override("de"):

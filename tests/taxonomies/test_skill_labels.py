@@ -117,3 +117,20 @@ def test_the_query_language_picks_the_translated_labels_that_count() -> None:
     # A language without labels (English among them) leaves them all in.
     assert np.allclose(vectors.skill_scores(query, lang="en"), [[1 / 1.5, 1 / 1.5]])
     assert np.allclose(vectors.skill_scores(query, lang="fr"), [[1 / 1.5, 1 / 1.5]])
+
+
+def test_a_skill_is_labelled_in_the_readers_language_and_an_occupation_in_english() -> None:
+    esco = load_esco()
+    skill = "http://data.europa.eu/esco/skill/261e740b-d32d-4356-94a8-3ea29128b70b"
+    occupation = next(iter(esco.occupations))
+    assert esco.skill_label(skill, "sv") == "ta hand om äldre"
+    assert esco.skill_label(skill, "nb") == "ta seg av eldre"  # the first label, not the variant
+    assert esco.skill_label(skill, "en") == esco.skills[skill].label
+    assert esco.skill_label(skill, None) == esco.skills[skill].label
+    assert esco.skill_label(skill, "fi") == esco.skills[skill].label
+    assert esco.skill_label(occupation, "sv") is None
+    assert esco.labels([skill, occupation, "urn:unknown"], "de") == {
+        skill: "ältere Menschen betreuen",
+        occupation: esco.occupations[occupation].label,
+    }
+    assert load_esco(DATA_FILE).skill_label(skill, "sv") == esco.skills[skill].label  # no labels read

@@ -295,10 +295,13 @@ def _labels_text(item: Skill | Occupation) -> str:
 class EscoTaxonomy:
     """All ESCO skills, occupations and ISCO-08 groups of the data file, with search."""
 
-    def __init__(self, data: dict, translated: dict[str, tuple[str, ...]] | None = None) -> None:
-        self.translated: dict[str, tuple[str, ...]] = translated or {}
-        """Skill URI → its labels in the other languages of the network (``skill_labels``): searched
-        like alternative labels."""
+    def __init__(self, data: dict, by_language: dict[str, dict[str, tuple[str, ...]]] | None = None) -> None:
+        self.by_language: dict[str, dict[str, tuple[str, ...]]] = by_language or {}
+        """Language → skill URI → its labels in that language (``skill_labels``): the first one is the
+        label a reader of that language sees."""
+        self.translated: dict[str, tuple[str, ...]] = labels_by_skill(self.by_language)
+        """Skill URI → its labels in the other languages of the network: searched like alternative
+        labels."""
         self.version: dict = {
             "esco_version": data["esco_version"],
             "format": data["format"],
@@ -399,14 +402,26 @@ class EscoTaxonomy:
             key=lambda o: o.label,
         )
 
-    def labels(self, uris: Iterable[str]) -> dict[str, str]:
-        """Preferred labels of skills or occupations by URI (unknown URIs left out)."""
+    def labels(self, uris: Iterable[str], lang: str | None = None) -> dict[str, str]:
+        """Labels of skills or occupations by URI (unknown URIs left out): a skill's label in ``lang``
+        where the project has one, else ESCO's English preferred label (occupations have only that)."""
         out = {}
         for uri in uris:
-            item = self.skills.get(uri) or self.occupations.get(uri)
-            if item is not None:
-                out[uri] = item.label
+            label = self.skill_label(uri, lang)
+            if label is None and (occupation := self.occupations.get(uri)) is not None:
+                label = occupation.label
+            if label is not None:
+                out[uri] = label
         return out
+
+    def skill_label(self, uri: str, lang: str | None = None) -> str | None:
+        """The skill's label for a reader of ``lang``: the first of its labels in that language, or
+        ESCO's English preferred label when there is none (``None`` for an unknown skill)."""
+        skill = self.skills.get(uri)
+        if skill is None:
+            return None
+        translated = self.by_language.get(lang or "", {}).get(uri)
+        return translated[0] if translated else skill.label
 
 
 @cache
@@ -418,11 +433,11 @@ def load_esco(path: str | Path | None = None) -> EscoTaxonomy:
         return EscoTaxonomy(json.load(handle), translated)
 
 
-def _translated_labels() -> dict[str, tuple[str, ...]] | None:
+def _translated_labels() -> dict[str, dict[str, tuple[str, ...]]] | None:
     """The shipped skill labels in the other languages; a file that cannot be read is reported once and
-    left out (search goes on in English and through the text model)."""
+    left out (search goes on in English and through the text model, pages show English labels)."""
     try:
-        return labels_by_skill(load_skill_labels())
+        return load_skill_labels()
     except (OSError, SkillLabelsError) as exc:
         logging.getLogger(__name__).error("Skill labels in other languages left out: %s", exc)
         return None

@@ -3,9 +3,9 @@
 The engine stores every reason as a code, its English template and the parameters that fill it
 (``engine/reasons.py``). This module holds the translatable version of each template and renders a
 stored reason at display time in the active language: code-list codes become their labels, language
-codes language names, country codes country names, dates and numbers are localised, ESCO skills and
-occupations keep their (English-only) labels, as names do. A reason this catalogue does not know shows
-its stored text, never an error.
+codes language names, country codes country names, dates and numbers are localised, ESCO skills take
+their label in the reader's language (``skill_labels``), occupations keep their English ESCO label, and
+names stay as they are. A reason this catalogue does not know shows its stored text, never an error.
 
 ``CATALOGUE`` covers every template the engine declares; a test keeps it so, slot for slot.
 """
@@ -161,9 +161,10 @@ def level(value: Any, params: Mapping[str, Any], labels: Labels) -> str:
 
 
 def esco(value: Any, params: Mapping[str, Any], labels: Labels) -> str:
-    """ESCO skills or occupations by URI, shown with their ESCO labels (English only: names)."""
+    """ESCO skills or occupations by URI: a skill by its label in the reader's language where the project
+    has one, an occupation by its ESCO (English) label."""
     uris = _codes(value)
-    known = load_esco().labels(u for u in uris if u not in labels)
+    known = load_esco().labels((u for u in uris if u not in labels), get_language())
     return _join(str(labels.get(u) or known.get(u) or u.rsplit("/", 1)[-1]) for u in uris)
 
 
