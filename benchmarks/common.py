@@ -6,8 +6,10 @@ import os
 import platform
 import resource
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from rich.console import Console
@@ -65,3 +67,26 @@ def show(title: str, rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> N
     console = Console(width=120)
     console.print(table)
     console.print(f"machine: {machine()}; load average: {os.getloadavg()[0]:.1f}")
+
+
+def sqlite_django(database: Path | None, prefix: str) -> bool:
+    """Set Django up on the SQLite file ``database`` (a new one in a temporary directory when ``None``),
+    migrated when it exists already; True when it did (the caller reuses its data), False when the
+    caller has to build the data."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    database = database or home / "matchmaking.sqlite3"
+    reuse = database.exists()
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{database}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matchmaking.config.settings.dev")
+    os.environ.setdefault("NOTIFICATION_EMAIL", "false")
+    os.environ.setdefault("ESCO_WARM_ON_START", "false")
+    os.environ.setdefault("MATCHMAKING_DATA_DIR", str(home))
+    import django
+
+    django.setup()
+    if reuse:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        print(f"reusing {database}")
+    return reuse

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import random
 import statistics
 import sys
@@ -38,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import machine, show  # noqa: E402
+from benchmarks.common import machine, show, sqlite_django  # noqa: E402
 from benchmarks.import_network import generate_document  # noqa: E402
 
 ACTIVITY = ("SM-JOB-SHDW", "SM-TTA", "LM-SHORT-VET", "LM-LONG-VET", "")
@@ -271,23 +270,7 @@ def main() -> None:
     parser.add_argument("--page", action="store_true", help="time the whole page through the test client")
     parser.add_argument("--no-refresh", action="store_true", help="reuse the tables as the database has them")
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="cockpit-bench-"))
-    database = args.database or home / "matchmaking.sqlite3"
-    reuse = database.exists()
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{database}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matchmaking.config.settings.dev")
-    os.environ.setdefault("NOTIFICATION_EMAIL", "false")
-    os.environ.setdefault("ESCO_WARM_ON_START", "false")
-    os.environ.setdefault("MATCHMAKING_DATA_DIR", str(home))
-    import django
-
-    django.setup()
-    if reuse:
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        print(f"reusing {database}")
-    else:
+    if not sqlite_django(args.database, "cockpit-bench-"):
         build(args.exchanges, args.visitors, args.organisations, args.seed)
     if not args.live and not args.no_refresh:
         from matchmaking.monitoring import facts

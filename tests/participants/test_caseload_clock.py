@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matchmaking.participants.clock import youth_guarantee_clock
+from matchmaking.participants.clock_dates import clock_dates_refresh
 from matchmaking.participants.clock_sql import with_clock
+from matchmaking.participants.jobs import participant_clock_dates
 from matchmaking.participants.models import Participant
 from matchmaking.pathways.models import Offer
 from tests.factories_participants import participant
@@ -25,40 +27,80 @@ STARTS = [
 ]  # fmt: skip
 
 
+OFFERS = [(), (-3,), (0,), (40,), (-3, 25), (60, 10)]  # days from the start, in the order recorded
+
+
+def _expected(p: Participant, offer_days: tuple[int, ...], today: date):
+    started = p.clock_start_on or p.registered_on
+    after = [started + timedelta(days=d) for d in offer_days if d >= 0]
+    return youth_guarantee_clock(
+        started_on=started, age_group=p.age_group, first_offer_on=min(after, default=None), today=today
+    )
+
+
 def test_clock_in_the_database_equals_the_clock_in_python(world):
     people = []
-    for i, (start, age, offer_days) in enumerate(
-        itertools.product(STARTS, ["young", "adult", ""], [None, -3, 0, 40])
-    ):
+    for i, (start, age, offer_days) in enumerate(itertools.product(STARTS, ["young", "adult", ""], OFFERS)):
         p = Participant.objects.create(
             organisation=world.home,
             registered_on=start - timedelta(days=i % 3),
             clock_start_on=start if i % 3 else None,
             age_group=age,
         )
-        if offer_days is not None:
-            offered = (p.clock_start_on or p.registered_on) + timedelta(days=offer_days)
+        for days in offer_days:
+            offered = (p.clock_start_on or p.registered_on) + timedelta(days=days)
             Offer.objects.create(participant=p, type="job", offered_on=offered, organisation=world.home)
-        people.append(p)
-    for today in (date(2024, 6, 1), date(2025, 1, 1), date(2025, 7, 15), date(2024, 5, 31)):
-        rows = with_clock(Participant.objects.filter(pk__in=[p.pk for p in people]), today=today)
-        for row in rows:
-            clock = youth_guarantee_clock(
-                started_on=row.clock_start_on or row.registered_on,
-                age_group=row.age_group,
-                first_offer_on=row.first_offer_on,
-                today=today,
-            )
-            seen = (row.clock_due_on, row.clock_running, row.clock_overdue, row.clock_days_left)
-            assert seen == (clock.due_on, clock.running, clock.overdue, clock.days_left), (row.pk, today)
+        people.append((p, offer_days))
+    offers = {p.pk: days for p, days in people}
+    for refreshed in (False, True):
+        if refreshed:  # the bulk path gives the dates the saves gave
+            Participant.objects.update(clock_due_on=None, clock_stopped_on=None)
+            clock_dates_refresh()
+        for today in (date(2024, 6, 1), date(2025, 1, 1), date(2025, 7, 15), date(2024, 5, 31)):
+            rows = with_clock(Participant.objects.filter(pk__in=offers), today=today)
+            for row in rows:
+                clock = _expected(row, offers[row.pk], today)
+                seen = (row.clock_due_on, row.clock_running, row.clock_overdue, row.clock_days_left)
+                assert seen == (clock.due_on, clock.running, clock.overdue, clock.days_left), (row.pk, today)
+                assert row.first_offer_on == clock.stopped_on
+
+
+def test_moving_the_start_or_the_age_group_moves_the_stored_dates(world):
+    p = Participant.objects.create(
+        organisation=world.home, registered_on=date(2025, 1, 31), age_group="young"
+    )
+    assert (p.clock_due_on, p.clock_stopped_on) == (date(2025, 5, 31), None)
+    Offer.objects.create(participant=p, type="job", offered_on=date(2025, 3, 1), organisation=world.home)
+    p.refresh_from_db()
+    assert p.clock_stopped_on == date(2025, 3, 1)
+    p.clock_start_on = date(2025, 4, 1)  # the offer now came before the clock started: it runs again
+    p.save(update_fields=["clock_start_on"])
+    p.refresh_from_db()
+    assert (p.clock_due_on, p.clock_stopped_on) == (date(2025, 8, 1), None)
+    p.age_group = "adult"
+    p.save()
+    p.refresh_from_db()
+    assert p.clock_due_on == date(2026, 4, 1)
+
+
+def test_the_daily_job_applies_new_month_limits_to_everyone(world, settings):
+    p = Participant.objects.create(
+        organisation=world.home, registered_on=date(2025, 1, 10), age_group="young"
+    )
+    settings.YOUTH_GUARANTEE_YOUNG_MONTHS = 6
+    summary = participant_clock_dates(timezone.now())
+    assert summary == f"clock dates of {Participant.objects.count()} participants worked out again"
+    p.refresh_from_db()
+    assert p.clock_due_on == date(2025, 7, 10)
 
 
 def test_the_caseload_shows_everyone_through_its_pages_overdue_first(client, world):
     today = timezone.localdate()
-    Participant.objects.bulk_create(
+    made = Participant.objects.bulk_create(
         Participant(organisation=world.home, registered_on=today - timedelta(days=5 + i % 50))
         for i in range(120)
     )
+    clock_dates_refresh(participant_ids=[p.pk for p in made])
     late = participant(world.home, registered_on=today - timedelta(days=900), age_group="young")
     # Registered last of all, with a clock started long ago: the old page (first rows by registration) hid it.
     latest = participant(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from matchmaking.core.heartbeat import worker_heartbeat_queue  # noqa: F401  (registers the worker's heartbeat)
@@ -37,3 +38,15 @@ def task_results_cleanup(now: datetime) -> str:
 def task_reclaim(now: datetime) -> str:
     """Queue again the background tasks whose worker died or that failed on a passing error; 3 retries."""
     return tasks_reclaim(now=now)
+
+
+@periodic_job("database-statistics", every=timedelta(days=1))
+def database_statistics(now: datetime) -> str:
+    """Refresh SQLite's statistics of the tables' contents (``ANALYZE``), which its query planner
+    needs to choose an index: without them it read every active participant to count one caseload.
+    PostgreSQL's autovacuum keeps its own statistics."""
+    if connection.vendor != "sqlite":
+        return "nothing to do: the database keeps its own statistics"
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return "table statistics refreshed"

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from matchmaking.accounts.models import User
 from matchmaking.organisations.models import Organisation
+from matchmaking.participants.clock_dates import clock_dates_refresh
 from matchmaking.participants.demo_esco import demo_occupations, transversal_skills
 from matchmaking.participants.esco_lookup import esco_version
 from matchmaking.participants.models import (
@@ -149,6 +150,7 @@ def demo_extend(*, today: date) -> str:
             if key == "boras-working-life" and n % 9 == 0:
                 groups.append((person, "stuttgart.caseworker@example.org", "jobcenter-stuttgart", False))
     Participant.objects.bulk_create(people)
+    clock_dates_refresh(participant_ids=[p.pk for p in people])
     _details(rng, identities, languages, skills, consents, groups, version, today)
     return f"{len(people)} participants"
 

@@ -199,12 +199,18 @@ def caseload_participants(user: AnyUser) -> QuerySet[Participant]:
     if person is None or not can_use_caseload(person):
         return Participant.objects.none()
     live = Participant.objects.exclude(status=Participant.Status.ERASED)
-    # The follow-up groups as a subquery, not a join: a join needs DISTINCT over the whole caseload.
-    return live.filter(
-        Q(organisation_id__in=caseload_organisations(person))
-        | Q(key_worker=person)
-        | Q(pk__in=_groups_with_access(person).values("participant_id"))
+    # One subquery of ids, the three ways in united: each is read by its own index. An OR of the three
+    # (or a join to the follow-up groups, which needs DISTINCT) made the database read every person.
+    ids = (
+        Participant.objects.filter(organisation_id__in=caseload_organisations(person))
+        .order_by()
+        .values("pk")
+        .union(
+            Participant.objects.filter(key_worker=person).order_by().values("pk"),
+            _groups_with_access(person).order_by().values("participant_id"),
+        )
     )
+    return live.filter(pk__in=ids)
 
 
 def visible_participants(user: AnyUser) -> QuerySet[Participant]:

@@ -10,6 +10,8 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Participants")
 
     def ready(self) -> None:
+        from matchmaking.participants import jobs  # noqa: F401 - registers the periodic jobs
+
         # Load ESCO and build its search indexes in the background, so the first skills search of a
         # fresh process answers as fast as every later one.
         if settings.ESCO_WARM_ON_START:

@@ -28,6 +28,7 @@ from matchmaking.accounts.models import User
 from matchmaking.core.audit import _plain as audit_value
 from matchmaking.core.models import AuditEvent, PersonalDataAccess
 from matchmaking.participants.access import can_edit_participant
+from matchmaking.participants.clock_dates import clock_dates_refresh
 from matchmaking.participants.esco_lookup import esco_version
 from matchmaking.participants.models import (
     Participant,
@@ -444,3 +445,5 @@ def write(prepared: Prepared) -> None:
     Participant.objects.bulk_create(new, batch_size=BATCH)
     for statement in prepared.statements:
         statement.run()
+    # Bulk writes skip ``Participant.save``: the clock's stored dates of everyone written, in bulk too.
+    clock_dates_refresh(participant_ids=[r.participant.pk for r in prepared.records if r.participant.pk])

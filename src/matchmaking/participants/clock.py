@@ -41,12 +41,19 @@ class Clock:
         return self.stopped_on is None
 
 
+def clock_months(age_group: str) -> int:
+    """Months to an offer: the young people's limit or the adults' (settings)."""
+    young = age_group == "young"
+    return settings.YOUTH_GUARANTEE_YOUNG_MONTHS if young else settings.YOUTH_GUARANTEE_ADULT_MONTHS
+
+
 def youth_guarantee_clock(
     *, started_on: date, age_group: str, first_offer_on: date | None, today: date
 ) -> Clock:
-    """Days since the clock started, stopped by the first typed offer made on or after the start."""
+    """Days since the clock started, stopped by the first typed offer made on or after the start
+    (``first_offer_on``: the first offer on or after the start; an earlier one does not stop it)."""
     young = age_group == "young"
-    months = settings.YOUTH_GUARANTEE_YOUNG_MONTHS if young else settings.YOUTH_GUARANTEE_ADULT_MONTHS
+    months = clock_months(age_group)
     stopped = first_offer_on if first_offer_on and first_offer_on >= started_on else None
     end = stopped or today
     return Clock(started_on, months, add_months(started_on, months), stopped, (end - started_on).days, young)

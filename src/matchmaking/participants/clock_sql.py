@@ -1,30 +1,28 @@
 """The Youth Guarantee clock in SQL, so that the caseload is filtered and ordered by it in the database over
-every row (SQLite and PostgreSQL), with the same dates as ``clock.youth_guarantee_clock``."""
+every row (SQLite and PostgreSQL), with the same dates as ``clock.youth_guarantee_clock``: the month
+arithmetic that stores each person's due date (``clock_dates``), and the clock read from the stored
+dates."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
     DateField,
-    Expression,
     F,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 
-from matchmaking.participants.models import AgeGroup, Participant
+from matchmaking.participants.models import Participant
 
 
 class AddMonths(Func):
@@ -72,37 +70,18 @@ class DaysBetween(Func):
         return f"(CAST({later} AS date) - CAST({earlier} AS date))", [*later_params, *earlier_params]
 
 
-def _months() -> Expression:
-    return Case(
-        When(age_group=AgeGroup.YOUNG, then=Value(settings.YOUTH_GUARANTEE_YOUNG_MONTHS)),
-        default=Value(settings.YOUTH_GUARANTEE_ADULT_MONTHS),
-        output_field=IntegerField(),
-    )
-
-
 def with_clock(found: QuerySet[Participant], *, today: date) -> QuerySet[Any]:
-    """``found`` annotated with ``first_offer_on``, ``clock_due_on``, ``clock_running``, ``clock_overdue``
-    and ``clock_days_left``: the clock is stopped by the first offer when it is made on or after the start."""
-    started = Coalesce(F("clock_start_on"), F("registered_on"), output_field=DateField())
-    # The first offer by a subquery on the offers' participant index (a join and GROUP BY over every
-    # participant column costs several times more); the offers' model is read from the relation, since
-    # it belongs to an app above this one.
-    offers = Participant.offers.rel.related_model._default_manager
-    first_offer = offers.filter(participant=OuterRef("pk")).order_by("offered_on").values("offered_on")[:1]
-    found = found.annotate(
-        first_offer_on=Subquery(first_offer, output_field=DateField()), clock_started_on=started
-    )
-    stopped = Q(first_offer_on__isnull=False, first_offer_on__gte=F("clock_started_on"))
-    found = found.annotate(
-        clock_due_on=AddMonths(F("clock_started_on"), _months()),
+    """``found`` annotated with ``first_offer_on``, ``clock_started_on``, ``clock_running``,
+    ``clock_overdue`` and ``clock_days_left``, from the dates stored on each person (``clock_due_on``,
+    ``clock_stopped_on``: see ``clock_dates``): the clock is stopped by the first offer made on or
+    after the start. Plain column arithmetic, so ordering the whole caseload by it stays cheap."""
+    stopped = Q(clock_stopped_on__isnull=False)
+    return found.annotate(
+        clock_started_on=Coalesce(F("clock_start_on"), F("registered_on"), output_field=DateField()),
+        first_offer_on=F("clock_stopped_on"),
         clock_running=Case(
             When(stopped, then=Value(False)), default=Value(True), output_field=BooleanField()
         ),
-        clock_stopped_on=Case(
-            When(stopped, then=F("first_offer_on")), default=None, output_field=DateField()
-        ),
-    )
-    return found.annotate(
         clock_overdue=Case(
             When(~stopped & Q(clock_due_on__lt=Value(today, output_field=DateField())), then=Value(True)),
             default=Value(False),

@@ -11,6 +11,7 @@ the engine.
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.organisations.models import Organisation
+from matchmaking.participants.clock import add_months, clock_months
 from matchmaking.taxonomies.models import Region
 
 PSEUDONYM_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
@@ -62,6 +64,11 @@ class ClockStart(models.TextChoices):
     REGISTERED = "registered", _("Registered with us")
     LEFT_EDUCATION = "left-education", _("Left education")
     UNEMPLOYED = "unemployed", _("Became unemployed")
+
+
+def _as_date(value: date | str | None) -> date | None:
+    """A date field's value, which code may have set as an ISO string before saving."""
+    return models.DateField().to_python(value)
 
 
 class Participant(models.Model):
@@ -118,14 +125,47 @@ class Participant(models.Model):
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The Youth Guarantee clock's two dates, kept by ``save``, by ``Offer.save`` and, for bulk writes and
+    # a change of the month limits, by ``clock_dates.clock_dates_refresh``: the caseload sorts and
+    # filters every row by them without working out the clock of each person (``clock_sql``).
+    clock_due_on = models.DateField(_("offer due by"), null=True, editable=False)
+    clock_stopped_on = models.DateField(_("first offer on"), null=True, editable=False)
 
     class Meta:
         ordering = ["pseudonym"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+        indexes = [
+            models.Index(
+                fields=["organisation", "status", "clock_stopped_on", "clock_due_on"],
+                name="participant_clock_idx",
+            ),
+            models.Index(
+                fields=["status", "clock_stopped_on", "clock_due_on"], name="participant_clock_all_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.pseudonym
+
+    CLOCK_FIELDS = frozenset({"registered_on", "clock_start_on", "age_group"})
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        """Keep the clock's stored dates in step with the start and the age group: the due date always,
+        the first offer when an existing person's start may have moved past or before an offer."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not self.CLOCK_FIELDS & set(update_fields):
+            super().save(*args, **kwargs)
+            return
+        started = _as_date(self.clock_start_on) or _as_date(self.registered_on)
+        if started is not None:
+            self.clock_due_on = add_months(started, clock_months(self.age_group))
+            if self.pk is not None:
+                first = self.offers.filter(offered_on__gte=started).order_by("offered_on")
+                self.clock_stopped_on = first.values_list("offered_on", flat=True).first()
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "clock_due_on", "clock_stopped_on"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("participants:participant-detail", args=[self.pseudonym])

@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.organisations.models import Organisation
+from matchmaking.participants.clock_dates import clock_dates_refresh
 from matchmaking.participants.models import Consent, Participant
 from matchmaking.taxonomies.models import Region
 
@@ -213,6 +214,11 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} {self.offered_on}"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        """An offer may stop the person's clock: keep the date stored on the person in step."""
+        super().save(*args, **kwargs)
+        clock_dates_refresh(participant_ids=[self.participant_id])
 
 
 class Outcome(models.Model):
