@@ -95,9 +95,9 @@ def is_occupation_uri(uri: str) -> bool:
     return uri in esco().occupations
 
 
-def skill_label(uri: str) -> str:
-    skill = esco().skill(uri)
-    return skill.label if skill else uri.removeprefix(SKILL_URI_PREFIX)
+def skill_label(uri: str, lang: str | None = None) -> str:
+    """ESCO's (English) label, or with ``lang`` the label a reader of that language sees."""
+    return esco().skill_label(uri, lang) or uri.removeprefix(SKILL_URI_PREFIX)
 
 
 def occupation_label(uri: str) -> str:

@@ -10,8 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaking.forms import Form, HtmxHttpRequest
@@ -176,7 +176,7 @@ def skills_accept(request: SkillsRequest, pseudonym: str) -> HttpResponse:
         uri = request.POST["reject"]
         services.skill_reject(actor=request.user, participant=participant, uri=uri)
         done.add(uri)
-        _say(request, notices, messages.INFO, _("Not added: %s") % offered[uri].label)
+        _say(request, notices, messages.INFO, _("Not added: %s") % _shown(uri))
     else:
         single = request.POST.get("accept")
         picked = [single] if single else request.POST.getlist("pick")
@@ -193,7 +193,7 @@ def skills_accept(request: SkillsRequest, pseudonym: str) -> HttpResponse:
             _say(request, notices, messages.ERROR, "; ".join(exc.messages))
         else:
             done.update(item.uri for item in chosen)
-            labels = ", ".join(skill.label for skill in added) or ", ".join(i.label for i in chosen)
+            labels = ", ".join(_shown(uri) for uri in [s.uri for s in added] or [i.uri for i in chosen])
             _say(request, notices, messages.SUCCESS, _("Added: %s") % labels)
     listing = form.cleaned_data.get("listing", "story") if form.is_valid() else "story"
     held = _held(participant)
@@ -264,7 +264,7 @@ def skill_add(request: AuthenticatedHttpRequest, pseudonym: str) -> HttpResponse
     except ValidationError as exc:
         show_error(request, exc)
     else:
-        messages.success(request, _("Added: %s") % skill.label)
+        messages.success(request, _("Added: %s") % _shown(skill.uri))
     return redirect("participants:skills", participant.pseudonym)
 
 
@@ -307,3 +307,8 @@ def occupation_interest(request: AuthenticatedHttpRequest, pseudonym: str) -> Ht
     except ValidationError as exc:
         show_error(request, exc)
     return redirect("participants:skills", participant.pseudonym)
+
+
+def _shown(uri: str) -> str:
+    """A skill as the reader sees it on the page: its label in the interface language."""
+    return esco_lookup.skill_label(uri, get_language())
