@@ -76,6 +76,17 @@ def test_a_killed_worker_s_round_is_reclaimed_and_completed(tmp_path: Path) -> N
         seeded = db.run([python, "-c", SEED], env=db.env(ROUND_BACKGROUND_PAIRS="1"))
         round_id = int(seeded.strip().splitlines()[-1])
 
+        def task_results() -> dict[str, int]:
+            """The round's own tasks only: the second worker may be stopped in the middle of a periodic
+            task of its own (a heartbeat, a refresh), which then stays RUNNING like any killed task."""
+            return dict(
+                db.query(
+                    "SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult "
+                    "WHERE task_path = ? GROUP BY 1",
+                    "matchmaking.placements.rounds.compute_round",
+                )
+            )
+
         def round_row() -> tuple[Any, ...]:
             return db.query(
                 "SELECT status, progress_done, attempts, task_id FROM placements_round WHERE id = ?", round_id
@@ -107,6 +118,9 @@ def test_a_killed_worker_s_round_is_reclaimed_and_completed(tmp_path: Path) -> N
             )
             processes.append(second)
             wait_for("the round to be proposed", lambda: round_row()[0] == "proposed", 180, logs)
+            # The round turns "proposed" inside the task and the task's own result is written just after
+            # it returns: stopping the worker in between would leave that result RUNNING, so wait for it.
+            wait_for("the task result", lambda: task_results().get("SUCCESSFUL", 0) >= 1, 60, logs)
         finally:
             stop(processes)
 
@@ -119,15 +133,7 @@ def test_a_killed_worker_s_round_is_reclaimed_and_completed(tmp_path: Path) -> N
         )
         assert len(proposals) == PARTICIPANTS
         assert {n for _, n in proposals} == {1}
-        # The round's own tasks only: the second worker may be stopped in the middle of a periodic
-        # task of its own (a heartbeat, a refresh), which then stays RUNNING like any killed task.
-        results = dict(
-            db.query(
-                "SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult "
-                "WHERE task_path = ? GROUP BY 1",
-                "matchmaking.placements.rounds.compute_round",
-            )
-        )
+        results = task_results()
         assert results.get("FAILED", 0) >= 1  # the killed worker's task, marked failed by the reclaim
         assert results.get("SUCCESSFUL", 0) >= 1  # the reclaimed computation, finished by the new worker
         assert "RUNNING" not in results
