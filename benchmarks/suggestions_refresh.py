@@ -162,7 +162,7 @@ def _run(args: argparse.Namespace) -> int:
 def _refreshes(args: argparse.Namespace, batch, keys: list[str], rng: random.Random, processes: int) -> list:
     """The full refresh (or the sample) and the refresh after one profile and one listing change."""
     from matchmaking.mobility import matching, suggestion_cache, suggestion_refresh
-    from matchmaking.mobility.models import Opportunity, Suggestion
+    from matchmaking.mobility.models import Opportunity, Suggestion, SuggestionRun
     from matchmaking.organisations.models import Organisation
     from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Term
 
@@ -185,6 +185,10 @@ def _refreshes(args: argparse.Namespace, batch, keys: list[str], rng: random.Ran
             )
         )
         targets = rng.sample(targets, min(args.sample, len(targets)))
+    if not args.sample:
+        # The first full refresh: nothing stored yet (as after an import), so every list is written.
+        SuggestionRun.objects.all().delete()
+        Suggestion.objects.all().delete()
     collector = _CollectorTime()
     cpu, started = cpu_seconds(), time.perf_counter()
     if profiler:
@@ -211,7 +215,7 @@ def _refreshes(args: argparse.Namespace, batch, keys: list[str], rng: random.Ran
     else:
         rows.append(
             (
-                f"full refresh of {done} (read included, measured)",
+                f"first full refresh of {done} (read included, measured)",
                 f"{seconds:.1f}",
                 f"CPU {spent:.1f} s, {Suggestion.objects.count()} rows; {collector.note()}",
             )
@@ -229,11 +233,28 @@ def _refreshes(args: argparse.Namespace, batch, keys: list[str], rng: random.Ran
     assert opp is not None
     opp.languages.set(Term.objects.filter(scheme=LANGUAGES_SCHEME, code__in=["is"]))
     rows.append(_change(args, "one listing change", {"opportunities": [opp.key]}))
+    if not args.sample:
+        rows.append(_nightly())
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(args.profile_sort).print_stats(40)
         print(out.getvalue())
     return rows
+
+
+def _nightly() -> tuple[str, str, str]:
+    """The full refresh again, as the nightly job runs it after the changes above: the network read
+    again, every list scored, written only where it ranks differently from the stored one or
+    concerns a record saved since (``suggestion_rows.unchanged``)."""
+    from matchmaking.mobility import suggestion_cache
+
+    cpu, started = cpu_seconds(), time.perf_counter()
+    done = suggestion_cache.refresh_all()
+    seconds = time.perf_counter() - started
+    current = suggestion_cache.kept()
+    same = current.batch.stats["unchanged"] if current is not None else 0
+    note = f"CPU {cpu_seconds() - cpu:.1f} s; {done - same} written, {same} found unchanged"
+    return ("full refresh again (nightly, read included)", f"{seconds:.1f}", note)
 
 
 def _change(
@@ -252,7 +273,11 @@ def _change(
     batch, before = suggestion_cache.current(**changed)
     keys = suggestion_cache.affected(batch, before, **changed)
     found = time.perf_counter() - started
-    suggestion_refresh.refresh(suggestion_refresh.refresh_targets(keys), scored=batch)
+    same = batch.stats["unchanged"]
+    suggestion_refresh.refresh(
+        suggestion_refresh.refresh_targets(keys), scored=batch, as_of=suggestion_cache.synced(batch)
+    )
+    same = batch.stats["unchanged"] - same
     suggestion_cache.learn(batch)
     seconds = time.perf_counter() - started
     if profiler:
@@ -261,7 +286,10 @@ def _change(
         pstats.Stats(profiler, stream=out).sort_stats(args.profile_sort).print_stats(30)
         print(f"--- {what} ---\n{out.getvalue()}")
     kept = "kept network" if before is not None else "network read again"
-    note = f"{len(keys)} re-scored ({kept}, patch + find {found:.1f} s), CPU {cpu_seconds() - cpu:.1f} s"
+    note = (
+        f"{len(keys)} re-scored, {len(keys) - same} written ({kept}, patch + find {found:.1f} s), "
+        f"CPU {cpu_seconds() - cpu:.1f} s"
+    )
     return (f"after {what}", f"{seconds:.1f}", note)
 
 

@@ -34,6 +34,11 @@ def register(sub: Any) -> None:
         "a change to the given organisations and opportunities affects.",
     )
     p.add_argument("--all", action="store_true", help="recompute every opportunity's suggestions")
+    p.add_argument(
+        "--rewrite",
+        action="store_true",
+        help="write every list again, also those that rank as stored (after relabelling topics, say)",
+    )
     p.add_argument("--organisation", action="append", default=[], metavar="KEY", help="a changed profile")
     p.add_argument("--opportunity", action="append", default=[], metavar="KEY", help="a changed listing")
     p.set_defaults(handler=_run(cmd_refresh))
@@ -51,6 +56,8 @@ def _run(handler: Any) -> Any:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
     from matchmaking.mobility import suggestion_refresh
     from matchmaking.mobility.models import Opportunity
 
@@ -64,8 +71,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             bar.update(job, completed=done, total=total)
 
         if args.all:
-            count = suggestion_refresh.refresh_all(progress=step)
+            count = suggestion_refresh.refresh_all(progress=step, rewrite=args.rewrite)
         else:
+            as_of = timezone.now()
             scored = suggestion_refresh.network_and_index()
             keys = set(
                 suggestion_refresh.affected(
@@ -78,7 +86,13 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                 ).values_list("key", flat=True)
             )
             targets = suggestion_refresh.refresh_targets(keys)
-            count = suggestion_refresh.refresh(targets, progress=step, scored=scored) if targets else 0
+            count = (
+                suggestion_refresh.refresh(
+                    targets, progress=step, scored=scored, as_of=as_of, rewrite=args.rewrite
+                )
+                if targets
+                else 0
+            )
     seconds = time.perf_counter() - started
     print(f"suggestions refreshed for {count} opportunities in {seconds:.1f} s")
     return 0

@@ -238,19 +238,55 @@ class PartnerBatch:
         limit: int | None = None,
     ) -> list[PartnerSuggestion]:
         """The kept suggestions of one opportunity from its candidates' array scores, explained."""
-        arrays = self.arrays
-        country = arrays.country[rows]
-        picked, moved = select(scores, arrays.tie_rank[rows], country, top, weights.country_spread)
+        chosen = self.picks(key, rows, scores, top=top, weights=weights, keep=keep, limit=limit)
+        return self.explain(key, rows, scores, chosen, top=top, weights=weights, keep=keep, limit=limit)
+
+    def picks(
+        self,
+        key: str,
+        rows: IntArray,
+        scores: FloatArray,
+        *,
+        top: int,
+        weights: PartnerWeights,
+        keep: Container[str] | None = None,
+        limit: int | None = None,
+    ) -> list[tuple[int, bool]]:
+        """What ``finish`` keeps of one list, before any sentence is written: (index into ``rows``,
+        moved up by the country spread) of each suggestion, best first. A refresh compares them with
+        the stored list, and explains and writes only a list that changed."""
+        country = self.arrays.country[rows]
+        picked, moved = select(scores, self.arrays.tie_rank[rows], country, top, weights.country_spread)
         self._remember(key, rows, scores, picked, country, top, weights)
+        chosen: list[tuple[int, bool]] = []
+        for at, up in zip(picked.tolist(), moved.tolist(), strict=True):
+            if keep is not None and self.arrays.opportunities[int(rows[at])].id not in keep:
+                continue
+            if limit is not None and len(chosen) >= limit:
+                break
+            chosen.append((at, up))
+        self.stats["scored"] += len(rows)
+        return chosen
+
+    def explain(
+        self,
+        key: str,
+        rows: IntArray,
+        scores: FloatArray,
+        chosen: list[tuple[int, bool]],
+        *,
+        top: int,
+        weights: PartnerWeights,
+        keep: Container[str] | None = None,
+        limit: int | None = None,
+    ) -> list[PartnerSuggestion]:
+        """The suggestions ``picks`` chose, scored pair by pair for their breakdown and reasons. A pair
+        whose score differs from its array score sends the whole list through the per-pair scorer."""
         ours = self.network.opportunity(key)
         place = self.place(self.index.position[key])
         kept: list[PartnerSuggestion] = []
-        for at, up in zip(picked.tolist(), moved.tolist(), strict=True):
-            theirs = arrays.opportunities[int(rows[at])]
-            if keep is not None and theirs.id not in keep:
-                continue
-            if limit is not None and len(kept) >= limit:
-                break
+        for at, up in chosen:
+            theirs = self.arrays.opportunities[int(rows[at])]
             found = score_pair(self.network, ours, theirs, weights, place)
             if found.score != scores[at]:
                 self.stats["fallbacks"] += 1
@@ -259,9 +295,9 @@ class PartnerBatch:
                 )
                 return [s for s in listed if keep is None or s.opportunity in keep][:limit]
             if up:
-                found = replace(found, reasons=(*found.reasons, COUNTRY_SPREAD.of(country=found.country)))
+                country = found.country
+                found = replace(found, reasons=(*found.reasons, COUNTRY_SPREAD.of(country=country)))
             kept.append(found)
-        self.stats["scored"] += len(rows)
         self.stats["explained"] += len(kept)
         return kept
 

@@ -166,41 +166,48 @@ class PartnerIndex:
             return np.zeros(matrix.shape[0], dtype=bool)
         return np.asarray(matrix[:, columns].any(axis=1))
 
-    def _compatible(self, ours: Opportunity, *, reverse: bool) -> BoolArray:
-        """Opportunities that may pass the hard rules with ``ours``: as their partner (``reverse``) or
-        as ours."""
-        mask = self.organisation != self._org.get(ours.organisation, -1)
-        partnership = ours.type == PROJECT_PARTNERSHIP
-        if not partnership:
-            mask &= self.partnership | (self.direction != self._directions.get(ours.direction, -1))
-        mask &= self._speaks(self.languages, ours.languages)
+    def _compatible(self, ours: Opportunity, *, reverse: bool) -> IntArray:
+        """Rows of the opportunities that may pass the hard rules with ``ours``: as their partner
+        (``reverse``) or as ours, in row order.
+
+        The shared language is tested first, on every row; the other rules only on the rows that
+        share one (about one in ten in a network of ten languages), which is most of what a list's
+        candidates cost at network size."""
+        rows = np.flatnonzero(self._speaks(self.languages, ours.languages)).astype(np.int64)
+        mask = self.organisation[rows] != self._org.get(ours.organisation, -1)
+        if ours.type != PROJECT_PARTNERSHIP:
+            mask &= self.partnership[rows] | (
+                self.direction[rows] != self._directions.get(ours.direction, -1)
+            )
         # The visit is the request of an offer/request pair, else the side that asks ("ours" when we
         # ask, "theirs" in the reverse question).
         if reverse:
-            they_visit = ~(self.offer & (ours.direction == REQUEST))
+            they_visit = ~(self.offer[rows] & (ours.direction == REQUEST))
         else:
-            they_visit = (ours.direction == OFFER) & self.request
-        needed = np.where(they_visit, self.duration, ours.duration_days)
-        start = np.maximum(self.earliest, ours.earliest.toordinal() if ours.earliest else _NO_START)
-        end = np.minimum(self.latest, ours.latest.toordinal() if ours.latest else _NO_END)
-        unbounded = (self.open_start & (ours.earliest is None)) | (self.open_end & (ours.latest is None))
-        fits: BoolArray = np.asarray(unbounded | (end - start + 1 >= needed), dtype=bool)
-        return np.asarray(mask & fits, dtype=bool)
+            they_visit = (ours.direction == OFFER) & self.request[rows]
+        needed = np.where(they_visit, self.duration[rows], ours.duration_days)
+        start = np.maximum(self.earliest[rows], ours.earliest.toordinal() if ours.earliest else _NO_START)
+        end = np.minimum(self.latest[rows], ours.latest.toordinal() if ours.latest else _NO_END)
+        unbounded = (self.open_start[rows] & (ours.earliest is None)) | (
+            self.open_end[rows] & (ours.latest is None)
+        )
+        mask &= unbounded | (end - start + 1 >= needed)
+        found: IntArray = rows[mask]
+        return found
 
     def candidate_rows(self, opportunity_id: str) -> IntArray:
         """Rows (positions in ``ids``) of ``candidates``."""
-        ours = self._opportunities[opportunity_id]
-        return np.flatnonzero(self._compatible(ours, reverse=False)).astype(np.int64)
+        return self._compatible(self._opportunities[opportunity_id], reverse=False)
 
     def candidates(self, opportunity_id: str) -> list[str]:
         """Opportunities that may be suggested to ``opportunity_id`` (a superset of those that are)."""
         ours = self._opportunities[opportunity_id]
-        return [self.ids[i] for i in np.flatnonzero(self._compatible(ours, reverse=False))]
+        return [self.ids[i] for i in self._compatible(ours, reverse=False)]
 
     def interested_in(self, opportunity_id: str) -> list[str]:
         """Opportunities that have ``opportunity_id`` among their candidates."""
         ours = self._opportunities[opportunity_id]
-        return [self.ids[i] for i in np.flatnonzero(self._compatible(ours, reverse=True))]
+        return [self.ids[i] for i in self._compatible(ours, reverse=True)]
 
     def invite_candidates(self, opportunity_id: str) -> list[str]:
         """Organisations that may be suggested to invite for ``opportunity_id``: another organisation,

@@ -133,6 +133,7 @@ class ReasonTemplate:
 
     code: str
     template: str
+    _made: dict[tuple[Any, ...], Reason] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def slots(self) -> tuple[str, ...]:
@@ -141,8 +142,25 @@ class ReasonTemplate:
         return tuple(dict.fromkeys(names))
 
     def of(self, labels: Labeller | None = None, **params: ParamValue) -> Reason:
-        """A reason of this kind (see ``Reason.of``)."""
-        return Reason.of(self.code, self.template, labels, **params)
+        """A reason of this kind (see ``Reason.of``).
+
+        A reason is immutable, and a refresh writes the same few (shared languages and topics, "new
+        partner", the same free dates) for hundreds of thousands of pairs: each is made once per
+        parameters and labels and then shared (at most ``MADE_PER_TEMPLATE`` kept per kind; the
+        labels, a network's, are part of the key, so a network read again makes its own)."""
+        key = (labels, *((name, type(value), value) for name, value in params.items()))
+        try:
+            found = self._made.get(key)
+        except TypeError:  # labels (a bound method of a dict, say) or a value that cannot be a key
+            return Reason.of(self.code, self.template, labels, **params)
+        if found is None:
+            if len(self._made) >= MADE_PER_TEMPLATE:
+                self._made.clear()
+            found = self._made[key] = Reason.of(self.code, self.template, labels, **params)
+        return found
+
+
+MADE_PER_TEMPLATE = 4096
 
 
 TEMPLATES: dict[tuple[str, str], ReasonTemplate] = {}

@@ -145,7 +145,11 @@ class SavedSearch(models.Model):
 class Suggestion(models.Model):
     """One cached partner suggestion for an opportunity, as the engine ranked it."""
 
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="suggestions")
+    # No index of its own: ``suggestion_rank_idx`` starts with it (one index less to keep up for each of
+    # the 750,000 rows a full refresh writes at network size).
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="suggestions", db_index=False
+    )
     rank = models.PositiveIntegerField()
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     their_opportunity = models.ForeignKey(
@@ -173,6 +177,11 @@ class SuggestionRun(models.Model):
     opportunity = models.OneToOneField(Opportunity, on_delete=models.CASCADE, related_name="suggestion_run")
     computed_at = models.DateTimeField()
     candidates = models.PositiveIntegerField(default=0)
+    # When the stored suggestions were last written, and a digest of what they rank (suggested listings
+    # and organisations, scores, the country spread): a refresh that ranks the same, with none of the
+    # records they concern saved since, confirms the list (``computed_at``) without writing it again.
+    written_at = models.DateTimeField(null=True, blank=True)
+    fingerprint = models.CharField(max_length=32, blank=True, default="")
 
     def __str__(self) -> str:
         return f"{self.opportunity.key} at {self.computed_at}"

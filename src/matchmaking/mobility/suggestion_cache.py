@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from matchmaking.engine import partner_patch
 from matchmaking.engine.network import Network
@@ -61,6 +62,8 @@ class Kept:
 
     batch: PartnerBatch
     read_at: datetime | None
+    synced: datetime
+    """When the kept network last matched the database (read, or patched with every change since)."""
     thresholds: dict[str, float] = field(default_factory=dict)
     kept: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -80,12 +83,13 @@ def _last_change() -> datetime | None:
 def read() -> PartnerBatch:
     """Read the network from the database and keep it (with its index and arrays) in this worker."""
     global _KEPT
+    synced = timezone.now()
     read_at = _last_change()
     with suggestion_refresh.collector_paused():
         the_network, index = suggestion_refresh.network_and_index()
         batch = PartnerBatch(the_network, index)
     with _LOCK:
-        _KEPT = Kept(batch=batch, read_at=read_at)
+        _KEPT = Kept(batch=batch, read_at=read_at, synced=synced)
     return batch
 
 
@@ -191,6 +195,7 @@ def current(
     before = _KEPT
     if before is None:
         return read(), None
+    synced = timezone.now()
     more_orgs, more_opps = _changed_since(before.read_at, orgs, opps)
     if len(more_orgs) > MAX_SWAPPED or len(more_opps) > MAX_SWAPPED or not _same_members(before, orgs, opps):
         return read(), None
@@ -200,7 +205,9 @@ def current(
     if batch is None:
         return read(), None
     with _LOCK:
-        _KEPT = Kept(batch=batch, read_at=read_at, thresholds=before.thresholds, kept=before.kept)
+        _KEPT = Kept(
+            batch=batch, read_at=read_at, synced=synced, thresholds=before.thresholds, kept=before.kept
+        )
     return batch, before
 
 
@@ -262,14 +269,22 @@ def refresh_changed(*, organisations: Iterable[str] = (), opportunities: Iterabl
     keys = affected(batch, before, organisations=orgs, opportunities=opps)
     if not keys:
         return 0
-    count = suggestion_refresh.refresh(suggestion_refresh.refresh_targets(keys), scored=batch)
+    count = suggestion_refresh.refresh(
+        suggestion_refresh.refresh_targets(keys), scored=batch, as_of=synced(batch)
+    )
     learn(batch)
     return count
 
 
-def refresh_all() -> int:
+def refresh_all(*, rewrite: bool = False) -> int:
     """The full refresh, reading the network afresh and keeping it for the changes that follow."""
     batch = read()
-    count = suggestion_refresh.refresh_all(scored=batch)
+    count = suggestion_refresh.refresh_all(scored=batch, as_of=synced(batch), rewrite=rewrite)
     learn(batch)
     return count
+
+
+def synced(batch: PartnerBatch) -> datetime | None:
+    """When ``batch`` last matched the database, if it is the network this worker keeps."""
+    current = _KEPT
+    return current.synced if current is not None and current.batch is batch else None

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from weakref import WeakKeyDictionary
 
 from django.conf import settings
@@ -130,14 +131,21 @@ def refresh(
     progress: Progress | None = None,
     chunk: int = CHUNK,
     scored: tuple[Network, PartnerIndex] | PartnerBatch | None = None,
+    as_of: datetime | None = None,
+    rewrite: bool = False,
 ) -> int:
     """Recompute and store the suggestions of ``opportunities`` (default: every one not closed).
 
     ``progress(done, total)`` is called after each chunk is written; ``scored`` passes a network and
-    its index already built. Returns the number of opportunities refreshed.
+    its index already built, read from the database at ``as_of`` (no time given: its lists are all
+    written, and will all be written again by the next refresh). A list that ranks as the stored one
+    does, none of its records saved since, is confirmed rather than written again, unless ``rewrite``.
+    Returns the number of opportunities refreshed (confirmed or written).
     """
     with collector_paused():
-        return _refresh(opportunities, progress=progress, chunk=chunk, scored=scored)
+        return _refresh(
+            opportunities, progress=progress, chunk=chunk, scored=scored, as_of=as_of, rewrite=rewrite
+        )
 
 
 @dataclass
@@ -149,6 +157,13 @@ class _Job:
     open_keys: set[str]
     orgs: dict[str, int]
     opps: dict[str, int]
+    opp_saved: dict[str, datetime]
+    org_saved: dict[str, datetime]
+    version: str
+    """What the lists' fingerprints depend on beside the records: the scoring's weights and lengths."""
+    as_of: datetime | None
+    """When the network was read (None: not known, so nothing is confirmed against it later)."""
+    rewrite: bool
 
 
 _JOB: _Job | None = None
@@ -166,7 +181,11 @@ def _refresh(
     progress: Progress | None,
     chunk: int,
     scored: tuple[Network, PartnerIndex] | PartnerBatch | None,
+    as_of: datetime | None,
+    rewrite: bool,
 ) -> int:
+    if scored is None:
+        as_of = timezone.now()  # before the network is read: anything saved later is not in it
     targets = refresh_targets() if opportunities is None else list(opportunities)
     if not targets:
         return 0
@@ -181,12 +200,18 @@ def _refresh(
             status=Opportunity.Status.OPEN, organisation__status=Organisation.Status.ACTIVE
         ).values_list("key")
     }
+    opp_saved, org_saved = suggestion_rows.saved_at()
     job = _Job(
         batch=batch,
         chunks=[targets[start : start + chunk] for start in range(0, len(targets), chunk)],
         open_keys=open_keys,
         orgs=dict(Organisation.objects.values_list("key", "pk")),
         opps=dict(Opportunity.objects.filter(key__in=open_keys).values_list("key", "pk")),
+        opp_saved=opp_saved,
+        org_saved=org_saved,
+        version=repr((matching.WEIGHTS, matching.TOP_PARTNERS, matching.TOP_INVITES)),
+        as_of=as_of,
+        rewrite=rewrite,
     )
     processes = _processes(len(targets))
     done = 0
@@ -230,23 +255,56 @@ def _write_chunk(index: int) -> tuple[int, Learned]:
     assert job is not None
     part, batch = job.chunks[index], job.batch
     before = dict(batch.stats)
-    now = suggestion_rows.prepared_now(timezone.now())
+    at = timezone.now()
+    now = suggestion_rows.prepared_now(at)
+    as_of = suggestion_rows.prepared_now(job.as_of) if job.as_of is not None else None
+    stored = suggestion_rows.stored_lists([t.pk for t in part])
     rows: list[suggestion_rows.Row] = []
     runs: list[suggestion_rows.Row] = []
-    found = batch.suggest(
-        [t.key for t in part],
-        top=matching.TOP_PARTNERS + 10,
-        weights=matching.WEIGHTS,
-        keep=job.open_keys,
-        limit=matching.TOP_PARTNERS,
-    )
-    for target in part:
-        partners = found[target.key]
-        invites = batch.invites(target.key, top=matching.TOP_INVITES, weights=matching.WEIGHTS)
+    confirmed: list[int] = []
+    by_key = {t.key: t for t in part}
+    for key, candidates, scores in batch.scored(list(by_key), matching.WEIGHTS):
+        target = by_key[key]
+        top, limit = matching.TOP_PARTNERS + 10, matching.TOP_PARTNERS
+        chosen = batch.picks(
+            key, candidates, scores, top=top, weights=matching.WEIGHTS, keep=job.open_keys, limit=limit
+        )
+        theirs = [batch.arrays.opportunities[int(candidates[i])] for i, _ in chosen]
+        invites = batch.invites(key, top=matching.TOP_INVITES, weights=matching.WEIGHTS)
+        digest = suggestion_rows.fingerprint(
+            [(o.id, float(scores[i]), up) for o, (i, up) in zip(theirs, chosen, strict=True)],
+            [(s.organisation, s.score) for s in invites],
+            job.version,
+        )
+        ours = batch.network.opportunity(key)
+        saved = [job.opp_saved.get(key), job.org_saved.get(ours.organisation)]
+        saved += [job.opp_saved.get(o.id) for o in theirs] + [
+            job.org_saved.get(o.organisation) for o in theirs
+        ]
+        saved += [job.org_saved.get(s.organisation) for s in invites]
+        count = len(chosen) + len(invites)
+        if not job.rewrite and suggestion_rows.unchanged(
+            target.pk, digest, count, stored.get(target.pk), saved, at
+        ):
+            confirmed.append(target.pk)
+            continue
+        partners = batch.explain(
+            key,
+            candidates,
+            scores,
+            chosen,
+            top=top,
+            weights=matching.WEIGHTS,
+            keep=job.open_keys,
+            limit=limit,
+        )
         rows += suggestion_rows.suggestion_rows(target.pk, partners, job.orgs, job.opps, now)
         rows += suggestion_rows.suggestion_rows(target.pk, invites, job.orgs, job.opps, now)
-        runs.append((target.pk, now, len(partners)))
-    suggestion_rows.write([t.pk for t in part], rows, runs)
+        runs.append((target.pk, now, len(partners), as_of, digest))
+    batch.stats["unchanged"] += len(confirmed)
+    same = set(confirmed)
+    written = [t.pk for t in part if t.pk not in same]
+    suggestion_rows.write(written, rows, runs, confirmed=confirmed, confirmed_at=at)
     keys = [t.key for t in part]
     learned: Learned = (
         {k: batch.thresholds[k] for k in keys if k in batch.thresholds},
@@ -291,8 +349,15 @@ def network_and_index() -> tuple[Network, PartnerIndex]:
         return the_network, PartnerIndex(the_network)
 
 
-def refresh_all(*, progress: Progress | None = None, scored: PartnerBatch | None = None) -> int:
-    """The full refresh, with its progress recorded for the coordinator (``refresh_status``)."""
+def refresh_all(
+    *,
+    progress: Progress | None = None,
+    scored: PartnerBatch | None = None,
+    as_of: datetime | None = None,
+    rewrite: bool = False,
+) -> int:
+    """The full refresh, with its progress recorded for the coordinator (``refresh_status``): every
+    list scored, those that changed written (all of them with ``rewrite``; see ``refresh``)."""
     started = time.time()
     targets = refresh_targets()
     _report(0, len(targets), started, True)
@@ -303,7 +368,7 @@ def refresh_all(*, progress: Progress | None = None, scored: PartnerBatch | None
             progress(done, total)
 
     try:
-        count = refresh(targets, progress=step, scored=scored)
+        count = refresh(targets, progress=step, scored=scored, as_of=as_of, rewrite=rewrite)
     finally:
         status = refresh_status()
         _report(status.done if status else 0, len(targets), started, False)
@@ -361,8 +426,9 @@ def naming(*, opportunities: Iterable[str], organisations: Iterable[str], invite
 
 def refresh_changed(*, organisations: Iterable[str] = (), opportunities: Iterable[str] = ()) -> int:
     """Re-score only what the changes can affect (see ``affected``)."""
+    as_of = timezone.now()
     scored = network_and_index()
     keys = affected(organisations=organisations, opportunities=opportunities, scored=scored)
     if not keys:
         return 0
-    return refresh(refresh_targets(keys), scored=scored)
+    return refresh(refresh_targets(keys), scored=scored, as_of=as_of)
