@@ -159,6 +159,7 @@ class _Job:
     opps: dict[str, int]
     opp_saved: dict[str, datetime]
     org_saved: dict[str, datetime]
+    """When the records saved since the oldest stored list were saved (``saved_since_lists``)."""
     version: str
     """What the lists' fingerprints depend on beside the records: the scoring's weights and lengths."""
     as_of: datetime | None
@@ -200,7 +201,7 @@ def _refresh(
             status=Opportunity.Status.OPEN, organisation__status=Organisation.Status.ACTIVE
         ).values_list("key")
     }
-    opp_saved, org_saved = suggestion_rows.saved_at()
+    opp_saved, org_saved = suggestion_rows.saved_since_lists()
     job = _Job(
         batch=batch,
         chunks=[targets[start : start + chunk] for start in range(0, len(targets), chunk)],

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Min
 
 from matchmaking.engine.partners import PartnerSuggestion
 from matchmaking.mobility.models import Opportunity, Suggestion, SuggestionRun
@@ -179,9 +179,15 @@ def unchanged(
     return all(at is None or at <= stored.written_at for at in saved)
 
 
-def saved_at() -> tuple[dict[str, datetime], dict[str, datetime]]:
-    """When each opportunity and each organisation was last saved, by key."""
+def saved_since_lists() -> tuple[dict[str, datetime], dict[str, datetime]]:
+    """The opportunities and organisations saved after the oldest stored list that may be confirmed
+    was computed, with when, by key. Any record not named was saved before every such list was
+    computed, so it can change none of them: a refresh after one change reads a few rows, not the
+    whole network's."""
+    oldest = SuggestionRun.objects.exclude(fingerprint="").aggregate(at=Min("written_at"))["at"]
+    if oldest is None:
+        return {}, {}
     return (
-        dict(Opportunity.objects.values_list("key", "updated_at")),
-        dict(Organisation.objects.values_list("key", "updated_at")),
+        dict(Opportunity.objects.filter(updated_at__gt=oldest).values_list("key", "updated_at")),
+        dict(Organisation.objects.filter(updated_at__gt=oldest).values_list("key", "updated_at")),
     )
