@@ -96,6 +96,9 @@ def test_a_killed_worker_s_email_is_sent_once_by_the_next_worker(tmp_path: Path)
             )
             processes.append(second)
             wait_for("the email to be sent", emailed, 180, logs)
+            # The email is marked sent inside the task; the task's own result is written just after it
+            # returns: stopping the worker in between would leave that result RUNNING, so wait for it.
+            wait_for("the task result", lambda: task_row()[0] == "SUCCESSFUL", 60, logs)
         finally:
             stop(processes)
 
