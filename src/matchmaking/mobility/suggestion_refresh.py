@@ -38,8 +38,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from matchmaking.engine.network import Network
+from matchmaking.engine.network import Opportunity as Listing
 from matchmaking.engine.partner_batch import PartnerBatch
 from matchmaking.engine.partner_index import PartnerIndex
+from matchmaking.engine.partners import PartnerSuggestion
 from matchmaking.mobility import matching, suggestion_rows
 from matchmaking.mobility.models import Opportunity, Suggestion
 from matchmaking.organisations.models import Organisation
@@ -264,9 +266,9 @@ def _write_chunk(index: int) -> tuple[int, Learned]:
     runs: list[suggestion_rows.Row] = []
     confirmed: list[int] = []
     by_key = {t.key: t for t in part}
+    top, limit = matching.TOP_PARTNERS + 10, matching.TOP_PARTNERS
     for key, candidates, scores in batch.scored(list(by_key), matching.WEIGHTS):
         target = by_key[key]
-        top, limit = matching.TOP_PARTNERS + 10, matching.TOP_PARTNERS
         chosen = batch.picks(
             key, candidates, scores, top=top, weights=matching.WEIGHTS, keep=job.open_keys, limit=limit
         )
@@ -277,15 +279,14 @@ def _write_chunk(index: int) -> tuple[int, Learned]:
             [(s.organisation, s.score) for s in invites],
             job.version,
         )
-        ours = batch.network.opportunity(key)
-        saved = [job.opp_saved.get(key), job.org_saved.get(ours.organisation)]
-        saved += [job.opp_saved.get(o.id) for o in theirs] + [
-            job.org_saved.get(o.organisation) for o in theirs
-        ]
-        saved += [job.org_saved.get(s.organisation) for s in invites]
-        count = len(chosen) + len(invites)
-        if not job.rewrite and suggestion_rows.unchanged(
-            target.pk, digest, count, stored.get(target.pk), saved, at
+        earlier = None if job.rewrite else stored.get(target.pk)
+        if earlier is not None and suggestion_rows.unchanged(
+            target.pk,
+            digest,
+            len(chosen) + len(invites),
+            earlier,
+            _saved(job, batch, key, theirs, invites),
+            at,
         ):
             confirmed.append(target.pk)
             continue
@@ -315,6 +316,17 @@ def _write_chunk(index: int) -> tuple[int, Learned]:
     if _IN_POOL:
         connection.close()  # a forked process's own connection, not left for the pool to cut
     return len(part), learned
+
+
+def _saved(
+    job: _Job, batch: PartnerBatch, key: str, theirs: list[Listing], invites: list[PartnerSuggestion]
+) -> list[datetime | None]:
+    """When each record a list concerns was saved, if since the oldest stored list (else None): the
+    listing, its organisation, the suggested listings and their organisations, those to invite."""
+    ours = batch.network.opportunity(key)
+    saved = [job.opp_saved.get(key), job.org_saved.get(ours.organisation)]
+    saved += [job.opp_saved.get(o.id) for o in theirs] + [job.org_saved.get(o.organisation) for o in theirs]
+    return saved + [job.org_saved.get(s.organisation) for s in invites]
 
 
 def _processes(lists: int) -> int:
