@@ -36,6 +36,7 @@ from matchmaking.engine.partner_rules import explain_exclusion, too_big
 from matchmaking.engine.partners import PartnerSuggestion, PartnerWeights, score_pair
 from matchmaking.engine.reasons import Reason
 from matchmaking.engine.text_model import normalise, text_model
+from matchmaking.mobility import network_records
 from matchmaking.mobility.models import DescriptionVector, Opportunity, Suggestion
 from matchmaking.organisations.models import Organisation
 from matchmaking.taxonomies.models import Term
@@ -118,21 +119,26 @@ def past_exchange_pairs() -> list[tuple[str, str]]:
     )
 
 
-def build_network(extra: Iterable[Opportunity] = ()) -> Network:
-    """Active organisations and open opportunities (plus ``extra``, e.g. a draft being looked at)."""
-    opportunities = {
-        o.key: o
-        for o in _opportunities(
+def build_network(extra: Iterable[Opportunity] | QuerySet[Opportunity] = ()) -> Network:
+    """Active organisations and open opportunities (plus ``extra``, e.g. a draft being looked at),
+    read as rows (``network_records``), not as model instances."""
+    records = {
+        o.id: o
+        for o in network_records.opportunity_records(
             Opportunity.objects.filter(
                 status=Opportunity.Status.OPEN, organisation__status=Organisation.Status.ACTIVE
             )
         )
     }
-    for opp in extra:
-        opportunities.setdefault(opp.key, opp)
+    if isinstance(extra, QuerySet):
+        extras = network_records.opportunity_records(extra)
+    else:
+        extras = [engine_opportunity(o) for o in extra]
+    for record in extras:
+        records.setdefault(record.id, record)
     network = Network(
-        [engine_organisation(o) for o in _organisations()],
-        [engine_opportunity(o) for o in opportunities.values()],
+        network_records.organisation_records(Organisation.objects.filter(status=Organisation.Status.ACTIVE)),
+        records.values(),
         past_exchanges=past_exchange_pairs(),
         labels=_labeller(),
         region_names=region_names(),

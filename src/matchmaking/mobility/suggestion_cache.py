@@ -44,7 +44,7 @@ from matchmaking.engine import partner_patch
 from matchmaking.engine.network import Network
 from matchmaking.engine.partner_batch import PartnerBatch
 from matchmaking.engine.partner_index import PartnerIndex
-from matchmaking.mobility import matching, suggestion_refresh
+from matchmaking.mobility import matching, network_records, suggestion_refresh
 from matchmaking.mobility.models import Opportunity
 from matchmaking.organisations.models import Organisation
 
@@ -148,20 +148,20 @@ def patched(current: Kept, organisations: set[str], opportunities: set[str]) -> 
     """The kept network with these organisations and opportunities read again; ``None`` when the set
     of organisations or opportunities changed (then the whole network is read)."""
     old = current.batch.network
-    org_rows = {o.key: o for o in matching._organisations().filter(key__in=organisations)}
+    active = Organisation.objects.filter(status=Organisation.Status.ACTIVE, key__in=organisations)
+    org_rows = {o.id: o for o in network_records.organisation_records(active)}
     if set(org_rows) != organisations & set(old.organisations) or organisations - set(old.organisations):
         return None
     wanted = Opportunity.objects.filter(
         Q(key__in=opportunities) | Q(organisation__key__in=organisations),
         status__in=suggestion_refresh.NOT_CLOSED,
     )
-    opp_rows = {o.key: o for o in matching._opportunities(wanted)}
+    opp_rows = {o.id: o for o in network_records.opportunity_records(wanted)}
     named_in_network = {k for k in opportunities if k in old.opportunities}
     owned = {k for k, o in old.opportunities.items() if o.organisation in organisations}
     if set(opp_rows) != named_in_network | owned:
         return None
-    new_orgs = [matching.engine_organisation(o) for o in org_rows.values()]
-    new_opps = [matching.engine_opportunity(o) for o in opp_rows.values()]
+    new_orgs, new_opps = list(org_rows.values()), list(opp_rows.values())
     # Topics and descriptions unchanged: the kept arrays re-encoded for the changed rows only.
     in_place = partner_patch.patched_batch(current.batch, new_orgs, new_opps)
     if in_place is not None:

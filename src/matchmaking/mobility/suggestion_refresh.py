@@ -106,7 +106,7 @@ def network() -> Network:
     extras = Opportunity.objects.filter(status__in=NOT_CLOSED).exclude(
         status=Opportunity.Status.OPEN, organisation__status=Organisation.Status.ACTIVE
     )
-    return matching.build_network(matching._opportunities(extras))
+    return matching.build_network(extras)
 
 
 @contextmanager
