@@ -60,6 +60,35 @@ def test_labels_in_every_language(staff, offers):
     assert _found(staff, "barcelona outreach") == set()
 
 
+QUERIES = ["Boras", "NEET", "kompetenskartläggning", "cataluna skills", "barcelona outreach", "west", "e"]
+
+
+def test_a_common_word_finds_the_rows_a_rare_one_would(staff, offers, monkeypatch):
+    """A word in more rows than ``COMMON_WORD_ROWS`` is tested row by row on SQLite, not fetched by
+    id (``search_index.in_rows``): the rows found are the same, for opportunities and organisations."""
+    from matchmaking.organisations import selectors as organisation_selectors
+    from matchmaking.organisations.selectors import OrganisationFilters
+    from matchmaking.taxonomies import search_index
+
+    def found() -> tuple[list[set[str]], list[set[str]]]:
+        orgs = [
+            {
+                o.name
+                for o in organisation_selectors.organisation_list(
+                    user=staff, filters=OrganisationFilters(query=q)
+                )
+            }
+            for q in QUERIES
+        ]
+        return [_found(staff, q) for q in QUERIES], orgs
+
+    rare = found()
+    monkeypatch.setattr(search_index, "COMMON_WORD_ROWS", 0)
+    assert found() == rare
+    assert rare[0][0] == {"Street outreach"}
+    assert "West works" in rare[1][5]
+
+
 def test_region_filter(staff, offers):
     assert _found(staff, region="SE23") == {"Street outreach"}
     assert _found(staff, region="ES51") == {"Skills week"}

@@ -56,9 +56,10 @@ def matching(query: str) -> Q:
         unsearched = Opportunity.objects.filter(search_text="").filter(
             Q(description__icontains=typed) | Q(topics__code__icontains=typed)
         )
+        common = any(search_index.is_common(table, word) for table in (TABLE, organisation_search.TABLE))
         condition &= (
-            Q(pk__in=search_index.matching_ids(TABLE, word))
-            | Q(pk__in=unsearched.values("pk"))
-            | organisation_search.word_matching(typed, word, field="organisation_id")
+            search_index.in_rows("pk", search_index.matching_ids(TABLE, word), common=common)
+            | search_index.in_rows("pk", unsearched.values("pk"), common=common)
+            | organisation_search.word_matching(typed, word, field="organisation_id", common=common)
         )
     return condition

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 
 from matchmaking.mobility import search
 from matchmaking.mobility.access import can_post_opportunities
@@ -71,10 +71,14 @@ def visible_opportunities(*, user: AnyUser) -> QuerySet[Opportunity]:
     own = list(roles_of(user).keys())
     if is_coordinator(user):
         return Opportunity.objects.all()
-    # The active organisations by subquery rather than a join: the count under the list checks a set.
-    active = Organisation.objects.filter(status=Organisation.Status.ACTIVE).values("pk")
-    return Opportunity.objects.filter(
-        Q(status=Opportunity.Status.OPEN, organisation_id__in=active) | Q(organisation_id__in=own)
+    # Whether the organisation may be seen, asked of each row (EXISTS) rather than as a set of ids: an
+    # OR of two id sets made SQLite fetch every listing of every organisation and sort them all for a
+    # page of 20 (60 ms at 30,000), where reading the list's index in order stops after the page.
+    seen = Organisation.objects.filter(pk=OuterRef("organisation_id")).filter(
+        Q(status=Organisation.Status.ACTIVE) | Q(pk__in=own)
+    )
+    return Opportunity.objects.filter(Exists(seen)).filter(
+        Q(status=Opportunity.Status.OPEN) | Q(organisation_id__in=own)
     )
 
 
@@ -228,7 +232,9 @@ def organisation_suggestions(
 
 
 def suggestion_countries() -> list[str]:
-    return sorted(set(Organisation.objects.filter(status="active").values_list("country", flat=True)))
+    """Countries with an active organisation (the database's distinct values, not every row's)."""
+    active = Organisation.objects.filter(status=Organisation.Status.ACTIVE).order_by()
+    return sorted(active.values_list("country", flat=True).distinct())
 
 
 def suggestion_run(*, opportunity: Opportunity) -> SuggestionRun | None:

@@ -56,15 +56,15 @@ def query_words(query: str) -> list[tuple[str, str]]:
     return pairs[: search_text.MAX_WORDS]
 
 
-def word_matching(typed: str, word: str, field: str = "pk") -> Q:
+def word_matching(typed: str, word: str, field: str = "pk", *, common: bool = False) -> Q:
     """Organisations (``field``: their id, or a foreign key to them) in whose search text a word starts
     with ``word`` (the full-text index), or, for a row written without a search text, whose name, city
-    or description has ``typed`` in it."""
+    or description has ``typed`` in it. ``common``: see ``search_index.in_rows``."""
     unsearched = Organisation.objects.filter(search_text="").filter(
         Q(name__icontains=typed) | Q(city__icontains=typed) | Q(description__icontains=typed)
     )
-    return Q(**{f"{field}__in": search_index.matching_ids(TABLE, word)}) | Q(
-        **{f"{field}__in": unsearched.values("pk")}
+    return search_index.in_rows(field, search_index.matching_ids(TABLE, word), common=common) | (
+        search_index.in_rows(field, unsearched.values("pk"), common=common)
     )
 
 
@@ -72,5 +72,5 @@ def matching(query: str) -> Q:
     """Organisations in which every word of ``query`` is found (accents and case ignored)."""
     condition = Q()
     for typed, word in query_words(query):
-        condition &= word_matching(typed, word)
+        condition &= word_matching(typed, word, common=search_index.is_common(TABLE, word))
     return condition
