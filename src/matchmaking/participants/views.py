@@ -47,14 +47,15 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         filters = selectors.CaseloadFilters(query=d["q"].strip(), mine=d["mine"], clock=d["clock"])
-    page = Paginator(selectors.caseload_ids_by_clock(user=request.user, filters=filters), 50).get_page(
-        request.GET.get("page")
-    )
+    total, overdue = selectors.caseload_counts(user=request.user, filters=filters)
+    paginator = Paginator(selectors.caseload_ids_by_clock(user=request.user, filters=filters), 50)
+    paginator.count = total  # counted with the overdue people above, not again
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "rows": selectors.caseload_rows_of(selectors.caseload_people(ids=list(page.object_list))),
-        "overdue": selectors.caseload_overdue_count(user=request.user, filters=filters),
+        "overdue": overdue,
         "query_string": query_without_page(request),
         "can_create": bool(selectors.caseload_organisations_of(user=request.user)),
     }
