@@ -277,10 +277,25 @@ def _can_invite(ours: Opportunity, org: Organisation) -> bool:
 def wished_place(network: Network, ours: Opportunity) -> PlacePreference:
     """The countries and regions our opportunity's description asks for (``places``)."""
     own = network.organisation(ours.organisation)
-    countries, member_regions = _places_of(network)
-    # Only the regions where members are, and not the own country's: fewer names, fewer false hits.
-    regions = {code: name for code, (name, country) in member_regions.items() if country != own.country}
+    countries, _ = _places_of(network)
+    regions = _regions_abroad(network, own.country)
     return place_preference(ours.description, countries=countries, own_country=own.country, regions=regions)
+
+
+_ABROAD: WeakKeyDictionary[Network, dict[str, dict[str, str]]] = WeakKeyDictionary()
+
+
+def _regions_abroad(network: Network, own_country: str) -> dict[str, str]:
+    """The regions where members are, outside ``own_country`` (fewer names, fewer false hits), once
+    per network and country rather than once per listing."""
+    by_country = _ABROAD.setdefault(network, {})
+    found = by_country.get(own_country)
+    if found is None:
+        _, member_regions = _places_of(network)
+        found = by_country[own_country] = {
+            code: name for code, (name, country) in member_regions.items() if country != own_country
+        }
+    return found
 
 
 _PLACES: WeakKeyDictionary[Network, tuple[frozenset[str], dict[str, tuple[str, str]]]] = WeakKeyDictionary()

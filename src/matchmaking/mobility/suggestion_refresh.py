@@ -385,6 +385,7 @@ def refresh_all(
     finally:
         status = refresh_status()
         _report(status.done if status else 0, len(targets), started, False)
+    suggestion_rows.table_statistics()
     logger.info("suggestions refreshed for %s opportunities in %.1f s", count, time.time() - started)
     return count
 
