@@ -46,12 +46,14 @@ def test_two_processes_store_what_one_stores(demo, monkeypatch: pytest.MonkeyPat
         one = suggestion_refresh.refresh(targets, chunk=7, scored=scored, rewrite=True)
     batch = suggestion_refresh.batch_of(*scored)
     learned_alone = (dict(batch.thresholds), dict(batch.kept), batch.stats["explained"])
+    places_alone = batch.known_places(t.key for t in targets)
     stored_alone = _stored()
     Suggestion.objects.all().delete()
     SuggestionRun.objects.all().delete()
     batch.thresholds.clear()
     batch.kept.clear()
     batch.stats["explained"] = 0
+    batch._places.clear()
 
     with override_settings(SUGGESTION_REFRESH_PROCESSES=2):
         two = suggestion_refresh.refresh(targets, chunk=7, scored=scored, rewrite=True)
@@ -59,4 +61,7 @@ def test_two_processes_store_what_one_stores(demo, monkeypatch: pytest.MonkeyPat
     assert _stored() == stored_alone
     assert (dict(batch.thresholds), dict(batch.kept), batch.stats["explained"]) == learned_alone
     assert SuggestionRun.objects.count() == len(targets)
+    # The places the forked processes read come back too (a later change refresh uses them).
+    assert batch.known_places(t.key for t in targets) == places_alone
+    assert len(places_alone) == len(targets)
     assert batch.stats["explained"] > 0

@@ -25,7 +25,7 @@ organisations with an open opportunity is computed once per network, not once pe
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -156,6 +156,15 @@ class PartnerBatch:
         if found is None:
             found = self._places[row] = wished_place(self.network, self.arrays.opportunities[row])
         return found
+
+    def known_places(self, opportunity_ids: Iterable[str]) -> dict[int, PlacePreference]:
+        """The places already read of these opportunities, by row (what a forked copy hands back)."""
+        rows = (self.index.position[key] for key in opportunity_ids)
+        return {row: self._places[row] for row in rows if row in self._places}
+
+    def add_places(self, places: Mapping[int, PlacePreference]) -> None:
+        """Places read by a copy of this batch (same network, same rows)."""
+        self._places.update(places)
 
     def candidate_rows(self, opportunity_id: str) -> IntArray:
         """Rows that break no hard rule with ``opportunity_id``."""

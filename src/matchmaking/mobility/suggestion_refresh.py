@@ -42,6 +42,7 @@ from matchmaking.engine.network import Opportunity as Listing
 from matchmaking.engine.partner_batch import PartnerBatch
 from matchmaking.engine.partner_index import PartnerIndex
 from matchmaking.engine.partners import PartnerSuggestion
+from matchmaking.engine.places import PlacePreference
 from matchmaking.mobility import matching, suggestion_rows
 from matchmaking.mobility.models import Opportunity, Suggestion
 from matchmaking.organisations.models import Organisation
@@ -224,6 +225,7 @@ def _refresh(
             batch.kept.update(learned[1])
             for name, value in learned[2].items():
                 batch.stats[name] = batch.stats.get(name, 0) + value
+            batch.add_places(learned[3])
         done += count
         if progress is not None:
             progress(done, len(targets))
@@ -232,7 +234,9 @@ def _refresh(
     return done
 
 
-Learned = tuple[dict[str, float], dict[str, frozenset[str]], dict[str, int]]
+Learned = tuple[dict[str, float], dict[str, frozenset[str]], dict[str, int], dict[int, PlacePreference]]
+"""What a chunk taught its batch: each list's threshold and listings, counts, and the places its
+listings ask for (kept by the worker, so that the refresh after a change need not read them again)."""
 
 
 def _run(job: _Job, processes: int) -> Iterator[tuple[int, Learned]]:
@@ -312,6 +316,7 @@ def _write_chunk(index: int) -> tuple[int, Learned]:
         {k: batch.thresholds[k] for k in keys if k in batch.thresholds},
         {k: batch.kept[k] for k in keys if k in batch.kept},
         {name: value - before.get(name, 0) for name, value in batch.stats.items()},
+        batch.known_places(keys) if _IN_POOL else {},
     )
     if _IN_POOL:
         connection.close()  # a forked process's own connection, not left for the pool to cut
