@@ -96,6 +96,8 @@ TEMPLATES = [
         },
     },
 ]
+# Selects written without a template per option (``web/form_renderer.py``): the same markup.
+FORM_RENDERER = "matchmaking.web.form_renderer.FormRenderer"
 
 # --- Database -----------------------------------------------------------------------------------
 # SQLite (the embedded default) runs in WAL mode with IMMEDIATE transactions and a busy timeout so the
