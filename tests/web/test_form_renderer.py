@@ -26,7 +26,7 @@ class Everything(forms.Form):
     attrs = forms.ChoiceField(
         choices=CHOICES,
         required=True,
-        widget=forms.Select(attrs={"aria-describedby": "help", "data-x": "a\"b", "disabled": True}),
+        widget=forms.Select(attrs={"aria-describedby": "help", "data-x": 'a"b', "disabled": True}),
     )
     empty = forms.ChoiceField(choices=[], required=False)
     null = forms.TypedChoiceField(choices=[(None, "none"), (1, "one")], required=False)
