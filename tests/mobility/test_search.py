@@ -89,6 +89,36 @@ def test_a_common_word_finds_the_rows_a_rare_one_would(staff, offers, monkeypatc
     assert "West works" in rare[1][5]
 
 
+def test_a_common_word_inside_a_subquery(staff, offers, monkeypatch):
+    """Tested row by row (``search_index.word_in``), a word names the row of the query it sits in, also
+    when that query is itself a subquery of another (where the database renames its tables)."""
+    from matchmaking.organisations.search import matching as organisation_matching
+    from matchmaking.taxonomies import search_index
+
+    def listings(query: str) -> set[str]:
+        organisations = Organisation.objects.filter(organisation_matching(query))
+        return set(
+            Opportunity.objects.filter(organisation__in=organisations).values_list("description", flat=True)
+        )
+
+    rare = [listings(q) for q in QUERIES]
+    monkeypatch.setattr(search_index, "COMMON_WORD_ROWS", 0)
+    assert [listings(q) for q in QUERIES] == rare
+    assert rare[0] == {"Street outreach"}
+    assert rare[5] == {"Street outreach"}
+
+
+def test_postgresql_connections_run_without_jit(db):
+    """A short query must not pay for compiling: the settings turn JIT off on our connections."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's JIT compiler")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_region_filter(staff, offers):
     assert _found(staff, region="SE23") == {"Street outreach"}
     assert _found(staff, region="ES51") == {"Skills week"}

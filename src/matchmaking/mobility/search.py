@@ -58,7 +58,7 @@ def matching(query: str) -> Q:
         )
         common = any(search_index.is_common(table, word) for table in (TABLE, organisation_search.TABLE))
         condition &= (
-            search_index.in_rows("pk", search_index.matching_ids(TABLE, word), common=common)
+            search_index.word_in("pk", TABLE, word, common=common)
             | search_index.in_rows("pk", unsearched.values("pk"), common=common)
             | organisation_search.word_matching(typed, word, field="organisation_id", common=common)
         )

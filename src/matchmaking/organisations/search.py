@@ -59,11 +59,11 @@ def query_words(query: str) -> list[tuple[str, str]]:
 def word_matching(typed: str, word: str, field: str = "pk", *, common: bool = False) -> Q:
     """Organisations (``field``: their id, or a foreign key to them) in whose search text a word starts
     with ``word`` (the full-text index), or, for a row written without a search text, whose name, city
-    or description has ``typed`` in it. ``common``: see ``search_index.in_rows``."""
+    or description has ``typed`` in it. ``common``: see ``search_index.word_in``."""
     unsearched = Organisation.objects.filter(search_text="").filter(
         Q(name__icontains=typed) | Q(city__icontains=typed) | Q(description__icontains=typed)
     )
-    return search_index.in_rows(field, search_index.matching_ids(TABLE, word), common=common) | (
+    return search_index.word_in(field, TABLE, word, common=common) | (
         search_index.in_rows(field, unsearched.values("pk"), common=common)
     )
 
