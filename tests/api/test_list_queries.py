@@ -157,6 +157,20 @@ def test_participants(client, caseload):
     assert_same_queries(client, "/api/participants", grow, one_per_row=LOGGED, **bearer(caseload["worker"]))
 
 
+def test_participants_for_the_coordinator(client, caseload):
+    """The coordinator holds nobody: whether a follow-up group gives more is read for the page at once,
+    not asked of each person."""
+
+    def grow(n: int) -> list[str]:
+        while Participant.objects.count() < n:
+            participant(caseload["home"], key_worker=caseload["worker"], skills=[HYGIENE])
+        return [p.pseudonym for p in Participant.objects.all()]
+
+    assert_same_queries(
+        client, "/api/participants", grow, one_per_row=LOGGED, **bearer(caseload["coordinator"])
+    )
+
+
 def test_placements(client, caseload):
     def grow(n: int) -> list[str]:
         while Placement.objects.count() < n:

@@ -21,8 +21,9 @@ The rules, by the user's relation to the person:
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -86,17 +87,41 @@ def sharing_consent_stands(participant: Participant, organisation_id: int) -> bo
     ).exists()
 
 
+def _current_memberships(person: User) -> QuerySet[FollowUpMember]:
+    today = timezone.localdate()
+    return FollowUpMember.objects.filter(user=person, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    )
+
+
+def _memberships_attribute(person: User) -> str:
+    return f"_current_memberships_of_{person.pk}"
+
+
+def memberships_prefetch(user: AnyUser) -> Prefetch[Any]:
+    """For a list of people: the user's current group memberships of every person on it, read in one
+    query; ``group_member_of`` then answers from them rather than asking once per person (50 queries
+    for a page of the API). The attribute names the user, so another user's question is never
+    answered from them."""
+    person = signed_in(user)
+    if person is None:
+        return Prefetch("group", queryset=FollowUpMember.objects.none(), to_attr="_no_memberships")
+    return Prefetch(
+        "group",
+        queryset=_current_memberships(person).order_by("started_on", "id"),
+        to_attr=_memberships_attribute(person),
+    )
+
+
 def group_member_of(user: AnyUser, participant: Participant) -> FollowUpMember | None:
     """The user's current follow-up group membership for this participant, or None (any consent)."""
     person = signed_in(user)
     if person is None:
         return None
-    today = timezone.localdate()
-    return (
-        participant.group.filter(user=person, started_on__lte=today)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .first()
-    )
+    prefetched = getattr(participant, _memberships_attribute(person), None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
+    return _current_memberships(person).filter(participant=participant).order_by("started_on", "id").first()
 
 
 def effective_membership(user: AnyUser, participant: Participant) -> FollowUpMember | None:

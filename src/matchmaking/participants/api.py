@@ -16,7 +16,13 @@ from ninja.pagination import paginate
 
 from matchmaking.core.api_schemas import ErrorOut, Paging, Shown, clean_text
 from matchmaking.participants import selectors
-from matchmaking.participants.access import Surface, access_participant, allowed, can_use_caseload
+from matchmaking.participants.access import (
+    Surface,
+    access_participant,
+    allowed,
+    can_use_caseload,
+    memberships_prefetch,
+)
 from matchmaking.participants.clock import Clock
 from matchmaking.participants.models import Participant
 from matchmaking.permissions.roles import AnyUser, AuthenticatedHttpRequest
@@ -133,7 +139,7 @@ def participant_list(request: AuthenticatedHttpRequest, filters: Query[Participa
         user=request.user,
         filters=selectors.CaseloadFilters(query=clean_text(filters.q), status=status),
         network=True,
-    ).prefetch_related("skills", "languages")
+    ).prefetch_related("skills", "languages", memberships_prefetch(request.user))
     # Only the participants on the page sent are read, so only they are logged.
     return Shown(found.select_related("region"), lambda p: _read_participant(request, p))
 

@@ -143,6 +143,9 @@ class Participant(models.Model):
             models.Index(
                 fields=["status", "clock_stopped_on", "clock_due_on"], name="participant_clock_all_idx"
             ),
+            # The lists in their order (``selectors.caseload``: oldest registration first), so a page of
+            # 50 is read in order and the database stops there instead of sorting 100,000 people.
+            models.Index(fields=["status", "registered_on", "pseudonym"], name="participant_list_idx"),
         ]
 
     def __str__(self) -> str:
