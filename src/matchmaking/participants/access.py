@@ -23,6 +23,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -224,18 +225,22 @@ def caseload_participants(user: AnyUser) -> QuerySet[Participant]:
     if person is None or not can_use_caseload(person):
         return Participant.objects.none()
     live = Participant.objects.exclude(status=Participant.Status.ERASED)
-    # One subquery of ids, the three ways in united: each is read by its own index. An OR of the three
-    # (or a join to the follow-up groups, which needs DISTINCT) made the database read every person.
-    ids = (
-        Participant.objects.filter(organisation_id__in=caseload_organisations(person))
-        .order_by()
-        .values("pk")
-        .union(
-            Participant.objects.filter(key_worker=person).order_by().values("pk"),
-            _groups_with_access(person).order_by().values("participant_id"),
-        )
-    )
-    return live.filter(pk__in=ids)
+    organisations = caseload_organisations(person)
+    # The people of whom the user is key worker and those of the user's groups: few, each by its index.
+    keyworker = Participant.objects.filter(key_worker=person).order_by().values("pk")
+    groups = _groups_with_access(person).order_by().values("participant_id")
+    others = keyworker.union(groups)
+    if not organisations:
+        return live.filter(pk__in=others)
+    if connection.vendor == "postgresql":
+        # PostgreSQL tests the organisation on each row and the others by a hashed set, so a page in the
+        # list's order stops after its rows; a union of the holders' people (100,000 for a large
+        # service) made it gather, deduplicate and join them all first (960 ms against 7 ms).
+        return live.filter(Q(organisation_id__in=organisations) | Q(pk__in=others))
+    # SQLite: one subquery of ids, the three ways in united, each read by its own index; an OR made it
+    # read every person (64 against 156 ms for a caseload of 10,000 among 100,000, benchmarks/caseload.py).
+    holders = Participant.objects.filter(organisation_id__in=organisations).order_by().values("pk")
+    return live.filter(pk__in=holders.union(keyworker, groups))
 
 
 def visible_participants(user: AnyUser) -> QuerySet[Participant]:
