@@ -9,7 +9,9 @@
   listing says "offer") makes the planner read the table rather than the index, and recomputing the
   vector of each row's long text took 70-240 µs a row: 2.4 s for one search of 10,000 organisations,
   10-17 s under load. Reading the stored vectors takes milliseconds. The column is not in the Django
-  model: the database writes it with every write of ``search_text``, whatever the path.
+  model: the database writes it with every write of ``search_text``, whatever the path. A migration
+  that changes the type of ``search_text`` must drop the column first (``uninstall``) and put it back
+  after (``install``): PostgreSQL refuses to alter a column a generated one is made from.
 - **SQLite**: an FTS5 table ``<table>_fts`` over the same column (``unicode61``, accents removed), kept in
   step by triggers on the table, so every write of ``search_text`` (a save, a bulk update, the import's
   own inserts) updates the index in the same statement.
