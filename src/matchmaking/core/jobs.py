@@ -12,6 +12,7 @@ from matchmaking.core.heartbeat import worker_heartbeat_queue  # noqa: F401  (re
 from matchmaking.core.models import PersonalDataAccess, TaskRecovery
 from matchmaking.core.notifications import notification_digest  # noqa: F401  (registers the daily digest)
 from matchmaking.core.periodic import periodic_job
+from matchmaking.core.statistics import table_statistics_refresh
 from matchmaking.core.tasks import tasks_reclaim
 
 
@@ -42,11 +43,7 @@ def task_reclaim(now: datetime) -> str:
 
 @periodic_job("database-statistics", every=timedelta(days=1))
 def database_statistics(now: datetime) -> str:
-    """Refresh SQLite's statistics of the tables' contents (``ANALYZE``), which its query planner
-    needs to choose an index: without them it read every active participant to count one caseload.
-    PostgreSQL's autovacuum keeps its own statistics."""
-    if connection.vendor != "sqlite":
+    """Refresh SQLite's statistics of the tables' contents (``core.statistics``)."""
+    if not table_statistics_refresh(connection):
         return "nothing to do: the database keeps its own statistics"
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     return "table statistics refreshed"
