@@ -6,18 +6,21 @@ autovacuum keeps its own."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 
-def table_statistics_refresh(db: BaseDatabaseWrapper) -> bool:
-    """``ANALYZE`` on SQLite; False (nothing done) on a database that keeps its own statistics."""
+def table_statistics_refresh(db: BaseDatabaseWrapper, tables: Sequence[str] = ()) -> bool:
+    """``ANALYZE`` on SQLite, of these tables or of all; False (nothing done) on a database that keeps
+    its own statistics."""
     if db.vendor != "sqlite":
         return False
     with db.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        for statement in [f"ANALYZE {db.ops.quote_name(t)}" for t in tables] or ["ANALYZE"]:
+            cursor.execute(statement)
     return True
 
 

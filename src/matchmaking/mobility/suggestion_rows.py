@@ -24,6 +24,7 @@ import orjson
 from django.db import connection, transaction
 from django.db.models import Count, Min
 
+from matchmaking.core.statistics import table_statistics_refresh
 from matchmaking.engine.partners import PartnerSuggestion
 from matchmaking.mobility.models import Opportunity, Suggestion, SuggestionRun
 from matchmaking.organisations.models import Organisation
@@ -111,11 +112,7 @@ def table_statistics() -> None:
     """Fresh statistics of the stored suggestions for SQLite's planner, after a full refresh rewrote
     them (PostgreSQL's autovacuum keeps its own). Without them, statistics taken while the table was
     nearly empty make it read the whole table where an index finds a list's 25 rows."""
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        for model in (Suggestion, SuggestionRun):
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    table_statistics_refresh(connection, [Suggestion._meta.db_table, SuggestionRun._meta.db_table])
 
 
 def _insert(table: str, columns: Sequence[str], rows: list[Row], cursor: Any) -> None:

@@ -57,14 +57,17 @@ def tsvector() -> str:
     return f"to_tsvector('simple'::regconfig, {UNACCENT}(\"search_text\"))"
 
 
+def _vector_matches(column: str) -> str:
+    """``column`` (the stored vectors, as the query names them) has a word starting with the word given
+    as the one parameter, ``word:*``."""
+    return f"{column} @@ to_tsquery('simple'::regconfig, {UNACCENT}(%s))"
+
+
 def matching_ids(table: str, word: str) -> RawSQL:
     """The ids of the rows of ``table`` whose search text has a word starting with ``word`` (one folded
     word of letters and digits, as ``search_text.search_words`` gives)."""
     if connection.vendor == "postgresql":
-        sql = (
-            f"SELECT id FROM {_quote(table)} WHERE {_quote(VECTOR_COLUMN)} "
-            f"@@ to_tsquery('simple'::regconfig, {UNACCENT}(%s))"
-        )
+        sql = f"SELECT id FROM {_quote(table)} WHERE {_vector_matches(_quote(VECTOR_COLUMN))}"
         return RawSQL(sql, [f"{word}:*"])
     if connection.vendor == "sqlite":
         fts = _quote(f"{table}_fts")
@@ -84,8 +87,8 @@ def is_common(table: str, word: str) -> bool:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {_quote(table)} WHERE {_quote(VECTOR_COLUMN)} "
-                f"@@ to_tsquery('simple'::regconfig, {UNACCENT}(%s))",
+                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {_quote(table)} "
+                f"WHERE {_vector_matches(_quote(VECTOR_COLUMN))}",
                 [f"{word}:*"],
             )
             plan = cursor.fetchone()[0]
@@ -136,8 +139,7 @@ class WordInRow(Func):
         column, params = compiler.compile(self.source_expressions[0])
         sql = (
             f"EXISTS (SELECT 1 FROM {_quote(self.table)} AS word_row WHERE word_row.id = {column} "
-            f"AND word_row.{_quote(VECTOR_COLUMN)} @@ to_tsquery('simple'::regconfig, {UNACCENT}(%s)) "
-            "OFFSET 0)"
+            f"AND {_vector_matches('word_row.' + _quote(VECTOR_COLUMN))} OFFSET 0)"
         )
         return sql, [*params, f"{self.word}:*"]
 
