@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from matchmaking.engine.network import Network, Opportunity, Organisation
+from matchmaking.engine.partner_rules import Roles
 
 SEMANTIC_FLOOR = 0.83
 """Cosine of two descriptions at or below which their meaning counts as unrelated (fit 0)."""
@@ -70,3 +75,66 @@ def coverage(wanted: Iterable[str], available: frozenset[str], saturation: int =
     if saturation > 0:
         return min(1.0, found / min(len(wanted), saturation))
     return found / len(wanted)
+
+
+def sides_of_opportunities(network: Network, the_roles: Roles) -> Sides:
+    """What a pair of listings is scored on: the visiting side's wishes and the hosting side's offer."""
+    kept = _SIDES.get(network)
+    if kept is None:
+        kept = _SIDES[network] = {}
+    wanted, visitor_groups, visitor_expertise = _visiting_side(network, the_roles.request, kept)
+    shown, host_groups, host_interests = _hosting_side(network, the_roles.offer, kept)
+    return Sides(
+        wanted=wanted,
+        shown=shown,
+        visitor_groups=visitor_groups,
+        host_groups=host_groups,
+        host_interests=host_interests,
+        visitor_expertise=visitor_expertise,
+        ours_is_visitor=the_roles.ours_is_request,
+    )
+
+
+VisitingSide = tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]
+HostingSide = tuple[frozenset[str], frozenset[str], tuple[str, ...]]
+
+SideCache = dict[tuple[bool, str], tuple[Opportunity, Organisation, Any]]
+_SIDES: WeakKeyDictionary[Network, SideCache] = WeakKeyDictionary()
+
+
+def _visiting_side(network: Network, request: Opportunity, kept: SideCache) -> VisitingSide:
+    """What a request wants to see, the groups it works with, and its organisation's expertise."""
+    found: VisitingSide = _side(network, request, True, kept)
+    return found
+
+
+def _hosting_side(network: Network, offer: Opportunity, kept: SideCache) -> HostingSide:
+    """What an offer can show, the groups its host works with, and what the host wants to learn."""
+    found: HostingSide = _side(network, offer, False, kept)
+    return found
+
+
+def _side(network: Network, opportunity: Opportunity, visiting: bool, kept: SideCache) -> Any:
+    """One side of a pair, worked out once per listing and network rather than once per pair (a
+    refresh explains each listing in dozens of pairs; the sets were a seventh of the time). Kept
+    with the listing and organisation it was read from, so a patched network's new records are
+    read again."""
+    org = network.organisation(opportunity.organisation)
+    found = kept.get((visiting, opportunity.id))
+    if found is not None and found[0] is opportunity and found[1] is org:
+        return found[2]
+    side: Any
+    if visiting:
+        side = (
+            opportunity.topics or org.interests,
+            opportunity.target_groups or org.target_groups,
+            frozenset(org.expertise),
+        )
+    else:
+        side = (
+            frozenset(opportunity.topics) | frozenset(org.expertise),
+            frozenset(opportunity.target_groups) | frozenset(org.target_groups),
+            org.interests,
+        )
+    kept[(visiting, opportunity.id)] = (opportunity, org, side)
+    return side

@@ -6,6 +6,8 @@ The web app translates them (``taxonomies.reason_text``); each is declared once 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
 
 from matchmaking.engine.languages import shared_languages
 from matchmaking.engine.network import Network, Organisation
@@ -127,21 +129,48 @@ def novelty_reason(novel: bool) -> Reason:
 
 
 def languages_reason(ours: Iterable[str], theirs: Iterable[str]) -> Reason | None:
-    shared = shared_languages(tuple(ours), tuple(theirs))
+    return _languages_reason(tuple(ours), tuple(theirs))
+
+
+# A network speaks a few dozen combinations of languages and has a few hundred date windows, which a
+# refresh explains in hundreds of thousands of pairs: each reason is worked out once per values.
+
+
+@lru_cache(maxsize=4096)
+def _languages_reason(ours: tuple[str, ...], theirs: tuple[str, ...]) -> Reason | None:
+    shared = shared_languages(ours, theirs)
     if not shared:
         return None
     return LANGUAGES_SHARED.of(languages=", ".join(shared))
 
 
 def dates_reason(the_roles: Roles) -> Reason | None:
-    window = Window.common(the_roles.request, the_roles.offer)
+    request, offer = the_roles.request, the_roles.offer
+    if (request.earliest is None and offer.earliest is None) or (
+        request.latest is None and offer.latest is None
+    ):
+        return None
+    return _dates_reason(
+        request.earliest, request.latest, offer.earliest, offer.latest, request.duration_days
+    )
+
+
+@lru_cache(maxsize=4096)
+def _dates_reason(
+    request_earliest: date | None,
+    request_latest: date | None,
+    offer_earliest: date | None,
+    offer_latest: date | None,
+    needed: int,
+) -> Reason | None:
+    window = Window.of_dates(request_earliest, request_latest, offer_earliest, offer_latest)
     if window.start is None or window.end is None or window.days is None:
         return None
     return DATES_FREE.of(
         start=window.start.isoformat(),
         end=window.end.isoformat(),
         days=window.days,
-        needed=the_roles.request.duration_days,
+        needed=needed,
     )
 
 

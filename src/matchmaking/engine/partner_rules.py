@@ -94,7 +94,7 @@ class SoftBreaks:
         return self.excess / self.room if self.room > 0 else 0.0
 
 
-def soft_breaks(ours: Opportunity, theirs: Opportunity) -> SoftBreaks:
+def soft_breaks(ours: Opportunity, theirs: Opportunity, the_roles: Roles | None = None) -> SoftBreaks:
     """The soft rules the pair breaks (the hard ones are ``explain_exclusion``'s).
 
     Examples
@@ -104,7 +104,8 @@ def soft_breaks(ours: Opportunity, theirs: Opportunity) -> SoftBreaks:
     >>> soft_breaks(want, give)
     SoftBreaks(neighbouring_type=True, excess=1, room=3)
     """
-    the_roles = roles(ours, theirs)
+    if the_roles is None:
+        the_roles = roles(ours, theirs)
     group, room = the_roles.request.group_size, the_roles.offer.group_size
     return SoftBreaks(
         neighbouring_type=neighbouring_types(ours.type, theirs.type),
@@ -143,8 +144,15 @@ class Window:
 
     @classmethod
     def common(cls, a: Opportunity, b: Opportunity) -> Window:
-        starts = [d for d in (a.earliest, b.earliest) if d is not None]
-        ends = [d for d in (a.latest, b.latest) if d is not None]
+        return cls.of_dates(a.earliest, a.latest, b.earliest, b.latest)
+
+    @classmethod
+    def of_dates(
+        cls, a_earliest: date | None, a_latest: date | None, b_earliest: date | None, b_latest: date | None
+    ) -> Window:
+        """The window both of two windows cover (``None``: open on that end)."""
+        starts = [d for d in (a_earliest, b_earliest) if d is not None]
+        ends = [d for d in (a_latest, b_latest) if d is not None]
         return cls(max(starts) if starts else None, min(ends) if ends else None)
 
     @property

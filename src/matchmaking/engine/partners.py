@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from weakref import WeakKeyDictionary
 
 from matchmaking.engine.languages import shared_languages
@@ -44,6 +45,7 @@ from matchmaking.engine.partner_fits import (
     Sides,
     coverage,
     semantic_fit,
+    sides_of_opportunities,
     topic_fit,
 )
 from matchmaking.engine.partner_reasons import (  # noqa: F401 (the sentences, also partners.<NAME>)
@@ -78,7 +80,7 @@ from matchmaking.engine.partner_reasons import (  # noqa: F401 (the sentences, a
     text_reason,
     topics_reason,
 )
-from matchmaking.engine.partner_rules import Roles, SoftBreaks, explain_exclusion, roles, soft_breaks, too_big
+from matchmaking.engine.partner_rules import SoftBreaks, explain_exclusion, roles, soft_breaks, too_big
 from matchmaking.engine.places import PlacePreference, place_preference
 from matchmaking.engine.reasons import Reason
 from matchmaking.engine.scoring import ScorePart, breakdown
@@ -117,6 +119,11 @@ class PartnerWeights:
     neighbouring_type: float = 0.15
     oversized_group: float = 0.4
     country_spread: float = 0.0
+
+    @cached_property
+    def part_weights(self) -> dict[str, float]:
+        """``parts()``, made once per weights (read for every pair scored; do not change it)."""
+        return self.parts()
 
     def parts(self) -> dict[str, float]:
         return {
@@ -396,7 +403,7 @@ def score_pair(
     if place is None:
         place = wished_place(network, ours)
     the_roles = roles(ours, theirs)
-    sides = _sides_of_opportunities(network, the_roles)
+    sides = sides_of_opportunities(network, the_roles)
     their_org = network.organisation(theirs.organisation)
     keys = (f"opp:{ours.id}", f"opp:{theirs.id}")
     text_fit, shared_words = network.text.similarity(*keys)
@@ -413,7 +420,7 @@ def score_pair(
         extra,
         weights,
     )
-    return penalise(found, soft_breaks(ours, theirs), ours, theirs, weights, network)
+    return penalise(found, soft_breaks(ours, theirs, the_roles), ours, theirs, weights, network)
 
 
 def _score_profile(
@@ -451,20 +458,6 @@ def _score_profile(
     return found
 
 
-def _sides_of_opportunities(network: Network, the_roles: Roles) -> Sides:
-    visitor = network.organisation(the_roles.request.organisation)
-    host = network.organisation(the_roles.offer.organisation)
-    return Sides(
-        wanted=the_roles.request.topics or visitor.interests,
-        shown=frozenset(the_roles.offer.topics) | frozenset(host.expertise),
-        visitor_groups=the_roles.request.target_groups or visitor.target_groups,
-        host_groups=frozenset(the_roles.offer.target_groups) | frozenset(host.target_groups),
-        host_interests=host.interests,
-        visitor_expertise=frozenset(visitor.expertise),
-        ours_is_visitor=the_roles.ours_is_request,
-    )
-
-
 def fits_of(
     network: Network,
     sides: Sides,
@@ -475,20 +468,20 @@ def fits_of(
     novel: bool,
 ) -> dict[str, float]:
     """Each part's fit (0–1); a part that does not apply to the pair is left out."""
+    # Filled in the order of ``PartnerWeights.parts``, the order the breakdown lists them.
     fits = {
         "topics": topic_fit(sides.wanted, sides.shown, network.topic_weight),
         "target_groups": coverage(sides.visitor_groups, sides.host_groups, SATURATION),
-        "text": min(1.0, text / TEXT_FULL),
     }
     if sides.host_interests:
         fits["reciprocity"] = coverage(sides.host_interests, sides.visitor_expertise, SATURATION)
+    fits["text"] = min(1.0, text / TEXT_FULL)
     if semantic is not None:
         fits["semantic"] = semantic_fit(semantic)
     if place.stated:
         fits["place"] = 1.0 if place.fits(their_org.country, their_org.region) else 0.0
     fits["novelty"] = 1.0 if novel else 0.0
-    order = list(DEFAULT_WEIGHTS.parts())
-    return {name: fits[name] for name in order if name in fits}
+    return fits
 
 
 def _assemble(
@@ -505,7 +498,7 @@ def _assemble(
 ) -> PartnerSuggestion:
     novel = not network.had_exchange(ours.organisation, their_org.id)
     fits = fits_of(network, sides, text[0], semantic, place, their_org, novel)
-    all_weights = weights.parts()
+    all_weights = weights.part_weights
     parts = breakdown(fits, {name: all_weights[name] for name in fits})
     reasons = [
         topics_reason(network, sides),

@@ -148,7 +148,7 @@ class ReasonTemplate:
         partner", the same free dates) for hundreds of thousands of pairs: each is made once per
         parameters and labels and then shared (at most ``MADE_PER_TEMPLATE`` kept per kind; the
         labels, a network's, are part of the key, so a network read again makes its own)."""
-        key = (labels, *((name, type(value), value) for name, value in params.items()))
+        key = (labels, *params.items(), *map(type, params.values()))
         try:
             found = self._made.get(key)
         except TypeError:  # labels (a bound method of a dict, say) or a value that cannot be a key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,13 @@ def breakdown(fits: dict[str, float], weights: dict[str, float]) -> tuple[ScoreP
     >>> [p.points for p in breakdown({"skills": 0.5, "interest": 1.0}, {"skills": 3, "interest": 1})]
     [37.5, 25.0]
     """
-    total = sum(max(w, 0.0) for w in weights.values()) or 1.0
-    return tuple(
-        ScorePart(name, round(fit, 4), weights[name], round(100.0 * max(weights[name], 0.0) * fit / total, 2))
-        for name, fit in fits.items()
-    )
+    total = sum([max(w, 0.0) for w in weights.values()]) or 1.0
+    return tuple([_part(name, fit, weights[name], total) for name, fit in fits.items()])
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _part(name: str, fit: float, weight: float, total: float) -> ScorePart:
+    """One line of a breakdown. Most lines repeat (a full fit, no fit, half the target groups) over
+    the hundreds of thousands of pairs a refresh explains, and a float's ``round`` is slow: each line
+    is made once and shared (``ScorePart`` is immutable; ``typed``: 1 and 1.0 stay apart)."""
+    return ScorePart(name, round(fit, 4), weight, round(100.0 * max(weight, 0.0) * fit / total, 2))
