@@ -29,6 +29,8 @@ from django.db.models import Count, Min
 
 from matchmaking.core.statistics import table_statistics_refresh
 from matchmaking.engine.partners import PartnerSuggestion
+from matchmaking.engine.reasons import Reason
+from matchmaking.engine.scoring import ScorePart
 from matchmaking.mobility.models import Opportunity, Suggestion, SuggestionRun
 from matchmaking.organisations.models import Organisation
 
@@ -48,13 +50,11 @@ def suggestion_rows(
 ) -> list[Row]:
     """The rows ``matching._rows`` would store for ``found``, as tuples in ``_COLUMNS`` order
     (``now`` already prepared for the database, see ``prepared_now``)."""
-    as_json = json_parameter()
+    as_json = json_text_parameter()
     rows: list[Row] = []
     for rank, s in enumerate(found, start=1):
         if s.organisation not in orgs or (s.opportunity and s.opportunity not in opps):
             continue
-        parts = [{"name": p.name, "fit": p.fit, "weight": p.weight, "points": p.points} for p in s.parts]
-        reasons = [r.as_dict() for r in s.reasons]
         rows.append(
             (
                 opportunity_id,
@@ -62,26 +62,63 @@ def suggestion_rows(
                 orgs[s.organisation],
                 opps.get(s.opportunity) if s.opportunity else None,
                 s.score,
-                as_json(parts),
-                as_json(reasons),
+                as_json(_ENCODED.array(s.parts, _part_dict)),
+                as_json(_ENCODED.array(s.reasons, Reason.as_dict)),
                 now,
             )
         )
     return rows
 
 
-def _dumps(value: Any) -> str:
-    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+def _part_dict(part: ScorePart) -> dict[str, Any]:
+    return {"name": part.name, "fit": part.fit, "weight": part.weight, "points": part.points}
 
 
-def json_parameter() -> Callable[[Any], Any]:
-    """How a JSON value is passed to this connection's database: text for SQLite, as Django's JSON
-    field does; for PostgreSQL psycopg's ``Jsonb`` wrapper (what Django sends), encoded by orjson."""
+class _Encoded:
+    """The JSON of each breakdown line and reason, encoded once for every list it appears in.
+
+    The engine shares these immutable objects (a reason with the same parameters, a line with the same
+    fit, is one object), and a full refresh writes the same few thousand of them in 750,000 rows:
+    encoding each object once and joining the pieces gives the same text as encoding every list.
+    Kept by identity (a reason's parameters are a dict, so it has no hash), with the object itself so
+    that an id is not mistaken after its object is gone, and bounded.
+    """
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[object, bytes]] = {}
+
+    def array(self, items: Sequence[Any], as_dict: Callable[[Any], Any]) -> bytes:
+        return b"[" + b",".join([self.one(item, as_dict) for item in items]) + b"]"
+
+    def one(self, item: Any, as_dict: Callable[[Any], Any]) -> bytes:
+        found = self._kept.get(id(item))
+        if found is not None and found[0] is item:
+            return found[1]
+        if len(self._kept) >= self.LIMIT:
+            self._kept.clear()
+        encoded = orjson.dumps(as_dict(item), option=orjson.OPT_SERIALIZE_NUMPY)
+        self._kept[id(item)] = (item, encoded)
+        return encoded
+
+
+_ENCODED = _Encoded()
+
+
+def json_text_parameter() -> Callable[[bytes], Any]:
+    """How JSON already encoded (by orjson) is passed to this connection's database: text for SQLite,
+    as Django's JSON field sends it; for PostgreSQL psycopg's ``Jsonb`` wrapper (what Django sends),
+    with the text as it is."""
     if connection.vendor == "postgresql":
         from psycopg.types.json import Jsonb
 
-        return lambda value: Jsonb(value, dumps=_dumps)
-    return _dumps
+        return lambda encoded: Jsonb(encoded, dumps=_as_is)
+    return bytes.decode
+
+
+def _as_is(encoded: bytes) -> bytes:
+    return encoded
 
 
 def prepared_now(now: datetime) -> Any:
