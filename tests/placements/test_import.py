@@ -228,3 +228,17 @@ def test_a_csv_over_the_row_limit_stops_at_the_limit(world, settings, monkeypatc
     (error,) = _refused(world.worker, "participants", text)
     assert "20" in error
     assert len(seen) <= 20 + 2
+
+
+def test_a_large_import_takes_the_statistics_of_what_it_wrote(world, monkeypatch):
+    """As for an interchange import: the planner knows the new people at once, on both databases."""
+    from matchmaking.core import statistics
+
+    written = []
+    monkeypatch.setattr(statistics, "BULK_WRITE_ROWS", 2)
+    monkeypatch.setattr(statistics, "after_bulk_write", lambda db, models, n: written.append((models, n)))
+    rows = "".join(f"Q-{n},boras,Anna,Berg\n" for n in range(3))
+    _import(world.worker, "participants", "reference,organisation,given_name,family_name\n" + rows)
+    ((models, count),) = written
+    assert Participant in models
+    assert count == 3

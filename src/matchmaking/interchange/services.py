@@ -13,9 +13,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from matchmaking.core import statistics
 from matchmaking.core.audit import audit_record
 from matchmaking.core.tasks import enqueue_on_commit
 from matchmaking.exchanges.capacity import capacity_problem
@@ -154,6 +155,11 @@ def _write(
     logger.info(
         "interchange import: %s; the write transaction took %.1f s", summary, time.monotonic() - started
     )
+    written = (
+        summary.organisations_created + summary.organisations_updated
+        + summary.opportunities_created + summary.opportunities_updated
+    )  # fmt: skip
+    statistics.after_bulk_write(connection, [Organisation, Opportunity], written)
     return summary
 
 

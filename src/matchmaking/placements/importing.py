@@ -25,22 +25,30 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from matchmaking.accounts.models import User
+from matchmaking.core import statistics
 from matchmaking.engine.languages import cefr_rank
 from matchmaking.organisations.models import Organisation, record_id_validator
 from matchmaking.participants import bulk as participant_bulk
 from matchmaking.participants.access import can_create_participant
 from matchmaking.participants.bulk import StaleImportError
 from matchmaking.participants.esco_lookup import is_occupation_uri, is_skill_uri, skill_label
-from matchmaking.participants.models import Gender, SupportRequirement
+from matchmaking.participants.models import (
+    Consent,
+    Gender,
+    Participant,
+    ParticipantLanguage,
+    ParticipantSkill,
+    SupportRequirement,
+)
 from matchmaking.placements import bulk as placement_bulk
 from matchmaking.placements import services
 from matchmaking.placements.access import can_publish_placement
-from matchmaking.placements.models import LabourMarket, Placement
+from matchmaking.placements.models import LabourMarket, Placement, PlacementLanguage, PlacementSkill
 
 PARTICIPANT_COLUMNS = (
     "reference",
@@ -468,6 +476,12 @@ def _write(
         prepared.updated,
         time.monotonic() - started,
     )
+    written_models = (
+        [Participant, ParticipantLanguage, ParticipantSkill, Consent]
+        if isinstance(prepared, participant_bulk.Prepared)
+        else [Placement, PlacementSkill, PlacementLanguage]
+    )
+    statistics.after_bulk_write(connection, written_models, prepared.created + prepared.updated)
     return prepared.created, prepared.updated
 
 
