@@ -84,7 +84,8 @@ class _Encoded:
     that an id is not mistaken after its object is gone, and bounded.
     """
 
-    LIMIT = 50_000
+    LIMIT = 20_000
+    """At most this many kept (about 12 MB in a worker that keeps running)."""
 
     def __init__(self) -> None:
         self._kept: dict[int, tuple[object, bytes]] = {}
