@@ -66,10 +66,12 @@ def test_fold_equals_the_full_folding(text: str):
 def test_breakdown_lines_are_shared_and_keep_their_types():
     first = breakdown({"topics": 0.5, "novelty": 1}, {"topics": 35.0, "novelty": 5.0})
     again = breakdown({"topics": 0.5, "novelty": 1}, {"topics": 35.0, "novelty": 5.0})
-    assert first == again and first[0] is again[0]
+    assert first == again
+    assert first[0] is again[0]
     assert [p.points for p in first] == [43.75, 12.5]
     as_float = breakdown({"topics": 0.5, "novelty": 1.0}, {"topics": 35.0, "novelty": 5.0})
-    assert type(first[1].fit) is int and type(as_float[1].fit) is float  # 1 and 1.0 stay apart
+    assert type(first[1].fit) is int  # 1 and 1.0 stay apart
+    assert type(as_float[1].fit) is float
 
 
 def test_a_patched_network_reads_the_changed_organisation_again():
