@@ -19,10 +19,15 @@ def table_statistics_refresh(db: BaseDatabaseWrapper, tables: Sequence[str] = ()
     its own statistics."""
     if db.vendor != "sqlite":
         return False
-    with db.cursor() as cursor:
-        for statement in [f"ANALYZE {db.ops.quote_name(t)}" for t in tables] or ["ANALYZE"]:
-            cursor.execute(statement)
+    _analyze(db, tables)
     return True
+
+
+def _analyze(db: BaseDatabaseWrapper, tables: Sequence[str]) -> None:
+    """``ANALYZE`` of each of these tables (once each, names quoted), or of the whole database."""
+    with db.cursor() as cursor:
+        for statement in [f"ANALYZE {db.ops.quote_name(t)}" for t in dict.fromkeys(tables)] or ["ANALYZE"]:
+            cursor.execute(statement)
 
 
 BULK_WRITE_ROWS = 1_000
@@ -44,9 +49,7 @@ def after_bulk_write(db: BaseDatabaseWrapper, models: Sequence[type[Model]], rec
         tables.append(model._meta.db_table)
         throughs = (f.remote_field.through for f in model._meta.local_many_to_many)
         tables += [through._meta.db_table for through in throughs if through is not None]
-    with db.cursor() as cursor:
-        for table in dict.fromkeys(tables):
-            cursor.execute(f"ANALYZE {db.ops.quote_name(table)}")
+    _analyze(db, tables)
     return True
 
 

@@ -82,8 +82,10 @@ def sides_of_opportunities(network: Network, the_roles: Roles) -> Sides:
     kept = _SIDES.get(network)
     if kept is None:
         kept = _SIDES[network] = {}
-    wanted, visitor_groups, visitor_expertise = _visiting_side(network, the_roles.request, kept)
-    shown, host_groups, host_interests = _hosting_side(network, the_roles.offer, kept)
+    visiting: VisitingSide = _side(network, the_roles.request, True, kept)
+    hosting: HostingSide = _side(network, the_roles.offer, False, kept)
+    wanted, visitor_groups, visitor_expertise = visiting
+    shown, host_groups, host_interests = hosting
     return Sides(
         wanted=wanted,
         shown=shown,
@@ -96,29 +98,18 @@ def sides_of_opportunities(network: Network, the_roles: Roles) -> Sides:
 
 
 VisitingSide = tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]
+"""What a request wants to see, the groups it works with, and its organisation's expertise."""
 HostingSide = tuple[frozenset[str], frozenset[str], tuple[str, ...]]
+"""What an offer can show, the groups its host works with, and what the host wants to learn."""
 
 SideCache = dict[tuple[bool, str], tuple[Opportunity, Organisation, Any]]
 _SIDES: WeakKeyDictionary[Network, SideCache] = WeakKeyDictionary()
 
 
-def _visiting_side(network: Network, request: Opportunity, kept: SideCache) -> VisitingSide:
-    """What a request wants to see, the groups it works with, and its organisation's expertise."""
-    found: VisitingSide = _side(network, request, True, kept)
-    return found
-
-
-def _hosting_side(network: Network, offer: Opportunity, kept: SideCache) -> HostingSide:
-    """What an offer can show, the groups its host works with, and what the host wants to learn."""
-    found: HostingSide = _side(network, offer, False, kept)
-    return found
-
-
 def _side(network: Network, opportunity: Opportunity, visiting: bool, kept: SideCache) -> Any:
     """One side of a pair, worked out once per listing and network rather than once per pair (a
     refresh explains each listing in dozens of pairs; the sets were a seventh of the time). Kept
-    with the listing and organisation it was read from, so a patched network's new records are
-    read again."""
+    with the listing and organisation it was read from, so a record replaced since is read again."""
     org = network.organisation(opportunity.organisation)
     found = kept.get((visiting, opportunity.id))
     if found is not None and found[0] is opportunity and found[1] is org:

@@ -146,10 +146,6 @@ def _languages_reason(ours: tuple[str, ...], theirs: tuple[str, ...]) -> Reason 
 
 def dates_reason(the_roles: Roles) -> Reason | None:
     request, offer = the_roles.request, the_roles.offer
-    if (request.earliest is None and offer.earliest is None) or (
-        request.latest is None and offer.latest is None
-    ):
-        return None
     return _dates_reason(
         request.earliest, request.latest, offer.earliest, offer.latest, request.duration_days
     )
