@@ -168,6 +168,8 @@ class _Job:
     as_of: datetime | None
     """When the network was read (None: not known, so nothing is confirmed against it later)."""
     rewrite: bool
+    present: suggestion_rows.Present
+    """What existed when ``orgs`` and ``opps`` were read (a row naming one deleted since is not written)."""
 
 
 _JOB: _Job | None = None
@@ -198,6 +200,8 @@ def _refresh(
     else:
         batch = batch_of(*(scored if scored is not None else network_and_index()))
     targets = [t for t in targets if t.key in batch.network.opportunities]
+    # Counted before the ids are read: a record deleted in between is in neither.
+    present = suggestion_rows.Present.now()
     # The listings a list may suggest (open, of an active organisation), with their ids for the rows.
     open_ids = dict(
         Opportunity.objects.filter(
@@ -218,6 +222,7 @@ def _refresh(
         version=repr((matching.WEIGHTS, matching.TOP_PARTNERS, matching.TOP_INVITES)),
         as_of=as_of,
         rewrite=rewrite,
+        present=present,
     )
     processes = _processes(len(targets))
     done = 0
@@ -312,7 +317,7 @@ def _write_chunk(index: int) -> tuple[int, Learned]:
     batch.stats["unchanged"] += len(confirmed)
     same = set(confirmed)
     written = [t.pk for t in part if t.pk not in same]
-    suggestion_rows.write(written, rows, runs, confirmed=confirmed, confirmed_at=at)
+    suggestion_rows.write(written, rows, runs, confirmed=confirmed, confirmed_at=at, present=job.present)
     keys = [t.key for t in part]
     learned: Learned = (
         {k: batch.thresholds[k] for k in keys if k in batch.thresholds},
@@ -392,6 +397,8 @@ def refresh_all(
     finally:
         status = refresh_status()
         _report(status.done if status else 0, len(targets), started, False)
+    if removed := suggestion_rows.naming_nothing_delete():
+        logger.warning("%s stored suggestions named a record deleted outside the app; removed", removed)
     suggestion_rows.table_statistics()
     logger.info("suggestions refreshed for %s opportunities in %.1f s", count, time.time() - started)
     return count
