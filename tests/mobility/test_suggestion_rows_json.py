@@ -4,10 +4,17 @@ text orjson gives for the whole list, even when an encoded object is gone and it
 from __future__ import annotations
 
 import orjson
+import pytest
+from django.utils import translation
 
+from matchmaking.engine.partners import suggest_partners
 from matchmaking.engine.reasons import Reason
 from matchmaking.engine.scoring import ScorePart
+from matchmaking.mobility import matching, suggestion_refresh
+from matchmaking.mobility.matching import reason_text
+from matchmaking.mobility.models import Opportunity, Suggestion
 from matchmaking.mobility.suggestion_rows import _Encoded, _part_dict
+from tests.factories_mobility import pair
 
 
 def test_pieces_joined_are_the_whole_list_encoded():
@@ -40,3 +47,20 @@ def test_what_is_kept_is_bounded(monkeypatch):
     for reason in kept:
         assert encoded.one(reason, Reason.as_dict) == orjson.dumps(reason.as_dict())
     assert len(encoded._kept) <= 10
+
+
+@pytest.mark.django_db
+def test_stored_reasons_keep_no_english_text_and_read_as_the_engine_wrote_them():
+    pair()
+    suggestion_refresh.refresh()
+    stored = list(Suggestion.objects.all())
+    assert stored
+    with translation.override("en"):
+        for suggestion in stored:
+            assert all("text" not in reason for reason in suggestion.reasons)
+            assert all(reason_text(reason) for reason in suggestion.reasons)
+    network = matching.build_network(list(Opportunity.objects.all()))
+    (offer,) = [s for s in stored if s.their_opportunity_id is not None][:1]
+    found = suggest_partners(network, offer.opportunity.key, weights=matching.WEIGHTS)
+    with translation.override("en"):
+        assert [reason_text(r) for r in offer.reasons] == [reason_text(r.as_dict()) for r in found[0].reasons]

@@ -41,7 +41,12 @@ def _slots(template: str) -> set[str]:
 
 def _sample(template: ReasonTemplate) -> dict[str, Any]:
     """A realistic reason of each kind, as the web app stores it."""
-    params: dict[str, Any] = {
+    return template.of(**_params(template)).as_dict()
+
+
+def _params(template: ReasonTemplate) -> dict[str, Any]:
+    """Realistic parameters of each kind of reason."""
+    return {
         partners.COUNTRY_SPREAD: {"country": "SE"},
         partners.TOPICS_THEY_SHOW: {"topics": ("early-outreach", "skills-mapping"), "matched": 2, "total": 3},
         partners.TOPICS_THEY_SHOW_RARE: {
@@ -100,7 +105,6 @@ def _sample(template: ReasonTemplate) -> dict[str, Any]:
             "group": "F", "fit": "13.0", "ratio": "0.38", "best": "M", "threshold": "0.80",
         },
     }.get(template, {})  # fmt: skip
-    return template.of(**params).as_dict()
 
 
 # --- The catalogue and the engine agree -------------------------------------------------------------
@@ -200,6 +204,29 @@ def test_an_unknown_reason_shows_its_stored_text():
     assert render_reason(broken) == "Stored"
     assert render_reason({}) == ""
     assert render_reason("A sentence stored as text") == "A sentence stored as text"  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_a_reason_kept_without_its_text_reads_as_it_did_with_it():
+    """Partner suggestions keep reasons without the English text (``Reason.as_stored``)."""
+    _engine_modules()
+    with translation.override("en"):
+        for template in TEMPLATES.values():
+            reason = template.of(**_params(template))
+            assert "text" not in reason.as_stored()
+            assert render_reason(reason.as_stored()) == render_reason(reason.as_dict()), template
+    with translation.override("sv"):
+        spoken = partners.LANGUAGES_SHARED.of(languages=("de", "sv"))
+        assert render_reason(spoken.as_stored()) == render_reason(spoken.as_dict())
+
+
+@pytest.mark.django_db
+def test_an_unknown_reason_kept_without_its_text_shows_its_english_template_filled_in():
+    future = {"code": "from-the-future", "template": "Shared: {topics}", "params": {"topics": ["a-b", "c"]}}
+    assert render_reason(future) == "Shared: a b, c"
+    assert (
+        render_reason({"code": "from-the-future", "template": "Hello {who}", "params": {}}) == "Hello {who}"
+    )
 
 
 @pytest.mark.django_db

@@ -105,6 +105,12 @@ def _profile_reasons(ours: Registration, theirs: Registration) -> tuple[float, l
     return 10.0 * (len(give) + len(take)) + (5.0 if shared else 0.0), reasons
 
 
+def _said(reason: dict[str, Any]) -> str:
+    """What a reason says, whatever the language it is read in: the same reason stored from both
+    organisations' suggestions is shown once."""
+    return repr((reason.get("code"), reason.get("template"), sorted((reason.get("params") or {}).items())))
+
+
 def suggested_meetings(*, registration: Registration, limit: int = 20) -> list[Fit]:
     """Other delegations ranked by the partner engine's fit in both directions, with reasons.
 
@@ -136,10 +142,10 @@ def suggested_meetings(*, registration: Registration, limit: int = 20) -> list[F
             else s["opportunity__organisation_id"]
         )
         score, reasons = stored.get(other_org, (0.0, []))
-        known = {r.get("text") for r in reasons}
+        known = {_said(r) for r in reasons}
         stored[other_org] = (
             max(score, s["score"]),
-            reasons + [r for r in s["reasons"] if r.get("text") not in known],
+            reasons + [r for r in s["reasons"] if _said(r) not in known],
         )
     requests = {
         (r.requester_id, r.recipient_id): r
@@ -158,8 +164,8 @@ def suggested_meetings(*, registration: Registration, limit: int = 20) -> list[F
     for other in others:
         score, reasons = stored.get(other.organisation_id, (0.0, []))
         extra, own = _profile_reasons(ours, other)
-        known = {r.get("text") for r in reasons}
-        reasons = reasons + [r.as_dict() for r in own if r.text not in known]
+        known = {_said(r) for r in reasons}
+        reasons = reasons + [r.as_dict() for r in own if _said(r.as_dict()) not in known]
         mine = requests.get((ours.pk, other.pk))
         theirs = requests.get((other.pk, ours.pk))
         fits.append(

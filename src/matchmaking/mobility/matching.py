@@ -221,7 +221,7 @@ def _rows(
                 parts=[
                     {"name": p.name, "fit": p.fit, "weight": p.weight, "points": p.points} for p in s.parts
                 ],
-                reasons=[r.as_dict() for r in s.reasons],
+                reasons=[r.as_stored() for r in s.reasons],
                 computed_at=now,
             )
         )

@@ -13,6 +13,8 @@ the table's three reference checks (COPY goes through them as INSERT does).
 The JSON of the breakdowns and reasons (two documents a row) is encoded with orjson: the standard
 library's encoder was an eighth of a full refresh. The values read back are the same; the stored text
 is compact UTF-8 rather than ``json.dumps``' spaced ASCII, which every reader of a JSON field accepts.
+Reasons are kept without their English text (``Reason.as_stored``): every reader renders them in its
+own language from the template and parameters, and the text was a third of a row.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def suggestion_rows(
                 opps.get(s.opportunity) if s.opportunity else None,
                 s.score,
                 as_json(_ENCODED.array(s.parts, _part_dict)),
-                as_json(_ENCODED.array(s.reasons, Reason.as_dict)),
+                as_json(_ENCODED.array(s.reasons, Reason.as_stored)),
                 now,
             )
         )
@@ -269,7 +271,7 @@ def naming_nothing_delete() -> int:
 REWRITE_DAYS = 7
 """A list found unchanged is still written again when its rows are this many days old, plus a few
 days that depend on the listing (so that lists written together are not all written again the same
-night): what no fingerprint covers (a renamed topic in a stored English sentence) is brought in line."""
+night): what no fingerprint covers (a reason's wording from an older version) is brought in line."""
 
 
 def fingerprint(

@@ -24,7 +24,7 @@ from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.engine import allocation_round, fairness, optimal, partner_reasons, partner_rules, people
-from matchmaking.engine.reasons import ReasonTemplate
+from matchmaking.engine.reasons import ReasonTemplate, render
 from matchmaking.taxonomies.countries import country_name
 from matchmaking.taxonomies.esco import load_esco
 from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
@@ -468,13 +468,13 @@ def render_reason(reason: Mapping[str, Any], *, labels: Labels | None = None) ->
 
     ``labels`` names codes of lists this layer cannot read (a participant's support needs, say). A
     reason the catalogue does not know, or whose translation does not fit its parameters, shows its
-    stored text.
+    stored text, or (kept without it, ``Reason.as_stored``) its English template filled in.
     """
     if not isinstance(reason, Mapping):
         return str(reason)  # a sentence stored as text by an older version
     code = str(reason.get("code", ""))
     entry = CATALOGUE.get((code, reason.get("template"))) or CATALOGUE.get((code, None))
-    stored = str(reason.get("text", ""))
+    stored = str(reason["text"]) if "text" in reason else _english(reason)
     if entry is None or (entry.engine is None and reason.get("template")):
         return stored
     params = reason.get("params") or {}
@@ -487,6 +487,18 @@ def render_reason(reason: Mapping[str, Any], *, labels: Labels | None = None) ->
         return str(entry.message).format(**shown)
     except (KeyError, IndexError, ValueError, TypeError, AttributeError):
         return stored
+
+
+def _english(reason: Mapping[str, Any]) -> str:
+    """The engine's English sentence for a reason stored without it, code lists as plain words."""
+    params = reason.get("params") or {}
+    try:
+        return render(
+            str(reason.get("template", "")),
+            {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()},
+        )
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+        return str(reason.get("template", ""))
 
 
 def _plain(value: Any, params: Mapping[str, Any], labels: Labels) -> str:
