@@ -152,11 +152,12 @@ class Suggestion(models.Model):
     )
     rank = models.PositiveIntegerField()
     # What a row suggests is not checked by the database (``db_constraint=False``): a full refresh
-    # writes 750,000 rows, and the check of these two references was about a third of PostgreSQL's work
-    # for each, with the suggested records share-locked by both refresh processes at once. Deleting a
-    # record still deletes the rows naming it (Django's cascade); a chunk's write removes the rows of a
-    # record deleted while the chunk was scored (``suggestion_rows.write``), and the nightly full
-    # refresh any row left by a deletion outside the app. The listing a row belongs to stays checked.
+    # writes 750,000 rows, and checking these two references was about a quarter of PostgreSQL's work
+    # for each, the suggested records share-locked by both refresh processes at once. Deleting a record
+    # still deletes the rows naming it (Django's cascade); a chunk's write leaves out rows naming a
+    # record deleted while the chunk was scored (``suggestion_rows.Present``), and the nightly full
+    # refresh removes any row left by a deletion outside the app. The listing a row belongs to stays
+    # checked.
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", db_constraint=False
     )

@@ -7,8 +7,9 @@ full refresh at 30,000 opportunities). Here each row is a tuple of the values th
 send them), and a chunk is written in one short transaction: one DELETE of the chunk's old
 suggestions, one ``executemany`` of a single INSERT, the same for the chunk's runs. PostgreSQL
 receives the rows through ``COPY`` instead: its server spent 210 µs a row on the pipelined INSERTs
-(each parsed, planned and executed on its own) and spends 160 µs with COPY, of which about 85 µs are
-the table's three reference checks (COPY goes through them as INSERT does).
+(each parsed, planned and executed on its own) and spends 160 µs with COPY, of which about 85 µs were
+the table's three reference checks (COPY goes through them as INSERT does; two of them are gone, see
+``Suggestion``).
 
 The JSON of the breakdowns and reasons (two documents a row) is encoded with orjson: the standard
 library's encoder was an eighth of a full refresh. The values read back are the same; the stored text
@@ -226,7 +227,7 @@ class Present:
         """``rows`` and ``runs`` without those of a listing or naming a record deleted since (all of
         them are kept, almost always). A listing deleted with its chunk scored would otherwise fail
         the chunk's write, with the rest of the refresh."""
-        if not rows or (
+        if not (rows or runs) or (
             _counted(Organisation.objects.filter(pk__lte=self.organisations[1])) == self.organisations
             and _counted(Opportunity.objects.filter(pk__lte=self.opportunities[1])) == self.opportunities
         ):
