@@ -89,16 +89,7 @@ class Reason:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form: lists instead of tuples."""
-        params = {k: list(v) if isinstance(v, tuple) else v for k, v in self.params.items()}
-        found: dict[str, Any] = {
-            "code": self.code,
-            "template": self.template,
-            "params": params,
-            "text": self.text,
-        }
-        if self.parts:
-            found["parts"] = [p.as_dict() for p in self.parts]
-        return found
+        return self._json(with_text=True)
 
     def as_stored(self) -> dict[str, Any]:
         """The form kept in rows written by the hundred thousand (partner suggestions): ``as_dict``
@@ -110,10 +101,15 @@ class Reason:
         >>> Reason.of("abroad", "In {country}", country="SE").as_stored()
         {'code': 'abroad', 'template': 'In {country}', 'params': {'country': 'SE'}}
         """
-        found = self.as_dict()
-        del found["text"]
+        return self._json(with_text=False)
+
+    def _json(self, *, with_text: bool) -> dict[str, Any]:
+        params = {k: list(v) if isinstance(v, tuple) else v for k, v in self.params.items()}
+        found: dict[str, Any] = {"code": self.code, "template": self.template, "params": params}
+        if with_text:
+            found["text"] = self.text
         if self.parts:
-            found["parts"] = [p.as_stored() for p in self.parts]
+            found["parts"] = [p._json(with_text=with_text) for p in self.parts]
         return found
 
     def __str__(self) -> str:

@@ -204,6 +204,7 @@ def write(
 
 
 _ORGANISATION, _THEIR_OPPORTUNITY = _COLUMNS.index("organisation_id"), _COLUMNS.index("their_opportunity_id")
+_LIST = _COLUMNS.index("opportunity_id")  # the listing a row or run belongs to: first in both
 
 
 @dataclass(frozen=True)
@@ -234,14 +235,16 @@ class Present:
             return rows, runs
         org_ids = {row[_ORGANISATION] for row in rows}
         opp_ids = (
-            {row[_THEIR_OPPORTUNITY] for row in rows} | {row[0] for row in rows} | {run[0] for run in runs}
+            {row[_THEIR_OPPORTUNITY] for row in rows}
+            | {row[_LIST] for row in rows}
+            | {run[_LIST] for run in runs}
         )
         orgs = set(Organisation.objects.filter(pk__in=org_ids).values_list("pk", flat=True))
         opps = {*Opportunity.objects.filter(pk__in=opp_ids - {None}).values_list("pk", flat=True), None}
         kept = [
-            r for r in rows if r[0] in opps and r[_ORGANISATION] in orgs and r[_THEIR_OPPORTUNITY] in opps
+            r for r in rows if r[_LIST] in opps and r[_ORGANISATION] in orgs and r[_THEIR_OPPORTUNITY] in opps
         ]
-        return kept, [run for run in runs if run[0] in opps]
+        return kept, [run for run in runs if run[_LIST] in opps]
 
 
 def _counted(records: QuerySet[Any]) -> tuple[int, int]:
