@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from matchmaking.core.json_documents import WrittenJSONField
 from matchmaking.organisations.models import Organisation, record_id_validator
 from matchmaking.taxonomies.models import Term
 
@@ -165,8 +166,10 @@ class Suggestion(models.Model):
         Opportunity, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
     score = models.FloatField()
-    parts = models.JSONField(default=list)
-    reasons = models.JSONField(default=list)
+    # Written by the hundred thousand and read back whole: PostgreSQL keeps them as ``json`` rather
+    # than building ``jsonb`` (``WrittenJSONField``).
+    parts = WrittenJSONField(default=list)
+    reasons = WrittenJSONField(default=list)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -112,12 +112,12 @@ _ENCODED = _Encoded()
 
 def json_text_parameter() -> Callable[[bytes], Any]:
     """How JSON already encoded (by orjson) is passed to this connection's database: text for SQLite,
-    as Django's JSON field sends it; for PostgreSQL psycopg's ``Jsonb`` wrapper (what Django sends),
-    with the text as it is."""
+    as Django's JSON field sends it; for PostgreSQL psycopg's ``Json`` wrapper (what
+    ``WrittenJSONField`` sends), with the text as it is."""
     if connection.vendor == "postgresql":
-        from psycopg.types.json import Jsonb
+        from psycopg.types.json import Json
 
-        return lambda encoded: Jsonb(encoded, dumps=_as_is)
+        return lambda encoded: Json(encoded, dumps=_as_is)
     return bytes.decode
 
 
