@@ -1,8 +1,9 @@
 """The caseload page's queries at network size, as they are and as they were, in the same run on the same
 database. Now: the Youth Guarantee clock read from the dates stored on each person, the caseload's
 people found by testing the holding organisation on each row and the key worker's and groups'
-people by a small union, the page's ids sorted before its 50 rows are read. Before: the clock worked out for every row (the first offer by a subquery, the due date by
-month arithmetic), the people found by one OR, whole rows sorted.
+people by a small union, the page's ids sorted before its 50 rows are read. Before: the clock worked
+out for every row (the first offer by a subquery, the due date by month arithmetic), the people
+found by one OR, whole rows sorted.
 
 Builds a fresh SQLite database in a temporary directory (or reuses ``--database``; with ``DATABASE_URL``
 set, an empty PostgreSQL database, as ``scripts/with-postgres.sh`` gives): ``--participants``

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from matchmaking.engine.network import Network, Opportunity, Organisation
 from matchmaking.engine.partner_arrays import PartnerArrays, py_round
 from matchmaking.engine.partner_batch import PartnerBatch, select
+from matchmaking.engine.partner_fits import sides_of_opportunities
 from matchmaking.engine.partner_index import PartnerIndex
+from matchmaking.engine.partner_rules import roles
 from matchmaking.engine.partners import (
     PartnerWeights,
     organisations_to_invite,
@@ -162,3 +164,66 @@ def test_py_round_is_pythons_round() -> None:
     )
     for digits in (1, 2, 4):
         assert py_round(values, digits).tolist() == [round(v, digits) for v in values.tolist()]
+
+
+def _topic_sums_of_the_per_pair_scorer(network: Network, arrays: PartnerArrays) -> tuple[list, list]:
+    """(the arrays' wanted-and-shown sums, ``topic_fit``'s) over every pair, as lists of floats."""
+    n = len(arrays.opportunities)
+    ours, theirs = np.divmod(np.arange(n * n, dtype=np.int64), n)
+    visitor, host = arrays.sides(ours, theirs)
+    found = arrays._wanted_shown(visitor, host).tolist()
+    expected = []
+    for a, b in zip(visitor.tolist(), host.tolist(), strict=True):
+        sides = sides_of_opportunities(network, roles(arrays.opportunities[a], arrays.opportunities[b]))
+        wanted = list(dict.fromkeys(sides.wanted))
+        expected.append(sum(network.topic_weight(t) for t in wanted if t in sides.shown))
+    return found, expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(networks())
+def test_topic_sums_are_the_per_pair_scorers_bit_for_bit(network: Network) -> None:
+    arrays = PartnerArrays(network, PartnerIndex(network))
+    found, expected = _topic_sums_of_the_per_pair_scorer(network, arrays)
+    assert found == expected
+
+
+def test_packed_rows_past_64_codes() -> None:
+    """Topics and target groups numbered past 64 sit in a second word of the packed rows."""
+    many = [f"topic-{i:03d}" for i in range(150)]
+    groups = [f"group-{i:03d}" for i in range(70)]
+    organisations = [
+        Organisation(
+            "a", expertise=tuple(many[60:140:3]), interests=tuple(many[::7]), target_groups=tuple(groups[::2])
+        ),
+        Organisation(
+            "b", expertise=tuple(many[::5]), interests=tuple(many[100:]), target_groups=tuple(groups[60:])
+        ),
+        Organisation(
+            "c", expertise=tuple(many[120:]), interests=tuple(many[:3]), target_groups=tuple(groups[:5])
+        ),
+    ]
+    opportunities = [
+        Opportunity(
+            f"{org.id}-{direction}", org.id, "job-shadowing", direction, topics=topics, languages=("en",)
+        )
+        for org in organisations
+        for direction, topics in (
+            ("offer", ()),
+            ("request", tuple(reversed(many[62:130:4]))),
+            ("request", ()),
+        )
+    ]
+    network = Network(organisations, opportunities)
+    index = PartnerIndex(network)
+    arrays = PartnerArrays(network, index)
+    found, expected = _topic_sums_of_the_per_pair_scorer(network, arrays)
+    assert found == expected
+    assert any(value > 0 for value in expected)
+    n = len(index.ids)
+    ours, theirs = np.divmod(np.arange(n * n, dtype=np.int64), n)
+    scores = arrays.scores(ours, theirs)
+    assert scores.tolist() == [
+        score_pair(network, network.opportunity(index.ids[a]), network.opportunity(index.ids[b])).score
+        for a, b in zip(ours.tolist(), theirs.tolist(), strict=True)
+    ]
