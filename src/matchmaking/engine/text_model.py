@@ -55,12 +55,14 @@ class TextModel(Protocol):
 
 
 def normalise(vectors: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length (zero rows stay zero), as float32."""
-    vectors = np.asarray(vectors, dtype=np.float32)
-    if vectors.ndim == 1:
-        vectors = vectors[None, :]
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    out: np.ndarray = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    """Rows scaled to unit length (zero rows stay zero), as float32. Worked out in float64: the
+    squares of a float32 row of tiny values (1e-22) fall below float32's normal range, and its norm
+    came out 0.02 % off, or 0 for a row that is not zero."""
+    wide = np.asarray(vectors, dtype=np.float64)
+    if wide.ndim == 1:
+        wide = wide[None, :]
+    norms = np.linalg.norm(wide, axis=1, keepdims=True)
+    out: np.ndarray = np.divide(wide, norms, out=np.zeros_like(wide), where=norms > 0).astype(np.float32)
     return out
 
 
