@@ -8,9 +8,11 @@ import itertools
 from datetime import date, timedelta
 
 import pytest
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
 
+from matchmaking.participants import selectors
 from matchmaking.participants.clock import youth_guarantee_clock
 from matchmaking.participants.clock_dates import clock_dates_refresh
 from matchmaking.participants.clock_sql import with_clock
@@ -120,3 +122,51 @@ def test_the_caseload_shows_everyone_through_its_pages_overdue_first(client, wor
     assert late.pseudonym in overdue
     assert latest.pseudonym in overdue
     assert world.person.pseudonym not in overdue
+
+
+def test_pages_among_the_overdue_people_follow_the_same_order_as_the_whole_list(world):
+    """A page among the overdue people is read by the due date (the clock index), a later one by the days
+    left over everyone: read page by page, the list equals the clock order worked out in Python, pages
+    across the boundary included, and so do the overdue list and the dashboard's first five."""
+    today = timezone.localdate()
+    rows = []
+    for i in range(130):  # overdue: three due dates shared by many, registrations in a different order
+        rows.append(
+            Participant(
+                organisation=world.home,
+                registered_on=today - timedelta(days=300 - i % 5),
+                clock_start_on=today - timedelta(days=200 + i % 3),
+                age_group="young",
+            )
+        )
+    for i in range(40):  # running, not yet due
+        registered = today - timedelta(days=i % 7)
+        rows.append(Participant(organisation=world.home, registered_on=registered, age_group="young"))
+    made = Participant.objects.bulk_create(rows)
+    clock_dates_refresh(participant_ids=[p.pk for p in made])
+    for p in [*made[:5], *made[-20:]]:  # some clocks stopped by an offer
+        Offer.objects.create(participant=p, type="job", offered_on=today, organisation=world.home)
+    found = list(with_clock(Participant.objects.exclude(status=Participant.Status.ERASED), today=today))
+    expected = [
+        p.pk
+        for p in sorted(
+            found, key=lambda p: (not p.clock_overdue, p.clock_days_left, p.registered_on, p.pseudonym)
+        )
+    ]
+    overdue = sum(p.clock_overdue for p in found)
+    assert overdue > 100  # more than two pages of 50
+
+    filters = selectors.CaseloadFilters()
+    total, counted = selectors.caseload_counts(user=world.worker, filters=filters)
+    assert (total, counted) == (len(found), overdue)
+    ids = selectors.caseload_ids_in_pages(user=world.worker, filters=filters, total=total, overdue=counted)
+    paged = [pk for page in Paginator(ids, 50) for pk in page.object_list]
+    assert paged == expected
+    assert ids[overdue - 10 : overdue + 10] == expected[overdue - 10 : overdue + 10]
+    assert (ids[0], ids[-1], ids[5:1]) == (expected[0], expected[-1], [])
+
+    only_overdue = selectors.CaseloadFilters(clock="overdue")
+    overdue_ids = selectors.caseload_ids_by_clock(user=world.worker, filters=only_overdue)
+    assert list(overdue_ids) == expected[:overdue]
+    shown = selectors.caseload_rows(user=world.worker, filters=only_overdue, limit=5)
+    assert [row.participant.pk for row in shown] == expected[:5]

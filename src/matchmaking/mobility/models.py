@@ -110,7 +110,9 @@ class Opportunity(models.Model):
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
         # The opportunity list: open ones by date.
-        indexes = [models.Index(fields=["status", "earliest", "key"], name="opportunity_list_idx")]
+        indexes = [
+            models.Index(fields=["status", "earliest", "key", "organisation"], name="opportunity_list_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.type} ({self.get_direction_display()})"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from matchmaking.mobility import search
 from matchmaking.mobility.access import can_post_opportunities
@@ -71,13 +71,13 @@ def visible_opportunities(*, user: AnyUser) -> QuerySet[Opportunity]:
     own = list(roles_of(user).keys())
     if is_coordinator(user):
         return Opportunity.objects.all()
-    # Whether the organisation may be seen, asked of each row (EXISTS) rather than as a set of ids: an
-    # OR of two id sets made SQLite fetch every listing of every organisation and sort them all for a
-    # page of 20 (60 ms at 30,000), where reading the list's index in order stops after the page.
-    seen = Organisation.objects.filter(pk=OuterRef("organisation_id")).filter(
-        Q(status=Organisation.Status.ACTIVE) | Q(pk__in=own)
-    )
-    return Opportunity.objects.filter(Exists(seen)).filter(
+    # The organisations that may not be seen, as a small set tested against each row's organisation:
+    # an OR of two id sets made SQLite fetch every listing of every organisation and sort them all for a
+    # page of 20 (60 ms at 30,000); a test of each row's organisation (EXISTS) stops after the page but
+    # made the page's count look up 30,000 organisations (26 ms). The hidden ones are the few not
+    # active, so the list's index (status, earliest, key, organisation) answers both in order.
+    hidden = Organisation.objects.exclude(status=Organisation.Status.ACTIVE).exclude(pk__in=own)
+    return Opportunity.objects.exclude(organisation_id__in=hidden.values("pk")).filter(
         Q(status=Opportunity.Status.OPEN) | Q(organisation_id__in=own)
     )
 

@@ -48,8 +48,8 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         d = form.cleaned_data
         filters = selectors.CaseloadFilters(query=d["q"].strip(), mine=d["mine"], clock=d["clock"])
     total, overdue = selectors.caseload_counts(user=request.user, filters=filters)
-    paginator = Paginator(selectors.caseload_ids_by_clock(user=request.user, filters=filters), 50)
-    paginator.count = total  # counted with the overdue people above, not again
+    ids = selectors.caseload_ids_in_pages(user=request.user, filters=filters, total=total, overdue=overdue)
+    paginator = Paginator(ids, 50)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,
