@@ -239,6 +239,23 @@ def caseload_participants(user: AnyUser) -> QuerySet[Participant]:
     return live.filter(Q(organisation_id__in=organisations) | Q(pk__in=others))
 
 
+def caseload_exists(user: AnyUser) -> bool:
+    """Whether the user works on anyone's case, asked of each source by its own index: as one OR, an
+    empty caseload made PostgreSQL read every person of the network to find nobody (17 ms at 100,000)."""
+    person = signed_in(user)
+    if person is None or not can_use_caseload(person):
+        return False
+    live = Participant.objects.exclude(status=Participant.Status.ERASED)
+    organisations = caseload_organisations(person)
+    return (
+        (bool(organisations) and live.filter(organisation_id__in=organisations).exists())
+        # The key worker's people as a set of ids read from their own index, then checked: tested on each
+        # row, SQLite's planner read the whole table when one key worker has most people.
+        or live.filter(pk__in=Participant.objects.filter(key_worker=person).values("pk")).exists()
+        or _groups_with_access(person).exclude(participant__status=Participant.Status.ERASED).exists()
+    )
+
+
 def visible_participants(user: AnyUser) -> QuerySet[Participant]:
     """Every participant whose pseudonymous profile the user may see: the caseload, and for network
     coordinators every live participant's matching profile (allocation rounds)."""

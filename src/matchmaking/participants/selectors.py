@@ -16,6 +16,7 @@ from matchmaking.core.models import PersonalDataAccess
 from matchmaking.organisations.models import Organisation
 from matchmaking.participants.access import (
     can_see_personal_details,
+    caseload_exists,
     caseload_participants,
     visible_participants,
 )
@@ -199,6 +200,11 @@ def caseload_rows(
     *, user: AnyUser, filters: CaseloadFilters | None = None, limit: int = 500
 ) -> list[CaseloadRow]:
     """The first ``limit`` people of the caseload, overdue clocks first."""
+    if not caseload_exists(user):
+        # The overdue people are read along the network's clock index, testing whose caseload each is
+        # in; for an empty caseload (a hosting organisation's) that walked every overdue person of the
+        # network (56 ms at 35,000 on SQLite) to find none.
+        return []
     ids = list(caseload_ids_by_clock(user=user, filters=filters)[:limit])
     return caseload_rows_of(caseload_people(ids=ids))
 
