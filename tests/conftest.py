@@ -53,7 +53,11 @@ def _fresh_cache() -> None:
     """Each test starts with an empty cache, so rate limits counted by one test never refuse another."""
     from django.core.cache import cache
 
+    from matchmaking.taxonomies import code_lists
+
     cache.clear()
+    # The code lists this process keeps may hold terms an earlier test made and rolled back.
+    code_lists.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_htmx.middleware import HtmxDetails
 
 from matchmaking.taxonomies import countries
-from matchmaking.taxonomies.models import Region, Term
+from matchmaking.taxonomies.code_lists import term_choices_of
+from matchmaking.taxonomies.models import Region
 
 # A choice: the stored code and the label shown, which may be translated lazily.
 Choice = tuple[str, str | Promise]
@@ -65,7 +66,7 @@ def country_choices() -> list[Choice]:
 
 
 def term_choices(scheme: str) -> list[Choice]:
-    return [(t.code, t.label) for t in Term.objects.of(scheme)]
+    return list(term_choices_of(scheme))
 
 
 def region_choices(country: str | None) -> list[Choice]:

@@ -8,12 +8,11 @@ holds the one place that turns exceptions into these bodies. A handler raises ``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import time
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -72,6 +71,13 @@ def clean_text(text: str) -> str:
 
 
 _Item = TypeVar("_Item")
+_Cut_co = TypeVar("_Cut_co", covariant=True)
+
+
+class Cuttable(Protocol[_Cut_co]):
+    """What a page can be cut from: a query set, a list, or a list's pages with more (``WithTerms``)."""
+
+    def __getitem__(self, page: slice, /) -> Iterable[_Cut_co]: ...
 
 
 class Shown(Generic[_Item]):
@@ -81,9 +87,7 @@ class Shown(Generic[_Item]):
     (a participant read is logged): only the items actually sent are shown.
     """
 
-    def __init__(
-        self, items: QuerySet[Any, _Item] | Sequence[_Item], show: Callable[[_Item], dict[str, Any]]
-    ) -> None:
+    def __init__(self, items: Cuttable[_Item], show: Callable[[_Item], dict[str, Any]]) -> None:
         self.items = items
         self.show = show
 

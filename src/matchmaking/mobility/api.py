@@ -152,8 +152,8 @@ def _suggestion(s: Suggestion) -> dict[str, Any]:
 @paginate(Paging)
 def opportunity_list(request: HttpRequest, filters: Query[OpportunityQuery]) -> Shown[Opportunity]:
     f = selectors.OpportunityFilters.from_dict(filters.dict())
-    qs = selectors.opportunity_list(user=request.user, filters=f).prefetch_related("target_groups")
-    return Shown(qs, _opportunity)
+    found = selectors.opportunity_list(user=request.user, filters=f)
+    return Shown(selectors.opportunity_pages(found, target_groups=True), _opportunity)
 
 
 @router.get("/opportunities/{key}", response={200: OpportunityOut, 404: ErrorOut})

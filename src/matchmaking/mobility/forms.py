@@ -11,14 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from matchmaking.forms import COMMON_LANGUAGES, Choice, Form, choice_field, term_choices
 from matchmaking.mobility.models import ActivityType, Direction, Funding, Opportunity, Support
 from matchmaking.organisations.forms import region_filter_choices
-from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Term
+from matchmaking.taxonomies.code_lists import terms_of
+from matchmaking.taxonomies.models import LANGUAGES_SCHEME
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def language_choices() -> list[tuple[str, str]]:
-    used = Term.objects.of(LANGUAGES_SCHEME).filter(code__in=COMMON_LANGUAGES)
-    return [(t.code, t.label) for t in used]
+    return [(t.code, t.label) for t in terms_of(LANGUAGES_SCHEME, COMMON_LANGUAGES)]
 
 
 class OpportunityForm(Form):

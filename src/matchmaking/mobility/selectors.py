@@ -14,6 +14,7 @@ from matchmaking.mobility.models import Opportunity, SavedSearch, Suggestion, Su
 from matchmaking.organisations.access import can_view_organisation
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import AnyUser, is_coordinator, is_member, roles_of, signed_in
+from matchmaking.taxonomies.code_lists import WithTerms, by_code, by_position
 from matchmaking.taxonomies.models import Term
 
 
@@ -119,8 +120,22 @@ def opportunity_list(*, user: AnyUser, filters: OpportunityFilters | None = None
         qs = qs.filter(organisation_id__in=list(roles_of(user).keys()))
     else:
         qs = qs.filter(status=Opportunity.Status.OPEN)
-    # Read in date order along the index on status, earliest and key, one page at a time.
-    return _with_list_data(filter_opportunities(qs, f)).order_by("earliest", "key")
+    # Read in date order along the index on status, earliest and key, one page at a time; the page's
+    # code lists come with ``opportunity_pages``.
+    return (
+        filter_opportunities(qs, f)
+        .select_related("organisation", "organisation__kind", "type")
+        .order_by("earliest", "key")
+    )
+
+
+def opportunity_pages(found: QuerySet[Opportunity], *, target_groups: bool = False) -> WithTerms[Opportunity]:
+    """``found`` for a paginator: each page's listings with their topics and languages (and target
+    groups), from the kept code lists."""
+    relations = {"topics": by_position, "languages": by_code}
+    if target_groups:
+        relations["target_groups"] = by_position
+    return WithTerms(found, **relations)
 
 
 def opportunity_detail(*, opportunity: Opportunity) -> Opportunity:

@@ -44,9 +44,8 @@ def opportunity_list(request: HtmxHttpRequest) -> HttpResponse:
     filters = selectors.OpportunityFilters()
     if form.is_valid():
         filters = selectors.OpportunityFilters.from_dict(form.cleaned_data)
-    page = Paginator(selectors.opportunity_list(user=request.user, filters=filters), 20).get_page(
-        request.GET.get("page")
-    )
+    found = selectors.opportunity_list(user=request.user, filters=filters)
+    page = Paginator(selectors.opportunity_pages(found), 20).get_page(request.GET.get("page"))
     organisations = organisation_selectors.organisation_list(
         user=request.user, filters=organisation_selectors.OrganisationFilters(query=filters.query)
     )

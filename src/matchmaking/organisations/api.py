@@ -100,7 +100,7 @@ def me(request: AuthenticatedHttpRequest) -> dict[str, object]:
 @router.get("/organisations", response=list[OrganisationOut])
 @paginate(Paging)
 def organisation_list(request: HttpRequest, filters: Query[OrganisationQuery]) -> Shown[Organisation]:
-    qs = selectors.organisation_list(
+    found = selectors.organisation_list(
         user=request.user,
         filters=selectors.OrganisationFilters(
             query=filters.q,
@@ -110,8 +110,8 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationQuery]) -
             target_group=filters.target_group,
             language=filters.language,
         ),
-    ).prefetch_related("target_groups", "interests")
-    return Shown(qs, _out)
+    )
+    return Shown(selectors.organisation_pages(found, profile=True), _out)
 
 
 @router.get("/organisations/{key}", response={200: OrganisationOut, 404: ErrorOut})

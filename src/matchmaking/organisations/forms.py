@@ -23,8 +23,9 @@ from matchmaking.forms import (
 )
 from matchmaking.organisations.models import Organisation
 from matchmaking.permissions.roles import Role
+from matchmaking.taxonomies.code_lists import terms_of
 from matchmaking.taxonomies.countries import country_name
-from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region, Term
+from matchmaking.taxonomies.models import LANGUAGES_SCHEME, Region
 
 
 class OrganisationProfileForm(Form):
@@ -217,7 +218,7 @@ class OrganisationSearchForm(Form):
         choice_field(self, "kind").choices = any_ + term_choices("organisation-kinds")
         choice_field(self, "topic").choices = any_ + term_choices("practice-topics")
         choice_field(self, "target_group").choices = any_ + term_choices("target-groups")
-        used = Term.objects.of(LANGUAGES_SCHEME).filter(code__in=COMMON_LANGUAGES)
+        used = terms_of(LANGUAGES_SCHEME, COMMON_LANGUAGES)
         choice_field(self, "language").choices = any_ + [(t.code, t.label) for t in used]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from matchmaking.accounts.models import User
 from matchmaking.core.models import AuditEvent
@@ -13,7 +13,7 @@ from matchmaking.organisations import search
 from matchmaking.organisations.access import can_review_applications, can_view_audit
 from matchmaking.organisations.models import Invitation, JoinApplication, Membership, Organisation
 from matchmaking.permissions.roles import AnyUser, is_coordinator, is_member, roles_of
-from matchmaking.taxonomies.models import Term
+from matchmaking.taxonomies.code_lists import WithTerms, by_code, by_position
 
 
 @dataclass(frozen=True)
@@ -53,14 +53,16 @@ def organisation_list(*, user: AnyUser, filters: OrganisationFilters | None = No
         qs = qs.filter(pk__in=_having(target_groups__code=f.target_group))
     if f.language:
         qs = qs.filter(pk__in=_having(languages__code=f.language))
-    return (
-        qs.select_related("kind", "region")
-        .prefetch_related(
-            Prefetch("expertise", queryset=Term.objects.order_by("position")),
-            Prefetch("languages", queryset=Term.objects.order_by("code")),
-        )
-        .order_by("name")
-    )
+    return qs.select_related("kind", "region").order_by("name")
+
+
+def organisation_pages(found: QuerySet[Organisation], *, profile: bool = False) -> WithTerms[Organisation]:
+    """``found`` for a paginator: each page's organisations with what they can show and their languages
+    (with ``profile``, their target groups and interests too), from the kept code lists."""
+    relations = {"expertise": by_position, "languages": by_code}
+    if profile:
+        relations |= {"target_groups": by_position, "interests": by_position}
+    return WithTerms(found, **relations)
 
 
 def _having(**lookup: str) -> QuerySet[Organisation, Any]:

@@ -50,9 +50,8 @@ def organisation_list(request: HtmxHttpRequest) -> HttpResponse:
             target_group=d["target_group"],
             language=d["language"],
         )
-    page = Paginator(selectors.organisation_list(user=request.user, filters=filters), 25).get_page(
-        request.GET.get("page")
-    )
+    found = selectors.organisation_list(user=request.user, filters=filters)
+    page = Paginator(selectors.organisation_pages(found), 25).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query_string": query_without_page(request)}
     template = (
         "organisations/partials/organisation_results.html"
