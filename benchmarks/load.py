@@ -1,7 +1,8 @@
 """Load test: gunicorn on 127.0.0.1 (a random free port) serving a network from benchmarks/network.py,
 and locust, headless, logged in as each role (coordinator, organisation administrator, staff, case
 worker), for a bounded time and number of requests. Prints p50, p95, max and errors for each page and
-role, with the machine's load average.
+role, with the machine's load average. The server keeps its database connections between requests
+(``CONN_MAX_AGE=60``, as docs/deployment.md sets up production) unless the environment says otherwise.
 
     .venv/bin/python benchmarks/network.py --data-dir var/bench --organisations 1000 --participants 10000
     .venv/bin/python benchmarks/load.py --data-dir var/bench --users 4 --run-time 60
@@ -58,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
         ALLOWED_HOSTS="127.0.0.1", GUNICORN_WORKERS=str(args.workers), GUNICORN_THREADS=str(args.threads)
     )
     env.update(GUNICORN_ACCESS_LOG=str(args.data_dir / "access.log"))
+    # Connections kept between requests, as docs/deployment.md sets up production; CONN_MAX_AGE=0 in
+    # the environment measures a new connection per request instead.
+    env.setdefault("CONN_MAX_AGE", "60")
     log = (args.data_dir / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:matchmaking.config.gunicorn",
@@ -80,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
                 env=load_env, cwd=ROOT, check=False,
             )  # fmt: skip
             after = os.getloadavg()
-            report(prefix.with_name("load_stats.csv"), args, before, after)
+            report(prefix.with_name("load_stats.csv"), args, before, after, env["CONN_MAX_AGE"])
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -89,7 +93,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def report(
-    stats: Path, args: argparse.Namespace, before: tuple[float, ...], after: tuple[float, ...]
+    stats: Path,
+    args: argparse.Namespace,
+    before: tuple[float, ...],
+    after: tuple[float, ...],
+    conn_max_age: str,
 ) -> None:
     import json
 
@@ -97,7 +105,8 @@ def report(
     print(
         f"\n{network['database']}: {network['organisations']} organisations, {network['opportunities']} "
         f"opportunities, {network['participants']} participants, {network['placements']} placements; "
-        f"{args.users} users, gunicorn {args.workers}×{args.threads}, {args.run_time} s"
+        f"{args.users} users, gunicorn {args.workers}×{args.threads}, CONN_MAX_AGE={conn_max_age}, "
+        f"{args.run_time} s"
     )
     print(f"{machine()}; load average {before[0]:.1f} before, {after[0]:.1f} after\n")
     print(f"{'page':<44} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
