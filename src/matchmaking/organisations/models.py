@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +79,14 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         # The organisation list: active ones by name.
-        indexes = [models.Index(fields=["status", "name"], name="organisation_list_idx")]
+        indexes = [
+            models.Index(fields=["status", "name"], name="organisation_list_idx"),
+            # The few organisations not active, which every listing query of a member leaves out
+            # (``mobility.selectors.visible_opportunities``): PostgreSQL read all 10,000 rows for them.
+            models.Index(fields=["id"], condition=~Q(status="active"), name="organisation_not_active_idx"),
+            # The countries of the active organisations (the filters' choices) and the country filter.
+            models.Index(fields=["status", "country"], name="organisation_country_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
