@@ -99,10 +99,11 @@ def caseload_by_clock(
 
 
 def _overdue_in_clock_order(found: QuerySet[CaseloadParticipant]) -> QuerySet[CaseloadParticipant]:
-    """The overdue people of a caseload in the clock order, read along the clock index and stopping after
-    the page: an overdue clock has the due date less today left, so the due date orders them as the days
-    left do. The stored columns are tested beside the computed flag so the index can serve the test;
-    counts keep the flag alone, which another index covers (docs/benchmarks.md)."""
+    """The overdue people of a caseload in the clock order, read along the running clocks' index
+    (``participant_overdue_idx``) and stopping after the page: an overdue clock has the due date less
+    today left, so the due date orders them as the days left do. The stored columns are tested beside
+    the computed flag so the index can serve the test; counts keep the flag alone, which another index
+    covers (docs/benchmarks.md)."""
     return found.filter(
         clock_overdue=True, clock_stopped_on__isnull=True, clock_due_on__lt=timezone.localdate()
     ).order_by("clock_due_on", "registered_on", "pseudonym")
@@ -117,8 +118,8 @@ def caseload_ids_by_clock(*, user: AnyUser, filters: CaseloadFilters | None = No
 
 class ClockOrderedIds(Sequence[int]):
     """The caseload's ids in the clock order, for a paginator, with the counts already made. The overdue
-    people come first, so a page among them is read along the clock index and stops after its rows; a
-    page past them sorts the whole caseload by the days left."""
+    people come first, so a page among them is read along the running clocks' index and stops after its
+    rows; a page past them sorts the whole caseload by the days left."""
 
     def __init__(self, *, overdue_first: QuerySet[Any], everyone: QuerySet[Any], total: int, overdue: int):
         self.overdue_first, self.everyone, self.total, self.overdue = overdue_first, everyone, total, overdue
@@ -201,8 +202,8 @@ def caseload_rows(
 ) -> list[CaseloadRow]:
     """The first ``limit`` people of the caseload, overdue clocks first."""
     if not caseload_exists(user):
-        # The overdue people are read along the network's clock index, testing whose caseload each is
-        # in; for an empty caseload (a hosting organisation's) that walked every overdue person of the
+        # The overdue people are read along the network's running clocks, testing whose caseload each
+        # is in; for an empty caseload (a hosting organisation's) that walked every overdue person of the
         # network (56 ms at 35,000 on SQLite) to find none.
         return []
     ids = list(caseload_ids_by_clock(user=user, filters=filters)[:limit])
