@@ -92,7 +92,12 @@ def caseload_by_clock(
     *, user: AnyUser, filters: CaseloadFilters | None = None
 ) -> QuerySet[CaseloadParticipant]:
     """The caseload, overdue clocks first, then by the days left (fewest first), over every row."""
-    found = caseload(user=user, filters=filters)
+    return _in_clock_order(caseload(user=user, filters=filters), filters)
+
+
+def _in_clock_order(
+    found: QuerySet[CaseloadParticipant], filters: CaseloadFilters | None
+) -> QuerySet[CaseloadParticipant]:
     if filters is not None and filters.clock == "overdue":
         return _overdue_in_clock_order(found)
     return found.order_by("-clock_overdue", "clock_days_left", "registered_on", "pseudonym")
@@ -147,9 +152,13 @@ def caseload_ids_in_pages(
 ) -> ClockOrderedIds:
     """``caseload_ids_by_clock`` for a paginator, given ``caseload_counts``."""
     filters = filters or CaseloadFilters()
-    everyone = caseload_ids_by_clock(user=user, filters=filters)
-    overdue_first = _overdue_in_clock_order(caseload(user=user, filters=filters)).values_list("pk", flat=True)
-    return ClockOrderedIds(overdue_first=overdue_first, everyone=everyone, total=total, overdue=overdue)
+    found = caseload(user=user, filters=filters)
+    return ClockOrderedIds(
+        overdue_first=_overdue_in_clock_order(found).values_list("pk", flat=True),
+        everyone=_in_clock_order(found, filters).values_list("pk", flat=True),
+        total=total,
+        overdue=overdue,
+    )
 
 
 def caseload_people(*, ids: Sequence[int]) -> list[CaseloadParticipant]:
